@@ -1,0 +1,121 @@
+"""Repository configuration in ``.github/kennis.yml``: every key optional, validated with positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .frontmatter import decode
+from .handles import Handle, parse_handle
+from .intervals import Interval, parse_interval
+from .page import DEFAULT, Source
+from .paths import normalize
+from .yamlload import load_yaml
+
+CONFIG_PATH = ".github/kennis.yml"
+VERIFY_MODES = ("pr", "commit")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The knowledge base's settings, with the defaults of DESIGN.md."""
+
+    content_dir: str = "content"
+    review_every: Interval = field(default_factory=lambda: Interval(12, "months"))
+    review_every_source: Source = DEFAULT
+    due_soon: Interval = field(default_factory=lambda: Interval(30, "days"))
+    max_reviewers: int = 4
+    fallback_owner: Handle | None = None
+    fallback_source: Source = DEFAULT
+    site_url: str | None = None
+    ignore_revs: str | None = None  # a file of commits that do not count as edits
+    verify: str = "pr"  # how confirmations land: "pr" (a pull request) or "commit" (directly)
+
+
+def _positive_int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ValueError(f"{value!r} is not a whole number of at least 1")
+
+
+def _path(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path relative to the repository root")
+    return normalize(value.strip().rstrip("/"))
+
+
+def _url(value: object) -> str:
+    if isinstance(value, str) and value.startswith(("https://", "http://")):
+        return value if value.endswith("/") else value + "/"
+    raise ValueError(f"{value!r} is not a web address starting with https://")
+
+
+def _verify(value: object) -> str:
+    if value in VERIFY_MODES:
+        return str(value)
+    raise ValueError(f"{value!r} is not one of: {', '.join(VERIFY_MODES)}")
+
+
+_KEYS: dict[str, Any] = {
+    "content_dir": _path,
+    "review_every": parse_interval,
+    "due_soon": parse_interval,
+    "max_reviewers": _positive_int,
+    "fallback_owner": parse_handle,
+    "site_url": _url,
+    "ignore_revs": _path,
+    "verify": _verify,
+}
+
+
+def parse_config(raw: bytes | None, path: str = CONFIG_PATH) -> tuple[Config, list[Problem]]:
+    """Parse the config file's bytes (None: no file, all defaults); report every bad key."""
+    if raw is None:
+        return Config(), []
+    text, problem = decode(raw, path)
+    if text is None:
+        return Config(), [problem] if problem else []
+    located, problem = load_yaml(text, path)
+    if problem or located is None:
+        return Config(), [problem] if problem else []
+    if located.value is None:
+        return Config(), []
+    if not isinstance(located.value, dict):
+        return Config(), [
+            Problem(
+                path, 1, 1, "the config must be keys and values, e.g. `review_every: 12 months`"
+            )
+        ]
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in located.value.items():
+        line, col = located.where(key)
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            problems.append(
+                Problem(
+                    path,
+                    *located.where_key(key),
+                    f'unknown setting "{key}" (known: {known})',
+                    "warning",
+                )
+            )
+            continue
+        try:
+            values[key] = _KEYS[key](value)
+        except ValueError as exc:
+            problems.append(Problem(path, line, col, f"{key}: {exc}"))
+            continue
+        if key == "review_every":
+            values["review_every_source"] = Source(path, line)
+        if key == "fallback_owner":
+            values["fallback_source"] = Source(path, line)
+    return Config(**values), problems
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    """Read ``.github/kennis.yml`` under ``root`` if it exists."""
+    file = root / CONFIG_PATH
+    return parse_config(file.read_bytes() if file.is_file() else None)

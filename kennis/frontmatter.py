@@ -1,0 +1,69 @@
+"""Split a Markdown page into its YAML front matter and body, the way MkDocs does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import Problem
+from .yamlload import Located, load_yaml
+
+# The same delimiters MkDocs accepts (mkdocs.utils.meta): `---` opens, `---` or `...` closes.
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\r?\n(.*?\r?\n)??(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass
+class FrontMatter:
+    """The parsed front matter of a page (``located`` is None when it has none)."""
+
+    located: Located | None
+    text: str  # the page text, decoded
+    body_line: int  # first line of the body, 1-based
+
+    @property
+    def data(self) -> dict[object, object]:
+        value = self.located.value if self.located else None
+        return value if isinstance(value, dict) else {}
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """Decode page bytes as UTF-8 text, or explain why they are not a text page."""
+    if b"\x00" in raw[:8192]:
+        return None, Problem(path, 1, 1, "this is a binary file, not a Markdown text page")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(path, line, col, "the file is not UTF-8 text; save it as UTF-8")
+
+
+def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]]:
+    """Parse a page's front matter; problems carry the page's own line numbers."""
+    text, problem = decode(raw, path)
+    if text is None:
+        return None, [problem] if problem else []
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        if text.startswith("---") and text[3:4] in ("", "\n", "\r", " ", "\t"):
+            return None, [
+                Problem(path, 1, 1, "front matter is not closed: add a line with --- after it")
+            ]
+        return FrontMatter(None, text, 1), []
+    body_line = text.count("\n", 0, match.end()) + 1
+    located, problem = load_yaml(match.group(1) or "", path, line_offset=1)
+    if problem:
+        return None, [problem]
+    assert located is not None
+    if located.value is not None and not isinstance(located.value, dict):
+        kind = "a list" if isinstance(located.value, list) else "a single value"
+        line, col = located.where()
+        return None, [
+            Problem(
+                path,
+                line,
+                col,
+                f'front matter must be keys and values (like `owner: "@alice"`), not {kind}',
+            )
+        ]
+    return FrontMatter(located, text, body_line), []

@@ -1,0 +1,73 @@
+"""GitHub handles: ``@login`` for people and ``@org/team`` for teams, compared case-insensitively."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# GitHub logins: alphanumerics and single hyphens, no leading/trailing hyphen, at most 39 chars.
+_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+_TEAM_SLUG = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
+_HANDLE = re.compile(rf"^@(?P<login>{_LOGIN})(?:/(?P<team>{_TEAM_SLUG}))?$")
+BOT_SUFFIX = "[bot]"
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A user (``@alice``) or a team (``@acme/kitchen``); equality ignores case."""
+
+    text: str = field(compare=False)
+    key: str = field(repr=False)
+
+    @property
+    def is_team(self) -> bool:
+        return "/" in self.key
+
+    @property
+    def login(self) -> str:
+        """The user login (without ``@``), or for a team the ``org/slug`` part."""
+        return self.text[1:]
+
+    @property
+    def org(self) -> str | None:
+        return self.login.split("/", 1)[0] if self.is_team else None
+
+    @property
+    def slug(self) -> str | None:
+        return self.login.split("/", 1)[1] if self.is_team else None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_handle(value: object) -> Handle:
+    """Parse ``@login`` or ``@org/team``; raise ValueError with an author-friendly message."""
+    if not isinstance(value, str):
+        raise ValueError(
+            f'{_show(value)} is not a GitHub handle (expected text like "@login" or "@org/team")'
+        )
+    text = value.strip()
+    if _HANDLE.match(text):
+        return Handle(text, text.lower())
+    if not text.startswith("@") and _HANDLE.match("@" + text):
+        raise ValueError(f'"{text}" is missing the "@" (write "@{text}")')
+    raise ValueError(f'"{text}" is not a GitHub handle (expected @login or @org/team)')
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{value!r}"
+
+
+def login_of(text: str) -> Handle:
+    """Build a handle from a GitHub API login (no ``@``), e.g. a PR author."""
+    return Handle("@" + text, "@" + text.lower())
+
+
+def is_bot(login: str) -> bool:
+    return login.lower().endswith(BOT_SUFFIX)

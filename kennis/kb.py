@@ -1,0 +1,220 @@
+"""A knowledge base loaded from a tree: config, CODEOWNERS, folder defaults and effective pages."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .codeowners import LOCATIONS, CodeOwners, parse_codeowners
+from .config import CONFIG_PATH, Config, parse_config
+from .errors import Problem
+from .frontmatter import parse_page
+from .page import (
+    DEFAULT,
+    ITEMS,
+    SCALARS,
+    Attributed,
+    Fields,
+    Page,
+    Source,
+    validate_fields,
+)
+from .paths import is_under, join, parents
+from .tree import Tree
+from .yamlload import load_yaml
+
+META_FILE = ".meta.yml"
+PAGE_SUFFIX = ".md"
+KNOWN_KEYS = (*SCALARS, *ITEMS)
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the core knows about a knowledge base, plus every problem found loading it."""
+
+    config: Config
+    codeowners: CodeOwners
+    metas: dict[str, Fields] = field(default_factory=dict)  # folder → its .meta.yml
+    pages: dict[str, Page] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def page(self, path: str) -> Page | None:
+        return self.pages.get(path)
+
+    def problems_for(self, paths: Iterable[str]) -> list[Problem]:
+        wanted = set(paths)
+        return [p for p in self.problems if p.path in wanted]
+
+
+def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
+    """Load config, CODEOWNERS, every ``.meta.yml`` and the pages (all, or just ``only``)."""
+    config, problems = parse_config(tree.read(CONFIG_PATH))
+    codeowners = CodeOwners()
+    for location in LOCATIONS:
+        raw = tree.read(location)
+        if raw is not None:
+            codeowners, found = parse_codeowners(raw, location)
+            problems += found
+            break
+    kb = KnowledgeBase(config, codeowners, problems=problems)
+    listing = sorted(tree.files(config.content_dir))
+    for path in listing:
+        if path.rsplit("/", 1)[-1] == META_FILE:
+            _load_meta(kb, tree, path)
+    wanted = set(only) if only is not None else None
+    for path in listing:
+        if path.endswith(PAGE_SUFFIX) and (wanted is None or path in wanted):
+            _load_page(kb, path, tree.read(path) or b"")
+    return kb
+
+
+def _load_meta(kb: KnowledgeBase, tree: Tree, path: str) -> None:
+    located, problem = load_yaml(_text(tree.read(path) or b""), path)
+    if problem:
+        kb.problems.append(problem)
+        return
+    if located is not None and located.value is not None and not isinstance(located.value, dict):
+        kb.problems.append(
+            Problem(path, 1, 1, 'a .meta.yml must be keys and values, e.g. `owner: "@alice"`')
+        )
+        return
+    fields, problems = validate_fields(located, path)
+    kb.problems += problems + _typos(located.value if located else None, located, path)
+    kb.metas[path.rsplit("/", 1)[0] if "/" in path else ""] = fields
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def _typos(data: Any, located: Any, path: str) -> list[Problem]:
+    """Warn about unknown keys that look like misspelt known ones (``reviewd``, ``co-authors``)."""
+    found = []
+    for key in data or {}:
+        if isinstance(key, str) and key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(
+                key.lower().replace("-", "").replace("_", ""),
+                [k.replace("_", "") for k in KNOWN_KEYS],
+                n=1,
+                cutoff=0.8,
+            )
+            if close:
+                real = next(k for k in KNOWN_KEYS if k.replace("_", "") == close[0])
+                line, col = located.where_key(key)
+                found.append(
+                    Problem(
+                        path, line, col, f'unknown key "{key}": did you mean "{real}"?', "warning"
+                    )
+                )
+    return found
+
+
+def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
+    front, problems = parse_page(raw, path)
+    kb.problems += problems
+    if front is None:
+        return
+    fields, problems = validate_fields(front.located, path)
+    kb.problems += problems + _typos(front.data, front.located, path)
+    page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
+    if page.owner is None:
+        kb.problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                (
+                    'this page has no owner: add `owner: "@login"` to its front matter or to a .meta.yml '
+                    f"in its folder, add a CODEOWNERS rule, or set fallback_owner in {CONFIG_PATH}"
+                ),
+            )
+        )
+    kb.pages[path] = page
+
+
+def _first_heading(text: str, body_line: int) -> str | None:
+    body = text.split("\n", body_line - 1)[-1] if body_line > 1 else text
+    match = _HEADING.search(body)
+    return match.group(1).strip() if match else None
+
+
+def _chain(kb: KnowledgeBase, path: str) -> list[Fields]:
+    """The .meta.yml files that apply to ``path``, root first (Material's meta plugin order)."""
+    content = kb.config.content_dir
+    return [kb.metas[f] for f in parents(path) if f in kb.metas and is_under(f, content)]
+
+
+def effective_page(kb: KnowledgeBase, path: str, own: Fields, heading: str | None = None) -> Page:
+    """Merge folder defaults and the page (nearest scalar wins, lists add up), then owners."""
+    layers = [*_chain(kb, path), own]
+    scalars: dict[str, tuple[Any, Source]] = {}
+    lists: dict[str, list[tuple[Any, Source]]] = {}
+    for layer in layers:
+        scalars.update(layer.scalars)
+        for key, items in layer.lists.items():
+            lists.setdefault(key, []).extend(items)
+    owner, via, extra = _resolve_owner(kb, path, scalars.get("owner"), "owner" in own.scalars)
+    coauthors = _dedupe([Attributed(h, s) for h, s in lists.get("coauthors", [])] + extra, owner)
+    every, every_source = scalars.get(
+        "review_every", (kb.config.review_every, kb.config.review_every_source)
+    )
+    title = scalars["title"][0] if "title" in scalars else heading
+    tags = tuple(dict.fromkeys(t for t, _ in lists.get("tags", [])))
+    return Page(
+        path=path,
+        title=title,
+        owner=owner,
+        coauthors=coauthors,
+        owner_via=via,
+        reviewed=_value(scalars, "reviewed"),
+        reviewed_by=_value(scalars, "reviewed_by"),
+        review_every=every,
+        review_every_source=every_source,
+        type=_value(scalars, "type") or "article",
+        status=_value(scalars, "status") or "published",
+        tags=tags,
+    )
+
+
+def _value(scalars: dict[str, tuple[Any, Source]], key: str) -> Any:
+    return scalars[key][0] if key in scalars else None
+
+
+def _resolve_owner(
+    kb: KnowledgeBase, path: str, from_meta: tuple[Any, Source] | None, on_page: bool
+) -> tuple[Attributed | None, str, list[Attributed]]:
+    """Front matter → .meta.yml chain → CODEOWNERS (last match) → fallback_owner."""
+    if from_meta is not None:
+        return Attributed(*from_meta), "page" if on_page else "meta", []
+    rule = kb.codeowners.match(path)
+    if rule is not None and rule.owners:
+        owner, *rest = (Attributed(h, rule.source) for h in rule.owners)
+        return owner, "codeowners", rest
+    if kb.config.fallback_owner is not None:
+        return Attributed(kb.config.fallback_owner, kb.config.fallback_source), "fallback", []
+    return None, "none", []
+
+
+def _dedupe(people: list[Attributed], owner: Attributed | None) -> tuple[Attributed, ...]:
+    seen = {owner.handle.key} if owner else set()
+    result = []
+    for person in people:
+        if person.handle.key not in seen:
+            seen.add(person.handle.key)
+            result.append(person)
+    return tuple(result)
+
+
+def meta_path(folder: str) -> str:
+    return join(folder, META_FILE)
+
+
+__all__ = ["DEFAULT", "KnowledgeBase", "effective_page", "load_kb", "meta_path"]

@@ -1,0 +1,181 @@
+"""Front-matter keys of pages and ``.meta.yml`` folder defaults: validation and value objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .errors import Problem
+from .handles import Handle, parse_handle
+from .intervals import Interval, parse_interval
+from .yamlload import Located
+
+TYPES = ("article", "how-to", "checklist", "sop", "story", "faq", "quiz", "video", "podcast")
+STATUSES = ("draft", "published", "wanted", "archived")
+SCALAR_KEYS = ("title", "owner", "reviewed", "reviewed_by", "review_every", "type", "status")
+LIST_KEYS = ("coauthors", "tags")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an answer came from: a file and a 1-based line (0 when it is a built-in default)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.path, "line": self.line or None}
+
+
+DEFAULT = Source("(kennis default)")
+
+
+@dataclass(frozen=True)
+class Attributed:
+    """A handle plus the file and line it was read from."""
+
+    handle: Handle
+    source: Source
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "handle": self.handle.text,
+            "team": self.handle.is_team,
+            "source": self.source.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The validated known keys of one YAML mapping, each with its source line."""
+
+    path: str
+    scalars: dict[str, tuple[Any, Source]]
+    lists: dict[str, list[tuple[Any, Source]]]
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)")
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("must be text")
+
+
+def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if isinstance(value, str) and value.strip().lower() in options:
+            return value.strip().lower()
+        raise ValueError(f"{what} {value!r} is not one of: {', '.join(options)}")
+
+    return check
+
+
+def _tag(value: object) -> str:
+    if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()
+    raise ValueError(f"tag {value!r} must be a word or phrase")
+
+
+SCALARS: dict[str, Callable[[object], Any]] = {
+    "title": _as_text,
+    "owner": parse_handle,
+    "reviewed": _as_date,
+    "reviewed_by": parse_handle,
+    "review_every": parse_interval,
+    "type": _choice(TYPES, "type"),
+    "status": _choice(STATUSES, "status"),
+}
+ITEMS: dict[str, Callable[[object], Any]] = {"coauthors": parse_handle, "tags": _tag}
+HINTS = {"coauthors": '["@bob", "@acme/team"]', "tags": "[onboarding, kitchen]"}
+
+
+def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Problem]]:
+    """Validate every known key of a page's front matter or a ``.meta.yml``; collect all problems."""
+    scalars: dict[str, tuple[Any, Source]] = {}
+    lists: dict[str, list[tuple[Any, Source]]] = {}
+    problems: list[Problem] = []
+    data = located.value if located and isinstance(located.value, dict) else {}
+    assert located is not None or not data
+
+    def report(key: tuple[object, ...], message: str) -> None:
+        line, col = located.where(*key)  # type: ignore[union-attr]
+        problems.append(Problem(path, line, col, message))
+
+    for key, value in data.items():
+        if key in SCALARS:
+            line = located.where_key(key)[0]  # type: ignore[union-attr]
+            try:
+                scalars[key] = (SCALARS[key](value), Source(path, line))
+            except ValueError as exc:
+                report((key,), f"{key}: {exc}")
+        elif key in ITEMS:
+            if not isinstance(value, list):
+                report((key,), f"{key} must be a list, e.g. {key}: {HINTS[key]}")
+                continue
+            items = lists.setdefault(key, [])
+            for i, item in enumerate(value):
+                line = located.where(key, i)[0]  # type: ignore[union-attr]
+                try:
+                    items.append((ITEMS[key](item), Source(path, line)))
+                except ValueError as exc:
+                    report((key, i), f"{key}: {exc}")
+    return Fields(path, scalars, lists), problems
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's effective metadata after folder defaults, CODEOWNERS and config are applied."""
+
+    path: str
+    title: str | None
+    owner: Attributed | None
+    coauthors: tuple[Attributed, ...]
+    owner_via: str  # "page" | "meta" | "codeowners" | "fallback" | "none"
+    reviewed: date | None
+    reviewed_by: Handle | None
+    review_every: Interval
+    review_every_source: Source
+    type: str
+    status: str
+    tags: tuple[str, ...]
+
+    @property
+    def reviewers(self) -> tuple[Handle, ...]:
+        """Owner first, then co-authors: everyone who can review or confirm this page."""
+        owner = (self.owner.handle,) if self.owner else ()
+        return owner + tuple(a.handle for a in self.coauthors)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "owner": self.owner.to_json() if self.owner else None,
+            "owner_via": self.owner_via,
+            "coauthors": [c.to_json() for c in self.coauthors],
+            "reviewed": self.reviewed.isoformat() if self.reviewed else None,
+            "reviewed_by": self.reviewed_by.text if self.reviewed_by else None,
+            "review_every": str(self.review_every),
+            "review_every_source": self.review_every_source.to_json(),
+            "type": self.type,
+            "status": self.status,
+            "tags": list(self.tags),
+        }

@@ -1,0 +1,130 @@
+"""Load small YAML documents safely, with line/column positions and author-friendly errors.
+
+We parse with PyYAML's libyaml-backed loader: the same YAML dialect MkDocs and Material's meta
+plugin use (so ``kennis check`` agrees with the site), and ~17× faster than ruamel's round-trip
+loader, which matters at thousands of pages. ruamel.yaml is used where formatting must survive
+(``kennis verify``). Aliases are rejected outright: front matter has no use for them, and they are
+how "billion laughs" documents explode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # libyaml is bundled with PyYAML wheels; fall back to the pure-Python parser if absent.
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+Key = tuple[object, ...]
+MAX_YAML_BYTES = 64 * 1024
+
+
+@dataclass
+class Located:
+    """A loaded document plus where each value (and mapping key) starts, 1-based."""
+
+    value: Any
+    values: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, *key: object) -> tuple[int, int]:
+        """Position of the value at ``key`` (falling back to its key, then its parents)."""
+        while key:
+            if key in self.values:
+                return self.values[key]
+            key = key[:-1]
+        return self.values.get((), (1, 1))
+
+    def where_key(self, *key: object) -> tuple[int, int]:
+        return self.keys.get(key) or self.where(*key)
+
+
+class _Builder:
+    """Turns libyaml nodes into plain Python values, recording positions and refusing aliases."""
+
+    def __init__(self, loader: Any, path: str, line_offset: int) -> None:
+        self.loader = loader
+        self.path = path
+        self.offset = line_offset
+        self.seen: set[int] = set()
+        self.located = Located(None)
+
+    def pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def fail(self, node: yaml.Node, message: str) -> Problem:
+        line, col = self.pos(node)
+        return Problem(self.path, line, col, message)
+
+    def build(self, node: yaml.Node, key: Key) -> Any:
+        if id(node) in self.seen:
+            raise _Refused(
+                self.fail(node, "YAML anchors and aliases (&name, *name) are not allowed")
+            )
+        self.seen.add(id(node))
+        self.located.values[key] = self.pos(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def mapping(self, node: yaml.MappingNode, key: Key) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                raise _Refused(self.fail(key_node, "keys must be plain words like `owner:`"))
+            name = self.loader.construct_object(key_node)
+            if not isinstance(name, str | int | float | bool) and name is not None:
+                raise _Refused(self.fail(key_node, "keys must be plain words like `owner:`"))
+            if name in result:
+                raise _Refused(self.fail(key_node, f'duplicate key "{name}" (it appears twice)'))
+            self.located.keys[(*key, name)] = self.pos(key_node)
+            result[name] = self.build(value_node, (*key, name))
+        return result
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, Problem | None]:
+    """Parse one YAML document; return (located value, None) or (None, the problem to report).
+
+    ``line_offset`` shifts reported lines, for documents embedded in a file (front matter).
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        return None, Problem(
+            path, 1 + line_offset, 1, f"YAML is too long (over {MAX_YAML_BYTES // 1024} KB)"
+        )
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        builder = _Builder(loader, path, line_offset)
+        builder.located.value = None if node is None else builder.build(node, ())
+        return builder.located, None
+    except _Refused as refused:
+        return None, refused.problem
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, Problem(path, line, col, f"YAML syntax error: {message}")
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        # libyaml reports some errors (e.g. control characters) without a mark; the constructor
+        # raises ValueError for impossible dates like 2026-02-30.
+        return None, Problem(path, 1 + line_offset, 1, f"invalid YAML: {exc}")
+    except RecursionError:
+        return None, Problem(path, 1 + line_offset, 1, "YAML is nested too deeply")
+    finally:
+        loader.dispose()
