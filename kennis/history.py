@@ -1,0 +1,396 @@
+"""The history index: created/last-modified dates and authors of every page, from one git log pass.
+
+Manifest JSON (``HistoryIndex.to_json``, written by ``kennis index --out``), version 1::
+
+    {
+      "version": 1,                      # bumped on any incompatible change
+      "head": "<commit SHA the index was built at>",   # "" for a repository without commits
+      "content_dir": "content",
+      "pages": {                         # keyed by repo-relative POSIX path, sorted
+        "content/kitchen/close.md": {
+          "created": "2024-03-01T09:30:00+01:00",        # author date (ISO 8601, author's offset)
+          "last_modified": "2025-06-02T16:05:11+02:00",  # of the newest commit that counts
+          "last_author": {"name": "Alice Example", "email": "alice@example.com"},
+          "authors": [{"name": ..., "email": ...}],     # commit authors, first contribution first
+          "coauthors": [{"name": ..., "email": ...}],   # Co-authored-by trailers, same order
+          "commits": 7,                  # commits that touched the page (ignored revisions excluded)
+          "previous_paths": ["content/kitchen/closing.md"]   # newest first
+        }
+      }
+    }
+
+Names and e-mails are canonical (``.mailmap`` applied, also to trailers). Commits listed in the
+ignore-revs file do not count as edits: not for last_modified/last_author, authors, co-authors or
+commits. A page whose every commit is ignored keeps ``commits: 0`` and empty authors, and takes
+last_modified/last_author from the commit that created it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import git
+
+from kennis import gitlog
+from kennis.errors import KennisError, Problem
+from kennis.gitlog import LogCommit
+
+MANIFEST_VERSION = 1
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
+
+
+class ShallowCloneError(KennisError):
+    """The repository is a shallow clone, so page dates would be wrong."""
+
+
+@dataclass(frozen=True, order=True)
+class Person:
+    """A contributor, as canonicalised by ``.mailmap``."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "email": self.email}
+
+
+@dataclass(frozen=True)
+class PageHistory:
+    """What git knows about one page at HEAD, following its renames back in time."""
+
+    path: str
+    created: datetime
+    last_modified: datetime
+    last_author: Person
+    authors: tuple[Person, ...]
+    coauthors: tuple[Person, ...]
+    commits: int
+    previous_paths: tuple[str, ...] = ()
+
+    @property
+    def contributors(self) -> tuple[Person, ...]:
+        """Authors, then co-authors who are not also authors."""
+        return self.authors + tuple(p for p in self.coauthors if p not in self.authors)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created.isoformat(),
+            "last_modified": self.last_modified.isoformat(),
+            "last_author": self.last_author.to_json(),
+            "authors": [p.to_json() for p in self.authors],
+            "coauthors": [p.to_json() for p in self.coauthors],
+            "commits": self.commits,
+            "previous_paths": list(self.previous_paths),
+        }
+
+
+@dataclass(frozen=True)
+class HistoryIndex:
+    """History of every Markdown page under ``content_dir`` at ``head``; see the module docstring."""
+
+    head: str
+    pages: dict[str, PageHistory] = field(default_factory=dict)
+    content_dir: str = "content"
+
+    def get(self, path: str) -> PageHistory | None:
+        return self.pages.get(path)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": MANIFEST_VERSION,
+            "head": self.head,
+            "content_dir": self.content_dir,
+            "pages": {path: self.pages[path].to_json() for path in sorted(self.pages)},
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> HistoryIndex:
+        """Rebuild an index from ``to_json`` output; raise ValueError naming the bad field."""
+        data = _mapping(data, "the manifest")
+        if data.get("version") != MANIFEST_VERSION:
+            raise ValueError(
+                f"unsupported version {data.get('version')!r} (this kennis reads version "
+                f"{MANIFEST_VERSION}; rebuild it with `kennis index --out`)"
+            )
+        pages = _mapping(data.get("pages"), '"pages"')
+        return cls(
+            head=_string(data.get("head"), '"head"'),
+            pages={path: _page_from_json(path, entry) for path, entry in pages.items()},
+            content_dir=_string(data.get("content_dir", "content"), '"content_dir"'),
+        )
+
+
+def _mapping(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} must be a JSON object")
+    return value
+
+
+def _string(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{where} must be a string")
+    return value
+
+
+def _moment(value: object, where: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_string(value, where))
+    except ValueError:
+        raise ValueError(f"{where} must be an ISO 8601 date-time, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{where} must carry a UTC offset, got {value!r}")
+    return moment
+
+
+def _person(value: object, where: str) -> Person:
+    data = _mapping(value, where)
+    return Person(
+        _string(data.get("name"), f"{where}.name"), _string(data.get("email"), f"{where}.email")
+    )
+
+
+def _people(value: object, where: str) -> tuple[Person, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list")
+    return tuple(_person(item, f"{where}[{i}]") for i, item in enumerate(value))
+
+
+def _page_from_json(path: str, value: object) -> PageHistory:
+    where = f"pages[{json.dumps(path)}]"
+    data = _mapping(value, where)
+    commits = data.get("commits")
+    if not isinstance(commits, int) or isinstance(commits, bool) or commits < 0:
+        raise ValueError(f"{where}.commits must be a whole number ≥ 0")
+    previous = data.get("previous_paths", [])
+    if not isinstance(previous, list) or not all(isinstance(p, str) for p in previous):
+        raise ValueError(f"{where}.previous_paths must be a list of paths")
+    return PageHistory(
+        path=path,
+        created=_moment(data.get("created"), f"{where}.created"),
+        last_modified=_moment(data.get("last_modified"), f"{where}.last_modified"),
+        last_author=_person(data.get("last_author"), f"{where}.last_author"),
+        authors=_people(data.get("authors", []), f"{where}.authors"),
+        coauthors=_people(data.get("coauthors", []), f"{where}.coauthors"),
+        commits=commits,
+        previous_paths=tuple(previous),
+    )
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+class _Tally:
+    """Mutable per-page accumulator while walking history newest-first."""
+
+    __slots__ = ("authors", "coauthors", "commits", "created", "creator", "last", "previous", "sha")
+
+    def __init__(self) -> None:
+        self.sha = ""
+        self.created = ""
+        self.creator: tuple[str, str] = ("", "")
+        self.last: tuple[str, str, str] | None = None
+        self.commits = 0
+        self.authors: dict[tuple[str, str], int] = {}
+        self.coauthors: dict[str, int] = {}
+        self.previous: list[bytes] = []
+
+    def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
+        if commit.sha == self.sha:
+            return
+        self.sha = commit.sha
+        self.created, self.creator = commit.date, (commit.name, commit.email)
+        if not counted:
+            return
+        if self.last is None:
+            self.last = (commit.date, commit.name, commit.email)
+        self.commits += 1
+        self.authors[(commit.name, commit.email)] = seq
+        for raw in commit.coauthors:
+            self.coauthors[raw] = seq
+
+
+def read_ignore_revs(path: Path) -> frozenset[str]:
+    """Read full commit SHAs, one per line; ``#`` starts a comment (``.git-blame-ignore-revs``)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise KennisError(f"{path}: ignore-revs file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KennisError(f"{path}: cannot read ignore-revs file: {error}") from None
+    shas: set[str] = set()
+    problems: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if not _SHA.match(text.lower()):
+            col = line.index(text) + 1
+            message = f'"{text}" is not a full commit SHA (40 hex digits, unabbreviated)'
+            problems.append(Problem(str(path), number, col, message))
+        shas.add(text.lower())
+    if problems:
+        raise KennisError(problems)
+    return frozenset(shas)
+
+
+def _open_repo(repo_root: Path) -> git.Repo:
+    try:
+        return git.Repo(repo_root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise KennisError(f"{repo_root}: not a git repository") from None
+
+
+def _check_not_shallow(repo: git.Repo) -> None:
+    if gitlog.is_shallow(repo):
+        raise ShallowCloneError(
+            f"{repo.working_dir}: this is a shallow clone, so git history is incomplete and page "
+            "dates would be wrong. Fetch the full history: in GitHub Actions set `fetch-depth: 0` "
+            "on actions/checkout, or run `git fetch --unshallow`. Or pass a manifest written by "
+            "`kennis index --out FILE` on a full clone (`--manifest FILE`)."
+        )
+
+
+def _walk(repo: git.Repo, pages: list[bytes], ignored: frozenset[str]) -> dict[bytes, _Tally]:
+    """Walk history newest-first; map every historical path of a HEAD page to its tally."""
+    tallies = {p: _Tally() for p in pages}
+    alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
+    with gitlog.GitLogStream(repo) as commits:
+        for seq, commit in enumerate(commits):
+            counted = commit.sha not in ignored
+            for change in commit.changes:
+                if change.status == "R" and change.old_path is not None:
+                    tally = alias.pop(change.path, None)
+                    if tally is not None:
+                        alias[change.old_path] = tally
+                        tally.previous.append(change.old_path)
+                elif change.status in ("A", "C"):
+                    tally = alias.pop(change.path, None)  # older commits on this path: other file
+                else:
+                    tally = alias.get(change.path)
+                if tally is not None:
+                    tally.touch(commit, seq, counted)
+            if not alias:
+                # Every page has reached the commit that added it, and only the alias map leads
+                # from a path to a page: no older commit can change any answer.
+                break
+    return tallies
+
+
+def _parse_ident(raw: str) -> Person:
+    match = _IDENT.match(raw)
+    if match is None:
+        return Person(raw.strip(), "")
+    return Person(match["name"], match["email"])
+
+
+def _canonical_people(repo: git.Repo, raws: Iterable[str]) -> dict[str, Person]:
+    """Map trailer values through ``.mailmap`` with ONE ``git check-mailmap --stdin`` call."""
+    people = {raw: _parse_ident(raw) for raw in raws}
+    # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
+    mappable = [raw for raw, person in people.items() if person.name and person.email]
+    if mappable:
+        out = gitlog.check_mailmap(repo, [str(people[raw]) for raw in mappable])
+        for raw, line in zip(mappable, out, strict=True):
+            people[raw] = _parse_ident(line)
+    return people
+
+
+def _finish(path: bytes, tally: _Tally, people: Mapping[str, Person]) -> PageHistory:
+    created = datetime.fromisoformat(tally.created)
+    if tally.last is None:
+        last_modified, last_author = created, Person(*tally.creator)
+    else:
+        last_modified, last_author = datetime.fromisoformat(tally.last[0]), Person(*tally.last[1:])
+    authors = sorted(tally.authors.items(), key=lambda item: -item[1])
+    coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1])
+    canonical: dict[Person, None] = dict.fromkeys(people[raw] for raw, _ in coauthors)
+    return PageHistory(
+        path=path.decode("utf-8", "surrogateescape"),
+        created=created,
+        last_modified=last_modified,
+        last_author=last_author,
+        authors=tuple(Person(*ident) for ident, _ in authors),
+        coauthors=tuple(canonical),
+        commits=tally.commits,
+        previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
+    )
+
+
+def build_index(
+    repo_root: Path, content_dir: str = "content", ignore_revs: Path | None = None
+) -> HistoryIndex:
+    """Index every ``*.md`` page under ``content_dir`` at HEAD with ONE streaming git log pass.
+
+    Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
+    path that is not a git repository. A repository without commits gives an empty index.
+    """
+    ignored = read_ignore_revs(ignore_revs) if ignore_revs is not None else frozenset()
+    repo = _open_repo(Path(repo_root))
+    content_dir = content_dir.strip("/") or "."
+    if not repo.head.is_valid():
+        return HistoryIndex(head="", pages={}, content_dir=content_dir)
+    _check_not_shallow(repo)
+    head = repo.head.commit.hexsha
+    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored)
+    raws = {raw for tally in tallies.values() for raw in tally.coauthors}
+    people = _canonical_people(repo, raws)
+    pages = {}
+    for path, tally in tallies.items():
+        if tally.created:  # always true unless HEAD has a path no commit added (impossible)
+            page = _finish(path, tally, people)
+            pages[page.path] = page
+    return HistoryIndex(head=head, pages=pages, content_dir=content_dir)
+
+
+# -- manifest files --------------------------------------------------------------------------
+
+
+def write_manifest(index: HistoryIndex, path: Path) -> None:
+    """Write ``index`` as pretty JSON atomically (temp file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(index.to_json(), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_manifest(path: Path) -> HistoryIndex:
+    """Read a manifest written by ``write_manifest``; KennisError with ``path:line:col`` if bad."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KennisError(
+            f"{path}: manifest not found (write one with `kennis index --out`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KennisError(f"{path}: cannot read manifest: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        problem = Problem(str(path), error.lineno, error.colno, f"not valid JSON: {error.msg}")
+        raise KennisError(problem) from None
+    try:
+        return HistoryIndex.from_json(data)
+    except ValueError as error:
+        raise KennisError(
+            Problem(str(path), 1, 1, f"not a kennis history manifest: {error}")
+        ) from None
