@@ -1,0 +1,1 @@
+"""kennis-bot: the GitHub App that routes knowledge-base changes to the people who own them."""

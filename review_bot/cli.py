@@ -1,0 +1,167 @@
+"""The ``kennis-bot`` command line: run the App, and inspect or requeue its deliveries."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+import click
+
+from review_bot.app import WebhookApp
+from review_bot.ledger import STATES, Ledger
+from review_bot.routing import BUILTIN_CONCERNS, load_concerns, router
+from review_bot.settings import ConfigError, Settings, data_dir_from_env
+from review_bot.worker import WorkerPool
+
+log = logging.getLogger("review_bot")
+
+
+@click.group()
+def main() -> None:
+    """kennis-bot: the kennis GitHub App."""
+
+
+def _lock_data_dir(data_dir: Path) -> IO[str]:
+    """Hold an exclusive lock so two servers never share (and corrupt) one ledger's queue."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / "serve.lock").open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise click.ClickException(
+            f"another kennis-bot is already serving from {data_dir} (KENNIS_DATA_DIR)"
+        ) from None
+    return handle
+
+
+def _build_app(settings: Settings) -> object | None:
+    if not (settings.app_id and settings.private_key):
+        log.warning("KENNIS_APP_ID / KENNIS_PRIVATE_KEY not set: handlers cannot call GitHub")
+        return None
+    from review_bot.github_client import GitHubApp
+
+    return GitHubApp(settings.app_id, settings.private_key, settings.github_api_url)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port.")
+@click.option("--workers", type=int, default=None, help="Worker threads [KENNIS_WORKERS, 2].")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Receive webhooks on POST /webhook and process them on worker threads."""
+    logging.basicConfig(
+        level=os.environ.get("KENNIS_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    lock = _lock_data_dir(settings.data_dir)
+    ledger = Ledger(settings.ledger_path)
+    resumed = ledger.recover(settings.max_attempts)
+    try:
+        load_concerns((*BUILTIN_CONCERNS, *settings.extra_handlers), router)
+    except (ImportError, AttributeError) as exc:
+        raise click.ClickException(f"cannot load handlers: {exc}") from None
+    pool = WorkerPool(
+        ledger,
+        router,
+        workers=settings.workers if workers is None else workers,
+        mirrors_root=settings.mirrors_dir,
+        app=_build_app(settings),  # type: ignore[arg-type]
+        max_attempts=settings.max_attempts,
+        retry_base=settings.retry_base,
+        lease_seconds=settings.lease_seconds,
+    )
+    _run_server(WebhookApp(settings, ledger, pool.wake), pool, host, port, settings, resumed)
+    lock.close()
+
+
+def _run_server(
+    app: WebhookApp, pool: WorkerPool, host: str, port: int, settings: Settings, resumed: int
+) -> None:
+    import waitress
+
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=8,
+        max_request_body_size=settings.max_body + 1,
+        ident="kennis-bot",
+        clear_untrusted_proxy_headers=True,
+    )
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)  # waitress' loop catches it and shuts its task threads down
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    pool.start()
+    bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
+    log.info("kennis-bot listening on http://%s:%s (%d workers, %d resumed deliveries)",
+             bound[0], bound[1], pool.size, resumed)
+    try:
+        server.run()
+    finally:
+        log.info("kennis-bot stopping: finishing deliveries in progress")
+        server.close()
+        pool.stop()
+        log.info("kennis-bot stopped")
+
+
+def _ledger() -> Ledger:
+    path = data_dir_from_env() / "ledger.sqlite3"
+    if not path.exists():
+        raise click.ClickException(f"no ledger at {path} (set KENNIS_DATA_DIR)")
+    return Ledger(path)
+
+
+@main.command()
+@click.option("--state", type=click.Choice(STATES), default=None, help="Only this state.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def deliveries(state: str | None, limit: int, fmt: str) -> None:
+    """List recent deliveries with their state, attempts and last error (newest first)."""
+    rows = _ledger().recent(state, limit)
+    if fmt == "json":
+        click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+        return
+    if not rows:
+        click.echo("no deliveries")
+    for row in rows:
+        received = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.received_at))
+        event = f"{row.event}.{row.action}" if row.action else row.event
+        line = f"{received}  {row.id}  {event:<32} {row.state:<7} attempts={row.attempts}"
+        if row.repo:
+            line += f"  {row.repo}"
+        click.echo(line)
+        if row.last_error and row.state != "done":
+            click.echo(f"    last error: {row.last_error.splitlines()[0][:200]}")
+
+
+@main.command()
+@click.argument("delivery_id")
+def retry(delivery_id: str) -> None:
+    """Requeue a dead (or waiting) delivery with a fresh set of attempts."""
+    ledger = _ledger()
+    requeued = ledger.requeue(delivery_id)
+    if requeued is None:
+        found = ledger.get(delivery_id)
+        if found is None:
+            raise click.ClickException(f"no delivery {delivery_id}")
+        raise click.ClickException(
+            f"delivery {delivery_id} is {found.state}; only dead or retry deliveries are requeued"
+        )
+    click.echo(f"requeued {delivery_id} ({requeued.event}); a running server picks it up shortly")

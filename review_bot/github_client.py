@@ -1,0 +1,138 @@
+"""GitHub access as an App through PyGithub: installation clients, tokens and rate limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from github import Auth, Github, GithubException, GithubIntegration, GithubRetry
+
+# Refresh installation tokens this long before GitHub says they expire (they last one hour).
+TOKEN_MARGIN = timedelta(minutes=5)
+
+
+class RateLimited(Exception):
+    """GitHub refused for a rate limit; the work can be retried at ``reset_at`` (epoch seconds)."""
+
+    def __init__(self, reset_at: float, message: str = "GitHub rate limit") -> None:
+        super().__init__(f"{message}; retry at {time.strftime('%H:%M:%SZ', time.gmtime(reset_at))}")
+        self.reset_at = reset_at
+
+
+def rate_limit_of(exc: BaseException, now: float | None = None) -> RateLimited | None:
+    """Return the `RateLimited` meaning of *exc*, or None if it is not a rate-limit refusal."""
+    now = time.time() if now is None else now
+    if isinstance(exc, RateLimited):
+        return exc
+    if not isinstance(exc, GithubException) or exc.status not in (403, 429):
+        return None
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    retry_after = headers.get("retry-after", "")
+    if retry_after.isdigit():
+        return RateLimited(now + int(retry_after), "GitHub secondary rate limit")
+    reset = headers.get("x-ratelimit-reset", "")
+    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return RateLimited(max(now, float(reset)) + 1, "GitHub primary rate limit")
+    wait = getattr(exc, "wait", None)  # RateLimitExceededExceedsMaxWait
+    if isinstance(wait, (int, float)):
+        return RateLimited(now + wait, "GitHub rate limit")
+    if exc.status == 429 or "rate limit" in str(exc.data).lower():
+        return RateLimited(now + 60, "GitHub rate limit")
+    return None
+
+
+@dataclass(frozen=True)
+class _Token:
+    value: str
+    refresh_at: datetime
+
+
+class _SharedInstallationAuth(Auth.Auth):
+    """Authenticate with the installation token kept by `GitHubApp` (shared by threads)."""
+
+    def __init__(self, app: GitHubApp, installation_id: int) -> None:
+        self._app = app
+        self._installation_id = installation_id
+
+    @property
+    def token_type(self) -> str:
+        return "token"
+
+    @property
+    def token(self) -> str:
+        return self._app.token(self._installation_id)
+
+    @property
+    def _masked_token(self) -> str:
+        return "token (removed)"
+
+
+class GitHubApp:
+    """The App's credentials; hands out installation clients and tokens, each cached."""
+
+    def __init__(
+        self,
+        app_id: str,
+        private_key: str,
+        base_url: str = "https://api.github.com",
+        *,
+        retries: int = 3,
+        max_rate_limit_wait: float = 10.0,
+    ) -> None:
+        self.base_url = base_url
+        self._retries = retries
+        self._max_wait = max_rate_limit_wait
+        self._integration = GithubIntegration(
+            auth=Auth.AppAuth(int(app_id), private_key),
+            base_url=base_url,
+            retry=self._retry(),
+        )
+        self._tokens: dict[int, _Token] = {}
+        self._token_lock = threading.Lock()
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"GitHubApp(base_url={self.base_url!r})"
+
+    def _retry(self) -> GithubRetry:
+        # Waits for short secondary limits / 5xx in place; longer waits surface as
+        # RateLimitExceededExceedsMaxWait, which the worker turns into a ledger retry.
+        return GithubRetry(
+            total=self._retries,
+            backoff_factor=0.5,
+            secondary_rate_wait=self._max_wait,
+            max_rate_limit_wait=self._max_wait,
+            status_forcelist=[429, *range(500, 600)],
+        )
+
+    def token(self, installation_id: int) -> str:
+        """Return the installation token, fetched once and reused until shortly before expiry."""
+        now = datetime.now(UTC)
+        with self._token_lock:
+            cached = self._tokens.get(installation_id)
+            if cached is None or cached.refresh_at <= now:
+                grant = self._integration.get_access_token(installation_id)
+                expires = grant.expires_at or now + timedelta(hours=1)
+                if expires.tzinfo is None:
+                    expires = expires.replace(tzinfo=UTC)
+                cached = _Token(grant.token, expires - TOKEN_MARGIN)
+                self._tokens[installation_id] = cached
+            return cached.value
+
+    def client(self, installation_id: int) -> Github:
+        """Return a client for the installation, one per thread (PyGithub is not thread-safe)."""
+        clients: dict[int, Github] = self._local.__dict__.setdefault("clients", {})
+        if installation_id not in clients:
+            clients[installation_id] = Github(
+                auth=_SharedInstallationAuth(self, installation_id),
+                base_url=self.base_url,
+                retry=self._retry(),
+            )
+        return clients[installation_id]
+
+    def forget(self, installation_id: int) -> None:
+        """Drop a cached token (e.g. after the installation was suspended or its token revoked)."""
+        with self._token_lock:
+            self._tokens.pop(installation_id, None)

@@ -1,0 +1,277 @@
+"""Durable delivery ledger and work queue in SQLite (WAL), keyed by ``X-GitHub-Delivery``."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+STATES = ("queued", "running", "done", "retry", "dead")
+MAX_BACKOFF = 3600.0
+ERROR_LIMIT = 2000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id              TEXT PRIMARY KEY,
+    event           TEXT NOT NULL,
+    action          TEXT,
+    installation_id INTEGER,
+    repo            TEXT,
+    payload         BLOB NOT NULL,
+    state           TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'running', 'done', 'retry', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    lease_until     REAL,
+    last_error      TEXT,
+    received_at     REAL NOT NULL,
+    updated_at      REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_recent ON deliveries (received_at);
+"""
+
+_COLUMNS = (
+    "id, event, action, installation_id, repo, state, attempts, next_attempt_at,"
+    " last_error, received_at, updated_at"
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of the ledger, without its payload (see `Claim` for the payload)."""
+
+    id: str
+    event: str
+    action: str | None
+    installation_id: int | None
+    repo: str | None
+    state: str
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    received_at: float
+    updated_at: float
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("next_attempt_at", "received_at", "updated_at"):
+            data[key] = _iso(data[key])
+        return data
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery leased to one worker: its identity, payload and which attempt this is."""
+
+    delivery: Delivery
+    payload: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.delivery.id
+
+
+def backoff(attempt: int, base: float, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed attempt number *attempt* (1-based): exponential with jitter."""
+    jitter = 1.0 + 0.25 * (rng or random).random()
+    return min(MAX_BACKOFF, base * (2 ** max(0, attempt - 1)) * jitter)
+
+
+class Ledger:
+    """The SQLite ledger; safe to share between threads (one connection per thread)."""
+
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._synchronous = synchronous
+        self._local = threading.local()
+        self._db().executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA synchronous={self._synchronous}")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._local.db = db
+        return db
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._db())
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    def record(
+        self,
+        delivery_id: str,
+        event: str,
+        payload_raw: bytes,
+        payload: dict[str, Any],
+        now: float | None = None,
+    ) -> bool:
+        """Store a new delivery as ``queued``; False (and no change) if the id is already known."""
+        now = time.time() if now is None else now
+        action = payload.get("action") if isinstance(payload.get("action"), str) else None
+        installation = payload.get("installation")
+        installation_id = installation.get("id") if isinstance(installation, dict) else None
+        repository = payload.get("repository")
+        repo = repository.get("full_name") if isinstance(repository, dict) else None
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, repo,"
+                " payload, next_attempt_at, received_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (delivery_id, event, action, installation_id, repo, payload_raw, now, now, now),
+            )
+            return cursor.rowcount == 1
+
+    def claim(self, lease_seconds: float, now: float | None = None) -> Claim | None:
+        """Lease the next due delivery to the caller (expired leases are taken over)."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            row = db.execute(
+                "UPDATE deliveries SET state = 'running', attempts = attempts + 1,"
+                " lease_until = ?, updated_at = ?"
+                " WHERE id = (SELECT id FROM deliveries"
+                "   WHERE (state IN ('queued', 'retry') AND next_attempt_at <= ?)"
+                "      OR (state = 'running' AND lease_until <= ?)"
+                "   ORDER BY next_attempt_at, received_at LIMIT 1)"
+                f" RETURNING {_COLUMNS}, payload",
+                (now + lease_seconds, now, now, now),
+            ).fetchone()
+        if row is None:
+            return None
+        return Claim(Delivery(*row[:-1]), json.loads(row[-1]))
+
+    def finish(self, claim: Claim, now: float | None = None) -> None:
+        """Mark a claimed delivery as done (ignored if the lease was lost to another worker)."""
+        now = time.time() if now is None else now
+        self._settle(claim, "done", now, None, now)
+
+    def fail(
+        self,
+        claim: Claim,
+        error: str,
+        *,
+        max_attempts: int,
+        base: float,
+        now: float | None = None,
+    ) -> str:
+        """Record a failed attempt: ``retry`` after a backoff, or ``dead`` when out of attempts."""
+        now = time.time() if now is None else now
+        attempts = claim.delivery.attempts
+        if attempts >= max_attempts:
+            self._settle(claim, "dead", now, error, now)
+            return "dead"
+        self._settle(claim, "retry", now + backoff(attempts, base), error, now)
+        return "retry"
+
+    def postpone(self, claim: Claim, until: float, error: str, now: float | None = None) -> None:
+        """Retry at *until* without spending an attempt (e.g. a rate limit that resets then)."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET state = 'retry', attempts = attempts - 1,"
+                " next_attempt_at = ?, lease_until = NULL, last_error = ?, updated_at = ?"
+                " WHERE id = ? AND state = 'running' AND attempts = ?",
+                (until, error[:ERROR_LIMIT], now, claim.id, claim.delivery.attempts),
+            )
+
+    def _settle(
+        self, claim: Claim, state: str, next_at: float, error: str | None, now: float
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET state = ?, next_attempt_at = ?, lease_until = NULL,"
+                " last_error = ?, updated_at = ?"
+                " WHERE id = ? AND state = 'running' AND attempts = ?",
+                (state, next_at, error[:ERROR_LIMIT] if error else None, now, claim.id,
+                 claim.delivery.attempts),
+            )
+
+    def recover(self, max_attempts: int, now: float | None = None) -> int:
+        """At start-up, hand every ``running`` row (its worker died with us) back to the queue."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET state = 'dead', lease_until = NULL, updated_at = ?,"
+                " last_error = COALESCE(last_error, 'interrupted by a restart')"
+                " WHERE state = 'running' AND attempts >= ?",
+                (now, max_attempts),
+            )
+            cursor = db.execute(
+                "UPDATE deliveries SET state = 'retry', next_attempt_at = ?, lease_until = NULL,"
+                " updated_at = ? WHERE state = 'running'",
+                (now, now),
+            )
+            return cursor.rowcount
+
+    def requeue(self, delivery_id: str, now: float | None = None) -> Delivery | None:
+        """Give a ``dead`` or ``retry`` delivery a fresh set of attempts, due now."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            row = db.execute(
+                "UPDATE deliveries SET state = 'queued', attempts = 0, next_attempt_at = ?,"
+                " updated_at = ? WHERE id = ? AND state IN ('dead', 'retry')"
+                f" RETURNING {_COLUMNS}",
+                (now, now, delivery_id),
+            ).fetchone()
+        return Delivery(*row) if row else None
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        row = self._db().execute(
+            f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery_id,)
+        ).fetchone()
+        return Delivery(*row) if row else None
+
+    def recent(self, state: str | None = None, limit: int = 20) -> list[Delivery]:
+        """List the most recently received deliveries, newest first, optionally of one state."""
+        where, args = ("WHERE state = ?", [state]) if state else ("", [])
+        rows = self._db().execute(
+            f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id LIMIT ?",
+            (*args, limit),
+        ).fetchall()
+        return [Delivery(*row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db().execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state")
+        found = dict(rows.fetchall())
+        return {state: found.get(state, 0) for state in STATES}
+
+    def seconds_until_due(self, now: float | None = None) -> float | None:
+        """How long until the next queued/retry delivery is due (None when nothing waits)."""
+        now = time.time() if now is None else now
+        row = self._db().execute(
+            "SELECT MIN(CASE WHEN state = 'running' THEN lease_until ELSE next_attempt_at END)"
+            " FROM deliveries WHERE state IN ('queued', 'retry', 'running')"
+        ).fetchone()
+        return None if row[0] is None else max(0.0, row[0] - now)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error) on one connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _iso(ts: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))

@@ -1,0 +1,127 @@
+"""Configuration of kennis-bot, read once from the environment (secrets never shown in repr)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
+DEFAULT_DATA_DIR = ".kennis-bot"
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable bot; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from ``KENNIS_*`` environment variables."""
+
+    webhook_secret: bytes = field(repr=False)
+    app_id: str | None = None
+    private_key: str | None = field(default=None, repr=False)
+    github_api_url: str = DEFAULT_API_URL
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    workers: int = 2
+    max_body: int = DEFAULT_MAX_BODY
+    max_attempts: int = 6
+    retry_base: float = 30.0
+    lease_seconds: float = 600.0
+    extra_handlers: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        shown = {
+            "app_id": self.app_id,
+            "private_key": "<set>" if self.private_key else None,
+            "webhook_secret": "<set>",
+            "github_api_url": self.github_api_url,
+            "data_dir": str(self.data_dir),
+            "workers": self.workers,
+            "max_body": self.max_body,
+        }
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite3"
+
+    @property
+    def mirrors_dir(self) -> Path:
+        return self.data_dir / "mirrors"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings; raise `ConfigError` with an operator-facing message if incomplete."""
+        env = os.environ if env is None else env
+        secret = env.get("KENNIS_WEBHOOK_SECRET", "")
+        if not secret.strip():
+            raise ConfigError(
+                "KENNIS_WEBHOOK_SECRET is not set: refusing to start, because unsigned webhooks "
+                "could not be told apart from forged ones. Set it to the App's webhook secret."
+            )
+        return cls(
+            webhook_secret=secret.encode("utf-8"),
+            app_id=env.get("KENNIS_APP_ID") or None,
+            private_key=_private_key(env),
+            github_api_url=(env.get("KENNIS_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            data_dir=data_dir_from_env(env),
+            workers=_int(env, "KENNIS_WORKERS", 2, minimum=0),
+            max_body=_int(env, "KENNIS_MAX_BODY", DEFAULT_MAX_BODY, minimum=1),
+            max_attempts=_int(env, "KENNIS_MAX_ATTEMPTS", 6, minimum=1),
+            retry_base=_float(env, "KENNIS_RETRY_BASE", 30.0),
+            lease_seconds=_float(env, "KENNIS_LEASE_SECONDS", 600.0),
+            extra_handlers=tuple(
+                item.strip()
+                for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
+                if item.strip()
+            ),
+        )
+
+
+def data_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("KENNIS_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _private_key(env: Mapping[str, str]) -> str | None:
+    inline = env.get("KENNIS_PRIVATE_KEY")
+    if inline:
+        return inline
+    path = env.get("KENNIS_PRIVATE_KEY_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"KENNIS_PRIVATE_KEY_FILE={path}: cannot read it ({exc.strerror})"
+        ) from None
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if value < 0:
+        raise ConfigError(f"{name}={value} must not be negative")
+    return value

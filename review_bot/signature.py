@@ -1,0 +1,21 @@
+"""GitHub webhook signatures: HMAC-SHA256 over the raw request body, compared in constant time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+PREFIX = "sha256="
+
+
+def sign(secret: bytes, body: bytes) -> str:
+    """Compute the ``X-Hub-Signature-256`` value GitHub would send for *body*."""
+    return PREFIX + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: bytes, body: bytes, header: str | None) -> bool:
+    """Tell whether *header* is a well-formed signature of *body* under *secret*."""
+    if not header or not header.startswith(PREFIX):
+        return False
+    expected = sign(secret, body).encode("ascii")
+    return hmac.compare_digest(expected, header.encode("ascii", "replace"))

@@ -1,0 +1,118 @@
+"""Worker threads that take deliveries from the ledger and run the registered handlers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from review_bot.github_client import GitHubApp, rate_limit_of
+from review_bot.ledger import Claim, Ledger
+from review_bot.routing import DeliveryContext, Router
+
+log = logging.getLogger(__name__)
+
+IDLE_POLL = 1.0  # seconds between ledger checks when nothing wakes the workers
+
+
+class WorkerPool:
+    """N threads processing the ledger; `wake()` makes an idle worker look immediately."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        router: Router,
+        *,
+        workers: int,
+        mirrors_root: Path,
+        app: GitHubApp | None = None,
+        max_attempts: int = 6,
+        retry_base: float = 30.0,
+        lease_seconds: float = 600.0,
+    ) -> None:
+        self.ledger = ledger
+        self.router = router
+        self.size = workers
+        self.mirrors_root = mirrors_root
+        self.app = app
+        self.max_attempts = max_attempts
+        self.retry_base = retry_base
+        self.lease_seconds = lease_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for n in range(self.size):
+            thread = threading.Thread(target=self._run, name=f"kennis-worker-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the current deliveries; unfinished ones resume at the next start."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                if not self.run_once():
+                    due = self.ledger.seconds_until_due()
+                    self._wake.wait(IDLE_POLL if due is None else min(IDLE_POLL, due))
+        finally:
+            self.ledger.close()
+
+    def run_once(self) -> bool:
+        """Process one due delivery; False when none was due."""
+        try:
+            claim = self.ledger.claim(self.lease_seconds)
+        except Exception:
+            log.exception("could not read the delivery ledger")
+            self._stop.wait(IDLE_POLL)
+            return False
+        if claim is None:
+            return False
+        self.process(claim)
+        return True
+
+    def process(self, claim: Claim) -> None:
+        """Run every handler for the delivery; record done, retry, postponement or dead."""
+        d = claim.delivery
+        try:
+            ctx = DeliveryContext(
+                delivery_id=d.id,
+                event=d.event,
+                payload=claim.payload,
+                attempt=d.attempts,
+                app=self.app,
+                mirrors_root=self.mirrors_root,
+            )
+            for handler in self.router.handlers_for(d.event, d.action):
+                handler(ctx)
+        except Exception as exc:  # the one place that catches everything: record it for retry
+            self._record_failure(claim, exc)
+        else:
+            self.ledger.finish(claim)
+            log.info("delivery %s (%s.%s) done", d.id, d.event, d.action or "-")
+
+    def _record_failure(self, claim: Claim, exc: Exception) -> None:
+        d = claim.delivery
+        summary = f"{type(exc).__name__}: {exc}"
+        limited = rate_limit_of(exc)
+        if limited is not None:
+            log.warning("delivery %s postponed: %s", d.id, limited)
+            self.ledger.postpone(claim, limited.reset_at, str(limited))
+            return
+        log.exception("delivery %s (%s.%s) failed on attempt %d", d.id, d.event,
+                      d.action or "-", d.attempts)
+        state = self.ledger.fail(
+            claim, summary, max_attempts=self.max_attempts, base=self.retry_base
+        )
+        if state == "dead":
+            log.error("delivery %s is dead after %d attempts", d.id, d.attempts)
