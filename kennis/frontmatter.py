@@ -9,7 +9,9 @@ from .errors import Problem
 from .yamlload import Located, load_yaml
 
 # The same delimiters MkDocs accepts (mkdocs.utils.meta): `---` opens, `---` or `...` closes.
-_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\r?\n(.*?\r?\n)??(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(
+    r"\A-{3}[ \t]*\r?\n((?:.*?\r?\n)??)(?:-{3}|\.{3})[ \t]*(?:\r?\n|\Z)", re.S
+)
 
 
 @dataclass

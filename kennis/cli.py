@@ -1,0 +1,220 @@
+"""The ``kennis`` command line: thin commands over the core, clean errors at the boundary."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import report
+from .errors import KennisError
+from .handles import Handle, parse_handle
+from .kb import KnowledgeBase, effective_page, load_kb
+from .page import TYPES, Fields, Page
+from .paths import is_under, normalize
+from .scaffold import plan_new_page
+from .tree import WorkTree
+from .verify import bump_reviewed, write_atomic
+
+FORMATS = click.Choice(["text", "json"])
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder with .git, .github/kennis.yml or mkdocs.yml."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists() or (folder / ".github" / "kennis.yml").is_file():
+            return folder
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    return start
+
+
+def _handle(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Handle | None:
+    if value is None:
+        return None
+    try:
+        return parse_handle(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _relative(root: Path, given: str) -> str:
+    """A user-given path (relative to the current folder) as a repo-relative key."""
+    absolute = (Path.cwd() / given).resolve()
+    try:
+        return normalize(absolute.relative_to(root.resolve()))
+    except ValueError as exc:
+        raise click.ClickException(f"{given}: not inside the knowledge base at {root}") from exc
+
+
+def root_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Repository root (default: found from the current folder).",
+    )(func)
+
+
+def _root(root: Path | None) -> Path:
+    return root if root is not None else find_root(Path.cwd())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kennis")
+def main() -> None:
+    """kennis: a knowledge base your experts write, own and keep fresh."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@root_option
+def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> None:
+    """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
+    top = _root(root)
+    kb = load_kb(WorkTree(top))
+    problems = kb.problems
+    if paths:
+        wanted = [_relative(top, p) for p in paths]
+        problems = [p for p in problems if any(is_under(p.path, w) for w in wanted)]
+    if fmt == "json":
+        click.echo(report.problems_json(problems))
+    elif fmt == "github":
+        if problems:
+            click.echo(report.problems_github(problems))
+        click.echo(report.summary(len(kb.pages), len(kb.metas), problems))
+    else:
+        for problem in sorted(problems):
+            colour = "red" if problem.severity == "error" else "yellow"
+            click.echo(click.style(str(problem), fg=colour))
+        click.echo(report.summary(len(kb.pages), len(kb.metas), problems), err=bool(problems))
+    failing = [p for p in problems if p.severity == "error" or strict]
+    sys.exit(1 if failing else 0)
+
+
+def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]:
+    pages = []
+    for given in paths:
+        key = _relative(top, given)
+        matches = [p for path, p in sorted(kb.pages.items()) if is_under(path, key)]
+        if not matches and key.endswith(".md"):
+            if not is_under(key, kb.config.content_dir):
+                raise click.ClickException(
+                    f"{given}: not under the content folder {kb.config.content_dir}/"
+                )
+            # A page that does not exist yet: who would own it if it were added?
+            matches = [effective_page(kb, key, Fields(key, {}, {}))]
+        if not matches:
+            raise click.ClickException(f"{given}: no pages there")
+        pages += matches
+    return pages
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=FORMATS, default="text")
+@root_option
+def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
+    """Show the owner and co-authors of pages, and where each came from."""
+    top = _root(root)
+    kb = load_kb(WorkTree(top))
+    pages = _pages_for(kb, top, paths)
+    click.echo(report.owners_json(pages) if fmt == "json" else report.owners_text(pages))
+
+
+@main.command()
+@click.argument("kind", metavar="TYPE", type=click.Choice(TYPES))
+@click.argument("title")
+@click.option(
+    "--owner", callback=_handle, help="Owner handle, e.g. @alice (default: the folder's)."
+)
+@click.option("--in", "section", default="", help="Section folder under the content folder.")
+@root_option
+def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | None) -> None:
+    """Create a page from the template of TYPE."""
+    top = _root(root)
+    kb = load_kb(WorkTree(top), only=())
+    try:
+        planned = plan_new_page(kb, kind, title, section, owner, date.today())
+    except KennisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = top / planned.path
+    if target.exists():
+        raise click.ClickException(f"{planned.path} already exists; pick another title")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, planned.text.encode("utf-8"))
+    who = planned.owner.text if planned.owner else "the folder's owner"
+    click.echo(
+        f"created {planned.path} ({kind}, owned by {who}); it is a draft until you set status: published"
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--by", "by", required=True, callback=_handle, help="Who confirmed it, e.g. @alice.")
+@click.option("--on", "on", callback=_date, help="Date of the confirmation (default: today).")
+@root_option
+def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None) -> None:
+    """Record that pages were confirmed accurate: bump reviewed and reviewed_by."""
+    top = _root(root)
+    keys = [_relative(top, p) for p in paths]
+    kb = load_kb(WorkTree(top), only=keys)
+    when = on or date.today()
+    updates = []
+    for key in keys:
+        file = top / key
+        if not file.is_file():
+            raise click.ClickException(f"{key}: no such page")
+        try:
+            updates.append((key, file, bump_reviewed(file.read_bytes(), key, by, when)))
+        except KennisError as exc:
+            raise click.ClickException(
+                f"{exc}\n{key}: not changed; fix the errors above first"
+            ) from exc
+    for key, file, data in updates:  # write only once every page is known to be editable
+        write_atomic(file, data)
+        page = kb.page(key)
+        if page is not None and by.key not in {h.key for h in page.reviewers}:
+            click.echo(f"warning: {by.text} is not the owner or a co-author of {key}", err=True)
+        click.echo(f"{key}: reviewed {when.isoformat()} by {by.text}")
+
+
+@main.command()
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True)
+@root_option
+def serve(dev_addr: str, root: Path | None) -> None:
+    """Build and serve the knowledge base locally, rebuilding on change."""
+    top = _root(root)
+    if not (top / "mkdocs.yml").is_file():
+        raise click.ClickException(f"no mkdocs.yml in {top}")
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "-f",
+        str(top / "mkdocs.yml"),
+        "-a",
+        dev_addr,
+    ]
+    try:
+        sys.exit(subprocess.call(command, cwd=top, env=os.environ.copy()))
+    except KeyboardInterrupt:
+        sys.exit(130)
