@@ -1,0 +1,103 @@
+"""Freshness of a page as of a date: evergreen, fresh, due soon, due or overdue (DESIGN ★ Freshness).
+
+``due = basis + review_every`` where the basis is the ``reviewed`` date, else the page's first
+commit date. As of a date D the page is
+
+- ``evergreen`` when ``review_every`` is ``never``;
+- ``overdue``   when D ≥ due + review_every;
+- ``due``       when D ≥ due;
+- ``due_soon``  when D ≥ due − due_soon;
+- ``fresh``     otherwise.
+
+Month arithmetic clamps to the end of shorter months (2025-08-31 + 6 months = 2026-02-28), and
+``due + review_every`` is computed from that clamped due date, as the rule says.
+
+A page with neither ``reviewed`` nor a commit (new, not yet committed) is ``fresh`` with basis
+``"none"``: it is judged as if written on the as-of date, so its ``due`` is as_of + review_every
+and ``since`` is None. A ``due_soon`` of ``never`` means no warning window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from kennis.intervals import Interval
+
+State = Literal["evergreen", "fresh", "due_soon", "due", "overdue"]
+Basis = Literal["reviewed", "first_commit", "none"]
+
+#: States from least to most urgent; ``kennis stale`` lists the last three.
+STATES: tuple[State, ...] = ("evergreen", "fresh", "due_soon", "due", "overdue")
+NEEDS_REVIEW: frozenset[State] = frozenset({"due_soon", "due", "overdue"})
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The verdict for one page; ``days_overdue`` counts days since ``due`` (0 before it)."""
+
+    state: State
+    due: date | None
+    since: date | None
+    days_overdue: int
+    basis: Basis
+
+    @property
+    def needs_review(self) -> bool:
+        return self.state in NEEDS_REVIEW
+
+    @property
+    def urgency(self) -> tuple[int, int]:
+        """Sort key, most urgent last: by state, then by days overdue (reverse for a stale list)."""
+        return (STATES.index(self.state), self.days_overdue)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "due": self.due.isoformat() if self.due else None,
+            "since": self.since.isoformat() if self.since else None,
+            "days_overdue": self.days_overdue,
+            "basis": self.basis,
+        }
+
+
+def assess(
+    reviewed: date | None,
+    first_commit: date | None,
+    review_every: Interval,
+    due_soon: Interval,
+    as_of: date,
+) -> Freshness:
+    """Judge a page as of ``as_of`` from its ``reviewed`` date, else its first commit date."""
+    since, basis = _basis(reviewed, first_commit)
+    if review_every.never:
+        return Freshness("evergreen", None, since, 0, basis)
+    if since is None:
+        return Freshness("fresh", review_every.after(as_of), None, 0, "none")
+    due = review_every.after(since)
+    days_overdue = max(0, (as_of - due).days)
+    warn_from = due if due_soon.never else due_soon.before(due)
+    state: State
+    if as_of >= review_every.after(due):
+        state = "overdue"
+    elif as_of >= due:
+        state = "due"
+    elif as_of >= warn_from:
+        state = "due_soon"
+    else:
+        state = "fresh"
+    return Freshness(state, due, since, days_overdue, basis)
+
+
+def _basis(reviewed: date | None, first_commit: date | None) -> tuple[date | None, Basis]:
+    # A datetime is a date too, but comparing it with a plain date raises: keep only the day.
+    if isinstance(reviewed, datetime):
+        reviewed = reviewed.date()
+    if isinstance(first_commit, datetime):
+        first_commit = first_commit.date()
+    if reviewed is not None:
+        return reviewed, "reviewed"
+    if first_commit is not None:
+        return first_commit, "first_commit"
+    return None, "none"
