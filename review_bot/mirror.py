@@ -95,9 +95,9 @@ class Mirror:
     # -- clone and fetch -----------------------------------------------------------------------
 
     def _remote_allows_filter(self) -> bool:
-        # Local paths and file:// remotes are read directly (hard links); a blob filter there
-        # only produces a warning, so it is used for network remotes only.
-        return "://" in self.clone_url and not self.clone_url.startswith("file://")
+        # A plain local path is cloned with hard links, where --filter is ignored with a warning;
+        # every URL gets the filter (a server that does not allow it serves a full clone).
+        return "://" in self.clone_url
 
     def ensure(self) -> None:
         """Clone the mirror if it does not exist yet."""
@@ -130,7 +130,7 @@ class Mirror:
             )
 
     def rev_parse(self, rev: str) -> str | None:
-        """Return the full commit id of *rev*, or None if the mirror does not have it."""
+        """Return the full commit id of *rev*, or None if unknown (blobless mirrors ask origin)."""
         try:
             out = self._git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         except MirrorError:
@@ -172,22 +172,17 @@ class Mirror:
         """In a blobless mirror, fetch the missing blobs in one round trip instead of one each."""
         if not self._is_partial():
             return
-        wanted = set(paths)
-        listing = self._git("ls-tree", "-r", "-z", "--full-tree", rev)
-        oids = []
-        for entry in listing.split(b"\0"):
-            meta, _, name = entry.partition(b"\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == b"blob" and name.decode(
-                "utf-8", "surrogateescape"
-            ) in wanted:
-                oids.append(parts[2].decode())
-        if not oids:
+        walk = self._git("rev-list", "--objects", "--no-walk", "--missing=print", rev)
+        missing = {line[1:] for line in walk.decode().splitlines() if line.startswith("?")}
+        if not missing:
             return
-        missing = self._git(
-            "rev-list", "--objects", "--no-walk", "--missing=print", *oids
-        ).decode().split()
-        absent = [line[1:] for line in missing if line.startswith("?")]
+        wanted = set(paths)
+        absent = []
+        for entry in self._git("ls-tree", "-r", "-z", "--full-tree", rev).split(b"\0"):
+            meta, _, name = entry.partition(b"\t")
+            oid = meta.rsplit(b" ", 1)[-1].decode()
+            if oid in missing and name.decode("utf-8", "surrogateescape") in wanted:
+                absent.append(oid)
         if absent:
             with self.lock:
                 self._git(
