@@ -1,0 +1,3 @@
+"""Webhook sender (placeholder)."""
+class WebhookSender:
+    def __init__(self, url, secret, github): ...
