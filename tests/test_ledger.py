@@ -1,0 +1,168 @@
+"""The SQLite delivery ledger: idempotent recording, leases, retries, dead letters, recovery."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from review_bot.ledger import Ledger, backoff
+
+T0 = 1_800_000_000.0
+
+
+def record(ledger: Ledger, delivery: str, now: float = T0, **payload: object) -> bool:
+    body = {"action": "opened", "installation": {"id": 42},
+            "repository": {"full_name": "acme/kb"}, **payload}
+    return ledger.record(delivery, "pull_request", json.dumps(body).encode(), body, now=now)
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Ledger:
+    return Ledger(tmp_path / "ledger.sqlite3")
+
+
+def test_a_redelivery_is_a_no_op(ledger: Ledger) -> None:
+    assert record(ledger, "d1", marker="first") is True
+    assert record(ledger, "d1", now=T0 + 5, marker="second") is False
+    claim = ledger.claim(60, now=T0 + 10)
+    assert claim is not None and claim.payload["marker"] == "first"
+    assert ledger.claim(60, now=T0 + 10) is None
+    row = ledger.get("d1")
+    assert row is not None
+    assert (row.event, row.action, row.installation_id, row.repo) == (
+        "pull_request", "opened", 42, "acme/kb")
+
+
+def test_the_ledger_is_a_wal_database_on_disk(ledger: Ledger, tmp_path: Path) -> None:
+    record(ledger, "d1")
+    db = sqlite3.connect(tmp_path / "ledger.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT id, state FROM deliveries").fetchall() == [("d1", "queued")]
+
+
+def test_claims_go_oldest_first_and_leases_expire(ledger: Ledger) -> None:
+    record(ledger, "later", now=T0 + 1)
+    record(ledger, "earlier", now=T0)
+    first = ledger.claim(60, now=T0 + 2)
+    second = ledger.claim(60, now=T0 + 2)
+    assert (first and first.id, second and second.id) == ("earlier", "later")
+    assert ledger.claim(60, now=T0 + 30) is None, "leases still held"
+    taken_over = ledger.claim(60, now=T0 + 63)
+    assert taken_over is not None and taken_over.id == "earlier"
+    assert taken_over.delivery.attempts == 2
+    ledger.finish(first, now=T0 + 64)  # the stale worker's late answer is ignored
+    row = ledger.get("earlier")
+    assert row is not None and row.state == "running"
+    ledger.finish(taken_over, now=T0 + 65)
+    row = ledger.get("earlier")
+    assert row is not None and row.state == "done"
+
+
+def test_failures_back_off_exponentially_then_go_dead(ledger: Ledger) -> None:
+    record(ledger, "d1")
+    now, waits = T0, []
+    for attempt in range(1, 5):
+        claim = ledger.claim(60, now=now)
+        assert claim is not None and claim.delivery.attempts == attempt
+        state = ledger.fail(claim, f"boom {attempt}", max_attempts=4, base=10, now=now)
+        row = ledger.get("d1")
+        assert row is not None and row.state == state and row.last_error == f"boom {attempt}"
+        if state == "retry":
+            assert ledger.claim(60, now=row.next_attempt_at - 0.01) is None, "not before backoff"
+            waits.append(row.next_attempt_at - now)
+            now = row.next_attempt_at
+    assert state == "dead"
+    for wait, expected in zip(waits, [10, 20, 40], strict=True):
+        assert expected <= wait <= expected * 1.25
+    assert ledger.claim(60, now=now + 10_000) is None, "dead deliveries are not retried"
+    assert [d.id for d in ledger.recent("dead")] == ["d1"]
+
+
+def test_postponed_rate_limits_do_not_spend_attempts(ledger: Ledger) -> None:
+    record(ledger, "d1")
+    claim = ledger.claim(60, now=T0)
+    assert claim is not None
+    ledger.postpone(claim, T0 + 120, "rate limited", now=T0)
+    assert ledger.claim(60, now=T0 + 119) is None
+    again = ledger.claim(60, now=T0 + 120)
+    assert again is not None and again.delivery.attempts == 1
+
+
+def test_recover_requeues_running_rows_and_buries_repeat_crashers(ledger: Ledger) -> None:
+    record(ledger, "interrupted")
+    record(ledger, "crashes-every-time", now=T0 + 1)
+    ledger.claim(600, now=T0 + 2)
+    for _ in range(3):
+        ledger.recover(max_attempts=3, now=T0 + 3)
+        ledger.claim(600, now=T0 + 3)
+        ledger.claim(600, now=T0 + 3)
+    ledger.recover(max_attempts=3, now=T0 + 4)
+    states = {d.id: (d.state, d.attempts) for d in ledger.recent()}
+    assert states == {"interrupted": ("dead", 3), "crashes-every-time": ("dead", 3)}
+
+
+def test_recover_makes_interrupted_work_due_immediately(ledger: Ledger) -> None:
+    record(ledger, "d1")
+    ledger.claim(600, now=T0)
+    assert ledger.recover(max_attempts=5, now=T0 + 1) == 1
+    claim = ledger.claim(600, now=T0 + 1)
+    assert claim is not None and claim.id == "d1"
+
+
+@pytest.mark.parametrize(
+    ("final_state", "requeued"),
+    [("dead", True), ("done", False), ("queued", False)],
+    ids=["dead-is-requeued", "done-is-not", "queued-is-not"],
+)
+def test_requeue(ledger: Ledger, final_state: str, requeued: bool) -> None:
+    record(ledger, "d1")
+    if final_state != "queued":
+        claim = ledger.claim(60, now=T0)
+        assert claim is not None
+        if final_state == "dead":
+            ledger.fail(claim, "boom", max_attempts=1, base=1, now=T0)
+        else:
+            ledger.finish(claim, now=T0)
+    result = ledger.requeue("d1", now=T0 + 1)
+    assert (result is not None) is requeued
+    row = ledger.get("d1")
+    assert row is not None
+    assert row.state == ("queued" if requeued else final_state)
+    if requeued:
+        assert row.attempts == 0
+
+
+def test_concurrent_workers_claim_each_delivery_once(ledger: Ledger) -> None:
+    for n in range(200):
+        record(ledger, f"d{n:03d}", now=time.time() - 100 + n / 1000)
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        while (claim := ledger.claim(600)) is not None:
+            with lock:
+                claimed.append(claim.id)
+            ledger.finish(claim)
+        ledger.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(claimed) == [f"d{n:03d}" for n in range(200)]
+    assert ledger.counts()["done"] == 200
+
+
+@pytest.mark.parametrize(("attempt", "low", "high"), [(1, 30, 37.5), (2, 60, 75), (5, 480, 600),
+                                                     (20, 3600, 3600)],
+                         ids=["first", "second", "fifth", "capped"])
+def test_backoff_grows_and_is_capped(attempt: int, low: float, high: float) -> None:
+    rng = random.Random(7)
+    assert all(low <= backoff(attempt, 30, rng) <= high for _ in range(50))
