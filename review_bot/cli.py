@@ -97,7 +97,7 @@ def _run_server(
         host=host,
         port=port,
         threads=8,
-        max_request_body_size=settings.max_body + 1,
+        max_request_body_size=settings.max_body,  # waitress refuses larger bodies unread
         ident="kennis-bot",
         clear_untrusted_proxy_headers=True,
     )
