@@ -78,10 +78,11 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, key: Key) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if (
-                not isinstance(key_node, yaml.ScalarNode)
-                or key_node.tag == "tag:yaml.org,2002:merge"
-            ):
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(
+                    self.fail(key_node, "YAML merge keys (<<) and aliases are not allowed")
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(self.fail(key_node, "keys must be plain words like `owner:`"))
             name = self.loader.construct_object(key_node)
             if not isinstance(name, str | int | float | bool) and name is not None:

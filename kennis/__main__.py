@@ -1,0 +1,5 @@
+"""Allow ``python -m kennis``."""
+
+from .cli import main
+
+main()

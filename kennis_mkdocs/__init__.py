@@ -1,0 +1,1 @@
+"""MkDocs plugins of kennis: page info, freshness banners, knowledge health, contributors."""
