@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,10 +16,12 @@ import click
 from . import report
 from .errors import KennisError
 from .handles import Handle, parse_handle
+from .history import write_manifest
 from .kb import KnowledgeBase, effective_page, load_kb
 from .page import TYPES, Fields, Page
 from .paths import is_under, normalize
 from .scaffold import plan_new_page
+from .status import assess_pages, history_for, most_urgent_first
 from .tree import WorkTree
 from .verify import bump_reviewed, write_atomic
 
@@ -218,3 +221,60 @@ def serve(dev_addr: str, root: Path | None) -> None:
         sys.exit(subprocess.call(command, cwd=top, env=os.environ.copy()))
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--manifest",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Use a history manifest from `kennis index --out` instead of reading git (shallow clones).",
+    )(func)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.",
+)
+@root_option
+def index(out: Path | None, root: Path | None) -> None:
+    """Write the history index manifest (JSON) from one pass over git history."""
+    top = _root(root)
+    kb = load_kb(WorkTree(top), only=())
+    try:
+        history = history_for(top, kb, None)
+    except KennisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if out is None:
+        click.echo(json.dumps(history.to_json(), indent=2, ensure_ascii=False))
+    else:
+        write_manifest(history, out)
+        click.echo(
+            f"wrote the history of {len(history.pages)} pages at {history.head[:12]} to {out}",
+            err=True,
+        )
+
+
+@main.command()
+@click.option(
+    "--as-of", "as_of", callback=_date, help="Judge freshness as of this date (default: today)."
+)
+@click.option("--format", "fmt", type=FORMATS, default="text")
+@_manifest_option
+@root_option
+def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None) -> None:
+    """List pages that are due soon, due or overdue, most overdue first."""
+    top = _root(root)
+    kb = load_kb(WorkTree(top))
+    try:
+        history = history_for(top, kb, manifest)
+    except KennisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    when = as_of or date.today()
+    rows = most_urgent_first(assess_pages(kb, history, when))
+    if fmt == "json":
+        payload = {"as_of": when.isoformat(), "pages": [r.to_json() for r in rows]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(report.stale_table(rows, when))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
+
+import click
 
 from .errors import Problem
 from .page import Page
+from .status import PageStatus
 
 JSON_VERSION = 1
 
@@ -85,3 +89,40 @@ def owners_text(pages: Sequence[Page]) -> str:
         for person in page.coauthors:
             out.append(f"  co-author  {person.handle.text:<28} {person.source}")
     return "\n".join(out)
+
+
+STATE_LABEL = {"due_soon": "due soon", "due": "due", "overdue": "OVERDUE"}
+STATE_COLOUR = {"due_soon": "yellow", "due": "red", "overdue": "red"}
+
+
+def stale_table(rows: Sequence[PageStatus], as_of: date) -> str:
+    """A readable table of pages needing review (colours only reach a terminal)."""
+    if not rows:
+        return f"nothing is due for review as of {as_of.isoformat()}"
+    header = ("state", "due", "overdue", "page", "owner", "co-authors")
+    table = [header] + [
+        (
+            STATE_LABEL[r.freshness.state],
+            r.freshness.due.isoformat() if r.freshness.due else "",
+            f"{r.freshness.days_overdue} d" if r.freshness.days_overdue else "",
+            r.page.path,
+            r.page.owner.handle.text if r.page.owner else "(nobody)",
+            ", ".join(c.handle.text for c in r.page.coauthors),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    lines = []
+    for n, row in enumerate(table):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
+        line = "  ".join(cells).rstrip()
+        if n == 0:
+            line = click.style(line, bold=True)
+        else:
+            line = click.style(line, fg=STATE_COLOUR[rows[n - 1].freshness.state])
+        lines.append(line)
+    counts = {s: sum(r.freshness.state == s for r in rows) for s in ("overdue", "due", "due_soon")}
+    lines.append(
+        f"{counts['overdue']} overdue, {counts['due']} due, {counts['due_soon']} due soon as of {as_of.isoformat()}"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""Pages with their history and freshness: what the site, ``kennis stale`` and the scan all show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .freshness import Freshness, assess
+from .history import HistoryIndex, PageHistory, build_index, load_manifest
+from .kb import KnowledgeBase
+from .page import Page
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """One page, what git knows of it, and whether it can still be trusted as of a date."""
+
+    page: Page
+    history: PageHistory | None
+    freshness: Freshness
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.page.path,
+            "title": self.page.title,
+            "owner": self.page.owner.handle.text if self.page.owner else None,
+            "coauthors": [c.handle.text for c in self.page.coauthors],
+            "reviewed": self.page.reviewed.isoformat() if self.page.reviewed else None,
+            "reviewed_by": self.page.reviewed_by.text if self.page.reviewed_by else None,
+            "review_every": str(self.page.review_every),
+            **self.freshness.to_json(),
+        }
+
+
+def assess_pages(kb: KnowledgeBase, index: HistoryIndex | None, as_of: date) -> list[PageStatus]:
+    """Freshness of every page of ``kb`` (history from ``index``), in path order."""
+    result = []
+    for path in sorted(kb.pages):
+        page = kb.pages[path]
+        history = index.get(path) if index else None
+        created = history.created.date() if history else None
+        freshness = assess(page.reviewed, created, page.review_every, kb.config.due_soon, as_of)
+        result.append(PageStatus(page, history, freshness))
+    return result
+
+
+def most_urgent_first(statuses: list[PageStatus]) -> list[PageStatus]:
+    """Pages needing review: overdue before due before due soon, longest overdue first."""
+    needing = [s for s in statuses if s.freshness.needs_review]
+    return sorted(
+        needing,
+        key=lambda s: (
+            -s.freshness.urgency[0],
+            -s.freshness.days_overdue,
+            s.freshness.due or date.max,
+            s.page.path,
+        ),
+    )
+
+
+def history_for(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryIndex:
+    """The history index: from a manifest when given, else one pass over the repository."""
+    if manifest is not None:
+        return load_manifest(manifest)
+    ignore = root / kb.config.ignore_revs if kb.config.ignore_revs else None
+    return build_index(root, kb.config.content_dir, ignore)
