@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from . import shapes
@@ -190,6 +191,15 @@ def list_labels(gh: GitHubStandIn, req: Request) -> Reply:
     return page(gh, req, [shapes.label(gh.base_url, repo, lab) for lab in repo.labels.values()])
 
 
+@route("GET", "/repos/{owner}/{repo}/labels/{name}")
+def get_label(gh: GitHubStandIn, req: Request) -> Reply:
+    repo = repo_of(gh, req)
+    label = repo.labels.get(urllib.parse.unquote(req.params["name"]).lower())
+    if label is None:
+        raise not_found()
+    return Reply(200, shapes.label(gh.base_url, repo, label))
+
+
 @route("POST", "/repos/{owner}/{repo}/labels")
 def create_label(gh: GitHubStandIn, req: Request) -> Reply:
     repo = repo_of(gh, req)
@@ -223,8 +233,6 @@ def set_labels(gh: GitHubStandIn, req: Request) -> Reply:
 @route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels/{name}")
 def remove_label(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _issue(gh, req)
-    import urllib.parse
-
     name = urllib.parse.unquote(req.params["name"]).lower()
     if name not in {n.lower() for n in issue.labels}:
         raise ApiError(404, "Label does not exist")
