@@ -7,17 +7,16 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import pathspec
 import pytest
-from ruamel.yaml import YAML
 
-from kennis.intervals import Interval, parse_interval
-from kennis.page import STATUSES, TYPES
+from kennis.frontmatter import parse_page
+from kennis.kb import load_kb
+from kennis.page import TYPES
+from kennis.status import assess_pages
+from kennis.tree import WorkTree
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -29,101 +28,19 @@ TOKENS = ("{{title}}", "{{owner}}", "{{reviewed}}")
 PAGES = sorted(p.relative_to(REPO).as_posix() for p in CONTENT.rglob("*.md"))
 
 
-def _yaml() -> YAML:
-    return YAML(typ="safe", pure=True)
+KB = load_kb(WorkTree(REPO))
+STATES = {status.page.path: status.freshness.state for status in assess_pages(KB, None, TODAY)}
 
 
-def front_matter(text: str, where: str) -> dict[str, Any]:
-    match = re.match(r"---\r?\n(.*?)\r?\n---\r?\n", text, re.DOTALL)
-    assert match, f"{where}: no front matter block between --- lines"
-    data = _yaml().load(match.group(1))
-    assert isinstance(data, dict), f"{where}: front matter is not a mapping"
-    return data
-
-
-def page_meta(path: str) -> dict[str, Any]:
-    return front_matter((REPO / path).read_text("utf-8"), path)
-
-
-def merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """Material meta-plugin semantics: nearest scalar wins, lists are added, mappings merge."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = out[key] + [v for v in value if v not in out[key]]
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def effective(path: str) -> tuple[dict[str, Any], str]:
-    """Front matter after .meta.yml inheritance, and where the owner came from."""
-    merged: dict[str, Any] = {}
-    owner_from = ""
-    folder = REPO
-    for part in Path(path).parent.parts:
-        folder = folder / part
-        meta_file = folder / ".meta.yml"
-        if meta_file.exists():
-            meta = _yaml().load(meta_file.read_text("utf-8")) or {}
-            merged = merge(merged, meta)
-            if "owner" in meta:
-                owner_from = meta_file.relative_to(REPO).as_posix()
-    own = page_meta(path)
-    if "owner" in own:
-        owner_from = path
-    return merge(merged, own), owner_from
-
-
-@dataclass(frozen=True)
-class Rule:
-    spec: pathspec.PathSpec
-    owners: tuple[str, ...]
-
-
-def codeowners() -> list[Rule]:
-    rules = []
-    for line in (REPO / ".github" / "CODEOWNERS").read_text("utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        pattern, *owners = line.split()
-        rules.append(Rule(pathspec.PathSpec.from_lines("gitignore", [pattern]), tuple(owners)))
-    return rules
+def test_kennis_check_finds_nothing_wrong_with_the_starter() -> None:
+    assert [str(p) for p in KB.problems] == []
+    assert sorted(KB.pages) == PAGES
 
 
 def resolve_owner(path: str) -> tuple[str, list[str], str]:
-    """Owner, co-authors and source: page → .meta.yml chain → CODEOWNERS (last rule wins)."""
-    meta, owner_from = effective(path)
-    coauthors = list(meta.get("coauthors", []))
-    owner, source = meta.get("owner", ""), owner_from
-    if not owner:
-        matching = [rule for rule in codeowners() if rule.spec.match_file(path)]
-        if matching:
-            owner, *rest = matching[-1].owners
-            coauthors, source = rest + coauthors, ".github/CODEOWNERS"
-    # The owner is never also listed (and asked) as a co-author.
-    return owner, [c for c in coauthors if c != owner], source
-
-
-def config() -> dict[str, Any]:
-    return _yaml().load((REPO / ".github" / "kennis.yml").read_text("utf-8"))
-
-
-def freshness(path: str, as_of: date) -> str:
-    """The ★ freshness state of a starter page (reviewed dates are always set in the starter)."""
-    meta, _ = effective(path)
-    every = parse_interval(meta.get("review_every", config()["review_every"]))
-    if every.never:
-        return "evergreen"
-    due = every.after(meta["reviewed"])
-    soon: Interval = parse_interval(config()["due_soon"])
-    if as_of >= every.after(due):
-        return "overdue"
-    if as_of >= due:
-        return "due"
-    return "due_soon" if as_of >= soon.before(due) else "fresh"
+    page = KB.pages[path]
+    assert page.owner is not None
+    return page.owner.handle.text, [c.handle.text for c in page.coauthors], page.owner.source.path
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -131,24 +48,15 @@ def freshness(path: str, as_of: date) -> str:
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGES)
 def test_page_front_matter_is_complete_after_inheritance(path: str) -> None:
-    meta, _ = effective(path)
-    assert isinstance(meta.get("title"), str) and meta["title"].strip(), f"{path}: no title"
-    assert meta.get("type", "article") in TYPES, f"{path}: unknown type {meta.get('type')!r}"
-    assert meta.get("status", "published") in STATUSES, f"{path}: bad status {meta.get('status')!r}"
-    assert isinstance(meta.get("reviewed"), date), f"{path}: reviewed is not a YYYY-MM-DD date"
-    assert meta["reviewed"] <= TODAY, f"{path}: reviewed lies in the future"
-    if "review_every" in meta:
-        parse_interval(meta["review_every"])
-    people = [meta.get("owner"), meta.get("reviewed_by"), *meta.get("coauthors", [])]
-    for handle in filter(None, people):
-        assert HANDLE.match(handle), f"{path}: {handle!r} is not a GitHub handle"
+    page = KB.pages[path]
+    assert page.title and page.title.strip(), f"{path}: no title"
+    assert page.reviewed is not None, f"{path}: never reviewed"
+    assert page.reviewed <= TODAY, f"{path}: reviewed lies in the future"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGES)
 def test_every_page_has_an_owner_without_the_fallback(path: str) -> None:
-    owner, coauthors, source = resolve_owner(path)
-    assert HANDLE.match(owner), f"{path}: nobody owns this page (would fall back)"
-    assert source and all(HANDLE.match(c) for c in coauthors), (path, source, coauthors)
+    assert KB.pages[path].owner_via in ("page", "meta", "codeowners"), f"{path}: falls back"
 
 
 OWNERS = [
@@ -218,12 +126,12 @@ EXPECTED_STATE = {
 
 @pytest.mark.parametrize("path", PAGES, ids=PAGES)
 def test_a_few_pages_need_review_and_the_sharing_guide_is_fresh(path: str) -> None:
-    assert freshness(path, TODAY) == EXPECTED_STATE.get(path, "fresh")
+    assert STATES[path] == EXPECTED_STATE.get(path, "fresh")
 
 
 def test_starter_has_a_wanted_stub_and_a_quiz() -> None:
-    statuses = {path: effective(path)[0].get("status") for path in PAGES}
-    types = {path: effective(path)[0].get("type") for path in PAGES}
+    statuses = {path: KB.pages[path].status for path in PAGES}
+    types = {path: KB.pages[path].type for path in PAGES}
     assert [p for p, s in statuses.items() if s == "wanted"] == [
         "content/operations/receiving-deliveries.md"
     ]
@@ -239,6 +147,12 @@ def fill(template: str) -> str:
     return text.replace("{{owner}}", "@maria-lopez").replace("{{reviewed}}", TODAY.isoformat())
 
 
+def front_matter(text: str) -> dict:
+    front, problems = parse_page(text.encode(), "template.md")
+    assert front is not None and problems == []
+    return front.data
+
+
 @pytest.mark.parametrize("kind", TYPES)
 def test_every_type_has_a_template_with_the_three_tokens(kind: str) -> None:
     template = (TEMPLATES / f"{kind}.md").read_text("utf-8")
@@ -246,7 +160,7 @@ def test_every_type_has_a_template_with_the_three_tokens(kind: str) -> None:
     for token in TOKENS:
         assert token in head, f"{kind}.md: {token} missing from the front matter"
     assert 'title: "{{title}}"' in head and re.search(r'(?m)^owner: "{{owner}}"', head)
-    meta = front_matter(fill(template), f"{kind}.md")
+    meta = front_matter(fill(template))
     assert meta["title"] == 'Opening "early" shift'
     assert meta["type"] == kind
     assert meta["status"] == "draft"
@@ -256,7 +170,7 @@ def test_every_type_has_a_template_with_the_three_tokens(kind: str) -> None:
 
 def test_quiz_template_uses_mkdocs_quiz_syntax() -> None:
     template = (TEMPLATES / "quiz.md").read_text("utf-8")
-    meta = front_matter(fill(template), "quiz.md")
+    meta = front_matter(fill(template))
     assert meta["quiz"] == {"enabled": True}
     blocks = re.findall(r"<quiz>\n(.*?)\n</quiz>", template, re.DOTALL)
     assert len(blocks) >= 2
@@ -270,15 +184,24 @@ def test_quiz_template_uses_mkdocs_quiz_syntax() -> None:
 
 
 def test_kennis_config_has_the_documented_keys_and_values() -> None:
-    cfg = config()
-    assert cfg["content_dir"] == "content" and (REPO / cfg["content_dir"]).is_dir()
-    assert parse_interval(cfg["review_every"]) == Interval(12, "months")
-    assert parse_interval(cfg["due_soon"]) == Interval(30, "days")
-    assert cfg["max_reviewers"] == 4
-    assert cfg["fallback_owner"] == "@acme/knowledge-team"
-    assert cfg["site_url"].startswith("https://")
+    cfg = KB.config
+    assert cfg.content_dir == "content" and (REPO / cfg.content_dir).is_dir()
+    assert (str(cfg.review_every), str(cfg.due_soon), cfg.max_reviewers) == (
+        "12 months",
+        "30 days",
+        4,
+    )
+    assert cfg.fallback_owner is not None and cfg.fallback_owner.text == "@acme/knowledge-team"
+    assert cfg.site_url is not None and cfg.site_url.startswith("https://")
     raw = (REPO / ".github" / "kennis.yml").read_text("utf-8")
-    for key in cfg:  # every key is explained by a comment right above it
+    for key in (
+        "content_dir",
+        "review_every",
+        "due_soon",
+        "max_reviewers",
+        "fallback_owner",
+        "site_url",
+    ):  # every key is explained by a comment right above it
         assert re.search(rf"#[^\n]*\n(#[^\n]*\n)*{key}:", raw), f"{key} has no comment"
 
 
