@@ -5,9 +5,8 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import git
 
@@ -27,28 +26,27 @@ LOG_FORMAT = (
 LOG_FLAGS: tuple[str, ...] = ("--name-status", "-M", "-z", "--root", "--use-mailmap", "--no-color")
 
 _CHUNK = 1 << 20
-_RS = 0x1E
+_NL = ord("\n")
+_TWO_PATHS = frozenset(b"RC")
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One file touched by a commit; paths stay bytes (decoded only for pages we keep)."""
+class Change(NamedTuple):
+    """One file a commit touched; bytes throughout, decoded only for the pages we keep."""
 
-    status: str  # "A" | "M" | "D" | "T" | "R" | "C" | ...
+    status: int  # the status letter's byte: ord("A"), ord("M"), ord("D"), ord("R"), ...
     path: bytes
-    old_path: bytes | None = None  # set for renames and copies
+    old_path: bytes | None  # set for renames and copies
 
 
-@dataclass(frozen=True, slots=True)
-class LogCommit:
-    """A commit as git log printed it; ``date`` is strict ISO 8601, parsed only when needed."""
+class LogCommit(NamedTuple):
+    """A commit as git log printed it, undecoded: most commits touch no page we keep."""
 
-    sha: str
-    name: str
-    email: str
-    date: str
-    coauthors: tuple[str, ...]  # raw trailer values, e.g. "Bob <bob@example.com>"
-    changes: tuple[Change, ...]
+    sha: bytes
+    name: bytes
+    email: bytes
+    date: bytes  # strict ISO 8601 with the author's UTC offset
+    trailers: bytes  # Co-authored-by values joined by 0x1f
+    changes: list[Change]
 
 
 def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str]:
@@ -88,44 +86,65 @@ def check_mailmap(repo: git.Repo, idents: Sequence[str]) -> list[str]:
     return result.stdout.decode("utf-8", "replace").splitlines()
 
 
-def _tokens(stream: IO[bytes]) -> Iterator[bytes]:
-    """Yield NUL-terminated tokens from ``stream`` reading 1 MiB at a time."""
-    tail = b""
-    while chunk := stream.read(_CHUNK):
-        parts = (tail + chunk).split(b"\0")
-        tail = parts.pop()
-        yield from parts
-    if tail:
-        yield tail
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
+def _scan(tokens: list[bytes], start: int, eof: bool) -> tuple[int, list[Change]] | None:
+    """Read the commit at ``tokens[start]``; return (index after it, changes) or None if cut off."""
+    end = len(tokens)
+    if end - start < 5:
+        if eof:
+            raise ValueError(f"git log output ends inside a commit header: {tokens[start:]!r}")
+        return None
+    if not tokens[start].startswith(b"\x1e"):
+        raise ValueError(f"unexpected git log output near {tokens[start][:60]!r}")
+    changes: list[Change] = []
+    at = start + 5
+    while at < end:
+        token = tokens[at]
+        if token[:1] == b"\x1e":
+            return at, changes
+        if not token:
+            raise ValueError(f"empty file status in git log output after {tokens[start][:41]!r}")
+        status = token[1] if token[0] == _NL else token[0]  # the first status follows a newline
+        if status in _TWO_PATHS:
+            if at + 2 >= end:
+                break
+            changes.append(Change(status, tokens[at + 2], tokens[at + 1]))
+            at += 3
+        else:
+            if at + 1 >= end:
+                break
+            changes.append(Change(status, tokens[at + 1], None))
+            at += 2
+    if not eof:
+        return None  # more changes of this commit may be in the next chunk
+    if at != end:
+        raise ValueError(f"git log output ends inside a file entry: {tokens[at:]!r}")
+    return end, changes
 
 
 def parse_log(stream: IO[bytes]) -> Iterator[LogCommit]:
-    """Parse the ``LOG_FORMAT`` stream; one commit is held in memory at a time."""
-    tokens = _tokens(stream)
-    token = next(tokens, None)
-    while token is not None:
-        if not token or token[0] != _RS:
-            raise ValueError(f"unexpected git log output near {token[:60]!r}")
-        sha = token[1:].decode("ascii")
-        name, email, date, trailers = (next(tokens) for _ in range(4))
-        changes: list[Change] = []
-        token = next(tokens, None)
-        while token is not None and token and token[0] != _RS:
-            status = token.lstrip(b"\n")[:1].decode("ascii")
-            if status in ("R", "C"):
-                old = next(tokens)
-                changes.append(Change(status, next(tokens), old))
-            else:
-                changes.append(Change(status, next(tokens)))
-            token = next(tokens, None)
-        coauthors = tuple(_text(t).strip() for t in trailers.split(b"\x1f") if t.strip())
-        yield LogCommit(
-            sha, _text(name), _text(email), date.decode("ascii"), coauthors, tuple(changes)
-        )
+    """Parse the ``LOG_FORMAT`` stream chunk by chunk; memory is one chunk plus one commit."""
+    tokens: list[bytes] = []
+    tail, eof, size = b"", False, _CHUNK
+    while not eof:
+        chunk = stream.read(size)
+        if chunk:
+            parts = (tail + chunk).split(b"\0")
+            tail = parts.pop()
+        else:
+            parts, tail, eof = ([tail] if tail else []), b"", True
+        tokens += parts
+        start = 0
+        while start < len(tokens):
+            scanned = _scan(tokens, start, eof)
+            if scanned is None:
+                break
+            end, changes = scanned
+            sha, name, email, date, trailers = tokens[start : start + 5]
+            yield LogCommit(sha[1:], name, email, date, trailers, changes)
+            start = end
+        # A commit larger than a chunk is rescanned; doubling the read keeps that linear overall.
+        size = _CHUNK if start else size * 2
+        del tokens[:start]
 
 
 class GitLogStream:

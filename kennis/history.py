@@ -45,6 +45,8 @@ from kennis.gitlog import LogCommit
 
 MANIFEST_VERSION = 1
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_RENAMED = ord("R")
+_CREATED = frozenset(b"AC")  # added, or copied from another file (only with -C, never here)
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 
@@ -191,34 +193,38 @@ def _page_from_json(path: str, value: object) -> PageHistory:
 # -- building --------------------------------------------------------------------------------
 
 
-class _Tally:
-    """Mutable per-page accumulator while walking history newest-first."""
+_Ident = tuple[bytes, bytes]  # (name, email) as git printed them, .mailmap already applied
 
-    __slots__ = ("authors", "coauthors", "commits", "created", "creator", "last", "previous", "sha")
+
+class _Tally:
+    """Mutable per-page accumulator while walking history newest-first; raw bytes until the end."""
+
+    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha")
 
     def __init__(self) -> None:
-        self.sha = ""
-        self.created = ""
-        self.creator: tuple[str, str] = ("", "")
-        self.last: tuple[str, str, str] | None = None
+        self.sha = b""
+        self.created: tuple[bytes, _Ident] | None = None  # oldest commit seen: date, author
+        self.last: tuple[bytes, _Ident] | None = None  # newest commit that counts
         self.commits = 0
-        self.authors: dict[tuple[str, str], int] = {}
-        self.coauthors: dict[str, int] = {}
+        self.authors: dict[_Ident, int] = {}  # -> walk position of their oldest commit
+        self.coauthors: dict[bytes, int] = {}  # raw trailer value -> same
         self.previous: list[bytes] = []
 
     def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
         if commit.sha == self.sha:
-            return
+            return  # one commit touching two historical paths of the page counts once
         self.sha = commit.sha
-        self.created, self.creator = commit.date, (commit.name, commit.email)
+        ident = (commit.name, commit.email)
+        self.created = (commit.date, ident)
         if not counted:
             return
         if self.last is None:
-            self.last = (commit.date, commit.name, commit.email)
+            self.last = self.created
         self.commits += 1
-        self.authors[(commit.name, commit.email)] = seq
-        for raw in commit.coauthors:
-            self.coauthors[raw] = seq
+        self.authors[ident] = seq
+        if commit.trailers:
+            for raw in commit.trailers.split(b"\x1f"):
+                self.coauthors[raw.strip()] = seq
 
 
 def read_ignore_revs(path: Path) -> frozenset[str]:
@@ -262,23 +268,23 @@ def _check_not_shallow(repo: git.Repo) -> None:
         )
 
 
-def _walk(repo: git.Repo, pages: list[bytes], ignored: frozenset[str]) -> dict[bytes, _Tally]:
+def _walk(repo: git.Repo, pages: list[bytes], ignored: frozenset[bytes]) -> dict[bytes, _Tally]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally."""
     tallies = {p: _Tally() for p in pages}
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
     with gitlog.GitLogStream(repo) as commits:
         for seq, commit in enumerate(commits):
             counted = commit.sha not in ignored
-            for change in commit.changes:
-                if change.status == "R" and change.old_path is not None:
-                    tally = alias.pop(change.path, None)
+            for status, path, old_path in commit.changes:
+                if status == _RENAMED and old_path is not None:
+                    tally = alias.pop(path, None)
                     if tally is not None:
-                        alias[change.old_path] = tally
-                        tally.previous.append(change.old_path)
-                elif change.status in ("A", "C"):
-                    tally = alias.pop(change.path, None)  # older commits on this path: other file
+                        alias[old_path] = tally
+                        tally.previous.append(old_path)
+                elif status in _CREATED:
+                    tally = alias.pop(path, None)  # older commits on this path: another file
                 else:
-                    tally = alias.get(change.path)
+                    tally = alias.get(path)
                 if tally is not None:
                     tally.touch(commit, seq, counted)
             if not alias:
@@ -295,9 +301,9 @@ def _parse_ident(raw: str) -> Person:
     return Person(match["name"], match["email"])
 
 
-def _canonical_people(repo: git.Repo, raws: Iterable[str]) -> dict[str, Person]:
+def _canonical_coauthors(repo: git.Repo, raws: Iterable[bytes]) -> dict[bytes, Person]:
     """Map trailer values through ``.mailmap`` with ONE ``git check-mailmap --stdin`` call."""
-    people = {raw: _parse_ident(raw) for raw in raws}
+    people = {raw: _parse_ident(_text(raw)) for raw in raws}
     # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
     mappable = [raw for raw, person in people.items() if person.name and person.email]
     if mappable:
@@ -307,25 +313,39 @@ def _canonical_people(repo: git.Repo, raws: Iterable[str]) -> dict[str, Person]:
     return people
 
 
-def _finish(path: bytes, tally: _Tally, people: Mapping[str, Person]) -> PageHistory:
-    created = datetime.fromisoformat(tally.created)
-    if tally.last is None:
-        last_modified, last_author = created, Person(*tally.creator)
-    else:
-        last_modified, last_author = datetime.fromisoformat(tally.last[0]), Person(*tally.last[1:])
-    authors = sorted(tally.authors.items(), key=lambda item: -item[1])
-    coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1])
-    canonical: dict[Person, None] = dict.fromkeys(people[raw] for raw, _ in coauthors)
-    return PageHistory(
-        path=path.decode("utf-8", "surrogateescape"),
-        created=created,
-        last_modified=last_modified,
-        last_author=last_author,
-        authors=tuple(Person(*ident) for ident, _ in authors),
-        coauthors=tuple(canonical),
-        commits=tally.commits,
-        previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
-    )
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+class _Finisher:
+    """Turns tallies into PageHistory, decoding each person and date once."""
+
+    def __init__(self, coauthors: Mapping[bytes, Person]) -> None:
+        self.coauthors = coauthors
+        self.people: dict[_Ident, Person] = {}
+
+    def person(self, ident: _Ident) -> Person:
+        person = self.people.get(ident)
+        if person is None:
+            person = self.people[ident] = Person(_text(ident[0]), _text(ident[1]))
+        return person
+
+    def page(self, path: bytes, tally: _Tally) -> PageHistory:
+        assert tally.created is not None
+        created = datetime.fromisoformat(tally.created[0].decode("ascii"))
+        last_date, last_ident = tally.last or tally.created
+        by_first_contribution = sorted(tally.authors.items(), key=lambda item: -item[1])
+        coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1])
+        return PageHistory(
+            path=path.decode("utf-8", "surrogateescape"),
+            created=created,
+            last_modified=datetime.fromisoformat(last_date.decode("ascii")),
+            last_author=self.person(last_ident),
+            authors=tuple(self.person(ident) for ident, _ in by_first_contribution),
+            coauthors=tuple(dict.fromkeys(self.coauthors[raw] for raw, _ in coauthors)),
+            commits=tally.commits,
+            previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
+        )
 
 
 def build_index(
@@ -337,19 +357,20 @@ def build_index(
     path that is not a git repository. A repository without commits gives an empty index.
     """
     ignored = read_ignore_revs(ignore_revs) if ignore_revs is not None else frozenset()
+    ignored_shas = frozenset(sha.encode("ascii") for sha in ignored)
     repo = _open_repo(Path(repo_root))
     content_dir = content_dir.strip("/") or "."
     if not repo.head.is_valid():
         return HistoryIndex(head="", pages={}, content_dir=content_dir)
     _check_not_shallow(repo)
     head = repo.head.commit.hexsha
-    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored)
+    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored_shas)
     raws = {raw for tally in tallies.values() for raw in tally.coauthors}
-    people = _canonical_people(repo, raws)
+    finisher = _Finisher(_canonical_coauthors(repo, raws))
     pages = {}
     for path, tally in tallies.items():
-        if tally.created:  # always true unless HEAD has a path no commit added (impossible)
-            page = _finish(path, tally, people)
+        if tally.created is not None:  # a HEAD path no commit touched cannot happen; be safe
+            page = finisher.page(path, tally)
             pages[page.path] = page
     return HistoryIndex(head=head, pages=pages, content_dir=content_dir)
 

@@ -116,7 +116,8 @@ class WebhookApp:
         payload = parse_payload(environ, body)
         if event == "ping":
             return _respond(start, "200 OK", {"pong": True, "delivery": delivery})
-        stored = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        is_json = body.lstrip()[:1] == b"{"
+        stored = body if is_json else json.dumps(payload, separators=(",", ":")).encode()
         new = self.ledger.record(delivery, event, stored, payload)
         if new:
             self.on_recorded()

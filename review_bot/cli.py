@@ -67,7 +67,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     lock = _lock_data_dir(settings.data_dir)
-    ledger = Ledger(settings.ledger_path)
+    ledger = Ledger(settings.ledger_path, synchronous=settings.ledger_sync)
     resumed = ledger.recover(settings.max_attempts)
     try:
         load_concerns((*BUILTIN_CONCERNS, *settings.extra_handlers), router)
@@ -109,8 +109,9 @@ def _run_server(
     signal.signal(signal.SIGINT, stop)
     pool.start()
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
-    log.info("kennis-bot listening on http://%s:%s (%d workers, %d resumed deliveries)",
-             bound[0], bound[1], pool.size, resumed)
+    # Always printed (whatever the log level): operators and tests read the bound port here.
+    click.echo(f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"
+               f" {resumed} resumed deliveries)", err=True)
     try:
         server.run()
     finally:

@@ -89,8 +89,13 @@ class Ledger:
     def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._synchronous = synchronous
+        # WAL + NORMAL survives a killed process (every commit is in the WAL before the 202);
+        # FULL also survives power loss, at the cost of an fsync per delivery.
+        self._synchronous = "FULL" if synchronous.upper() == "FULL" else "NORMAL"
         self._local = threading.local()
+        # One writer at a time inside the process: a Python lock hands over at once, where
+        # SQLite's busy handler would sleep in steps of up to 100 ms (the webhook's tail latency).
+        self._write_lock = threading.Lock()
         self._db().executescript(_SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
@@ -104,7 +109,7 @@ class Ledger:
         return db
 
     def _tx(self) -> _Transaction:
-        return _Transaction(self._db())
+        return _Transaction(self._db(), self._write_lock)
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
@@ -260,17 +265,26 @@ class Ledger:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error) on one connection."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error), holding the writer lock."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
         self.db = db
+        self.lock = lock
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
         return self.db
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
 
 
 def _iso(ts: float) -> str:

@@ -31,6 +31,7 @@ class Settings:
     retry_base: float = 30.0
     lease_seconds: float = 600.0
     extra_handlers: tuple[str, ...] = ()
+    ledger_sync: str = "NORMAL"
 
     def __repr__(self) -> str:
         shown = {
@@ -73,6 +74,7 @@ class Settings:
             max_attempts=_int(env, "KENNIS_MAX_ATTEMPTS", 6, minimum=1),
             retry_base=_float(env, "KENNIS_RETRY_BASE", 30.0),
             lease_seconds=_float(env, "KENNIS_LEASE_SECONDS", 600.0),
+            ledger_sync=_choice(env, "KENNIS_LEDGER_SYNC", ("NORMAL", "FULL"), "NORMAL"),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
@@ -111,6 +113,13 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> in
         raise ConfigError(f"{name}={raw!r} is not a whole number") from None
     if value < minimum:
         raise ConfigError(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).upper()
+    if value not in allowed:
+        raise ConfigError(f"{name}={value!r} must be one of {', '.join(allowed)}")
     return value
 
 

@@ -66,7 +66,7 @@ def test_signed_delivery_is_accepted_recorded_and_processed(bot: BotProcess) -> 
         "kennis_test", "opened", 9, "acme/kb", 1)
 
 
-REJECTIONS = {
+REJECTIONS: dict[str, tuple[dict[str, Any], int]] = {
     "no-signature": (dict(payload={"a": 1}, secret=None), 401),
     "bad-signature": (dict(payload={"a": 1}, secret="not-the-secret"), 401),
     "signature-of-other-body": (dict(payload=b'{"a": 2}', secret="tampered"), 401),

@@ -51,7 +51,8 @@ def test_claims_go_oldest_first_and_leases_expire(ledger: Ledger) -> None:
     record(ledger, "earlier", now=T0)
     first = ledger.claim(60, now=T0 + 2)
     second = ledger.claim(60, now=T0 + 2)
-    assert (first and first.id, second and second.id) == ("earlier", "later")
+    assert first is not None and second is not None
+    assert (first.id, second.id) == ("earlier", "later")
     assert ledger.claim(60, now=T0 + 30) is None, "leases still held"
     taken_over = ledger.claim(60, now=T0 + 63)
     assert taken_over is not None and taken_over.id == "earlier"

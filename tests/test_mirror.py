@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def make_source(tmp_path: Path, files: dict[str, bytes]) -> Path:
     return src
 
 
-def commit_files(src: Path, files: dict[str, bytes | None], message: str) -> str:
+def commit_files(src: Path, files: Mapping[str, bytes | None], message: str) -> str:
     for name, content in files.items():
         path = src / name
         if content is None:
@@ -164,8 +165,8 @@ def test_diff_follows_renames_beyond_the_api_file_cap(tmp_path: Path) -> None:
     started = time.perf_counter()
     contents = mirror.read_files(head, pages)
     print(f"batched read of {len(pages)} pages took {(time.perf_counter() - started) * 1000:.0f} ms")
-    assert contents[pages[0]] is not None
-    assert contents[pages[0]].startswith(b"---\ntitle: Page 2\n")
+    first = contents[pages[0]]
+    assert first is not None and first.startswith(b"---\ntitle: Page 2\n")
     assert all(contents[p] for p in pages)
 
 

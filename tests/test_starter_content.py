@@ -22,7 +22,6 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 TEMPLATES = REPO / "kennis" / "templates"
 TODAY = date(2026, 11, 27)  # the date the starter's review dates were chosen for
-HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]{0,38}(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
 TOKENS = ("{{title}}", "{{owner}}", "{{reviewed}}")
 
 PAGES = sorted(p.relative_to(REPO).as_posix() for p in CONTENT.rglob("*.md"))

@@ -175,6 +175,14 @@ class Seeding:
         """Make `sha` known to a repo without a git directory (checks/statuses accept it)."""
         with self.lock:
             self._repo(repo).extra_shas.add(sha)
+            self._repo(repo)._sha_cache.clear()
+
+    def add_branch(self, repo: str, name: str, sha: str) -> None:
+        """Make branch `name` point at `sha` in a repo without a git directory."""
+        with self.lock:
+            r = self._repo(repo)
+            r.branches[name] = sha
+            r._sha_cache.clear()
 
     def user_token(self: Any, login: str) -> str:
         """A personal token acting as `login` (for tests that play a page owner)."""

@@ -154,6 +154,7 @@ class Repo:
     statuses: list[Status] = field(default_factory=list)
     deployments: dict[int, Deployment] = field(default_factory=dict)
     extra_shas: set[str] = field(default_factory=set)
+    branches: dict[str, str] = field(default_factory=dict)  # seeded refs for repos without git
     _sha_cache: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -177,6 +178,8 @@ class Repo:
         }
         if ref in known:
             return ref
+        if ref.removeprefix("refs/heads/") in self.branches:
+            return self.branches[ref.removeprefix("refs/heads/")]
         for issue in self.issues.values():
             if issue.pull and ref == issue.pull.head_ref:
                 return issue.pull.head_sha
