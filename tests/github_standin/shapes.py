@@ -301,7 +301,14 @@ def team(api: str, store: Store, t: Team, full: bool = False) -> dict[str, Any]:
     if full:
         out.update({"members_count": len(t.members), "repos_count": len(t.repos or [])})
         out.update({"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
-        out["organization"] = organization(api, store, t.org)
+        org = organization(api, store, t.org)
+        org.update({
+            "has_organization_projects": True, "has_repository_projects": True, "public_repos": 0,
+            "public_gists": 0, "followers": 0, "following": 0, "html_url": f"{api}/{t.org}",
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+            "type": "Organization", "archived_at": None,
+        })
+        out["organization"] = org
     return out
 
 
