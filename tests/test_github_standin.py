@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
-from urllib.parse import urlsplit
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -391,3 +394,126 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+# -- faults ----------------------------------------------------------------------------------
+def retrying(world: GitHubStandIn, app_key: AppKey, **retry: Any) -> Github:
+    return installation_client(world, app_key, retry=GithubRetry(total=3, secondary_rate_wait=1, **retry))
+
+
+def test_githubretry_recovers_from_5xx(world: GitHubStandIn, app_key: AppKey) -> None:
+    world.faults.add("GET", r"/repos/acme/kb/pulls/1", "5xx", count=2)
+    pr = retrying(world, app_key).get_repo("acme/kb").get_pull(1)
+    assert pr.title == "Update pages"
+    assert [r.status for r in world.requests_to("GET", r"/repos/acme/kb/pulls/1")] == [502, 502, 200]
+
+
+def test_githubretry_waits_out_a_secondary_rate_limit(world: GitHubStandIn, app_key: AppKey) -> None:
+    world.faults.add("POST", r"/repos/acme/kb/issues", "secondary_rate_limit", retry_after=1)
+    repo = retrying(world, app_key).get_repo("acme/kb")
+    started = time.monotonic()
+    issue = repo.create_issue("Due: kitchen")
+    assert time.monotonic() - started >= 1.0  # Retry-After honoured
+    assert [r.status for r in world.requests_to("POST", r"/repos/acme/kb/issues")] == [403, 201]
+    assert sorted(world.repo("acme/kb").issues) == [1, issue.number]  # created once
+
+
+@pytest.mark.parametrize("status", [403, 429], ids=["403", "429"])
+def test_primary_rate_limit_is_reported_with_its_reset(world: GitHubStandIn, app_key: AppKey, status: int) -> None:
+    world.faults.add("GET", r"/repos/acme/kb/pulls/1", "primary_rate_limit", retry_after=3600, status=status)
+    repo = retrying(world, app_key, max_rate_limit_wait=5).get_repo("acme/kb")
+    with pytest.raises(GithubException) as refused:
+        repo.get_pull(1)
+    assert refused.value.status == status
+    assert refused.value.headers["x-ratelimit-remaining"] == "0"
+    assert int(refused.value.headers["x-ratelimit-reset"]) >= time.time() + 3000
+
+
+def test_faults_hit_a_share_of_calls_and_slow_calls_are_slow(world: GitHubStandIn, app_key: AppKey) -> None:
+    token = token_for(world, app_key)
+    world.faults.add("GET", r"/repos/acme/kb", "5xx", share=0.3)
+    world.faults.add("GET", r"/repos/acme/kb/pulls/1", "slow", delay=0.3)
+    statuses = [requests.get(f"{world.base_url}/repos/acme/kb", timeout=10,
+                             headers={"Authorization": f"token {token}"}).status_code for _ in range(40)]
+    assert 3 <= statuses.count(502) <= 25 and statuses.count(200) + statuses.count(502) == 40
+    started = time.monotonic()
+    requests.get(f"{world.base_url}/repos/acme/kb/pulls/1", headers={"Authorization": f"token {token}"}, timeout=10)
+    assert time.monotonic() - started >= 0.3
+
+
+# -- webhooks --------------------------------------------------------------------------------
+def test_signature_matches_githubs_documented_test_vector() -> None:
+    assert sign("It's a Secret to Everybody", b"Hello, World!") == (
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+
+
+CASES = [("pull_request", "opened"), ("pull_request", "synchronize"), ("pull_request", "closed"),
+         ("pull_request", "ready_for_review"), ("pull_request_review", "submitted"),
+         ("issues", "opened"), ("issue_comment", "created"), ("push", None),
+         ("installation", "created"), ("ping", None)]
+
+
+@pytest.mark.parametrize("examples", [EXAMPLES_DIR, None], ids=["from-examples", "built-in"])
+@pytest.mark.parametrize(("event", "action"), CASES, ids=[f"{e}-{a or ''}" for e, a in CASES])
+def test_built_payloads_validate_as_github_webhooks(
+    world: GitHubStandIn, event: str, action: str | None, examples: Any
+) -> None:
+    if examples is not None and load_example(event, action, examples) is None:
+        pytest.skip("../shared/github/webhook-examples is absent")
+    sender = WebhookSender("http://127.0.0.1:9/unused", "s", world, examples_dir=examples)
+    payload = sender.payload(event, action, repo="acme/kb", number=1)
+    parsed = parse_obj(event, payload)
+    if event != "installation":
+        assert parsed.repository.full_name == "acme/kb"  # type: ignore[union-attr]
+        assert str(parsed.repository.url).startswith(world.base_url)  # type: ignore[union-attr]
+    if event == "pull_request":
+        assert payload["pull_request"]["head"]["sha"] == world.issue("acme/kb", 1).pull.head_sha
+
+
+# Fields GitHub's schema requires today that the older recordings predate; nothing else may differ.
+SCHEMA_DRIFT = {"archived_by", "archived_at", "app_slug"}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES_DIR.glob("*/*.payload.json")) or [None],
+                         ids=lambda p: f"{p.parent.name}/{p.name}" if p else "absent")
+def test_recorded_examples_validate_as_github_webhooks(path: Any) -> None:
+    if path is None:
+        pytest.skip("../shared/github/webhook-examples is absent")
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        parse_obj(path.parent.name, payload)
+    except Exception as err:
+        missing = {str(e["loc"][-1]) for e in err.errors()}  # type: ignore[attr-defined]
+        assert missing <= SCHEMA_DRIFT and all(e["type"] == "missing" for e in err.errors())  # type: ignore[attr-defined]
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    got: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers["Content-Length"]))
+        self.got.append(({k.lower(): v for k, v in self.headers.items()}, raw))
+        self.send_response(202)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_sender_posts_signed_deliveries(world: GitHubStandIn, webhook_sender: Any) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{server.server_address[1]}/webhook", secret="s3cret")
+        delivery = sender.send("pull_request", "opened", repo="acme/kb", number=1)
+        again = sender.send("pull_request", "opened", payload=delivery.payload, delivery_id=delivery.delivery_id)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (delivery.status, again.status) == (202, 202)
+    headers, raw = _Receiver.got[0]
+    assert headers["x-github-event"] == "pull_request"
+    assert headers["x-github-delivery"] == delivery.delivery_id == _Receiver.got[1][0]["x-github-delivery"]
+    assert headers["x-hub-signature-256"] == sign("s3cret", raw)
+    assert json.loads(raw)["installation"]["id"] == world.repo("acme/kb").installation_id

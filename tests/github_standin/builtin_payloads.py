@@ -47,7 +47,8 @@ def builtin_payload(event: str, action: str | None) -> dict[str, Any]:
     if action is not None:
         common["action"] = action
     if event == "pull_request":
-        return {**common, "number": 1, "pull_request": pull(API, store, repo, issue)}
+        extra = {"before": "2" * 40, "after": HEAD} if action == "synchronize" else {}
+        return {**common, **extra, "number": 1, "pull_request": pull(API, store, repo, issue)}
     if event == "pull_request_review":
         review = shapes.review(API, store, repo, 1, _review(issue))
         return {**common, "pull_request": pull(API, store, repo, issue, full=False), "review": review}

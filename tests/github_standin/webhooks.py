@@ -117,6 +117,8 @@ class WebhookSender:
             body["pull_request"] = pull(api, store, r, issue)
             if event == "pull_request":
                 body["number"] = issue.number
+            if body.get("action") == "synchronize":
+                body.update(before=issue.pull.base_sha, after=issue.pull.head_sha)
         if issue is not None and event in ("issues", "issue_comment"):
             body["issue"] = shapes.issue(api, store, r, issue)
         if event == "pull_request_review" and issue is not None and issue.pull is not None:
