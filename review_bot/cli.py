@@ -67,7 +67,10 @@ def serve(host: str, port: int, workers: int | None) -> None:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     lock = _lock_data_dir(settings.data_dir)
-    ledger = Ledger(settings.ledger_path, synchronous=settings.ledger_sync)
+    workers = settings.workers if workers is None else workers
+    ledger = Ledger(
+        settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
+    )
     resumed = ledger.recover(settings.max_attempts)
     try:
         load_concerns((*BUILTIN_CONCERNS, *settings.extra_handlers), router)
@@ -76,7 +79,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     pool = WorkerPool(
         ledger,
         router,
-        workers=settings.workers if workers is None else workers,
+        workers=workers,
         mirrors_root=settings.mirrors_dir,
         app=_build_app(settings),  # type: ignore[arg-type]
         max_attempts=settings.max_attempts,
@@ -92,11 +95,14 @@ def _run_server(
 ) -> None:
     import waitress
 
+    # "Task queue depth is N" is logged per queued request during bursts: noise, and slow.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = waitress.create_server(
         app,
         host=host,
         port=port,
         threads=8,
+        recv_bytes=65536,  # a typical 20-30 kB payload in one read
         max_request_body_size=settings.max_body,  # waitress refuses larger bodies unread
         ident="kennis-bot",
         clear_untrusted_proxy_headers=True,

@@ -86,12 +86,17 @@ def backoff(attempt: int, base: float, rng: random.Random | None = None) -> floa
 class Ledger:
     """The SQLite ledger; safe to share between threads (one connection per thread)."""
 
-    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self, path: Path, *, synchronous: str = "NORMAL", autocheckpoint: bool = True
+    ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # WAL + NORMAL survives a killed process (every commit is in the WAL before the 202);
         # FULL also survives power loss, at the cost of an fsync per delivery.
         self._synchronous = "FULL" if synchronous.upper() == "FULL" else "NORMAL"
+        # Without autocheckpoint, whoever owns the ledger calls `checkpoint()` when idle, so
+        # copying the WAL back never lands on a webhook request.
+        self._autocheckpoint = autocheckpoint
         self._local = threading.local()
         # One writer at a time inside the process: a Python lock hands over at once, where
         # SQLite's busy handler would sleep in steps of up to 100 ms (the webhook's tail latency).
@@ -105,11 +110,17 @@ class Ledger:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(f"PRAGMA synchronous={self._synchronous}")
             db.execute("PRAGMA busy_timeout=30000")
+            if not self._autocheckpoint:
+                db.execute("PRAGMA wal_autocheckpoint=0")
             self._local.db = db
         return db
 
     def _tx(self) -> _Transaction:
         return _Transaction(self._db(), self._write_lock)
+
+    def checkpoint(self) -> None:
+        """Copy committed WAL pages into the database file (without blocking writers)."""
+        self._db().execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

@@ -13,6 +13,7 @@ from review_bot.routing import DeliveryContext, Router
 log = logging.getLogger(__name__)
 
 IDLE_POLL = 1.0  # seconds between ledger checks when nothing wakes the workers
+CHECKPOINT_EVERY = 200  # deliveries between WAL checkpoints when the queue never empties
 
 
 class WorkerPool:
@@ -60,9 +61,15 @@ class WorkerPool:
 
     def _run(self) -> None:
         try:
+            since_checkpoint = 0
             while not self._stop.is_set():
                 self._wake.clear()
-                if not self.run_once():
+                busy = self.run_once()
+                since_checkpoint += busy
+                if since_checkpoint and (not busy or since_checkpoint >= CHECKPOINT_EVERY):
+                    self.ledger.checkpoint()
+                    since_checkpoint = 0
+                if not busy:
                     due = self.ledger.seconds_until_due()
                     self._wake.wait(IDLE_POLL if due is None else min(IDLE_POLL, due))
         finally:

@@ -1,0 +1,125 @@
+"""Webhook acknowledgement latency of the real ``kennis-bot serve`` under concurrent deliveries.
+
+Starts the server on loopback (workers running), then fires rounds of N concurrent signed
+deliveries, each on its own connection as GitHub does, and prints p50/p99/max of the time from
+sending the request to reading the 202. Target: p99 < 50 ms with 50 concurrent deliveries.
+
+    .venv/bin/python benchmarks/bench_webhook_ack.py [--concurrency 50] [--rounds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from review_bot.signature import sign
+from tests.botproc import SECRET, start_bot
+
+# A realistic pull_request.opened body is ~20-30 kB; pad to that size.
+EXTRA_ENV: dict[str, str] = {}
+PAYLOAD = {
+    "action": "opened",
+    "number": 1,
+    "installation": {"id": 1},
+    "repository": {"full_name": "acme/kb", "clone_url": "https://example.invalid/acme/kb.git"},
+    "pull_request": {"title": "Update pages", "body": "x" * 24_000},
+}
+
+
+def send(port: int, body: bytes, barrier: threading.Barrier, out: list[float]) -> None:
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "pull_request",
+        "X-GitHub-Delivery": str(uuid.uuid4()),
+        "X-Hub-Signature-256": sign(SECRET.encode(), body),
+    }
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    barrier.wait()
+    started = time.perf_counter()
+    conn.request("POST", "/webhook", body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    if response.status != 202:
+        raise RuntimeError(f"unexpected status {response.status}")
+    out.append(elapsed)
+
+
+def run_round(port: int, concurrency: int, body: bytes) -> list[float]:
+    out: list[float] = []
+    barrier = threading.Barrier(concurrency)
+    threads = [
+        threading.Thread(target=send, args=(port, body, barrier, out)) for _ in range(concurrency)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(sync: str, concurrency: int, rounds: int) -> dict[str, float]:
+    body = json.dumps(PAYLOAD).encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = start_bot(
+            Path(tmp),
+            KENNIS_LEDGER_SYNC=sync,
+            KENNIS_EXTRA_HANDLERS="",
+            **EXTRA_ENV,
+            KENNIS_LOG_LEVEL="WARNING",
+        )
+        try:
+            run_round(bot.port, concurrency, body)  # warm-up
+            samples: list[float] = []
+            for _ in range(rounds):
+                samples += run_round(bot.port, concurrency, body)
+                time.sleep(0.05)
+        finally:
+            bot.stop()
+    return {
+        "n": len(samples),
+        "p50_ms": statistics.median(samples) * 1000,
+        "p99_ms": percentile(samples, 0.99) * 1000,
+        "max_ms": max(samples) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--sync", choices=["NORMAL", "FULL", "both"], default="both")
+    args = parser.parse_args()
+    print(
+        f"{args.concurrency} concurrent signed deliveries x {args.rounds} rounds, "
+        f"{len(json.dumps(PAYLOAD)) // 1000} kB payload, loopback",
+        flush=True,
+    )
+    for sync in ["NORMAL", "FULL"] if args.sync == "both" else [args.sync]:
+        r = measure(sync, args.concurrency, args.rounds)
+        verdict = "ok" if r["p99_ms"] < 50 else "OVER TARGET"
+        print(
+            f"ledger synchronous={sync:<6} n={r['n']:<5} p50={r['p50_ms']:6.1f} ms  "
+            f"p99={r['p99_ms']:6.1f} ms  max={r['max_ms']:6.1f} ms  (target p99 < 50 ms: "
+            f"{verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()
