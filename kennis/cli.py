@@ -15,11 +15,13 @@ import click
 
 from . import report
 from .errors import KennisError
+from .gitrev import GitReader
 from .handles import Handle, parse_handle
 from .history import write_manifest
 from .kb import KnowledgeBase, effective_page, load_kb
 from .page import TYPES, Fields, Page
 from .paths import is_under, normalize
+from .review import PullRequest, plan_review, touched_pages
 from .scaffold import plan_new_page
 from .status import assess_pages, history_for, most_urgent_first
 from .tree import WorkTree
@@ -278,3 +280,34 @@ def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(report.stale_table(rows, when))
+
+
+@main.command()
+@click.option(
+    "--base", required=True, help="The revision the change is based on (e.g. origin/main)."
+)
+@click.option("--head", default="HEAD", show_default=True, help="The revision with the change.")
+@click.option("--author", default="", help="GitHub login of the change's author (never asked).")
+@click.option("--format", "fmt", type=FORMATS, default="text")
+@root_option
+def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) -> None:
+    """Who would be asked to review the change from BASE to HEAD, and why."""
+    top = _root(root)
+    reader = GitReader(top)
+    try:
+        for rev in (base, head):
+            if reader.rev_parse(rev) is None:
+                raise click.ClickException(f"{rev}: no such revision")
+        changes = reader.diff_name_status(base, head)
+        base_kb = load_kb(reader.tree_at(base))
+        head_kb = load_kb(reader.tree_at(head))
+    except KennisError as exc:
+        raise click.ClickException(str(exc)) from exc
+    config = base_kb.config  # the base side decides: a change cannot loosen its own review
+    plan = plan_review(
+        touched_pages(base_kb, head_kb, changes),
+        PullRequest(author),
+        config.max_reviewers,
+        config.fallback_owner,
+    )
+    click.echo(report.review_json(plan) if fmt == "json" else report.review_text(plan))

@@ -9,7 +9,9 @@ from datetime import date
 import click
 
 from .errors import Problem
+from .handles import Handle
 from .page import Page
+from .review import ReviewPlan
 from .status import PageStatus
 
 JSON_VERSION = 1
@@ -125,4 +127,52 @@ def stale_table(rows: Sequence[PageStatus], as_of: date) -> str:
     lines.append(
         f"{counts['overdue']} overdue, {counts['due']} due, {counts['due_soon']} due soon as of {as_of.isoformat()}"
     )
+    return "\n".join(lines)
+
+
+def _handles(handles: Sequence[Handle]) -> list[str]:
+    return [h.text for h in handles]
+
+
+def review_json(plan: ReviewPlan) -> str:
+    """The documented JSON of ``kennis reviewers``."""
+    pages = [
+        {
+            "path": p.path,
+            "old_path": p.old_path,
+            "change": p.change,
+            "title": p.title,
+            "owner": p.owner.text if p.owner else None,
+            "coauthors": _handles(p.coauthors),
+            "previous_owner": p.previous_owner.text if p.previous_owner else None,
+            "new_owner": p.new_owner.text if p.new_owner else None,
+        }
+        for p in plan.pages
+    ]
+    return json.dumps(
+        {
+            "pages": pages,
+            "request": {"users": plan.users, "teams": plan.teams},
+            "skipped": [{"handle": s.handle.text, "reason": s.reason} for s in plan.skipped],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def review_text(plan: ReviewPlan) -> str:
+    if not plan.pages:
+        return "this change touches no knowledge base pages: nobody to ask"
+    lines = [f"{len(plan.pages)} page{'s' * (len(plan.pages) != 1)} touched:"]
+    for p in plan.pages:
+        change = f"renamed from {p.old_path}" if p.old_path else p.change
+        people = f"owner {p.owner.text if p.owner else '(nobody)'}"
+        if p.coauthors:
+            people += f", co-authors {', '.join(_handles(p.coauthors))}"
+        if p.previous_owner:
+            people += f"; ownership changes, so {p.previous_owner.text} must approve"
+        lines.append(f"  {p.path} ({change}): {people}")
+    ask = ", ".join(h.text for h in plan.request) or "nobody new"
+    lines.append(f"would ask: {ask}")
+    lines += [f"left out: {s.handle.text} ({s.reason})" for s in plan.skipped]
     return "\n".join(lines)

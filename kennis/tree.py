@@ -45,12 +45,14 @@ class WorkTree:
 class MemoryTree:
     """Files held in a dict: for tests and for content read in one batch from git."""
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    def __init__(self, files: dict[str, bytes], listing: Iterable[str] | None = None) -> None:
         self._files = files
+        # The listing may name files whose bytes were not read (pages nobody asked for).
+        self._listing = sorted(set(listing) if listing is not None else set(files))
 
     def read(self, path: str) -> bytes | None:
         return self._files.get(path)
 
     def files(self, folder: str) -> Iterable[str]:
         prefix = f"{folder}/" if folder else ""
-        return sorted(p for p in self._files if p.startswith(prefix))
+        return [p for p in self._listing if p.startswith(prefix)]

@@ -1,0 +1,132 @@
+"""Read a knowledge base at any git revision in a few git calls: listing, one batch read, diffs."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .codeowners import LOCATIONS
+from .config import CONFIG_PATH, parse_config
+from .errors import KennisError
+from .kb import META_FILE, PAGE_SUFFIX
+from .tree import MemoryTree
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of ``git diff --name-status``: status letter, old and new path (same unless R/C)."""
+
+    status: str
+    old_path: str
+    new_path: str
+    score: int | None = None
+
+
+class GitReader:
+    """Reads files and diffs of a repository (a checkout or a bare mirror) with batched git calls."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.git_dir = Path(git_dir)
+
+    def env(self) -> dict[str, str] | None:
+        """Extra environment for git (the App's mirror adds credentials here)."""
+        return None
+
+    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        result = subprocess.run(
+            ["git", *args], cwd=self.git_dir, input=stdin, capture_output=True, env=self.env()
+        )
+        if result.returncode != 0:
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise KennisError(
+                f"git {args[0]} failed: {message[-1] if message else result.returncode}"
+            )
+        return result.stdout
+
+    def diff_name_status(self, base: str, head: str) -> list[Change]:
+        """Changes of ``head`` since its merge base with ``base`` (``base...head``), renames followed."""
+        out = self.git(
+            "-c", "diff.renameLimit=0", "diff", "--name-status", "-M", "-z", "--no-color",
+            f"{base}...{head}", "--",
+        )  # fmt: skip
+        return parse_name_status(out)
+
+    def ls_tree(self, rev: str, prefix: str = "") -> list[str]:
+        """Paths of all files at ``rev`` below ``prefix`` (repository-relative, POSIX)."""
+        args = ["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev]
+        if prefix:
+            args += ["--", prefix.rstrip("/") + "/"]
+        return [p for p in self.git(*args).decode("utf-8", "surrogateescape").split("\0") if p]
+
+    def read_files(self, rev: str, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """Contents of many files at ``rev`` through one ``git cat-file --batch`` process."""
+        unique = list(dict.fromkeys(paths))
+        if not unique:
+            return {}
+        self.prefetch(rev, unique)
+        request = b"".join(f"{rev}:{p}\n".encode("utf-8", "surrogateescape") for p in unique)
+        out = self.git("cat-file", "--batch", stdin=request)
+        return dict(zip(unique, parse_batch(out, len(unique)), strict=True))
+
+    def prefetch(self, rev: str, paths: Iterable[str]) -> None:
+        """Hook for partial clones to fetch missing blobs in one round trip; nothing by default."""
+
+    def rev_parse(self, rev: str) -> str | None:
+        try:
+            return (
+                self.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+                or None
+            )
+        except KennisError:
+            return None
+
+    def tree_at(self, rev: str, pages: Iterable[str] | None = None) -> MemoryTree:
+        """The files ``load_kb`` needs at ``rev``, read in one batch (never one git call per page).
+
+        That is the config, CODEOWNERS, every folder default and ``pages`` (default: every page).
+        """
+        config, _ = parse_config(self.read_files(rev, [CONFIG_PATH])[CONFIG_PATH])
+        listing = self.ls_tree(rev, config.content_dir)
+        wanted = set(pages) if pages is not None else None
+        needed = [CONFIG_PATH, *LOCATIONS] + [
+            p for p in listing
+            if p.endswith("/" + META_FILE) or (p.endswith(PAGE_SUFFIX) and (wanted is None or p in wanted))
+        ]  # fmt: skip
+        files = {p: data for p, data in self.read_files(rev, needed).items() if data is not None}
+        return MemoryTree(files, listing)
+
+
+def parse_name_status(out: bytes) -> list[Change]:
+    """Parse ``git diff --name-status -z`` output (R/C entries carry two paths)."""
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    changes: list[Change] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        code = fields[i]
+        status, score = code[0], int(code[1:]) if code[1:].isdigit() else None
+        if status in "RC":
+            changes.append(Change(status, fields[i + 1], fields[i + 2], score))
+            i += 3
+        else:
+            changes.append(Change(status, fields[i + 1], fields[i + 1], score))
+            i += 2
+    return changes
+
+
+def parse_batch(out: bytes, count: int) -> list[bytes | None]:
+    """Split ``cat-file --batch`` output: a header line, then content, per requested object."""
+    results: list[bytes | None] = []
+    pos = 0
+    for _ in range(count):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] != b"missing":
+            size = int(header[2])
+            results.append(out[pos : pos + size] if header[1] == b"blob" else None)
+            pos += size + 1
+        else:
+            results.append(None)
+    return results

@@ -1,0 +1,239 @@
+"""Who reviews a change: the owners and co-authors of the pages it touches, read from the base side.
+
+Deciding is pure (this module); asking GitHub is the App's job. Owners of modified, renamed and
+deleted pages come from the **base** revision, so a pull request that edits ``owner:`` cannot
+approve itself; added pages are owned by whoever owns that folder on the base side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .gitrev import Change
+from .handles import Handle, is_bot, login_of
+from .kb import META_FILE, PAGE_SUFFIX, KnowledgeBase, effective_page
+from .page import Fields, Page
+from .paths import is_under
+
+KIND = {
+    "A": "added",
+    "C": "added",
+    "M": "modified",
+    "T": "modified",
+    "R": "renamed",
+    "D": "deleted",
+}
+OWNERSHIP_FILES = (".github/kennis.yml", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+@dataclass(frozen=True)
+class TouchedPage:
+    """A page the change touches and who answers for it (as of the base revision)."""
+
+    path: str
+    old_path: str | None
+    change: str  # added | modified | renamed | deleted | ownership
+    title: str | None
+    owner: Handle | None
+    coauthors: tuple[Handle, ...]
+    previous_owner: Handle | None = None  # set when ownership changes: must approve in person
+    new_owner: Handle | None = None
+
+    @property
+    def approvers(self) -> tuple[Handle, ...]:
+        """Anyone of these may approve the page (owner first)."""
+        return ((self.owner,) if self.owner else ()) + self.coauthors
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What GitHub already knows about the pull request; all handles as keys (``@login``)."""
+
+    author: str
+    requested: frozenset[str] = frozenset()
+    reviewed: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Skip:
+    handle: Handle
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """Reviewers to request now (owners first), and who was left out and why."""
+
+    pages: tuple[TouchedPage, ...]
+    request: tuple[Handle, ...] = ()
+    skipped: tuple[Skip, ...] = field(default_factory=tuple)
+
+    @property
+    def users(self) -> list[str]:
+        return [h.login for h in self.request if not h.is_team]
+
+    @property
+    def teams(self) -> list[str]:
+        return [h.slug or "" for h in self.request if h.is_team]
+
+
+def _page_at(kb: KnowledgeBase, path: str) -> Page:
+    """The page as ``kb`` sees it; a page that does not parse still has its folder's owners."""
+    return kb.pages.get(path) or effective_page(kb, path, Fields(path, {}, {}))
+
+
+def _people(page: Page) -> tuple[Handle | None, tuple[Handle, ...]]:
+    return (page.owner.handle if page.owner else None), tuple(c.handle for c in page.coauthors)
+
+
+def _is_page(path: str, content: str) -> bool:
+    return path.endswith(PAGE_SUFFIX) and is_under(path, content)
+
+
+def _touched(base: KnowledgeBase, head: KnowledgeBase, change: Change) -> TouchedPage:
+    kind = KIND.get(change.status, "modified")
+    new, old = change.new_path, change.old_path
+    after = head.pages.get(new) if kind != "deleted" else None
+    # An added page is owned by whoever owns its folder, not by whoever the page claims.
+    before = (
+        effective_page(base, new, Fields(new, {}, {})) if kind == "added" else _page_at(base, old)
+    )
+    owner, coauthors = _people(before)
+    previous = new_owner = None
+    if after is not None:
+        after_owner, after_coauthors = _people(after)
+        claims = after_owner not in (None, owner) if kind == "added" else (
+            (after_owner, set(after_coauthors)) != (owner, set(coauthors)))  # fmt: skip
+        if claims:
+            previous, new_owner = owner, after_owner
+    title = (after.title if after else None) if kind == "added" else before.title
+    path = old if kind == "deleted" else new
+    renamed_from = old if kind == "renamed" else None
+    return TouchedPage(path, renamed_from, kind, title, owner, coauthors, previous, new_owner)
+
+
+def touched_pages(
+    base: KnowledgeBase, head: KnowledgeBase, changes: Iterable[Change]
+) -> list[TouchedPage]:
+    """The pages a diff touches, with base-side owners; ownership edits name the previous owner.
+
+    When the change edits a ``.meta.yml``, CODEOWNERS or the config, every page whose owners
+    differ between base and head is touched too (``change == "ownership"``).
+    """
+    content = base.config.content_dir
+    result: dict[str, TouchedPage] = {}
+    ownership_files_changed = False
+    for change in changes:
+        paths = (change.new_path, change.old_path)
+        if any(p.endswith("/" + META_FILE) or p in OWNERSHIP_FILES for p in paths):
+            ownership_files_changed = True
+        if any(_is_page(p, content) for p in paths):
+            page = _touched(base, head, change)
+            result[page.path] = page
+    if ownership_files_changed:
+        for path in sorted(set(base.pages) & set(head.pages) - set(result)):
+            owner, coauthors = _people(base.pages[path])
+            after_owner, after_coauthors = _people(head.pages[path])
+            if (after_owner, set(after_coauthors)) != (owner, set(coauthors)):
+                title = base.pages[path].title
+                result[path] = TouchedPage(
+                    path, None, "ownership", title, owner, coauthors, owner, after_owner
+                )
+    return [result[p] for p in sorted(result)]
+
+
+def plan_review(
+    pages: Iterable[TouchedPage],
+    pr: PullRequest,
+    max_reviewers: int,
+    fallback: Handle | None = None,
+) -> ReviewPlan:
+    """Owners first, then co-authors, up to ``max_reviewers``; every page gets someone if it can.
+
+    Never the author, a bot, or anyone who was removed from this pull request; people already
+    requested or who already reviewed count as covering their pages and are not asked again.
+    """
+    pages = tuple(pages)
+    author = login_of(pr.author).key
+    skipped: dict[str, Skip] = {}
+
+    def eligible(handle: Handle) -> bool:
+        reason = None
+        if handle.key == author:
+            reason = "wrote this pull request"
+        elif not handle.is_team and is_bot(handle.login):
+            reason = "is a bot"
+        elif handle.key in pr.removed:
+            reason = "was removed from this pull request"
+        if reason:
+            skipped.setdefault(handle.key, Skip(handle, reason))
+        return reason is None
+
+    done = pr.requested | pr.reviewed
+    order: list[Handle] = []
+    for page in pages:  # round 1: someone for every page, and every required previous owner
+        people = [h for h in page.approvers if eligible(h)]
+        if not people and fallback is not None and eligible(fallback):
+            people = [fallback]
+        if people and not any(h.key in done for h in people):
+            order.append(people[0])
+        if page.previous_owner is not None and eligible(page.previous_owner):
+            order.append(page.previous_owner)
+    order += [p.owner for p in pages if p.owner and eligible(p.owner)]  # round 2: other owners
+    order += [c for p in pages for c in p.coauthors if eligible(c)]  # round 3: co-authors
+    budget = max_reviewers - len({h.key for p in pages for h in p.approvers} & done)
+    request: list[Handle] = []
+    for handle in order:
+        if handle.key in done or any(h.key == handle.key for h in request):
+            continue
+        if len(request) >= budget:
+            skipped.setdefault(
+                handle.key, Skip(handle, f"over the limit of {max_reviewers} reviewers")
+            )
+            continue
+        request.append(handle)
+    return ReviewPlan(pages, tuple(request), tuple(skipped.values()))
+
+
+@dataclass(frozen=True)
+class PageApproval:
+    page: TouchedPage
+    approved_by: tuple[str, ...]
+    waiting_for: tuple[Handle, ...]  # empty when the page is approved
+
+    @property
+    def ok(self) -> bool:
+        return not self.waiting_for
+
+
+def approvals(
+    pages: Iterable[TouchedPage],
+    approved: Iterable[str],
+    team_members: Mapping[str, Iterable[str]] | None = None,
+) -> list[PageApproval]:
+    """Which pages are approved by an owner or co-author (and the previous owner, if it changed)."""
+    approved_keys = {a.lower() if a.startswith("@") else "@" + a.lower() for a in approved}
+    members = {
+        team: {m.lower() if m.startswith("@") else "@" + m.lower() for m in people}
+        for team, people in (team_members or {}).items()
+    }
+
+    def by(handle: Handle) -> set[str]:
+        return (
+            approved_keys & members.get(handle.key, set())
+            if handle.is_team
+            else approved_keys & {handle.key}
+        )
+
+    result = []
+    for page in pages:
+        who = set().union(*(by(h) for h in page.approvers)) if page.approvers else set()
+        waiting = () if who else page.approvers
+        if page.previous_owner is not None and not by(page.previous_owner):
+            waiting = (
+                (*waiting, page.previous_owner) if page.previous_owner not in waiting else waiting
+            )
+        result.append(PageApproval(page, tuple(sorted(who)), waiting))
+    return result
