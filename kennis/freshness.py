@@ -1,4 +1,4 @@
-"""Freshness of a page as of a date: evergreen, fresh, due soon, due or overdue (DESIGN ★ Freshness).
+"""Freshness of a page as of a date: evergreen, fresh, due soon, due or overdue (DESIGN ★).
 
 ``due = basis + review_every`` where the basis is the ``reviewed`` date, else the page's first
 commit date. As of a date D the page is

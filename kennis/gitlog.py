@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -25,7 +26,9 @@ LOG_FORMAT = (
 # commit's files as added even if ``log.showRoot`` is off; ``--use-mailmap`` canonicalises authors.
 LOG_FLAGS: tuple[str, ...] = ("--name-status", "-M", "-z", "--root", "--use-mailmap", "--no-color")
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # small reads keep git and the parser running side by side
+_PIPE_SIZE = 1 << 20  # ...while a large pipe lets git run ahead (Linux F_SETPIPE_SZ)
+_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ on Linux
 _NL = ord("\n")
 _TWO_PATHS = frozenset(b"RC")
 
@@ -54,12 +57,21 @@ def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str
     return [git, "-C", str(repo_dir), "log", *LOG_FLAGS, f"--format={LOG_FORMAT}", *extra]
 
 
+def log_env() -> dict[str, str]:
+    """Environment for the stream: GIT_FLUSH=0 stops git flushing a pipe after every commit.
+
+    Unset, git flushes per commit whenever stdout is not a regular file; on a pipe that is one
+    write and one reader wake-up per commit, which costs ~30% on a 20k-commit history.
+    """
+    return {**os.environ, "GIT_FLUSH": "0"}
+
+
 def git_executable(repo: git.Repo) -> str:
     return str(repo.git.GIT_PYTHON_GIT_EXECUTABLE)
 
 
 def run_dir(repo: git.Repo) -> Path:
-    """Where to run git: the work tree, so the checked-out .mailmap is read (bare: HEAD:.mailmap)."""
+    """Where to run git: the work tree, so its .mailmap is read (a bare repo reads HEAD:.mailmap)."""
     return Path(repo.working_tree_dir or repo.git_dir)
 
 
@@ -86,21 +98,22 @@ def check_mailmap(repo: git.Repo, idents: Sequence[str]) -> list[str]:
     return result.stdout.decode("utf-8", "replace").splitlines()
 
 
-def _scan(tokens: list[bytes], start: int, eof: bool) -> tuple[int, list[Change]] | None:
-    """Read the commit at ``tokens[start]``; return (index after it, changes) or None if cut off."""
+def _scan(tokens: list[bytes], start: int, at: int, changes: list[Change], eof: bool) -> int:
+    """Continue reading the commit at ``tokens[start]`` from ``tokens[at]``, adding to ``changes``.
+
+    Return the index just after the commit, or -``at`` - 1 (where to resume) if it is cut off.
+    """
     end = len(tokens)
     if end - start < 5:
         if eof:
             raise ValueError(f"git log output ends inside a commit header: {tokens[start:]!r}")
-        return None
+        return -at - 1
     if not tokens[start].startswith(b"\x1e"):
         raise ValueError(f"unexpected git log output near {tokens[start][:60]!r}")
-    changes: list[Change] = []
-    at = start + 5
     while at < end:
         token = tokens[at]
         if token[:1] == b"\x1e":
-            return at, changes
+            return at
         if not token:
             raise ValueError(f"empty file status in git log output after {tokens[start][:41]!r}")
         status = token[1] if token[0] == _NL else token[0]  # the first status follows a newline
@@ -115,36 +128,51 @@ def _scan(tokens: list[bytes], start: int, eof: bool) -> tuple[int, list[Change]
             changes.append(Change(status, tokens[at + 1], None))
             at += 2
     if not eof:
-        return None  # more changes of this commit may be in the next chunk
+        return -at - 1  # more changes of this commit may be in the next chunk
     if at != end:
         raise ValueError(f"git log output ends inside a file entry: {tokens[at:]!r}")
-    return end, changes
+    return end
 
 
 def parse_log(stream: IO[bytes]) -> Iterator[LogCommit]:
-    """Parse the ``LOG_FORMAT`` stream chunk by chunk; memory is one chunk plus one commit."""
+    """Parse the ``LOG_FORMAT`` stream chunk by chunk; memory is one chunk plus one commit.
+
+    ``stream.read`` may return fewer bytes than asked (a raw pipe does); a commit spanning
+    chunks is resumed where it stopped, never rescanned, so huge commits stay linear.
+    """
     tokens: list[bytes] = []
-    tail, eof, size = b"", False, _CHUNK
+    changes: list[Change] = []
+    tail, eof, at = b"", False, 5
     while not eof:
-        chunk = stream.read(size)
+        chunk = stream.read(_CHUNK)
         if chunk:
             parts = (tail + chunk).split(b"\0")
             tail = parts.pop()
+        elif tail:  # with -z every token ends in NUL, so a leftover means git was cut off
+            raise ValueError(f"git log output ends inside a field: {tail[:60]!r}")
         else:
-            parts, tail, eof = ([tail] if tail else []), b"", True
+            parts, eof = [], True
         tokens += parts
         start = 0
         while start < len(tokens):
-            scanned = _scan(tokens, start, eof)
-            if scanned is None:
+            end = _scan(tokens, start, at, changes, eof)
+            if end < 0:
+                at = -end - 1
                 break
-            end, changes = scanned
             sha, name, email, date, trailers = tokens[start : start + 5]
             yield LogCommit(sha[1:], name, email, date, trailers, changes)
-            start = end
-        # A commit larger than a chunk is rescanned; doubling the read keeps that linear overall.
-        size = _CHUNK if start else size * 2
+            start, at, changes = end, end + 5, []
         del tokens[:start]
+        at -= start
+
+
+def _widen_pipe(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", _F_SETPIPE_SZ), _PIPE_SIZE)
+    except (ImportError, OSError):
+        pass  # not Linux, or above /proc/sys/fs/pipe-max-size: the default pipe still works
 
 
 class GitLogStream:
@@ -155,7 +183,11 @@ class GitLogStream:
         self._exhausted = False
         # stderr goes to a file, not a pipe: many rename-limit warnings must not stall git.
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 — closed in __exit__
-        self._proc = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self._stderr)
+        self._proc = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, stderr=self._stderr, env=log_env(), bufsize=0
+        )
+        assert self._proc.stdout is not None
+        _widen_pipe(self._proc.stdout.fileno())
 
     def _commits(self) -> Iterator[LogCommit]:
         assert self._proc.stdout is not None

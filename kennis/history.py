@@ -13,7 +13,7 @@ Manifest JSON (``HistoryIndex.to_json``, written by ``kennis index --out``), ver
           "last_author": {"name": "Alice Example", "email": "alice@example.com"},
           "authors": [{"name": ..., "email": ...}],     # commit authors, first contribution first
           "coauthors": [{"name": ..., "email": ...}],   # Co-authored-by trailers, same order
-          "commits": 7,                  # commits that touched the page (ignored revisions excluded)
+          "commits": 7,                  # commits that touched it (ignored revisions excluded)
           "previous_paths": ["content/kitchen/closing.md"]   # newest first
         }
       }
@@ -100,7 +100,7 @@ class PageHistory:
 
 @dataclass(frozen=True)
 class HistoryIndex:
-    """History of every Markdown page under ``content_dir`` at ``head``; see the module docstring."""
+    """History of every Markdown page under ``content_dir`` at ``head`` (see module docstring)."""
 
     head: str
     pages: dict[str, PageHistory] = field(default_factory=dict)
@@ -323,6 +323,13 @@ class _Finisher:
     def __init__(self, coauthors: Mapping[bytes, Person]) -> None:
         self.coauthors = coauthors
         self.people: dict[_Ident, Person] = {}
+        self.moments: dict[bytes, datetime] = {}  # bulk imports give many pages one date
+
+    def moment(self, raw: bytes) -> datetime:
+        moment = self.moments.get(raw)
+        if moment is None:
+            moment = self.moments[raw] = datetime.fromisoformat(raw.decode("ascii"))
+        return moment
 
     def person(self, ident: _Ident) -> Person:
         person = self.people.get(ident)
@@ -332,14 +339,14 @@ class _Finisher:
 
     def page(self, path: bytes, tally: _Tally) -> PageHistory:
         assert tally.created is not None
-        created = datetime.fromisoformat(tally.created[0].decode("ascii"))
+        created = self.moment(tally.created[0])
         last_date, last_ident = tally.last or tally.created
         by_first_contribution = sorted(tally.authors.items(), key=lambda item: -item[1])
         coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1])
         return PageHistory(
             path=path.decode("utf-8", "surrogateescape"),
             created=created,
-            last_modified=datetime.fromisoformat(last_date.decode("ascii")),
+            last_modified=self.moment(last_date),
             last_author=self.person(last_ident),
             authors=tuple(self.person(ident) for ident, _ in by_first_contribution),
             coauthors=tuple(dict.fromkeys(self.coauthors[raw] for raw, _ in coauthors)),

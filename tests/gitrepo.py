@@ -1,4 +1,4 @@
-"""Build real git repositories in tmp_path with fixed dates, authors, trailers, renames and .mailmap.
+"""Build real git repositories in tmp_path with fixed dates, authors, trailers, renames, .mailmap.
 
 Usage::
 
@@ -9,8 +9,8 @@ Usage::
     repo.rm("content/b.md").commit("drop b")
     shallow = repo.clone(tmp_path / "shallow", depth=1)
 
-Commits without ``date=`` get a deterministic clock: 2025-01-01T09:00:00+00:00, then one hour later
-for each further commit. Git runs isolated from the user's and the system's configuration.
+Commits without ``date=`` get a deterministic clock: 2025-01-01T09:00:00+00:00 plus one hour per
+commit made so far (dated or not). Git runs isolated from the user's and the system's configuration.
 """
 
 from __future__ import annotations

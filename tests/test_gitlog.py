@@ -1,0 +1,92 @@
+"""The git log stream parser: chunk boundaries, renames, trailers, and early stop."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kennis.gitlog import LOG_FLAGS, LOG_FORMAT, LogCommit, parse_log
+from tests.gitrepo import GitRepo, git_env
+
+
+class Trickle(io.RawIOBase):
+    """A pipe that hands out at most ``size`` bytes per read, like a slow git."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.pos = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        piece = self.data[self.pos : self.pos + min(n, self.size)]
+        self.pos += len(piece)
+        return piece
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    repo = GitRepo(tmp_path_factory.mktemp("log") / "r")
+    repo.write("content/a.md", "# A\n" + "line\n" * 30).write("content/b c.md", "b\n")
+    repo.commit("two pages", author="Ann <ann@example.com>", date="2024-01-01T10:00:00+02:00")
+    repo.commit("empty", allow_empty=True)
+    repo.mv("content/a.md", "content/x/a.md").commit(
+        "move", trailers=["Co-authored-by: Bo <bo@example.com>", "co-authored-by: Cy <cy@x.org>"]
+    )
+    repo.rm("content/b c.md").commit("drop b")
+    result = subprocess.run(
+        ["git", "log", *LOG_FLAGS, f"--format={LOG_FORMAT}"],
+        cwd=repo.root,
+        env=git_env(),
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def summary(commits: list[LogCommit]) -> list[tuple[object, ...]]:
+    return [
+        (c.name, c.date, c.trailers, [(chr(s), p, o) for s, p, o in c.changes]) for c in commits
+    ]
+
+
+def test_stream_reads_as_git_wrote_it(stream: bytes) -> None:
+    assert summary(list(parse_log(io.BytesIO(stream)))) == [
+        (b"Alice Example", b"2025-01-01T12:00:00+00:00", b"", [("D", b"content/b c.md", None)]),
+        (
+            b"Alice Example",
+            b"2025-01-01T11:00:00+00:00",
+            b"Bo <bo@example.com>\x1fCy <cy@x.org>",
+            [("R", b"content/x/a.md", b"content/a.md")],
+        ),
+        (b"Alice Example", b"2025-01-01T10:00:00+00:00", b"", []),
+        (
+            b"Ann",
+            b"2024-01-01T10:00:00+02:00",
+            b"",
+            [("A", b"content/a.md", None), ("A", b"content/b c.md", None)],
+        ),
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 41, 64, 4096], ids=lambda n: f"{n}-byte-reads")
+def test_any_chunking_gives_the_same_commits(stream: bytes, size: int) -> None:
+    whole = list(parse_log(io.BytesIO(stream)))
+    assert list(parse_log(Trickle(stream, size))) == whole
+
+
+@pytest.mark.parametrize("cut", [-1, -5, -60], ids=["last-byte", "inside-path", "inside-header"])
+def test_truncated_stream_is_an_error_not_a_wrong_answer(stream: bytes, cut: int) -> None:
+    with pytest.raises(ValueError, match="ends inside"):
+        list(parse_log(io.BytesIO(stream[:cut])))
+
+
+def test_huge_commit_in_small_reads_stays_linear(tmp_path: Path) -> None:
+    record = b"\x1e" + b"f" * 40 + b"\0N\0e@x\x002024-01-01T00:00:00+00:00\0\0\n"
+    body = b"".join(b"A\0content/p%d.md\0" % i for i in range(50_000))
+    commits = list(parse_log(Trickle(record + body, 65536)))
+    assert len(commits) == 1
+    assert len(commits[0].changes) == 50_000
