@@ -120,7 +120,7 @@ def list_issues(gh: GitHubStandIn, req: Request) -> Reply:
     key = (lambda i: i.updated_at) if req.query.get("sort") == "updated" else (lambda i: i.created_at)
     found = sorted((i for i in repo.issues.values() if _matches(i, req.query)),
                    key=lambda i: (key(i), i.number), reverse=req.query.get("direction", "desc") == "desc")
-    return page(gh, req, [shapes.issue(gh.base_url, gh.store, repo, i) for i in found])
+    return page(gh, req, found, render=lambda i: shapes.issue(gh.base_url, gh.store, repo, i))
 
 
 def _comment(gh: GitHubStandIn, repo: Repo, issue: Issue, c: Comment) -> dict[str, Any]:

@@ -85,8 +85,8 @@ def list_files(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _pull(gh, req)
     assert issue.pull is not None
     sha = issue.pull.head_sha
-    entries = [diff_entry(gh.base_url, repo, sha, f) for f in issue.pull.files[:FILES_CAP]]
-    return page(gh, req, entries)
+    return page(gh, req, issue.pull.files, cap=FILES_CAP,
+                render=lambda f: diff_entry(gh.base_url, repo, sha, f))
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers")

@@ -6,6 +6,7 @@ import subprocess
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,7 +142,7 @@ class Seeding:
         base_ref: str | None = None,
         head_sha: str | None = None,
         base_sha: str | None = None,
-        files: list[FileSpec] | None = None,
+        files: Sequence[FileSpec] | None = None,
         draft: bool = False,
         title: str = "Update pages",
         body: str | None = None,
@@ -204,6 +205,13 @@ class Seeding:
     def issue(self, repo: str, number: int) -> Issue:
         return self._repo(repo).issues[number]
 
+    def pull(self, repo: str, number: int) -> Pull:
+        """The pull-request side of issue `number` (head/base SHAs, requested reviewers, reviews)."""
+        found = self._repo(repo).issues[number].pull
+        if found is None:
+            raise KeyError(f"{repo}#{number} is an issue, not a pull request")
+        return found
+
     def _repo(self, full_name: str) -> Repo:
         found = self.store.repo(full_name)
         if found is None:
@@ -243,7 +251,7 @@ def _git_files(r: Repo, base: str, head: str) -> list[FileSpec]:
         [*git, "diff", "--numstat", "-M", "--no-renames", f"{base}...{head}"],
         capture_output=True, text=True, check=True,
     ).stdout
-    counts = {}
+    counts: dict[str, tuple[int, int]] = {}
     for line in stats.splitlines():
         added, deleted, path = line.split("\t", 2)
         counts[path] = (int(added) if added != "-" else 0, int(deleted) if deleted != "-" else 0)
@@ -251,8 +259,8 @@ def _git_files(r: Repo, base: str, head: str) -> list[FileSpec]:
     for line in names.splitlines():
         parts = line.split("\t")
         status, path = _STATUS.get(parts[0][0], "modified"), parts[-1]
-        added, deleted = counts.get(path, (0, 0))
-        entry: dict[str, Any] = {"filename": path, "status": status, "additions": added, "deletions": deleted}
+        plus, minus = counts.get(path, (0, 0))
+        entry: dict[str, Any] = {"filename": path, "status": status, "additions": plus, "deletions": minus}
         if status == "renamed":
             entry["previous_filename"] = parts[1]
         files.append(entry)

@@ -154,6 +154,7 @@ class GitHubStandIn(Seeding):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as GitHub; PyGithub reuses connections
+    disable_nagle_algorithm = True  # else headers+body as two writes cost a 40 ms delayed ACK
     server_version = "GitHub.com"
     sys_version = ""
 
