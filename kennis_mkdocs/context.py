@@ -1,0 +1,164 @@
+"""The knowledge base and its history, loaded ONCE per build and shared by every kennis plugin.
+
+MkDocs builds a new config (and new plugin instances) for every build, ``mkdocs serve`` rebuilds
+included, so the cache is keyed by the identity of the build's config. The history index is also
+kept across rebuilds while HEAD does not move: a rebuild after editing a page reads no git history.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import git
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from kennis.errors import KennisError
+from kennis.history import HistoryIndex
+from kennis.kb import KnowledgeBase, load_kb
+from kennis.status import PageStatus, assess_pages, history_for
+from kennis.tree import WorkTree
+
+from .options import KennisConfig, resolve_as_of
+
+log = get_plugin_logger(__name__)
+
+#: How often the expensive parts ran in this process (the benchmark and tests read these).
+STATS = {"kb_loads": 0, "history_reads": 0}
+
+
+class RecordingTree(WorkTree):
+    """A work tree that keeps the Markdown it read, so links can be scanned without a re-read."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.markdown: dict[str, str] = {}
+
+    def read(self, path: str) -> bytes | None:
+        raw = super().read(path)
+        if raw is not None and path.endswith(".md"):
+            self.markdown[path] = raw.decode("utf-8-sig", errors="replace")
+        return raw
+
+
+@dataclass
+class SiteContext:
+    """What every kennis plugin needs for one build: pages, history and freshness as of a day."""
+
+    root: Path
+    content_dir: str
+    kb: KnowledgeBase
+    index: HistoryIndex | None
+    as_of: date
+    markdown: dict[str, str]
+    _statuses: dict[str, PageStatus] | None = field(default=None, repr=False)
+
+    def repo_path(self, src_uri: str) -> str:
+        """``sharing/index.md`` (MkDocs, relative to docs_dir) → ``content/sharing/index.md``."""
+        return f"{self.content_dir}/{src_uri}" if self.content_dir else src_uri
+
+    def src_uri(self, repo_path: str) -> str:
+        prefix = f"{self.content_dir}/" if self.content_dir else ""
+        return repo_path.removeprefix(prefix)
+
+    @property
+    def statuses(self) -> dict[str, PageStatus]:
+        """Every page's status as of ``as_of``, keyed by repo-relative path."""
+        if self._statuses is None:
+            found = assess_pages(self.kb, self.index, self.as_of)
+            self._statuses = {s.page.path: s for s in found}
+        return self._statuses
+
+
+_current: tuple[MkDocsConfig, SiteContext] | None = None
+_history_cache: dict[tuple[str, str, str, str | None], HistoryIndex] = {}
+
+
+def site_context(config: MkDocsConfig) -> SiteContext:
+    """The shared context of this build; loaded by whichever kennis plugin asks first."""
+    global _current
+    if _current is not None and _current[0] is config:
+        return _current[1]
+    context = _load(config)
+    _current = (config, context)
+    return context
+
+
+def _shared(config: MkDocsConfig) -> tuple[date | None, str | None]:
+    """``as_of`` and ``manifest`` from the first enabled kennis plugin that sets them."""
+    as_of, manifest = None, None
+    for plugin in config.plugins.values():
+        options = getattr(plugin, "config", None)
+        if isinstance(options, KennisConfig) and options.enabled:
+            as_of = as_of or options.as_of
+            manifest = manifest or options.manifest
+    return as_of, manifest
+
+
+def _load(config: MkDocsConfig) -> SiteContext:
+    root = Path(config.config_file_path or ".").resolve().parent
+    tree = RecordingTree(root)
+    kb = load_kb(tree)
+    STATS["kb_loads"] += 1
+    content_dir = _content_dir(root, Path(config.docs_dir), kb)
+    report_problems(kb)
+    as_of, manifest = _shared(config)
+    index = _history(root, kb, Path(manifest) if manifest else None)
+    return SiteContext(root, content_dir, kb, index, resolve_as_of(as_of), tree.markdown)
+
+
+def _content_dir(root: Path, docs_dir: Path, kb: KnowledgeBase) -> str:
+    try:
+        relative = docs_dir.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise PluginError(f"kennis: docs_dir {docs_dir} must lie inside {root}") from None
+    relative = "" if relative == "." else relative
+    if relative != kb.config.content_dir:
+        raise PluginError(
+            f"kennis: docs_dir is {relative!r} but .github/kennis.yml says content_dir is "
+            f"{kb.config.content_dir!r}; make them name the same folder"
+        )
+    return relative
+
+
+def report_problems(kb: KnowledgeBase) -> None:
+    """Warnings go to the log (``--strict`` fails on them); errors stop the build, all at once."""
+    for problem in kb.problems:
+        if problem.severity != "error":
+            log.warning(str(problem))
+    errors = [str(problem) for problem in kb.errors]
+    if errors:
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise PluginError(
+            f"kennis found {len(errors)} {noun} in the content:\n  " + "\n  ".join(errors)
+        )
+
+
+def _head(root: Path) -> str:
+    try:
+        return git.Repo(root).head.commit.hexsha
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return ""
+
+
+def _history(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryIndex:
+    key = (str(root), kb.config.content_dir, _head(root), str(manifest) if manifest else None)
+    if key[2] and key in _history_cache:
+        log.debug("history unchanged since the last build (HEAD %s)", key[2][:10])
+        return _history_cache[key]
+    started = time.perf_counter()
+    try:
+        index = history_for(root, kb, manifest)
+    except KennisError as error:
+        raise PluginError(f"kennis: {error}") from None
+    STATS["history_reads"] += 1
+    log.info(
+        "read the history of %d pages in %.2f s", len(index.pages), time.perf_counter() - started
+    )
+    _history_cache.clear()
+    _history_cache[key] = index
+    return index

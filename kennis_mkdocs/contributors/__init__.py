@@ -1,0 +1,1 @@
+"""The generated "Contributors" page: everyone who wrote or co-wrote pages, newcomers, milestones."""

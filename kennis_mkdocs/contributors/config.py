@@ -1,0 +1,23 @@
+"""Options of the ``kennis/contributors`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+
+from ..reports import ReportConfig
+
+
+class ContributorsConfig(ReportConfig):
+    """Options of the contributors plugin."""
+
+    page = c.Type(str, default="knowledge/contributors.md")
+    """Where the Contributors page lives in the site, relative to docs_dir."""
+
+    title = c.Type(str, default="Contributors")
+    """The page's title (and its name in the navigation)."""
+
+    newcomer_days = c.Type(int, default=30)
+    """Someone whose first contribution is at most this many days old is listed as a newcomer."""
+
+    milestones = c.ListOfItems(c.Type(int), default=[1, 5, 25, 100])
+    """Numbers of pages contributed to that earn a milestone (first page, 5, 25, 100 pages)."""

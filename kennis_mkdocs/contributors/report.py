@@ -1,0 +1,106 @@
+"""Who wrote the knowledge base: per person pages started, pages contributed to, first contribution.
+
+Computed from the history index alone (no git call). The index records, per page, its authors in
+order of first contribution, its co-authors (``Co-authored-by:`` trailers), its creation and last
+edit with their authors, and its commit count. So, per person:
+
+- *pages* counts pages they authored or co-authored; *started* the pages whose first author they are;
+- *edits* counts the commits of pages they wrote alone, plus one per other page they took part in
+  (the index does not split a shared page's commits per author): a lower bound;
+- *first contribution* is the creation date of a page they started, or the last edit they made;
+  for a page where they only appear in between, the page's last edit bounds it from above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kennis.history import PageHistory, Person
+
+from ..context import SiteContext
+from ..render import Link, person_link
+from ..reports import NOT_CONTENT
+
+
+@dataclass
+class Contributor:
+    """One person's record in the knowledge base."""
+
+    person: Person
+    pages: set[str] = field(default_factory=set)
+    started: set[str] = field(default_factory=set)
+    coauthored: set[str] = field(default_factory=set)
+    edits: int = 0
+    first: date | None = None
+
+    @property
+    def link(self) -> Link:
+        return person_link(self.person)
+
+    def seen(self, day: date) -> None:
+        self.first = day if self.first is None else min(self.first, day)
+
+
+@dataclass
+class Recognition:
+    """Everything the ``kennis/contributors.md`` template shows."""
+
+    people: list[Contributor]
+    newcomers: list[Contributor]
+    milestones: list[tuple[int, list[Contributor]]]
+
+
+def _key(person: Person) -> str:
+    return person.email.lower() or person.name.lower()
+
+
+def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> None:
+    def get(person: Person) -> Contributor:
+        return people.setdefault(_key(person), Contributor(person))
+
+    for i, person in enumerate(history.authors):
+        who = get(person)
+        who.pages.add(path)
+        who.edits += history.commits if len(history.authors) == 1 else 1
+        if i == 0:
+            who.started.add(path)
+            who.seen(history.created.date())
+        else:
+            who.seen(history.last_modified.date())
+    for person in history.coauthors:
+        who = get(person)
+        who.pages.add(path)
+        who.coauthored.add(path)
+        who.seen(history.last_modified.date())
+
+
+def recognition(context: SiteContext, newcomer_days: int, milestones: list[int]) -> Recognition:
+    people: dict[str, Contributor] = {}
+    index = context.index
+    for path, page in sorted(context.kb.pages.items()):
+        history = index.get(path) if index else None
+        if history is not None and page.status not in NOT_CONTENT:
+            _credit(people, path, history)
+    ranked = sorted(
+        people.values(), key=lambda c: (-len(c.pages), -c.edits, c.first or date.max, c.link.text)
+    )
+    since = context.as_of - timedelta(days=newcomer_days)
+    newcomers = [c for c in ranked if c.first is not None and c.first >= since]
+    newcomers.sort(key=lambda c: (c.first or date.max, c.link.text), reverse=True)
+    levels = sorted(set(milestones), reverse=True)
+    reached: list[tuple[int, list[Contributor]]] = []
+    for level in levels:
+        higher = [n for n in levels if n > level]
+        at = [
+            c for c in ranked if len(c.pages) >= level and not any(len(c.pages) >= n for n in higher)
+        ]
+        if at:
+            reached.append((level, at))
+    return Recognition(ranked, newcomers, reached)
+
+
+def milestone(count: int, levels: list[int]) -> int | None:
+    """The highest milestone ``count`` pages reach, if any."""
+    met = [n for n in levels if count >= n]
+    return max(met) if met else None

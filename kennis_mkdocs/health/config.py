@@ -1,0 +1,17 @@
+"""Options of the ``kennis/health`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+
+from ..reports import ReportConfig
+
+
+class HealthConfig(ReportConfig):
+    """Options of the knowledge health plugin."""
+
+    page = c.Type(str, default="knowledge/health.md")
+    """Where the Knowledge health page lives in the site, relative to docs_dir."""
+
+    title = c.Type(str, default="Knowledge health")
+    """The page's title (and its name in the navigation)."""

@@ -1,0 +1,76 @@
+"""The numbers on the Knowledge health page, computed from the pages' freshness as of a day."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from mkdocs.structure.files import File, Files
+
+from kennis.freshness import STATES
+
+from ..context import SiteContext
+from ..reports import NOT_CONTENT, PageRef, page_ref, section_of, section_title
+
+
+@dataclass(frozen=True)
+class Row:
+    """Page counts per freshness state for the whole base or one section."""
+
+    key: str
+    title: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, state: str) -> int:
+        """Whole percent of pages in ``state`` (0 for an empty section)."""
+        return round(100 * self.counts.get(state, 0) / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class OwnerGroup:
+    """One owner's overdue pages, most overdue first."""
+
+    owner: str
+    pages: list[PageRef]
+
+
+@dataclass
+class Health:
+    """Everything the ``kennis/health.md`` template shows."""
+
+    rows: list[Row] = field(default_factory=list)
+    overdue: list[OwnerGroup] = field(default_factory=list)
+    fallback: list[PageRef] = field(default_factory=list)
+    never_reviewed: list[PageRef] = field(default_factory=list)
+    states: tuple[str, ...] = STATES
+
+
+def health(context: SiteContext, files: Files, report: File) -> Health:
+    statuses = [s for s in context.statuses.values() if s.page.status not in NOT_CONTENT]
+    overall: Counter[str] = Counter()
+    by_section: dict[str, Counter[str]] = defaultdict(Counter)
+    groups: dict[str, list[PageRef]] = defaultdict(list)
+    result = Health()
+    for status in statuses:
+        state = status.freshness.state
+        overall[state] += 1
+        by_section[section_of(context, status.page.path)][state] += 1
+        ref = page_ref(status, context, files, report)
+        if state == "overdue":
+            groups[ref.owner.text if ref.owner else "(no owner)"].append(ref)
+        if status.page.owner_via in ("fallback", "none"):
+            result.fallback.append(ref)
+        if status.page.reviewed is None:
+            result.never_reviewed.append(ref)
+    result.rows.append(Row("", "All pages", dict(overall)))
+    for section in sorted(by_section):
+        result.rows.append(Row(section, section_title(context, section), dict(by_section[section])))
+    for refs in groups.values():
+        refs.sort(key=lambda r: (-r.days_overdue, r.path))
+    ordered = sorted(groups.items(), key=lambda item: (-item[1][0].days_overdue, item[0]))
+    result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
+    return result

@@ -1,0 +1,55 @@
+"""Options every kennis plugin shares: ``enabled``, ``as_of`` and ``manifest``."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+
+AS_OF_ENV = "KENNIS_AS_OF"
+
+
+class DateOption(c.BaseConfigOption[date | None]):
+    """A calendar day written as YYYY-MM-DD (YAML may already have parsed it into a date)."""
+
+    def run_validation(self, value: object) -> date | None:
+        if value is None or isinstance(value, date):
+            return value.date() if isinstance(value, datetime) else value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise base.ValidationError(f"{value!r} is not a date (write it as YYYY-MM-DD)")
+
+
+class KennisConfig(base.Config):
+    """Options shared by the kennis plugins (each plugin's Config adds its own)."""
+
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off (``enabled: false``) to build a plain Material site without it."""
+
+    as_of = DateOption()
+    """Judge freshness as of this day (YYYY-MM-DD) instead of today; the environment variable
+    ``KENNIS_AS_OF`` does the same for every plugin. The first kennis plugin that sets it wins."""
+
+    manifest = c.Optional(c.File(exists=True))
+    """A history manifest written by ``kennis index --out FILE``, for builds from a shallow clone.
+    Without it the history is read from git. The first kennis plugin that sets it wins."""
+
+
+def resolve_as_of(configured: date | None, environ: dict[str, str] | Any = os.environ) -> date:
+    """The day freshness is judged on: the option, else ``$KENNIS_AS_OF``, else today."""
+    if configured is not None:
+        return configured
+    raw = environ.get(AS_OF_ENV, "").strip()
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise PluginError(f"{AS_OF_ENV}={raw!r} is not a date (write it as YYYY-MM-DD)") from None

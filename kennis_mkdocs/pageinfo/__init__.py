@@ -1,0 +1,1 @@
+"""Page info, freshness banner and "Report outdated" on every page of the knowledge base."""

@@ -1,0 +1,23 @@
+"""Options of the ``kennis/pageinfo`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+
+from ..options import KennisConfig
+
+
+class PageInfoConfig(KennisConfig):
+    """Options of the page info plugin."""
+
+    banner = c.Type(bool, default=True)
+    """Show a banner above the content of pages that are due (a warning) or overdue (stronger)."""
+
+    report_outdated = c.Type(bool, default=True)
+    """Link "Report outdated" to a pre-filled new issue in ``repo_url`` (GitHub only)."""
+
+    report_label = c.Type(str, default="outdated")
+    """The label the pre-filled "Report outdated" issue asks for."""
+
+    contributors = c.Type(int, default=8)
+    """Show at most this many contributors from the git history (0 hides the list)."""

@@ -1,0 +1,39 @@
+"""The ``kennis/pageinfo`` plugin: lifecycle hooks only; the work is in ``renderer``."""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from ..context import site_context
+from ..render import add_css, add_css_file
+from .config import PageInfoConfig
+from .renderer import PageInfoRenderer
+
+
+class PageInfoPlugin(BasePlugin[PageInfoConfig]):
+    """Owner, review dates, contributors, freshness state and banner on every page."""
+
+    def __init__(self) -> None:
+        self.renderer: PageInfoRenderer | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.enabled:
+            add_css(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        add_css_file(config, files)
+        self.renderer = PageInfoRenderer.build(site_context(config), files, config, self.config)
+        return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return html
+        return self.renderer.insert(html, page.file.src_uri)

@@ -1,0 +1,109 @@
+"""Shared rendering: the Jinja environment (overridable templates), links to people, dates, CSS."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from kennis.handles import Handle
+from kennis.history import Person
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+CSS_SOURCE = PACKAGE / "assets" / "kennis.css"
+CSS_URI = "assets/kennis/kennis.css"
+GITHUB = "https://github.com"
+# GitHub's private commit e-mails name the login: "123+alice@users.noreply.github.com".
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Someone to show: their name or handle, where their GitHub profile is, and if a team."""
+
+    text: str
+    url: str | None
+    team: bool = False
+
+
+def handle_link(handle: Handle) -> Link:
+    """``@alice`` → github.com/alice; ``@acme/kitchen`` → the team's page on GitHub."""
+    if handle.is_team:
+        return Link(handle.text, f"{GITHUB}/orgs/{handle.org}/teams/{handle.slug}", team=True)
+    return Link(handle.text, f"{GITHUB}/{handle.login}")
+
+
+def person_link(person: Person) -> Link:
+    """A git author; linked to GitHub only when the e-mail is a GitHub no-reply address."""
+    match = _NOREPLY.match(person.email)
+    return Link(person.name or person.email, f"{GITHUB}/{match['login']}" if match else None)
+
+
+def human_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def iso_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    return (day.date() if isinstance(day, datetime) else day).isoformat()
+
+
+def environment(config: MkDocsConfig) -> jinja2.Environment:
+    """The Jinja environment of the kennis templates; autoescaping is always on.
+
+    Templates are looked up in the theme's folders first (``custom_dir`` overrides them: put
+    ``kennis/pageinfo.html`` there), then in the package.
+    """
+    search = [*(str(d) for d in config.theme.dirs), str(TEMPLATES)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["human_date"] = human_date
+    env.filters["iso_date"] = iso_date
+    return env
+
+
+def add_css(config: MkDocsConfig) -> None:
+    """Reference the kennis stylesheet once, however many kennis plugins are on."""
+    if CSS_URI not in config.extra_css:
+        config.extra_css.append(CSS_URI)
+
+
+def add_css_file(config: MkDocsConfig, files: Files) -> None:
+    if files.get_file_from_path(CSS_URI) is None:
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(CSS_SOURCE)))
+
+
+def add_generated_page(config: MkDocsConfig, files: Files, src_uri: str, content: str) -> File:
+    """Add a page that exists only in the built site; refuse to shadow a real page."""
+    existing = files.get_file_from_path(src_uri)
+    if existing is not None and existing.generated_by is None:
+        raise PluginError(
+            f"kennis: cannot generate {src_uri}: the content already has a page there "
+            "(choose another `page:` for the plugin)"
+        )
+    if existing is not None:
+        files.remove(existing)
+    file = File.generated(config, src_uri, content=content)
+    files.append(file)
+    return file
+
+
+def relative_url(files: Files, target_src_uri: str, from_file: File) -> str | None:
+    """The URL of a page as seen from a generated page (raw HTML links are not rewritten)."""
+    target = files.get_file_from_path(target_src_uri)
+    return target.url_relative_to(from_file) if target is not None else None

@@ -1,0 +1,89 @@
+"""Shared pieces of the generated report pages: page references, sections, the page config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from kennis.status import PageStatus
+
+from .context import SiteContext
+from .options import KennisConfig
+from .render import Link, add_generated_page, environment, handle_link, relative_url
+
+#: Pages that are not (yet) content readers rely on: left out of health and contributors.
+NOT_CONTENT = ("wanted", "archived")
+
+
+class ReportConfig(KennisConfig):
+    """Options of a plugin that generates one report page."""
+
+    page = c.Type(str, default="")
+    """Where the generated page lives in the site, relative to docs_dir (e.g.
+    ``knowledge/health.md``); nothing is written into the content folder."""
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """A page as listed on a report: title, link from the report, owner and freshness."""
+
+    title: str
+    url: str | None
+    path: str
+    owner: Link | None
+    state: str
+    due: date | None
+    since: date | None
+    days_overdue: int
+
+
+def page_ref(status: PageStatus, context: SiteContext, files: Files, report: File) -> PageRef:
+    page = status.page
+    src_uri = context.src_uri(page.path)
+    return PageRef(
+        title=page.title or src_uri,
+        url=relative_url(files, src_uri, report),
+        path=page.path,
+        owner=handle_link(page.owner.handle) if page.owner else None,
+        state=status.freshness.state,
+        due=status.freshness.due,
+        since=status.freshness.since,
+        days_overdue=status.freshness.days_overdue,
+    )
+
+
+def section_of(context: SiteContext, path: str) -> str:
+    """The top-level folder of a page under the content folder ("" for top-level pages)."""
+    src_uri = context.src_uri(path)
+    return src_uri.split("/", 1)[0] if "/" in src_uri else ""
+
+
+def section_title(context: SiteContext, section: str) -> str:
+    if not section:
+        return "Home"
+    index = context.kb.pages.get(context.repo_path(f"{section}/index.md"))
+    if index is not None and index.title:
+        return index.title
+    return section.replace("-", " ").replace("_", " ").capitalize()
+
+
+def generate(
+    config: MkDocsConfig,
+    files: Files,
+    src_uri: str,
+    template: str,
+    values: Callable[[File], dict[str, Any]],
+) -> File:
+    """Add the report page at ``src_uri`` and render ``template`` with ``values(file)``.
+
+    Links on the page are computed relative to the generated file, hence the callback.
+    """
+    file = add_generated_page(config, files, src_uri, "")
+    file.content_string = environment(config).get_template(template).render(**values(file))
+    return file

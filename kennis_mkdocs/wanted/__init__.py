@@ -1,0 +1,1 @@
+"""The generated "Wanted pages" page: stubs asking for an expert and links to pages not yet written."""

@@ -1,0 +1,65 @@
+"""What the Wanted pages page lists: stubs with ``status: wanted`` and links to missing pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mkdocs.structure.files import File, Files
+
+from ..context import SiteContext
+from ..render import relative_url
+from ..reports import PageRef, page_ref
+from .links import missing_links
+
+
+@dataclass(frozen=True)
+class Linker:
+    """A page that links to a missing page."""
+
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class MissingPage:
+    """A page someone linked to that nobody has written yet."""
+
+    path: str
+    suggested_title: str
+    linked_from: list[Linker]
+
+
+@dataclass
+class Wanted:
+    """Everything the ``kennis/wanted.md`` template shows."""
+
+    stubs: list[PageRef]
+    missing: list[MissingPage]
+
+
+def _suggest(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return name.replace("-", " ").replace("_", " ").capitalize()
+
+
+def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
+    stubs = [
+        page_ref(status, context, files, report)
+        for status in context.statuses.values()
+        if status.page.status == "wanted"
+    ]
+    sources = {
+        context.src_uri(path): text
+        for path, text in context.markdown.items()
+        if path in context.kb.pages and context.kb.pages[path].status != "archived"
+    }
+    found = missing_links(sources, lambda src_uri: files.get_file_from_path(src_uri) is not None)
+    missing = []
+    for path in sorted(found, key=lambda p: (-len(found[p]), p)):
+        linkers = []
+        for src_uri in sorted(found[path]):
+            page = context.kb.pages.get(context.repo_path(src_uri))
+            title = page.title if page and page.title else src_uri
+            linkers.append(Linker(title, relative_url(files, src_uri, report)))
+        missing.append(MissingPage(path, _suggest(path), linkers))
+    return Wanted(stubs, missing)
