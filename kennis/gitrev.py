@@ -24,6 +24,10 @@ class Change:
     score: int | None = None
 
 
+class GitError(KennisError):
+    """A git command failed; the message never contains credentials."""
+
+
 class GitReader:
     """Reads files and diffs of a repository (a checkout or a bare mirror) with batched git calls."""
 
@@ -31,18 +35,20 @@ class GitReader:
         self.git_dir = Path(git_dir)
 
     def env(self) -> dict[str, str] | None:
-        """Extra environment for git (the App's mirror adds credentials here)."""
+        """The environment for git (the App's mirror adds credentials here)."""
         return None
 
-    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
-        result = subprocess.run(
-            ["git", *args], cwd=self.git_dir, input=stdin, capture_output=True, env=self.env()
-        )
+    def redact(self, text: str) -> str:
+        """Remove secrets from git's error output (nothing to remove without credentials)."""
+        return text
+
+    def git(self, *args: str, stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+        env = self.env()
+        command = ["git", "-C", str(cwd or self.git_dir), *args]
+        result = subprocess.run(command, input=stdin, capture_output=True, env=env, check=False)
         if result.returncode != 0:
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise KennisError(
-                f"git {args[0]} failed: {message[-1] if message else result.returncode}"
-            )
+            detail = result.stderr.decode("utf-8", "replace").strip()[-2000:]
+            raise GitError(self.redact(f"git {args[0]} failed ({result.returncode}): {detail}"))
         return result.stdout
 
     def diff_name_status(self, base: str, head: str) -> list[Change]:
@@ -70,6 +76,10 @@ class GitReader:
         out = self.git("cat-file", "--batch", stdin=request)
         return dict(zip(unique, parse_batch(out, len(unique)), strict=True))
 
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        """Content of ``path`` at ``rev``, or None if it is not a file there."""
+        return self.read_files(rev, [path])[path]
+
     def prefetch(self, rev: str, paths: Iterable[str]) -> None:
         """Hook for partial clones to fetch missing blobs in one round trip; nothing by default."""
 
@@ -79,7 +89,7 @@ class GitReader:
                 self.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
                 or None
             )
-        except KennisError:
+        except GitError:
             return None
 
     def tree_at(self, rev: str, pages: Iterable[str] | None = None) -> MemoryTree:

@@ -5,38 +5,31 @@ from __future__ import annotations
 import base64
 import os
 import re
-import subprocess
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
+
+from kennis.gitrev import Change, GitError, GitReader, parse_name_status
+
+__all__ = ["Change", "Mirror", "MirrorError", "parse_name_status"]
 
 TokenProvider = Callable[[], str]
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-class MirrorError(Exception):
+class MirrorError(GitError):
     """A git command on the mirror failed; the message never contains credentials."""
 
 
-@dataclass(frozen=True)
-class Change:
-    """One entry of ``git diff --name-status``: status letter, old and new path (same unless R/C)."""
-
-    status: str
-    old_path: str
-    new_path: str
-    score: int | None = None
-
-
-class Mirror:
+class Mirror(GitReader):
     """A bare, blobless-where-possible clone of one repository under the bot's data directory."""
 
     _locks: ClassVar[dict[Path, threading.Lock]] = {}
     _locks_guard = threading.Lock()
 
     def __init__(self, path: Path, clone_url: str, token: TokenProvider | None = None) -> None:
+        super().__init__(Path(path))
         self.path = Path(path)
         self.clone_url = clone_url
         self._token = token
@@ -55,7 +48,7 @@ class Mirror:
 
     # -- running git ---------------------------------------------------------------------------
 
-    def _env(self) -> dict[str, str]:
+    def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
         env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
         if self._token is not None and self.clone_url.startswith("https://"):
@@ -68,25 +61,14 @@ class Mirror:
             )
         return env
 
-    def _git(self, *args: str, stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
-        command = ["git", *args]
-        if cwd is None:
-            command[1:1] = ["--git-dir", str(self.path)]
-        env = self._env()
-        result = subprocess.run(
-            command, input=stdin, capture_output=True, env=env, cwd=cwd, check=False
-        )
-        if result.returncode != 0:
-            raise MirrorError(self._redact(
-                f"git {args[0]} failed ({result.returncode}): "
-                + result.stderr.decode("utf-8", "replace").strip()[-2000:],
-                env,
-            ))
-        return result.stdout
+    def git(self, *args: str, stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+        try:
+            return super().git(*args, stdin=stdin, cwd=cwd)
+        except GitError as exc:
+            raise MirrorError(str(exc)) from None
 
-    @staticmethod
-    def _redact(text: str, env: dict[str, str]) -> str:
-        secret = env.get("GIT_CONFIG_VALUE_0")
+    def redact(self, text: str) -> str:
+        secret = self.env().get("GIT_CONFIG_VALUE_0")
         if secret:
             text = text.replace(secret, "Authorization: <redacted>")
             text = text.replace(secret.rsplit(" ", 1)[-1], "<redacted>")
@@ -113,7 +95,7 @@ class Mirror:
             args = ["clone", "--bare", "--quiet", "--no-tags"]
             if self._remote_allows_filter():
                 args.append("--filter=blob:none")
-            self._git(*args, self.clone_url, str(partial), cwd=self.path.parent)
+            self.git(*args, self.clone_url, str(partial), cwd=self.path.parent)
             partial.rename(self.path)
 
     def fetch(self, *refs: str) -> None:
@@ -122,70 +104,33 @@ class Mirror:
         refspecs = [_refspec(ref) for ref in refs] or ["+refs/heads/*:refs/heads/*"]
         with self.lock:
             # Fetch through "origin" so a blobless mirror keeps its filter; follow a moved URL.
-            if self._git("config", "--get", "remote.origin.url").decode().strip() != self.clone_url:
-                self._git("remote", "set-url", "origin", self.clone_url)
-            self._git(
+            if self.git("config", "--get", "remote.origin.url").decode().strip() != self.clone_url:
+                self.git("remote", "set-url", "origin", self.clone_url)
+            self.git(
                 "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", "origin",
                 *refspecs,
             )
 
-    def rev_parse(self, rev: str) -> str | None:
-        """Return the full commit id of *rev*, or None if unknown (blobless mirrors ask origin)."""
-        try:
-            out = self._git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-        except MirrorError:
-            return None
-        return out.decode().strip() or None
+    # -- reading (the rest is kennis.gitrev.GitReader) ---------------------------------------
 
-    # -- reading -------------------------------------------------------------------------------
-
-    def diff_name_status(self, base: str, head: str) -> list[Change]:
-        """Changes of *head* since its merge base with *base* (``base...head``), renames followed."""
-        out = self._git(
-            "-c", "diff.renameLimit=0", "diff", "--name-status", "-M", "-z", "--no-color",
-            f"{base}...{head}", "--",
-        )
-        return parse_name_status(out)
-
-    def ls_tree(self, rev: str, prefix: str = "") -> list[str]:
-        """Paths of all files at *rev* below *prefix* (repository-relative, POSIX)."""
-        args = ["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev]
-        if prefix:
-            args += ["--", prefix.rstrip("/") + "/"]
-        return [p for p in self._git(*args).decode("utf-8", "surrogateescape").split("\0") if p]
-
-    def read_file(self, rev: str, path: str) -> bytes | None:
-        """Content of *path* at *rev*, or None if it is not a file there."""
-        return self.read_files(rev, [path])[path]
-
-    def read_files(self, rev: str, paths: Sequence[str]) -> dict[str, bytes | None]:
-        """Contents of many files at *rev* through one ``git cat-file --batch`` process."""
-        unique = list(dict.fromkeys(paths))
-        if not unique:
-            return {}
-        self._prefetch(rev, unique)
-        request = b"".join(f"{rev}:{p}\n".encode("utf-8", "surrogateescape") for p in unique)
-        out = self._git("cat-file", "--batch", stdin=request)
-        return dict(zip(unique, _parse_batch(out, len(unique)), strict=True))
-
-    def _prefetch(self, rev: str, paths: Iterable[str]) -> None:
+    def prefetch(self, rev: str, paths: Iterable[str]) -> None:
         """In a blobless mirror, fetch the missing blobs in one round trip instead of one each."""
         if not self._is_partial():
             return
-        walk = self._git("rev-list", "--objects", "--no-walk", "--missing=print", rev)
+        walk = self.git("rev-list", "--objects", "--no-walk", "--missing=print", rev)
         missing = {line[1:] for line in walk.decode().splitlines() if line.startswith("?")}
         if not missing:
             return
         wanted = set(paths)
         absent = []
-        for entry in self._git("ls-tree", "-r", "-z", "--full-tree", rev).split(b"\0"):
+        for entry in self.git("ls-tree", "-r", "-z", "--full-tree", rev).split(b"\0"):
             meta, _, name = entry.partition(b"\t")
             oid = meta.rsplit(b" ", 1)[-1].decode()
             if oid in missing and name.decode("utf-8", "surrogateescape") in wanted:
                 absent.append(oid)
         if absent:
             with self.lock:
-                self._git(
+                self.git(
                     "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
                     "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin",
                     stdin="\n".join(absent).encode() + b"\n",
@@ -193,7 +138,7 @@ class Mirror:
 
     def _is_partial(self) -> bool:
         try:
-            out = self._git("config", "--get", "remote.origin.promisor")
+            out = self.git("config", "--get", "remote.origin.promisor")
         except MirrorError:
             return False
         return out.strip() == b"true"
@@ -205,37 +150,3 @@ def _refspec(ref: str) -> str:
     if ref.startswith("refs/"):
         return f"+{ref}:{ref}"
     return f"+refs/heads/{ref}:refs/heads/{ref}"
-
-
-def parse_name_status(out: bytes) -> list[Change]:
-    """Parse ``git diff --name-status -z`` output (R/C entries carry two paths)."""
-    fields = out.decode("utf-8", "surrogateescape").split("\0")
-    changes: list[Change] = []
-    i = 0
-    while i < len(fields) and fields[i]:
-        code = fields[i]
-        status, score = code[0], int(code[1:]) if code[1:].isdigit() else None
-        if status in "RC":
-            changes.append(Change(status, fields[i + 1], fields[i + 2], score))
-            i += 3
-        else:
-            changes.append(Change(status, fields[i + 1], fields[i + 1], score))
-            i += 2
-    return changes
-
-
-def _parse_batch(out: bytes, count: int) -> list[bytes | None]:
-    """Split ``cat-file --batch`` output: a header line, then content, per requested object."""
-    results: list[bytes | None] = []
-    pos = 0
-    for _ in range(count):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] != b"missing":
-            size = int(header[2])
-            results.append(out[pos:pos + size] if header[1] == b"blob" else None)
-            pos += size + 1
-        else:
-            results.append(None)
-    return results
