@@ -504,7 +504,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 def test_sender_posts_signed_deliveries(world: GitHubStandIn, webhook_sender: Any) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     try:
         sender = webhook_sender(f"http://127.0.0.1:{server.server_address[1]}/webhook", secret="s3cret")
         delivery = sender.send("pull_request", "opened", repo="acme/kb", number=1)

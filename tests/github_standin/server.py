@@ -59,7 +59,7 @@ class GitHubStandIn(Seeding):
         server.standin = self  # type: ignore[attr-defined]
         self._server = server
         self.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
         self._thread.daemon = True
         self._thread.start()
         return self
