@@ -10,7 +10,7 @@ from mkdocs.structure.pages import Page
 from ..context import site_context
 from ..render import add_css, add_css_file
 from .config import PageInfoConfig
-from .renderer import PageInfoRenderer
+from .renderer import PageInfoRenderer, escape_title
 
 
 class PageInfoPlugin(BasePlugin[PageInfoConfig]):
@@ -30,6 +30,13 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         add_css_file(config, files)
         self.renderer = PageInfoRenderer.build(site_context(config), files, config, self.config)
         return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.config.enabled:
+            escape_title(page)
+        return markdown
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from ..context import SiteContext
 from ..render import environment
@@ -63,3 +64,11 @@ class PageInfoRenderer:
         if heading is None:
             return block + html
         return html[: heading.end()] + block + html[heading.end() :]
+
+
+def escape_title(page: Page) -> None:
+    """Escape a front-matter title once, as Markup: the theme prints ``page.title`` unescaped in
+    the navigation, the heading and the tab title, and Markup is not escaped a second time."""
+    title = page.meta.get("title")
+    if isinstance(title, str) and not isinstance(title, Markup):
+        page.meta["title"] = escape(title)
