@@ -67,8 +67,11 @@ class PageInfoRenderer:
 
 
 def escape_title(page: Page) -> None:
-    """Escape a front-matter title once, as Markup: the theme prints ``page.title`` unescaped in
-    the navigation, the heading and the tab title, and Markup is not escaped a second time."""
+    """Escape a front-matter title once, as Markup.
+
+    The theme prints ``page.title`` unescaped in the navigation, the heading and the tab title;
+    Markup is not escaped a second time where the theme does escape.
+    """
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         page.meta["title"] = escape(title)
