@@ -101,7 +101,11 @@ PAGES = {
     ),
     "content/wanted.md": page("Allergen labels", owner='"@alice"', status="wanted"),
     "content/quiz.md": page(
-        "Check yourself", body=QUIZ, owner='"@alice"', reviewed="2026-05-01", type="quiz",
+        "Check yourself",
+        body=QUIZ,
+        owner='"@alice"',
+        reviewed="2026-05-01",
+        type="quiz",
         quiz="{enabled: true}",
     ),
 }
@@ -128,12 +132,18 @@ def make_kb(root: Path, pages: dict[str, str] | None = None, enabled: bool = Tru
     orphan = everything.pop("content/orphan.md", None)
     for path, text in everything.items():
         repo.write(path, text)
-    repo.commit("Start the knowledge base", author="Alice Example <alice@example.com>",
-                date="2024-01-05T10:00:00+00:00")
+    repo.commit(
+        "Start the knowledge base",
+        author="Alice Example <alice@example.com>",
+        date="2024-01-05T10:00:00+00:00",
+    )
     if orphan is not None:
         repo.write("content/orphan.md", orphan)
-        repo.commit("Add lost and found", author="Alice Example <alice@example.com>",
-                    date="2026-05-01T10:00:00+00:00")
+        repo.commit(
+            "Add lost and found",
+            author="Alice Example <alice@example.com>",
+            date="2026-05-01T10:00:00+00:00",
+        )
     if "content/kitchen/fridge.md" in everything:
         repo.append("content/kitchen/fridge.md", "\nKeep it at 4 °C or below.\n")
         repo.commit(
@@ -145,13 +155,22 @@ def make_kb(root: Path, pages: dict[str, str] | None = None, enabled: bool = Tru
     return repo
 
 
-def build(root: Path, *args: str, strict: bool = True, as_of: str = AS_OF,
-          command: tuple[str, ...] = ("mkdocs",)) -> Built:
+def build(
+    root: Path,
+    *args: str,
+    strict: bool = True,
+    as_of: str = AS_OF,
+    command: tuple[str, ...] = ("mkdocs",),
+) -> Built:
     site = root.parent / f"{root.name}-site"
     cmd = [sys.executable, "-m", *command, "build", "-d", str(site), *args]
     if strict:
         cmd.append("--strict")
-    env = {**os.environ, "KENNIS_AS_OF": as_of, "NO_MKDOCS_2_WARNING": "1",
-           "DISABLE_MKDOCS_2_WARNING": "true"}
+    env = {
+        **os.environ,
+        "KENNIS_AS_OF": as_of,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+    }
     result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
     return Built(root, site, result.returncode, result.stdout + result.stderr)

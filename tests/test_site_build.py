@@ -163,8 +163,11 @@ def test_contributors_credit_co_authors_and_welcome_newcomers(site: Built) -> No
 
 def test_wanted_lists_stubs_and_links_to_missing_pages(site: Built) -> None:
     html = site.html("knowledge/wanted/")
-    assert re.search(r'<ul class="kennis-wanted-stubs">\s*<li[^>]*><a href="../../wanted/">'
-                     r"Allergen labels</a>", html)
+    assert re.search(
+        r'<ul class="kennis-wanted-stubs">\s*<li[^>]*><a href="../../wanted/">'
+        r"Allergen labels</a>",
+        html,
+    )
     missing = re.findall(r'data-missing="([^"]+)"', html)
     assert missing == ["kitchen/fire-drill.md"]  # the link inside inline code does not count
     assert 'linked from <a href="../../tricky/">' in html

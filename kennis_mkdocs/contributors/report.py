@@ -93,7 +93,9 @@ def recognition(context: SiteContext, newcomer_days: int, milestones: list[int])
     for level in levels:
         higher = [n for n in levels if n > level]
         at = [
-            c for c in ranked if len(c.pages) >= level and not any(len(c.pages) >= n for n in higher)
+            c
+            for c in ranked
+            if len(c.pages) >= level and not any(len(c.pages) >= n for n in higher)
         ]
         if at:
             reached.append((level, at))
