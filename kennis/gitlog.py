@@ -18,7 +18,7 @@ from kennis.errors import KennisError
 # with US (0x1f). ``-z`` terminates the header with NUL, then the name-status entries follow as
 # ``\nSTATUS\0path\0`` (``R<score>\0old\0new\0`` for renames).
 LOG_FORMAT = (
-    "%x1e%H%x00%aN%x00%aE%x00%aI%x00%(trailers:key=Co-authored-by,valueonly,separator=%x1f)"
+    "%x1e%H%x00%aN%x00%aE%x00%aI%x00%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1f)"
 )
 
 # The flags that make the stream. The benchmark's floor uses exactly these, so the comparison is
@@ -71,7 +71,7 @@ def git_executable(repo: git.Repo) -> str:
 
 
 def run_dir(repo: git.Repo) -> Path:
-    """Where to run git: the work tree, so its .mailmap is read (a bare repo reads HEAD:.mailmap)."""
+    """Where to run git: the work tree, so its .mailmap is read (bare repos read HEAD:.mailmap)."""
     return Path(repo.working_tree_dir or repo.git_dir)
 
 

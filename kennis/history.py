@@ -271,6 +271,8 @@ def _check_not_shallow(repo: git.Repo) -> None:
 def _walk(repo: git.Repo, pages: list[bytes], ignored: frozenset[bytes]) -> dict[bytes, _Tally]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally."""
     tallies = {p: _Tally() for p in pages}
+    if not tallies:
+        return tallies
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
     with gitlog.GitLogStream(repo) as commits:
         for seq, commit in enumerate(commits):

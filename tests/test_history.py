@@ -73,6 +73,27 @@ def test_coauthor_trailer_is_credited_under_mailmap_name(kb: GitRepo) -> None:
     assert CAROL in page.contributors
 
 
+def test_unusual_trailers_are_read_as_github_writes_them(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    repo.write("content/a.md", "a\n").write("content/b.md", "b\n").commit("pages")
+    repo.append("content/a.md", "more\n").commit(
+        "edit a",
+        trailers=[
+            "co-authored-by: Erin <erin@example.com>",
+            "Co-authored-by: Frank Folded\n  <frank@example.com>",
+            "Co-authored-by: Gus",
+            "Signed-off-by: Not A Coauthor <nope@example.com>",
+        ],
+    )
+    index = build_index(repo.root)
+    assert index.pages["content/a.md"].coauthors == (
+        Person("Erin", "erin@example.com"),
+        Person("Frank Folded", "frank@example.com"),
+        Person("Gus", ""),
+    )
+    assert index.pages["content/b.md"].coauthors == ()
+
+
 def test_mailmapped_old_email_is_credited_under_canonical_name(kb: GitRepo) -> None:
     page = build_index(kb.root).pages["content/kitchen/close.md"]
     assert ALICE in page.authors
