@@ -94,6 +94,12 @@ def test_report_outdated_opens_a_prefilled_issue_naming_the_owner(site: Built) -
     assert "@bob" in body
 
 
+def test_page_content_is_rendered_after_the_info_box(site: Built) -> None:
+    html = site.html("kitchen/closing/")
+    assert re.search(r"</aside>\s*<p>Some text.</p>", html), "page body missing or escaped"
+    assert "&lt;p&gt;" not in html
+
+
 def test_suggest_an_edit_is_materials_edit_button(site: Built) -> None:
     html = site.html("kitchen/closing/")
     assert f'href="{REPO_URL}/edit/main/content/kitchen/closing.md"' in html

@@ -48,15 +48,19 @@ class PageInfoRenderer:
             )
         return cls(infos, environment(config))
 
-    def render(self, src_uri: str) -> Markup | None:
+    def render(self, src_uri: str) -> str | None:
+        """The banner (when due or overdue) and the info box, as HTML text."""
         info = self.infos.get(src_uri)
         if info is None:
             return None
         banner = self.banner.render(info=info) if info.banner else ""
-        return Markup(banner + self.box.render(info=info))
+        return banner + self.box.render(info=info)
 
     def insert(self, html: str, src_uri: str) -> str:
-        """Put the banner and box under the page's own title (Material adds one when absent)."""
+        """Put the banner and box under the page's own title (Material adds one when absent).
+
+        Plain ``str`` concatenation on purpose: ``Markup + str`` would escape the page's HTML.
+        """
         block = self.render(src_uri)
         if block is None:
             return html
