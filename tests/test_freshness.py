@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kennis.freshness import Freshness, assess
 from kennis.intervals import NEVER, parse_interval
@@ -131,3 +133,19 @@ def test_json_is_plain_and_stable() -> None:
         "basis": "first_commit",
     }
     assert assess(None, None, NEVER, THIRTY_DAYS, D("2025-01-01")).to_json()["due"] is None
+
+
+@given(
+    reviewed=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    every=st.sampled_from(["1 day", "2 weeks", "1 month", "6 months", "1 year", "3 years"]),
+    window=st.sampled_from(["1 day", "30 days", "1 month", "never"]),
+    offsets=st.lists(st.integers(min_value=-400, max_value=2500), min_size=2, max_size=6),
+)
+def test_state_only_ever_gets_worse_as_time_passes(reviewed, every, window, offsets) -> None:
+    order = ["fresh", "due_soon", "due", "overdue"]
+    days = sorted(reviewed + timedelta(days=n) for n in offsets)
+    states = [
+        assess(reviewed, None, parse_interval(every), parse_interval(window), day).state
+        for day in days
+    ]
+    assert [order.index(s) for s in states] == sorted(order.index(s) for s in states)
