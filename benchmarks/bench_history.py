@@ -13,6 +13,7 @@ so noise from other processes hits both sides. Also checks the index against (c)
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import random
@@ -132,7 +133,7 @@ def race(repo: Path, content_dir: str, repeat: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"(a) build_index": []}
     for _ in range(repeat):
         for name, command in commands.items():
-            times.setdefault(name, []).append(timed(lambda c=command: git_to_devnull(c)))
+            times.setdefault(name, []).append(timed(functools.partial(git_to_devnull, command)))
         times.setdefault("floor: index's git command, GIT_FLUSH unset", []).append(
             timed(lambda: git_to_devnull(commands["floor: index's git command"], flush=True))
         )

@@ -22,7 +22,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 _VOCABULARY = (
     "kitchen close lights gas doors alarm safety fridge temperature log shift manager handover "
@@ -73,7 +73,7 @@ def page_text(page: Page) -> bytes:
 class Generator:
     """Writes the fast-import stream for one repository, commit by commit."""
 
-    def __init__(self, out: BinaryIO, args: argparse.Namespace) -> None:
+    def __init__(self, out: IO[bytes], args: argparse.Namespace) -> None:
         self.out, self.args = out, args
         self.rng = random.Random(args.seed)
         self.pages: list[Page] = []

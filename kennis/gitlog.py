@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, Protocol
 
 import git
 
-from kennis.errors import KennisError
+from kennis.errors import KennisError, Problem
 
 # One record per commit, introduced by RS (0x1e) so it can never be mistaken for a status token.
 # Fields are NUL-separated; co-author trailers (case-insensitive key, as git matches it) are joined
@@ -26,11 +27,18 @@ LOG_FORMAT = (
 # commit's files as added even if ``log.showRoot`` is off; ``--use-mailmap`` canonicalises authors.
 LOG_FLAGS: tuple[str, ...] = ("--name-status", "-M", "-z", "--root", "--use-mailmap", "--no-color")
 
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _CHUNK = 1 << 16  # small reads keep git and the parser running side by side
 _PIPE_SIZE = 1 << 20  # ...while a large pipe lets git run ahead (Linux F_SETPIPE_SZ)
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ on Linux
 _NL = ord("\n")
 _TWO_PATHS = frozenset(b"RC")
+
+
+class Readable(Protocol):
+    """Anything with ``read(n)``: a pipe, a file, BytesIO."""
+
+    def read(self, size: int, /) -> bytes | None: ...
 
 
 class Change(NamedTuple):
@@ -55,6 +63,30 @@ class LogCommit(NamedTuple):
 def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str]:
     """The exact git invocation the index streams (also used by the benchmark)."""
     return [git, "-C", str(repo_dir), "log", *LOG_FLAGS, f"--format={LOG_FORMAT}", *extra]
+
+
+def read_ignore_revs(path: Path) -> frozenset[str]:
+    """Read full commit SHAs, one per line; ``#`` starts a comment (``.git-blame-ignore-revs``)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise KennisError(f"{path}: ignore-revs file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KennisError(f"{path}: cannot read ignore-revs file: {error}") from None
+    shas: set[str] = set()
+    problems: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if not _SHA.match(text.lower()):
+            col = line.index(text) + 1
+            message = f'"{text}" is not a full commit SHA (40 hex digits, unabbreviated)'
+            problems.append(Problem(str(path), number, col, message))
+        shas.add(text.lower())
+    if problems:
+        raise KennisError(problems)
+    return frozenset(shas)
 
 
 def log_env() -> dict[str, str]:
@@ -134,7 +166,7 @@ def _scan(tokens: list[bytes], start: int, at: int, changes: list[Change], eof: 
     return end
 
 
-def parse_log(stream: IO[bytes]) -> Iterator[LogCommit]:
+def parse_log(stream: Readable) -> Iterator[LogCommit]:
     """Parse the ``LOG_FORMAT`` stream chunk by chunk; memory is one chunk plus one commit.
 
     ``stream.read`` may return fewer bytes than asked (a raw pipe does); a commit spanning
@@ -144,7 +176,7 @@ def parse_log(stream: IO[bytes]) -> Iterator[LogCommit]:
     changes: list[Change] = []
     tail, eof, at = b"", False, 5
     while not eof:
-        chunk = stream.read(_CHUNK)
+        chunk = stream.read(_CHUNK) or b""
         if chunk:
             parts = (tail + chunk).split(b"\0")
             tail = parts.pop()

@@ -19,10 +19,9 @@ Manifest JSON (``HistoryIndex.to_json``, written by ``kennis index --out``), ver
       }
     }
 
-Names and e-mails are canonical (``.mailmap`` applied, also to trailers). Commits listed in the
-ignore-revs file do not count as edits: not for last_modified/last_author, authors, co-authors or
-commits. A page whose every commit is ignored keeps ``commits: 0`` and empty authors, and takes
-last_modified/last_author from the commit that created it.
+Names and e-mails are canonical (``.mailmap`` applied, also to trailers). Ignored revisions count
+for nothing but the page's existence; a page whose every commit is ignored has ``commits: 0``, no
+authors, and last_modified/last_author from its creating commit. More: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -41,10 +40,9 @@ import git
 
 from kennis import gitlog
 from kennis.errors import KennisError, Problem
-from kennis.gitlog import LogCommit
+from kennis.gitlog import LogCommit, read_ignore_revs
 
 MANIFEST_VERSION = 1
-_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _RENAMED = ord("R")
 _CREATED = frozenset(b"AC")  # added, or copied from another file (only with -C, never here)
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
@@ -225,30 +223,6 @@ class _Tally:
         if commit.trailers:
             for raw in commit.trailers.split(b"\x1f"):
                 self.coauthors[raw.strip()] = seq
-
-
-def read_ignore_revs(path: Path) -> frozenset[str]:
-    """Read full commit SHAs, one per line; ``#`` starts a comment (``.git-blame-ignore-revs``)."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise KennisError(f"{path}: ignore-revs file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise KennisError(f"{path}: cannot read ignore-revs file: {error}") from None
-    shas: set[str] = set()
-    problems: list[Problem] = []
-    for number, line in enumerate(lines, start=1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        if not _SHA.match(text.lower()):
-            col = line.index(text) + 1
-            message = f'"{text}" is not a full commit SHA (40 hex digits, unabbreviated)'
-            problems.append(Problem(str(path), number, col, message))
-        shas.add(text.lower())
-    if problems:
-        raise KennisError(problems)
-    return frozenset(shas)
 
 
 def _open_repo(repo_root: Path) -> git.Repo:
