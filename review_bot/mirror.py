@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import os
 import re
+import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -150,3 +152,60 @@ def _refspec(ref: str) -> str:
     if ref.startswith("refs/"):
         return f"+{ref}:{ref}"
     return f"+refs/heads/{ref}:refs/heads/{ref}"
+
+
+# -- writing: commits made in the mirror, pushed with the same env-only credentials -----------
+
+
+class Commit:
+    """Build a commit in the mirror without a work tree: blobs, a temporary index, commit-tree."""
+
+    def __init__(self, mirror: Mirror, parent: str) -> None:
+        self.mirror = mirror
+        self.parent = parent
+
+    def _run(
+        self, *args: str, stdin: bytes | None = None, extra: dict[str, str] | None = None
+    ) -> bytes:
+        env = {**self.mirror.env(), **(extra or {})}
+        result = subprocess.run(
+            ["git", "-C", str(self.mirror.path), *args],
+            input=stdin, capture_output=True, env=env, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            detail = self.mirror.redact(result.stderr.decode("utf-8", "replace").strip()[-2000:])
+            raise MirrorError(f"git {args[0]} failed ({result.returncode}): {detail}")
+        return result.stdout
+
+    def create(self, files: dict[str, bytes], message: str, author: tuple[str, str]) -> str:
+        """Commit ``files`` (path -> new bytes, modes kept) on top of ``parent``; return its SHA."""
+        modes: dict[str, str] = {}
+        listing = self._run("ls-tree", "-z", "--full-tree", self.parent, "--", *files)
+        for entry in listing.split(b"\0"):
+            meta, _, name = entry.partition(b"\t")
+            if meta:
+                modes[name.decode("utf-8", "surrogateescape")] = meta.split(b" ", 1)[0].decode()
+        with tempfile.TemporaryDirectory(prefix="kennis-index-") as tmp:
+            index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self._run("read-tree", self.parent, extra=index)
+            for path, data in files.items():
+                blob = self._run("hash-object", "-w", "--stdin", stdin=data).decode().strip()
+                mode = modes.get(path, "100644")
+                self._run("update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", extra=index)
+            tree = self._run("write-tree", extra=index).decode().strip()
+        who_name, who_email = author
+        who = {"GIT_AUTHOR_NAME": who_name, "GIT_AUTHOR_EMAIL": who_email,
+               "GIT_COMMITTER_NAME": who_name, "GIT_COMMITTER_EMAIL": who_email}  # fmt: skip
+        out = self._run("commit-tree", tree, "-p", self.parent, stdin=message.encode(), extra=who)
+        return out.decode().strip()
+
+
+def push(mirror: Mirror, sha: str, branch: str, *, force: bool = False) -> None:
+    """Push ``sha`` to ``branch`` of the mirror's origin (token via env; ``file://`` as is).
+
+    A non-forced push that is not a fast-forward raises MirrorError (someone pushed first).
+    """
+    refspec = f"{'+' if force else ''}{sha}:refs/heads/{branch}"
+    with mirror.lock:
+        mirror.git("push", "--quiet", "--no-verify", "origin", refspec)
+        mirror.git("update-ref", f"refs/heads/{branch}", sha)
