@@ -132,6 +132,10 @@ class GitHubApp:
             )
         return clients[installation_id]
 
+    def installation_ids(self) -> list[int]:
+        """Every installation of the App (``GET /app/installations``, paginated, as the App)."""
+        return [inst.id for inst in self._integration.get_installations()]
+
     def forget(self, installation_id: int) -> None:
         """Drop a cached token (e.g. after the installation was suspended or its token revoked)."""
         with self._token_lock:

@@ -32,6 +32,7 @@ class Settings:
     lease_seconds: float = 600.0
     extra_handlers: tuple[str, ...] = ()
     ledger_sync: str = "NORMAL"
+    scan_every: float | None = None  # seconds between in-App freshness scans (KENNIS_SCAN_EVERY)
 
     def __repr__(self) -> str:
         shown = {
@@ -75,12 +76,31 @@ class Settings:
             retry_base=_float(env, "KENNIS_RETRY_BASE", 30.0),
             lease_seconds=_float(env, "KENNIS_LEASE_SECONDS", 600.0),
             ledger_sync=_choice(env, "KENNIS_LEDGER_SYNC", ("NORMAL", "FULL"), "NORMAL"),
+            scan_every=parse_every(env.get("KENNIS_SCAN_EVERY", ""), "KENNIS_SCAN_EVERY"),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
                 if item.strip()
             ),
         )
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_every(raw: str, name: str) -> float | None:
+    """``6h``, ``30m``, ``1d``, ``90s`` or plain seconds; empty means off."""
+    text = raw.strip().lower()
+    if not text:
+        return None
+    number, unit = (text[:-1], text[-1]) if text[-1] in _UNITS else (text, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a period (e.g. 6h, 30m, 1d)") from None
+    if seconds < 1:
+        raise ConfigError(f"{name}={raw!r} must be at least one second")
+    return seconds
 
 
 def data_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
