@@ -1,0 +1,291 @@
+"""Confirm pages with a tick or ``/verify``: bump ``reviewed``/``reviewed_by`` in one pull request.
+
+Triggers: a box ticked in a review-due issue (``issues`` edited), ``/verify [path…]`` on that
+issue or on a pull request (``issue_comment`` created), and a box ticked in the bot's PR review
+comment (``issue_comment`` edited). Only a page's owner or a co-author (directly or through a
+team) may confirm; anyone else gets one polite reply naming who can.
+
+The bump is a commit built in the mirror (``review_bot.mirror.Commit``) and pushed: to
+``kennis/verify-<owner>-<date>`` with one pull request (an open one is reused, so a redelivered
+event never opens a second), to the default branch when ``verify: commit`` is configured, or to
+the pull request's own branch for PR-time confirmations. A page already confirmed by the same
+person on the same day is left alone, which makes every trigger idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from github import GithubException
+from github.Repository import Repository
+
+from kennis.confirm import (
+    SECTION_MARKER,
+    branch_slug,
+    confirm_ticks,
+    may_confirm,
+    refusal,
+    verify_command,
+)
+from kennis.errors import KennisError
+from kennis.handles import is_bot, login_of
+from kennis.kb import KnowledgeBase, load_kb
+from kennis.page import Page
+from kennis.scan import parse_issue, ticked
+from kennis.verify import bump_reviewed
+from review_bot.mirror import Commit, Mirror, MirrorError, push
+from review_bot.routing import DeliveryContext, router
+
+AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
+PR_TITLE = "Confirm pages are still accurate ({owner})"
+PR_BODY = (
+    "{sender} confirmed that these pages are still accurate:\n\n{lines}\n\n"
+    "This records `reviewed` and `reviewed_by`; nothing else changes. Refs #{issue}.\n"
+)
+REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
+
+
+@dataclass(frozen=True)
+class Request:
+    """Who asked to confirm which pages, where, and where the bump should land."""
+
+    sender: str
+    paths: tuple[str, ...]
+    issue: int  # where to reply
+    key: str  # identifies the trigger, so a redelivery does not reply twice
+    owner: str | None = None  # the review-due issue's owner (names the branch)
+    pr_branch: str | None = None  # push to this pull request branch instead
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+@router.on("issues", "edited")
+def on_issue_edited(ctx: DeliveryContext) -> None:
+    """A box ticked in a review-due issue by a person confirms that page."""
+    issue, sender = ctx.payload.get("issue") or {}, _sender(ctx)
+    old = ((ctx.payload.get("changes") or {}).get("body") or {}).get("from")
+    if sender is None or old is None or not _by_bot(issue):
+        return
+    listed = parse_issue(issue["number"], issue.get("title", ""), issue.get("body"))
+    paths = ticked(old, issue.get("body"))
+    if listed is None or not paths:
+        return
+    key = f"tick-{issue['number']}-{sender}-{'-'.join(paths)}"
+    confirm(ctx, Request(sender, tuple(paths), issue["number"], key, owner=listed.owner))
+
+
+@router.on("issue_comment", "created")
+def on_comment(ctx: DeliveryContext) -> None:
+    """``/verify [path…]`` on a review-due issue or on a pull request."""
+    issue, comment, sender = (
+        ctx.payload.get("issue") or {},
+        ctx.payload.get("comment") or {},
+        _sender(ctx),
+    )
+    paths = verify_command(comment.get("body"))
+    if sender is None or paths is None:
+        return
+    key = f"comment-{comment.get('id')}"
+    if issue.get("pull_request"):
+        branch = _pr_branch(ctx, issue["number"])
+        if branch is None:
+            return
+        paths = paths or _touched(ctx, issue["number"])
+        confirm(ctx, Request(sender, tuple(paths), issue["number"], key, pr_branch=branch))
+        return
+    listed = parse_issue(issue.get("number", 0), issue.get("title", ""), issue.get("body"))
+    if listed is None or not _by_bot(issue):
+        return
+    paths = paths or [p.path for p in listed.pages]
+    confirm(ctx, Request(sender, tuple(paths), issue["number"], key, owner=listed.owner))
+
+
+@router.on("issue_comment", "edited")
+def on_review_comment_edited(ctx: DeliveryContext) -> None:
+    """A box ticked in the bot's own PR review comment pushes the bump to the PR branch."""
+    issue, comment, sender = (
+        ctx.payload.get("issue") or {},
+        ctx.payload.get("comment") or {},
+        _sender(ctx),
+    )
+    old = ((ctx.payload.get("changes") or {}).get("body") or {}).get("from")
+    body = comment.get("body") or ""
+    if sender is None or old is None or SECTION_MARKER not in body or not issue.get("pull_request"):
+        return
+    if not is_bot((comment.get("user") or {}).get("login", "")):
+        return
+    paths = confirm_ticks(old, body)
+    branch = _pr_branch(ctx, issue["number"]) if paths else None
+    if branch is not None:
+        key = f"box-{comment.get('id')}-{sender}-{'-'.join(paths)}"
+        confirm(ctx, Request(sender, tuple(paths), issue["number"], key, pr_branch=branch))
+
+
+def _sender(ctx: DeliveryContext) -> str | None:
+    login = (ctx.payload.get("sender") or {}).get("login")
+    return login if isinstance(login, str) and not is_bot(login) else None
+
+
+def _by_bot(issue: dict[str, Any]) -> bool:
+    return is_bot((issue.get("user") or {}).get("login", ""))
+
+
+def _repo(ctx: DeliveryContext) -> Repository:
+    return ctx.github.get_repo(ctx.repo_full_name or "", lazy=True)
+
+
+def _pr_branch(ctx: DeliveryContext, number: int) -> str | None:
+    """The PR's branch if it lives in this repository (a fork's branch cannot be pushed to)."""
+    pull = _repo(ctx).get_pull(number)
+    if pull.state != "open" or pull.head.repo is None:
+        return None
+    if pull.head.repo.full_name.lower() != (ctx.repo_full_name or "").lower():
+        return None
+    return str(pull.head.ref)
+
+
+def _touched(ctx: DeliveryContext, number: int) -> list[str]:
+    pull = _repo(ctx).get_pull(number)
+    ctx.mirror.fetch(pull.base.ref, pull.head.ref)
+    changes = ctx.mirror.diff_name_status(
+        f"refs/heads/{pull.base.ref}", f"refs/heads/{pull.head.ref}"
+    )
+    return [c.new_path for c in changes if c.status != "D" and c.new_path.endswith(".md")]
+
+
+# -- confirming --------------------------------------------------------------------------------
+
+
+def confirm(ctx: DeliveryContext, request: Request) -> None:
+    """Check who may confirm, reply to the rest, land the bump for the allowed pages."""
+    default = str(ctx.repository.get("default_branch") or "main")
+    mirror = ctx.mirror
+    mirror.fetch(*dict.fromkeys([default, *([request.pr_branch] if request.pr_branch else [])]))
+    kb = load_kb(mirror.tree_at(f"refs/heads/{default}"))  # owners from the base side
+    pages = [kb.page(p) for p in request.paths]
+    unknown = [p for p, page in zip(request.paths, pages, strict=True) if page is None]
+    known = [page for page in pages if page is not None]
+    teams = _teams_of(ctx, request.sender, known)
+    allowed = [p for p in known if may_confirm(p, request.sender, teams)]
+    refused = [p for p in known if p not in allowed]
+    if refused or unknown:
+        _reply_once(ctx, request, refusal(request.sender, refused, unknown))
+    if allowed:
+        land(ctx, kb, mirror, default, request, [p.path for p in allowed])
+
+
+def _teams_of(ctx: DeliveryContext, login: str, pages: list[Page]) -> set[str]:
+    """Keys of the pages' teams that ``login`` belongs to (one membership call per team)."""
+    teams = {h for p in pages for h in p.reviewers if h.is_team}
+    found = set()
+    for team in sorted(teams, key=lambda h: h.key):
+        url = f"/orgs/{team.org}/teams/{team.slug}/memberships/{login}"
+        try:
+            _, data = ctx.github.requester.requestJsonAndCheck("GET", url)
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            continue
+        if isinstance(data, dict) and data.get("state") == "active":
+            found.add(team.key)
+    return found
+
+
+def _reply_once(ctx: DeliveryContext, request: Request, text: str) -> None:
+    marker = REPLY_MARKER.format(key=request.key)
+    issue = _repo(ctx).get_issue(request.issue)
+    if any(marker in (c.body or "") for c in issue.get_comments()):
+        return
+    issue.create_comment(f"{marker}\n{text}")
+
+
+def _bumped(mirror: Mirror, base: str, paths: list[str], sender: str, on: date) -> dict[str, bytes]:
+    """New bytes of the pages whose reviewed/reviewed_by change (none if already confirmed)."""
+    current = mirror.read_files(base, paths)
+    changed = {}
+    for path in paths:
+        raw = current.get(path)
+        if raw is None:
+            continue
+        new = bump_reviewed(raw, path, login_of(sender), on)
+        if new != raw:
+            changed[path] = new
+    return changed
+
+
+def _message(paths: list[str], request: Request) -> str:
+    lines = "\n".join(f"- {p}" for p in paths)
+    return (
+        f"Confirm {paths[0] if len(paths) == 1 else f'{len(paths)} pages'} still accurate\n\n"
+        f"Confirmed by @{request.sender} (#{request.issue}):\n{lines}\n"
+    )
+
+
+def land(
+    ctx: DeliveryContext,
+    kb: KnowledgeBase,
+    mirror: Mirror,
+    default: str,
+    request: Request,
+    paths: list[str],
+) -> None:
+    """Commit the bump and push it to the PR branch, the default branch or a verify branch."""
+    on = today()
+    if request.pr_branch is not None:
+        _commit_and_push(mirror, request.pr_branch, paths, request, on, force=False)
+        return
+    if kb.config.verify == "commit":
+        _commit_and_push(mirror, default, paths, request, on, force=False)
+        return
+    owner = request.owner or "@" + request.sender
+    branch = f"kennis/verify-{branch_slug(owner)}-{on.isoformat()}"
+    repo = _repo(ctx)
+    open_prs = list(repo.get_pulls(state="open", head=f"{repo.full_name.split('/')[0]}:{branch}"))
+    if open_prs:
+        mirror.fetch(branch)
+        _commit_and_push(mirror, branch, paths, request, on, force=False)
+        return
+    base = mirror.rev_parse(f"refs/heads/{default}")
+    assert base is not None
+    changed = _bumped(mirror, base, paths, request.sender, on)
+    if not changed:
+        return  # already confirmed on the default branch
+    sha = Commit(mirror, base).create(changed, _message(sorted(changed), request), AUTHOR)
+    push(mirror, sha, branch, force=True)  # a leftover branch of a closed PR is replaced
+    lines = "\n".join(f"- `{p}`" for p in sorted(changed))
+    try:
+        repo.create_pull(
+            base=default, head=branch, title=PR_TITLE.format(owner=owner),
+            body=PR_BODY.format(sender="@" + request.sender, lines=lines, issue=request.issue),
+        )  # fmt: skip
+    except GithubException as exc:
+        if exc.status != 422:  # "A pull request already exists": a concurrent delivery won
+            raise
+
+
+def _commit_and_push(
+    mirror: Mirror, branch: str, paths: list[str], request: Request, on: date, *, force: bool
+) -> None:
+    """Bump on top of ``branch``; if someone pushed meanwhile, fetch and try once more."""
+    for attempt in (1, 2):
+        head = mirror.rev_parse(f"refs/heads/{branch}")
+        if head is None:
+            raise KennisError(f"branch {branch} not found")
+        changed = _bumped(mirror, head, paths, request.sender, on)
+        if not changed:
+            return
+        sha = Commit(mirror, head).create(changed, _message(sorted(changed), request), AUTHOR)
+        try:
+            push(mirror, sha, branch, force=force)
+            return
+        except MirrorError:
+            if attempt == 2:
+                raise
+            mirror.fetch(branch)
