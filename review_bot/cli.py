@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -19,6 +20,8 @@ from review_bot.app import WebhookApp
 from review_bot.ledger import STATES, Ledger
 from review_bot.routing import BUILTIN_CONCERNS, load_concerns, router
 from review_bot.settings import ConfigError, Settings, data_dir_from_env
+from review_bot.sites import SiteError, SiteStore
+from review_bot.static import SiteApp, WSGIApp
 from review_bot.worker import WorkerPool
 
 log = logging.getLogger("review_bot")
@@ -72,6 +75,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
         settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
     )
     resumed = ledger.recover(settings.max_attempts)
+    sites = SiteStore.from_env(settings.data_dir)
+    sites.clean_leftovers()  # builds a killed server left half-written
     try:
         load_concerns((*BUILTIN_CONCERNS, *settings.extra_handlers), router)
     except (ImportError, AttributeError) as exc:
@@ -86,12 +91,17 @@ def serve(host: str, port: int, workers: int | None) -> None:
         retry_base=settings.retry_base,
         lease_seconds=settings.lease_seconds,
     )
-    _run_server(WebhookApp(settings, ledger, pool.wake), pool, host, port, settings, resumed)
+    if settings.scan_every:
+        from review_bot.freshness import start_scheduler
+
+        start_scheduler(ledger, settings.scan_every, pool.wake)
+    app = SiteApp(WebhookApp(settings, ledger, pool.wake), sites.root)
+    _run_server(app, pool, host, port, settings, resumed)
     lock.close()
 
 
 def _run_server(
-    app: WebhookApp, pool: WorkerPool, host: str, port: int, settings: Settings, resumed: int
+    app: WSGIApp, pool: WorkerPool, host: str, port: int, settings: Settings, resumed: int
 ) -> None:
     import waitress
 
@@ -113,8 +123,10 @@ def _run_server(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    pool.start()
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
+    # The self-hosted site's address for deployment statuses, unless KENNIS_SITE_URL says it.
+    os.environ.setdefault("KENNIS_SELF_URL", f"http://{bound[0]}:{bound[1]}/")
+    pool.start()
     # Always printed (whatever the log level): operators and tests read the bound port here.
     click.echo(f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"
                f" {resumed} resumed deliveries)", err=True)
@@ -172,3 +184,37 @@ def retry(delivery_id: str) -> None:
             f"delivery {delivery_id} is {found.state}; only dead or retry deliveries are requeued"
         )
     click.echo(f"requeued {delivery_id} ({requeued.event}); a running server picks it up shortly")
+
+
+@main.command()
+@click.argument("sha", required=False)
+def rollback(sha: str | None) -> None:
+    """Make an earlier release of the self-hosted site live (default: the one before)."""
+    sites = SiteStore.from_env(data_dir_from_env())
+    before = sites.current()
+    try:
+        now_live = sites.rollback(sha)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"live: {now_live} (was {before or 'nothing'})")
+
+
+@main.command()
+@click.option("--repo", default=None, help="Only this repository (owner/name).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Judge freshness as of this date (default: today, UTC).")
+def scan(repo: str | None, as_of: datetime | None) -> None:
+    """Run the freshness scan once: one review-due issue per owner, edited in place."""
+    from review_bot.freshness import scan_from_env
+
+    logging.basicConfig(level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        report = scan_from_env(os.environ, repo, as_of.date() if as_of else None)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    for result in report.results:
+        click.echo(result.line())
+    if not report.complete:
+        click.echo("scan incomplete: resumes next time", err=True)
+        raise SystemExit(3)
