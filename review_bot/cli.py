@@ -95,10 +95,6 @@ def serve(host: str, port: int, workers: int | None) -> None:
         from review_bot.freshness import start_scheduler
 
         start_scheduler(ledger, settings.scan_every, pool.wake)
-    if settings.scan_every:
-        from review_bot.freshness import start_scheduler
-
-        start_scheduler(ledger, settings.scan_every, pool.wake)
     app = SiteApp(WebhookApp(settings, ledger, pool.wake), sites.root)
     _run_server(app, pool, host, port, settings, resumed)
     lock.close()
@@ -201,27 +197,6 @@ def rollback(sha: str | None) -> None:
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"live: {now_live} (was {before or 'nothing'})")
-
-
-@main.command()
-@click.option("--repo", default=None, help="Only this repository (owner/name).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Judge freshness as of this date (default: today, UTC).")
-def scan(repo: str | None, as_of: datetime | None) -> None:
-    """Run the freshness scan once: one review-due issue per owner, edited in place."""
-    from review_bot.freshness import scan_from_env
-
-    logging.basicConfig(level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    try:
-        report = scan_from_env(os.environ, repo, as_of.date() if as_of else None)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    for result in report.results:
-        click.echo(result.line())
-    if not report.complete:
-        click.echo("scan incomplete: resumes next time", err=True)
-        raise SystemExit(3)
 
 
 @main.command()
