@@ -18,7 +18,7 @@ Handler = Callable[["DeliveryContext"], None]
 ANY_ACTION = "*"
 
 # Concern modules imported by `kennis-bot serve`; each registers its handlers on `router`.
-BUILTIN_CONCERNS: tuple[str, ...] = ()
+BUILTIN_CONCERNS: tuple[str, ...] = ("review_bot.freshness", "review_bot.verify_flow")
 
 
 class Router:
