@@ -55,6 +55,8 @@ THANKS = (
 REASON_INACTIVE = "no longer has access to this repository"
 REASON_IGNORED = "no response for two scans after the page became overdue"
 IGNORE_SCANS = 2  # overdue scans an owner may let pass before the page is escalated
+MAX_LISTED = 100  # GitHub caps issue bodies at 65,536 characters; the rest follow later
+MORE = "…and {count} more pages, listed here as these are done."
 
 _MARKER = re.compile(r"<!-- kennis:review-due owner=(?P<owner>@[^\s>]+) -->")
 _DATA = re.compile(re.escape(DATA_OPEN) + r"\s*(?P<json>\{.*?\})\s*" + DATA_CLOSE, re.S)
@@ -338,7 +340,9 @@ def _for_owner(
 ) -> list[IssueAction]:
     title = TITLE.format(owner=owner.text)
     assignees = () if owner.is_team else (owner.login,)
-    body = render_issue(owner, entries, as_of)
+    more = len(entries) - MAX_LISTED
+    entries = entries[:MAX_LISTED]
+    body = render_issue(owner, entries, as_of, more)
     paths = tuple(e.path for e in entries)
     if not current:
         return [IssueAction("create", owner.text, None, title, body, assignees, paths)]
@@ -382,7 +386,7 @@ def render_line(entry: DueEntry) -> str:
     return line
 
 
-def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date) -> str:
+def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: int = 0) -> str:
     """The issue body: marker, intro, one line per page (most overdue first), data block."""
     data = {
         "as_of": as_of.isoformat(),
@@ -398,6 +402,7 @@ def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date) -> str
         INTRO.format(mention=owner.text),
         "",
         *(render_line(e) for e in entries),
+        *([MORE.format(count=more)] if more > 0 else []),
         "",
         AS_OF.format(as_of=as_of.isoformat()),
         "",

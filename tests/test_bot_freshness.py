@@ -218,3 +218,21 @@ def test_running_out_of_api_budget_reports_incomplete_and_the_next_scan_resumes(
     second = scan(world)
     assert second.returncode == 0, second.stderr
     assert {owner: listed(issue) for owner, issue in open_issues(github).items()} == EXPECTED
+
+
+def test_the_schedule_queues_one_durable_scan_per_period(tmp_path: Path) -> None:
+    from review_bot.freshness import SCAN_EVENT, enqueue_scan
+    from review_bot.ledger import Ledger
+
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    every = 6 * 3600.0
+    start = 1_772_323_200.0  # 2026-03-01T00:00:00Z, a period boundary
+    assert enqueue_scan(ledger, every, now=start + 10)
+    assert not enqueue_scan(ledger, every, now=start + 3600)  # same period: deduplicated
+    assert enqueue_scan(ledger, every, now=start + every + 1)  # the next period
+    rows = ledger.recent(None, 10)
+    assert sorted(r.id for r in rows) == [
+        f"kennis-scan-{int(start)}",
+        f"kennis-scan-{int(start + every)}",
+    ]
+    assert {r.event for r in rows} == {SCAN_EVENT}

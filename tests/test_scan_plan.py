@@ -229,3 +229,14 @@ def test_page_urls_follow_mkdocs_directory_urls(site, path, url):
 
 def test_the_label_is_the_documented_one():
     assert LABEL == "kennis:review-due"
+
+
+def test_a_very_long_list_is_capped_so_the_issue_body_stays_under_githubs_limit():
+    pages = {
+        f"content/p{i:03}.md": page(title=f"P{i}", owner='"@alice"', reviewed="2025-01-10")
+        for i in range(130)
+    }
+    (action,) = plan(pages=pages).actions
+    assert len([line for line in action.body.splitlines() if line.startswith("- [")]) == 100
+    assert "…and 30 more pages" in action.body
+    assert len(action.body) < 65_536

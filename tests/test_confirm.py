@@ -1,0 +1,91 @@
+"""Who may confirm a page, ``/verify`` commands, and the PR comment's confirm boxes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kennis.confirm import (
+    SECTION_MARKER,
+    branch_slug,
+    confirm_ticks,
+    may_confirm,
+    refusal,
+    render_confirm_section,
+    verify_command,
+)
+from kennis.kb import load_kb
+from kennis.status import assess_pages
+from kennis.tree import MemoryTree
+from tests.kbfiles import page
+
+FILES = {
+    ".github/kennis.yml": b"review_every: 6 months\n",
+    "content/a.md": page(owner='"@alice"', coauthors='["@bob", "@acme/ops"]',
+                         reviewed="2025-01-10").encode(),
+    "content/b.md": page(owner='"@carol"', reviewed="2025-08-01").encode(),
+    "content/c.md": page(owner='"@carol"', reviewed="2026-02-01").encode(),
+}  # fmt: skip
+KB = load_kb(MemoryTree(FILES))
+
+
+@pytest.mark.parametrize(
+    ("body", "paths"),
+    [
+        ("/verify content/a.md", ["content/a.md"]),
+        ("/verify `content/a.md` content/b.md", ["content/a.md", "content/b.md"]),
+        ("Looks right.\n/verify", []),
+        ("please /verify this", None),  # only at the start of a line
+        ("/verifyall", None),
+        ("", None),
+    ],
+    ids=["one", "two-backticked", "bare", "mid-line", "other-word", "empty"],
+)
+def test_verify_commands(body, paths):
+    assert verify_command(body) == paths
+
+
+@pytest.mark.parametrize(
+    ("login", "teams", "allowed"),
+    [
+        ("alice", set(), True),
+        ("ALICE", set(), True),
+        ("bob", set(), True),
+        ("olivia", {"@acme/ops"}, True),
+        ("mallory", set(), False),
+        ("mallory", {"@acme/other"}, False),
+    ],
+    ids=["owner", "owner-any-case", "coauthor", "team-member", "stranger", "other-team"],
+)
+def test_only_owner_and_coauthors_may_confirm(login, teams, allowed):
+    assert may_confirm(KB.pages["content/a.md"], login, teams) is allowed
+
+
+def test_the_refusal_names_who_can_confirm():
+    text = refusal("mallory", [KB.pages["content/a.md"]], ["content/nope.md"])
+    assert text.startswith("@mallory, thanks for checking!")
+    assert "- `content/a.md`: @alice, @bob, @acme/ops" in text
+    assert "- `content/nope.md`: not a page of this knowledge base" in text
+
+
+def test_the_pr_section_asks_only_about_due_and_overdue_pages_and_maps_ticks_back():
+    statuses = assess_pages(KB, None, date(2026, 3, 1))
+    section = render_confirm_section(statuses)
+    boxes = [line for line in section.splitlines() if line.startswith("- [ ]")]
+    assert section.startswith(SECTION_MARKER)
+    assert [b.split("`")[1] for b in boxes] == ["content/a.md", "content/b.md"]  # not c (fresh)
+    assert "confirm: @alice @bob @acme/ops" in boxes[0]
+    ticked = section.replace("- [ ] `content/b.md`", "- [x] `content/b.md`")
+    assert confirm_ticks(section, ticked) == ["content/b.md"]
+    assert confirm_ticks(ticked, ticked) == []
+    assert render_confirm_section([s for s in statuses if s.page.path == "content/c.md"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("handle", "slug"),
+    [("@alice", "alice"), ("@Acme/Kitchen.Leads", "acme-kitchen-leads")],
+    ids=["user", "team"],
+)
+def test_branch_slugs(handle, slug):
+    assert branch_slug(handle) == slug
