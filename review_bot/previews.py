@@ -15,7 +15,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kennis.config import CONFIG_PATH, parse_config
@@ -61,7 +61,6 @@ class PreviewPlan:
 
     pages: tuple[str, ...] = ()
     reason: str | None = None
-    changed: tuple[str, ...] = field(default=())
 
 
 def _inside(path: str, content_dir: str) -> bool:
@@ -71,16 +70,33 @@ def _inside(path: str, content_dir: str) -> bool:
 def plan_preview(changes: Iterable[Change], content_dir: str) -> PreviewPlan:
     """Decide whether a PR with these changes may be previewed with the base configuration."""
     pages: list[str] = []
+    code: list[str] = []
+    build: list[str] = []
     for change in changes:
         for path in dict.fromkeys((change.old_path, change.new_path)):
             if path.endswith(_CODE_SUFFIXES):
-                return PreviewPlan(reason=f"it changes `{path}`, a Python file")
-            if not _inside(path, content_dir) and not _ALLOWED_OUTSIDE.match(path):
-                return PreviewPlan(reason=f"it changes `{path}`, which is part of the site's build")
+                code.append(path)
+            elif not _inside(path, content_dir) and not _ALLOWED_OUTSIDE.match(path):
+                build.append(path)
         path = change.new_path
         if change.status != "D" and _inside(path, content_dir) and path.endswith(".md"):
             pages.append(path)
+    if code or build:
+        return PreviewPlan(reason=_skip_reason(code, build))
     return PreviewPlan(pages=tuple(pages))
+
+
+def _skip_reason(code: list[str], build: list[str]) -> str:
+    def names(paths: list[str]) -> str:
+        shown = ", ".join(f"`{p}`" for p in paths[:5])
+        return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+    parts = []
+    if build:
+        parts.append(f"{names(build)}, which the site's build configuration is made of")
+    if code:
+        parts.append(f"Python code ({names(code)})")
+    return "it changes " + " and ".join(parts)
 
 
 def page_url(path: str, content_dir: str) -> str:

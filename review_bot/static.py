@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import posixpath
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -100,7 +99,7 @@ class SiteApp:
         target = base.joinpath(*parts)
         if target.is_dir():
             if not rest.endswith("/"):
-                return _redirect(start, prefix + posixpath.normpath("/" + rest) + "/")
+                return _redirect(start, prefix + "/" + "/".join(parts) + "/")
             target = target / "index.html"
         real = Path(os.path.realpath(target))
         if not real.is_file() or not real.is_relative_to(base):
