@@ -18,7 +18,11 @@ Handler = Callable[["DeliveryContext"], None]
 ANY_ACTION = "*"
 
 # Concern modules imported by `kennis-bot serve`; each registers its handlers on `router`.
-BUILTIN_CONCERNS: tuple[str, ...] = ("review_bot.freshness", "review_bot.verify_flow")
+BUILTIN_CONCERNS: tuple[str, ...] = (
+    "review_bot.reviewers",
+    "review_bot.freshness",
+    "review_bot.verify_flow",
+)
 
 
 class Router:
@@ -82,6 +86,7 @@ class DeliveryContext:
         attempt: int,
         app: GitHubApp | None,
         mirrors_root: Any,
+        ledger_path: Any = None,
     ) -> None:
         self.delivery_id = delivery_id
         self.event = event
@@ -89,6 +94,7 @@ class DeliveryContext:
         self.attempt = attempt
         self._app = app
         self._mirrors_root = mirrors_root
+        self.ledger_path = ledger_path  # the SQLite file concerns may keep small state tables in
         self.log = logging.LoggerAdapter(
             logging.getLogger("review_bot.handler"), {"delivery": delivery_id}
         )

@@ -99,6 +99,7 @@ class WorkerPool:
                 attempt=d.attempts,
                 app=self.app,
                 mirrors_root=self.mirrors_root,
+                ledger_path=self.ledger.path,
             )
             for handler in self.router.handlers_for(d.event, d.action):
                 handler(ctx)

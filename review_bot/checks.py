@@ -1,0 +1,179 @@
+"""The ``kennis/metadata`` and ``kennis/owner-approval`` check runs: decided here, found by name."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from github import GithubException
+
+from kennis.errors import Problem
+from kennis.handles import Handle
+from kennis.review import PageApproval
+
+if TYPE_CHECKING:
+    from github import Github
+    from github.CheckRun import CheckRun
+    from github.Repository import Repository
+
+METADATA = "kennis/metadata"
+APPROVAL = "kennis/owner-approval"
+BATCH = 50  # "The Checks API limits the number of annotations to a maximum of 50 per API request."
+MAX_TEXT = 60_000  # output.text is capped at 65,535 characters
+LEVEL = {"error": "failure", "warning": "warning"}
+
+METADATA_OK = "Page settings are valid"
+METADATA_OK_SUMMARY = "The front matter of the {pages} this pull request changes has no errors."
+METADATA_BAD = "{errors} to fix in page settings"
+METADATA_BAD_SUMMARY = (
+    "Each problem is shown next to the line to fix in the **Files changed** tab. "
+    "The page will not publish correctly until they are fixed."
+)
+APPROVAL_OK = "Every page is approved by its owner"
+APPROVAL_OK_SUMMARY = "All {pages} changed here are approved by an owner or co-author."
+APPROVAL_WAIT = "Waiting for {waiting} of {pages}"
+APPROVAL_WAIT_SUMMARY = (
+    "A page's owner or one of its co-authors has to approve the change. When a page's owners "
+    "change, its current owner has to approve too."
+)
+APPROVAL_NONE = "No knowledge-base pages changed"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check run should show; `fingerprint` tells whether GitHub already shows it."""
+
+    name: str
+    conclusion: str | None  # None: still waiting (the run stays in progress)
+    title: str
+    summary: str
+    text: str = ""
+    annotations: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    @property
+    def fingerprint(self) -> str:
+        data = [self.name, self.conclusion, self.title, self.summary, self.text, self.annotations]
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        return "kennis:" + digest[:32]
+
+    def output(self, annotations: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title, "summary": self.summary}
+        if self.text:
+            out["text"] = self.text
+        if annotations:
+            out["annotations"] = list(annotations)
+        return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def annotation(problem: Problem) -> dict[str, Any]:
+    line = max(1, problem.line)
+    return {
+        "path": problem.path,
+        "start_line": line,
+        "end_line": line,
+        "annotation_level": LEVEL.get(problem.severity, "failure"),
+        "message": problem.message,
+        "title": "kennis: page settings",
+    }
+
+
+def metadata_result(problems: Sequence[Problem], page_count: int) -> CheckResult:
+    """Failure when any error; warnings are shown but do not fail the check."""
+    errors = [p for p in problems if p.severity == "error"]
+    annotations = tuple(annotation(p) for p in problems)
+    text = "\n".join(f"- `{p}`" for p in problems)[:MAX_TEXT]
+    if errors:
+        title = METADATA_BAD.format(errors=_plural(len(errors), "problem"))
+        return CheckResult(METADATA, "failure", title, METADATA_BAD_SUMMARY, text, annotations)
+    summary = METADATA_OK_SUMMARY.format(pages=_plural(page_count, "page"))
+    return CheckResult(METADATA, "success", METADATA_OK, summary, text, annotations)
+
+
+def _who(handles: Iterable[Handle]) -> str:
+    return " or ".join(h.text for h in handles)
+
+
+def approval_result(items: Sequence[PageApproval]) -> CheckResult:
+    """Success when every page is approved; else still in progress, listing what is missing."""
+    if not items:
+        return CheckResult(APPROVAL, "success", APPROVAL_NONE, APPROVAL_NONE + ".")
+    waiting = [i for i in items if not i.ok]
+    lines = []
+    for item in items:
+        page = item.page
+        if item.ok:
+            lines.append(f"- ✅ `{page.path}`: approved by {', '.join(item.approved_by)}")
+            continue
+        need = [h for h in item.waiting_for if h in page.approvers]
+        parts = [f"{_who(need)}"] if need else []
+        if page.previous_owner is not None and page.previous_owner in item.waiting_for:
+            parts.append(f"{page.previous_owner.text} (current owner, owners change)")
+        lines.append(f"- ⏳ `{page.path}`: needs " + " and ".join(parts or ["an owner"]))
+    text = "\n".join(lines)[:MAX_TEXT]
+    pages = _plural(len(items), "page")
+    if not waiting:
+        return CheckResult(APPROVAL, "success", APPROVAL_OK, APPROVAL_OK_SUMMARY.format(pages=pages), text)
+    title = APPROVAL_WAIT.format(waiting=len(waiting), pages=pages)
+    return CheckResult(APPROVAL, None, title, APPROVAL_WAIT_SUMMARY, text)
+
+
+# -- acting on GitHub ----------------------------------------------------------------------------
+
+
+def existing_runs(repo: Repository, head_sha: str) -> dict[str, CheckRun]:
+    """The latest run of each name for the commit (one request for both checks)."""
+    return {run.name: run for run in repo.get_commit(head_sha).get_check_runs()}
+
+
+def publish(repo: Repository, head_sha: str, result: CheckResult, existing: CheckRun | None) -> str:
+    """Create or update the run so it shows `result`; nothing when it already does.
+
+    A completed run is never reopened: a new run with the same name replaces it (GitHub shows
+    the latest). Annotations go out in batches of 50, the last request completing the run.
+    """
+    if existing is not None and existing.external_id == result.fingerprint:
+        return "unchanged"
+    batches = [list(result.annotations[i : i + BATCH]) for i in range(0, len(result.annotations), BATCH)]
+    first = batches[0] if batches else []
+    rest = batches[1:]
+    final: dict[str, Any] = {"external_id": result.fingerprint}
+    if result.conclusion is not None:
+        final["conclusion"] = result.conclusion
+    else:
+        final["status"] = "in_progress"
+    reuse = existing is not None and existing.status != "completed" and not result.annotations
+    if reuse and existing is not None:
+        existing.edit(output=result.output(first), **final)
+        return "updated"
+    opening: dict[str, Any] = final if not rest else {"status": "in_progress", "external_id": "kennis:partial"}
+    run = repo.create_check_run(result.name, head_sha, output=result.output(first), **opening)
+    for i, batch in enumerate(rest):
+        last = i == len(rest) - 1
+        run.edit(output=result.output(batch), **(final if last else {}))
+    return "created"
+
+
+def team_members(
+    github: Github, teams: Iterable[Handle], approvers: Iterable[str]
+) -> dict[str, set[str]]:
+    """Which approvers (logins) belong to which team: one membership lookup per pair."""
+    people = sorted({a.lower() for a in approvers})
+    result: dict[str, set[str]] = {}
+    for team in teams:
+        members = result.setdefault(team.key, set())
+        for login in people:
+            status, headers, data = github.requester.requestJson(
+                "GET", f"/orgs/{team.org}/teams/{team.slug}/memberships/{login}"
+            )
+            if status == 200 and json.loads(data or "{}").get("state") == "active":
+                members.add(login)
+            elif status not in (200, 404):
+                raise GithubException(status, data, headers)
+    return result

@@ -1,0 +1,191 @@
+"""The sticky review comment: who reviews which page and why, found by its marker, edited in place."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kennis.freshness import Freshness
+from kennis.handles import Handle
+from kennis.review import PageApproval, Skip
+
+if TYPE_CHECKING:
+    from github.PullRequest import PullRequest as GhPullRequest
+
+MARKER = "<!-- kennis:reviewers -->"
+MAX_ROWS = 100  # GitHub caps a comment at 65,536 characters; the checks list every page anyway
+MAX_TITLE = 120
+
+HEADING = "### Who reviews this change"
+INTRO = (
+    "This pull request changes **{count}**. Every page is checked by the person who owns it "
+    "or by one of its co-authors."
+)
+NO_PAGES = "This pull request changes no knowledge-base pages, so no page owner needs to review it."
+ASKED = "Review requested from: {people}."
+NOBODY_ASKED = "No review is requested at the moment."
+TABLE_HEAD = "| Page | Owner | Co-authors | Review | Freshness |\n|---|---|---|---|---|"
+MORE_ROWS = "\n…and {count} more pages: the **kennis/owner-approval** check lists all of them."
+NOT_ASKED = "**Not asked**"
+REFUSED = "**Could not ask**"
+REFUSED_HINT = (
+    "GitHub only lets people with access to this repository review. Ask a repository admin to "
+    "invite them, or change the page's owner."
+)
+PROBLEMS = (
+    "⚠️ {count} in the pages' settings (front matter): the **kennis/metadata** check shows "
+    "where to fix them."
+)
+FOOTER = (
+    "<sub>kennis updates this comment when the pull request changes. Owners are taken from the "
+    "base branch, so a change to `owner:` or `coauthors:` also needs the current owner's "
+    "approval.</sub>"
+)
+CHANGE = {
+    "added": "new page",
+    "modified": "edited",
+    "renamed": "moved from {old}",
+    "deleted": "deleted",
+    "ownership": "owners change",
+}
+FRESHNESS = {
+    "evergreen": "🟢 never needs review",
+    "fresh": "🟢 fresh until {due}",
+    "due_soon": "🟡 review due {due}",
+    "due": "🟠 review due since {due}",
+    "overdue": "🔴 overdue since {due}",
+}
+NOT_REVIEWED = "⚪ not reviewed yet"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~-])")  # "|" and "<>&" become HTML entities
+
+
+@dataclass(frozen=True)
+class ReviewerReport:
+    """Everything the comment shows; built by the reviewers concern, rendered by `render`."""
+
+    pages: Sequence[PageApproval]
+    freshness: Mapping[str, Freshness]
+    requested: frozenset[str] = frozenset()  # handle keys with an open review request
+    skipped: Sequence[Skip] = ()
+    refused: Mapping[str, str] = field(default_factory=dict)  # handle key -> why
+    problems: int = 0
+
+
+def escape(text: str) -> str:
+    """Text from pages (titles) rendered literally: no HTML, no Markdown, no table breaks."""
+    flat = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True)).replace("|", "&#124;")
+
+
+def _code(path: str) -> str:
+    return "<code>" + html.escape(path, quote=True).replace("|", "&#124;") + "</code>"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _people(handles: Sequence[Handle]) -> str:
+    return ", ".join(h.text for h in handles) if handles else "—"
+
+
+def _review_cell(item: PageApproval, requested: frozenset[str]) -> str:
+    page = item.page
+    if item.ok:
+        return "✅ approved by " + ", ".join(item.approved_by)
+    waiting = [h for h in item.waiting_for if h != page.previous_owner or h in page.approvers]
+    parts = []
+    if waiting:
+        names = " or ".join(h.text for h in waiting)
+        asked = any(h.key in requested for h in waiting)
+        parts.append(f"⏳ waiting for {names}" + ("" if asked else " (not asked)"))
+    if page.previous_owner is not None and page.previous_owner in item.waiting_for:
+        parts.append(f"⏳ needs {page.previous_owner.text} (current owner) to agree")
+    return "<br>".join(parts) or "⚠️ nobody can approve this page: set an owner"
+
+
+def _freshness_cell(state: Freshness | None) -> str:
+    if state is None:
+        return "—"
+    due = state.due.isoformat() if state.due else ""
+    if state.basis == "none" and state.state != "evergreen":
+        return NOT_REVIEWED
+    return FRESHNESS[state.state].format(due=due)
+
+
+def _row(item: PageApproval, report: ReviewerReport) -> str:
+    page = item.page
+    title = escape(page.title[:MAX_TITLE]) if page.title else ""
+    change = CHANGE.get(page.change, page.change).format(old=_code(page.old_path or ""))
+    name = f"{title}<br>{_code(page.path)}" if title else _code(page.path)
+    owner = page.owner.text if page.owner else "—"
+    if page.new_owner is not None and page.new_owner != page.owner:
+        owner += f" → {page.new_owner.text}"
+    cells = [
+        f"{name} ({change})",
+        owner,
+        _people(page.coauthors),
+        _review_cell(item, report.requested),
+        _freshness_cell(report.freshness.get(page.path)),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _requested_in_page_order(report: ReviewerReport) -> str:
+    """Everyone with an open request, page by page (owner first): stable between events."""
+    seen: dict[str, str] = {}
+    for item in report.pages:
+        page = item.page
+        for handle in (*page.approvers, page.previous_owner):
+            if handle is not None and handle.key in report.requested:
+                seen.setdefault(handle.key, handle.text)
+    for key in sorted(report.requested - set(seen)):
+        seen[key] = key
+    return ", ".join(seen.values())
+
+
+def render(report: ReviewerReport) -> str:
+    """The comment's Markdown, marker first; deterministic for the same report."""
+    lines = [MARKER, HEADING, ""]
+    if not report.pages:
+        lines.append(NO_PAGES)
+    else:
+        lines.append(INTRO.format(count=_plural(len(report.pages), "page")))
+        asked = _requested_in_page_order(report)
+        lines += ["", ASKED.format(people=asked) if asked else NOBODY_ASKED, "", TABLE_HEAD]
+        lines += [_row(item, report) for item in report.pages[:MAX_ROWS]]
+        if len(report.pages) > MAX_ROWS:
+            lines.append(MORE_ROWS.format(count=len(report.pages) - MAX_ROWS))
+    if report.skipped:
+        lines += ["", NOT_ASKED]
+        lines += [f"- {s.handle.text}: {s.reason}" for s in report.skipped]
+    if report.refused:
+        lines += ["", REFUSED]
+        lines += [f"- {key}: {why}" for key, why in sorted(report.refused.items())]
+        lines.append("\n" + REFUSED_HINT)
+    if report.problems:
+        lines += ["", PROBLEMS.format(count=_plural(report.problems, "problem"))]
+    lines += ["", FOOTER]
+    return "\n".join(lines) + "\n"
+
+
+def _is_ours(body: str | None, author_type: str | None) -> bool:
+    return bool(body) and MARKER in (body or "") and author_type == "Bot"
+
+
+def upsert(pr: GhPullRequest, body: str) -> str:
+    """Edit our marked comment if there is one, else create it; returns what was done.
+
+    Looked up by marker on every call, so a retried delivery never adds a second comment.
+    """
+    for comment in pr.get_issue_comments():
+        if _is_ours(comment.body, comment.user.type if comment.user else None):
+            if comment.body == body:
+                return "unchanged"
+            comment.edit(body)
+            return "updated"
+    pr.create_issue_comment(body)
+    return "created"

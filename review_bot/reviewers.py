@@ -1,0 +1,318 @@
+"""Review routing: ask the owners of the touched pages to review, explain it, and check approvals.
+
+Handlers are short adapters: read the pull request's current state from GitHub, decide with the
+core (`kennis.review.plan_review` / `approvals`), then act. Every step is idempotent (GitHub's
+retry may repeat a POST, the ledger may repeat a delivery): requested reviewers are re-read before
+asking, the comment is found by its marker, check runs by name for the head commit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from github import GithubException
+
+from kennis.handles import Handle, is_bot
+from kennis.review import PageApproval, PullRequest, ReviewPlan, approvals, plan_review
+from review_bot import checks, comments
+from review_bot.pr_changes import PullRequestChanges, changes_for
+from review_bot.routing import DeliveryContext, router
+from review_bot.state import PullState
+
+if TYPE_CHECKING:
+    from github import Github
+    from github.PullRequest import PullRequest as GhPullRequest
+    from github.Repository import Repository
+
+NOT_COLLABORATOR = "not a collaborator on this repository, so GitHub does not let them review"
+NO_SUCH_USER = "is not a GitHub account"
+FOREIGN_TEAM = "a team of another organization cannot review here"
+GITHUB_REFUSED = "GitHub refused to ask them: {message}"
+
+_pr_locks: dict[tuple[str, int], threading.Lock] = {}
+_pr_locks_guard = threading.Lock()
+_local = threading.local()
+
+
+def _pr_lock(repo: str, number: int) -> threading.Lock:
+    """Deliveries for one pull request run one at a time (they read and write the same state)."""
+    with _pr_locks_guard:
+        return _pr_locks.setdefault((repo.lower(), number), threading.Lock())
+
+
+def _lazy_repo(ctx: DeliveryContext) -> Repository:
+    """The repository without a GET: objects complete themselves only when a field is read."""
+    github = ctx.github
+    cache: dict[int, Github] = _local.__dict__.setdefault("lazy", {})
+    lazy = cache.get(id(github))
+    if lazy is None:
+        lazy = cache[id(github)] = github.withLazy(True)
+    return lazy.get_repo(ctx.repo_full_name or "")
+
+
+def _state(ctx: DeliveryContext) -> PullState:
+    if ctx.ledger_path is None:
+        raise RuntimeError("no ledger database to keep pull-request state in")
+    return PullState(ctx.ledger_path)
+
+
+def _number(ctx: DeliveryContext) -> int | None:
+    pr = ctx.payload.get("pull_request")
+    number = pr.get("number") if isinstance(pr, dict) else None
+    return number if isinstance(number, int) else None
+
+
+# -- handlers ------------------------------------------------------------------------------------
+
+
+@router.on("pull_request", "opened", "reopened", "ready_for_review", "synchronize")
+def on_pull_request(ctx: DeliveryContext) -> None:
+    pr = ctx.payload.get("pull_request") or {}
+    if pr.get("draft"):
+        ctx.log.info("draft pull request: reviewers wait until it is ready for review")
+        return
+    evaluate(ctx, ask=True)
+
+
+@router.on("pull_request_review", "submitted", "dismissed")
+def on_review(ctx: DeliveryContext) -> None:
+    evaluate(ctx, ask=False)
+
+
+@router.on("pull_request", "review_request_removed")
+def on_review_request_removed(ctx: DeliveryContext) -> None:
+    """Remember who was taken off the pull request so no later push asks them again."""
+    number, who = _number(ctx), _requested_key(ctx)
+    sender = (ctx.payload.get("sender") or {}).get("login") or ""
+    if number is None or who is None or is_bot(sender):
+        return
+    _state(ctx).remember(ctx.repo_full_name or "", number, who, "removed", f"removed by @{sender}")
+    evaluate(ctx, ask=True)
+
+
+@router.on("pull_request", "review_requested")
+def on_review_requested(ctx: DeliveryContext) -> None:
+    """A person asking someone again undoes an earlier removal (our own requests are ignored)."""
+    number, who = _number(ctx), _requested_key(ctx)
+    sender = (ctx.payload.get("sender") or {}).get("login") or ""
+    if number is not None and who is not None and not is_bot(sender):
+        _state(ctx).forget(ctx.repo_full_name or "", number, who, "removed")
+
+
+def _requested_key(ctx: DeliveryContext) -> str | None:
+    user, team = ctx.payload.get("requested_reviewer"), ctx.payload.get("requested_team")
+    if isinstance(user, dict) and user.get("login"):
+        return "@" + str(user["login"]).lower()
+    owner = (ctx.repository.get("owner") or {}).get("login") or ""
+    if isinstance(team, dict) and team.get("slug") and owner:
+        return f"@{owner}/{team['slug']}".lower()
+    return None
+
+
+# -- the evaluation ------------------------------------------------------------------------------
+
+
+def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
+    """Bring reviewers, the comment and both checks up to date with the pull request as it is now."""
+    number, full_name = _number(ctx), ctx.repo_full_name
+    if number is None or not full_name:
+        return
+    with _pr_lock(full_name, number):
+        repo = _lazy_repo(ctx)
+        pr = repo.get_pull(number)
+        if pr.state != "open" or pr.draft:
+            return
+        changes = changes_for(ctx, number, pr.base.sha, pr.head.sha)
+        state = _state(ctx)
+        removed = state.people(full_name, number, "removed")
+        refused = state.people(full_name, number, "refused")
+        approved, reviewed = review_states(pr.get_reviews())
+        requested = _requested(pr, full_name.split("/")[0])
+        plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
+        requested |= {h.key for h in asked}
+        items = _approvals(ctx, changes, approved)
+        report = comments.ReviewerReport(
+            pages=items,
+            freshness=changes.freshness(datetime.now(UTC).date()),
+            requested=frozenset(requested),
+            skipped=[s for s in plan.skipped if s.handle.key not in refused],
+            refused=refused,
+            problems=len([p for p in changes.problems() if p.severity == "error"]),
+        )
+        comments.upsert(pr, comments.render(report))
+        _publish_checks(repo, changes, items)
+
+
+def review_states(reviews: Iterable[Any]) -> tuple[set[str], frozenset[str]]:
+    """(who approves now, who reviewed at all): a later decision or dismissal replaces approval."""
+    latest: dict[str, str] = {}
+    reviewed: set[str] = set()
+    for review in reviews:
+        if review.user is None or review.state == "PENDING":
+            continue
+        key = "@" + review.user.login.lower()
+        reviewed.add(key)
+        if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[key] = review.state
+    return {k for k, v in latest.items() if v == "APPROVED"}, frozenset(reviewed)
+
+
+def _requested(pr: GhPullRequest, owner: str) -> set[str]:
+    users = {"@" + u.login.lower() for u in pr.requested_reviewers}
+    return users | {f"@{owner}/{t.slug}".lower() for t in pr.requested_teams}
+
+
+def _route(
+    ctx: DeliveryContext,
+    repo: Repository,
+    pr: GhPullRequest,
+    changes: PullRequestChanges,
+    requested: set[str],
+    reviewed: frozenset[str],
+    removed: dict[str, str],
+    refused: dict[str, str],
+    ask: bool,
+) -> tuple[ReviewPlan, list[Handle]]:
+    """Plan and ask; when GitHub refuses someone, plan once more without them and ask again.
+
+    In the second round a co-author may stand in for a refused owner. Refusals are remembered in
+    ``refused`` and in the state table.
+    """
+    config = changes.base.config  # the base side decides: a change cannot loosen its own review
+    asked: list[Handle] = []
+    for _ in range(2):
+        view = PullRequest(
+            pr.user.login,
+            frozenset(requested | {h.key for h in asked}),
+            reviewed,
+            frozenset(removed) | frozenset(refused),
+        )
+        plan = plan_review(changes.pages, view, config.max_reviewers, config.fallback_owner)
+        if not ask or not plan.request:
+            return plan, asked
+        found = request_reviewers(repo, pr, list(plan.request), ctx.repo_full_name or "")
+        asked += [h for h in plan.request if h.key not in found]
+        for key, why in found.items():
+            refused[key] = why
+            _state(ctx).remember(ctx.repo_full_name or "", pr.number, key, "refused", why)
+        if not found:
+            return plan, asked
+    return plan, asked
+
+
+def request_reviewers(
+    repo: Repository, pr: GhPullRequest, handles: Sequence[Handle], full_name: str
+) -> dict[str, str]:
+    """Ask everyone in one call; on 422 find whom GitHub refuses and ask the rest once more.
+
+    Returns handle key → why GitHub would not let them review.
+    """
+    owner = full_name.split("/")[0].lower()
+    refused = {h.key: FOREIGN_TEAM for h in handles if h.is_team and (h.org or "").lower() != owner}
+    wanted = [h for h in handles if h.key not in refused]
+    try:
+        _ask(pr, wanted)
+        return refused
+    except GithubException as exc:
+        if exc.status != 422:
+            raise
+        error = exc
+    found = named_in_error(error, wanted, full_name) or _probe(repo, wanted)
+    refused.update(found)
+    rest = [h for h in wanted if h.key not in found]
+    if found:
+        refused.update(_ask_or_refuse(pr, rest))
+        return refused
+    # Every user has access, so a team is the trouble: users together, each team on its own.
+    refused.update(_ask_or_refuse(pr, [h for h in rest if not h.is_team]))
+    for team in (h for h in rest if h.is_team):
+        refused.update(_ask_or_refuse(pr, [team]))
+    return refused
+
+
+def _ask(pr: GhPullRequest, handles: Sequence[Handle]) -> None:
+    if not handles:
+        return
+    users = [h.login for h in handles if not h.is_team]
+    teams = [h.slug or "" for h in handles if h.is_team]
+    pr.create_review_request(reviewers=users, team_reviewers=teams)
+
+
+def _ask_or_refuse(pr: GhPullRequest, handles: Sequence[Handle]) -> dict[str, str]:
+    try:
+        _ask(pr, handles)
+    except GithubException as exc:
+        if exc.status != 422:
+            raise
+        why = GITHUB_REFUSED.format(message=_message(exc))
+        return {h.key: why for h in handles}
+    return {}
+
+
+def _message(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    parts = [str(data.get("message") or "")]
+    for err in data.get("errors") or []:
+        parts.append(str(err.get("message", "")) if isinstance(err, dict) else str(err))
+    return " ".join(p for p in parts if p).strip() or f"HTTP {exc.status}"
+
+
+def named_in_error(exc: GithubException, handles: Sequence[Handle], repo_name: str) -> dict[str, str]:
+    """Logins GitHub's 422 message names (it rarely does; the repository's name is not a login)."""
+    text = _message(exc).replace(repo_name, " ")
+    why = GITHUB_REFUSED.format(message=_message(exc))
+    return {
+        h.key: why
+        for h in handles
+        if re.search(rf"(?<![\w/-]){re.escape(h.login)}(?![\w/-])", text, re.IGNORECASE)
+    }
+
+
+def _probe(repo: Repository, handles: Sequence[Handle]) -> dict[str, str]:
+    """Ask GitHub about each user's access to the repository (teams are judged by trying)."""
+    found = {}
+    for handle in handles:
+        if handle.is_team:
+            continue
+        try:
+            permission = repo.get_collaborator_permission(handle.login)
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            found[handle.key] = NO_SUCH_USER
+            continue
+        if permission == "none":
+            found[handle.key] = NOT_COLLABORATOR
+    return found
+
+
+def _approvals(
+    ctx: DeliveryContext, changes: PullRequestChanges, approved: set[str]
+) -> list[PageApproval]:
+    """Approvals per page; team approvers are looked up only for pages still waiting."""
+    items = approvals(changes.pages, approved)
+    teams = {
+        h for item in items if not item.ok
+        for h in (*item.page.approvers, item.page.previous_owner) if h is not None and h.is_team
+    }  # fmt: skip
+    if not teams or not approved:
+        return items
+    logins = [a.lstrip("@") for a in approved]
+    return approvals(changes.pages, approved, checks.team_members(ctx.github, teams, logins))
+
+
+def _publish_checks(
+    repo: Repository, changes: PullRequestChanges, items: list[PageApproval]
+) -> None:
+    existing = checks.existing_runs(repo, changes.head_sha)
+    pages = len({c.new_path for c in changes.changes if c.new_path.endswith(".md")})
+    for result in (
+        checks.metadata_result(changes.problems(), pages),
+        checks.approval_result(items),
+    ):
+        checks.publish(repo, changes.head_sha, result, existing.get(result.name))
+
