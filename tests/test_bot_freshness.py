@@ -236,3 +236,39 @@ def test_the_schedule_queues_one_durable_scan_per_period(tmp_path: Path) -> None
         f"kennis-scan-{int(start + every)}",
     ]
     assert {r.event for r in rows} == {SCAN_EVENT}
+
+
+def test_ticking_the_confirm_box_in_the_review_comment_pushes_the_bump_to_the_pr_branch(
+    world: dict[str, Any], github: Any, webhook_sender: Any, tmp_path: Path
+) -> None:
+    from kennis.confirm import SECTION_MARKER
+
+    work = GitRepo(tmp_path / "work", init=False)
+    subprocess.run(["git", "clone", "-q", str(world["remote"]), str(work.root)], check=True)
+    work.git("checkout", "-q", "-b", "edit-due")
+    work.append("content/due.md", "\nOne more step.\n").commit(
+        "Edit due", date="2026-02-20T10:00:00+00:00"
+    )
+    work.git("push", "-q", "origin", "edit-due")
+    pr = github.add_pr(REPO, head_ref="edit-due", author="bob")
+    box = "- [{}] `content/due.md` — due 2026-02-01 — confirm: @alice <!-- kennis:confirm path=content/due.md -->"
+    old = f"<!-- kennis:reviewers -->\n{SECTION_MARKER}\n{box.format(' ')}\n"
+    new = old.replace("- [ ]", "- [x]")
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        edited = sender.payload(
+            "issue_comment", "edited", repo=REPO, number=pr.number, sender="alice",
+            overrides={"comment": {"id": 777, "body": new}, "changes": {"body": {"from": old}}},
+        )  # fmt: skip
+        # The bot wrote the comment (a new dict: the stand-in shares one for sender and author).
+        edited["comment"]["user"] = {"login": "kennis-bot[bot]", "type": "Bot"}
+        sender.send("issue_comment", payload=edited)
+        settled(bot, 1)
+    finally:
+        bot.stop()
+    log = git(world["remote"], "log", "--format=%s", "main..edit-due").splitlines()
+    assert log == ["Confirm content/due.md still accurate", "Edit due"]
+    text = git(world["remote"], "show", "edit-due:content/due.md")
+    assert 'reviewed_by: "@alice"' in text and "One more step." in text
+    assert len(pulls(github)) == 1  # pushed to the PR branch, no new pull request
