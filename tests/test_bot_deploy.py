@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -243,3 +244,93 @@ def test_static_serving(site: SiteBot) -> None:
 def next_css(site: SiteBot) -> str:
     css = next((site.sites / "live" / "assets" / "stylesheets").glob("main.*.min.css"))
     return "/assets/stylesheets/" + css.name
+
+
+# -- pull-request previews -------------------------------------------------------------------------
+
+
+def open_pr(site: SiteBot, number: int, files: dict[str, str], symlinks: dict[str, str] | None = None
+            ) -> str:
+    """Commit *files* on a branch, publish it as ``refs/pull/<n>/head``, send ``opened``."""
+    origin = site.origin
+    origin.git("checkout", "-q", "-b", f"pr-{number}")
+    for path, text in files.items():
+        origin.write(path, text)
+    for path, target in (symlinks or {}).items():
+        os.symlink(target, origin.root / path)
+    head = origin.commit(f"Change for #{number}")
+    origin.git("update-ref", f"refs/pull/{number}/head", head)
+    origin.git("checkout", "-q", "main")
+    site.github.add_pr(REPO, number, head_ref=f"pr-{number}")
+    sent = site.sender.send("pull_request", "opened", repo=REPO, number=number)
+    assert sent.status == 202
+    return head
+
+
+def preview_comments(site: SiteBot, number: int) -> list[str]:
+    return [c.body for c in site.github.issue(REPO, number).comments
+            if "<!-- kennis:preview -->" in c.body]
+
+
+def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
+    site: SiteBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = open_pr(site, 7, {"content/guide/setup.md": page("Setup", "pr7"),
+                             "content/guide/new.md": page("New", "pr7")})
+    comment = wait_for(lambda: preview_comments(site, 7))[0]
+    root = f"http://127.0.0.1:{site.port}/previews/pr-7/"
+    assert f"**Preview** of {head[:12]}: {root}" in comment
+    assert f"- [content/guide/setup.md]({root}guide/setup/)" in comment
+    assert f"- [content/guide/new.md]({root}guide/new/)" in comment
+    assert "version pr7 of the setup page" in site.get("/previews/pr-7/guide/setup/").text
+    assert "version pr7 of the new page" in site.get("/previews/pr-7/guide/new/").text
+    assert site.get("/").status == 404  # nothing was deployed: a preview is not the live site
+
+    from review_bot.previews import preview_summary
+
+    monkeypatch.setenv("KENNIS_DATA_DIR", str(site.data_dir))
+    summary = preview_summary(REPO, 7)
+    assert summary is not None and summary.url == root and summary.reason is None
+    assert [path for path, _ in summary.pages] == ["content/guide/new.md", "content/guide/setup.md"]
+    assert preview_summary("acme/other", 7) is None
+
+    site.sender.send("pull_request", "closed", repo=REPO, number=7)
+    wait_for(lambda: "removed" in preview_comments(site, 7)[0])
+    assert site.get("/previews/pr-7/guide/setup/").status == 404
+    assert len(preview_comments(site, 7)) == 1  # edited in place, never a second comment
+    assert preview_summary(REPO, 7) is None
+
+
+def evil(marker: Path) -> str:
+    return (f'"""Would prove code execution."""\nfrom pathlib import Path\n'
+            f'Path(r"{marker}").write_text("the pull request ran code")\n'
+            'def on_config(config):\n    return config\n')
+
+
+SECURITY = {  # case: (files the PR changes, symlinks it adds, what the comment must name)
+    "mkdocs-yml-adds-a-hook": (
+        {"mkdocs.yml": "site_name: Test KB\ndocs_dir: content\ntheme:\n  name: material\n"
+                       "hooks:\n  - hooks/checks.py\n  - hooks/evil.py\n",
+         "hooks/evil.py": "EVIL", "content/index.md": page("Home", "pr")},
+        {}, "`mkdocs.yml`"),
+    "adds-only-a-hook-file": ({"hooks/x.py": "EVIL"}, {}, "Python code (`hooks/x.py`)"),
+    "python-inside-content": (
+        {"content/tools/x.py": "EVIL", "content/index.md": page("Home", "pr")},
+        {}, "Python code (`content/tools/x.py`)"),
+    "symlink-inside-content": ({}, {"content/leak.md": "/etc/hostname"}, "`content/leak.md`"),
+}
+
+
+@pytest.mark.parametrize("case", list(SECURITY), ids=list(SECURITY))
+def test_preview_never_runs_the_pull_requests_code(site: SiteBot, tmp_path: Path, case: str) -> None:
+    marker = tmp_path / "pwned"
+    files, links, named = SECURITY[case]
+    files = {path: evil(marker) if text == "EVIL" else text for path, text in files.items()}
+    open_pr(site, 9, files, links)
+    comment = wait_for(lambda: preview_comments(site, 9))[0]
+    assert "**No preview**" in comment and named in comment
+    assert "never runs its own code" in comment
+    wait_for(lambda: all(d["state"] == "done" for d in deliveries_json(site.data_dir)))
+    assert not marker.exists()
+    assert site.get("/previews/pr-9/").status == 404
+    assert not list((site.sites / "logs").glob("pr-9-*"))  # no build was even started

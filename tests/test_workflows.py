@@ -1,0 +1,79 @@
+"""The GitHub Actions workflows: triggers, least permissions, full history, strict Pages build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+
+
+def load(name: str) -> dict[str, Any]:
+    doc = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    if True in doc:  # YAML 1.1 reads the key `on` as a boolean
+        doc["on"] = doc.pop(True)
+    return doc
+
+
+def steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in doc["jobs"].values() for step in job.get("steps", [])]
+
+
+def uses(doc: dict[str, Any]) -> list[str]:
+    return [step["uses"].split("@")[0] for step in steps(doc) if "uses" in step]
+
+
+def runs(doc: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in steps(doc))
+
+
+def checkout(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in steps(doc) if s.get("uses", "").startswith("actions/checkout@"))
+
+
+def test_deploy_runs_on_pushes_to_the_default_branch_only() -> None:
+    doc = load("deploy.yml")
+    assert doc["on"]["push"]["branches"] == ["main"]
+    assert "pull_request" not in doc["on"]
+
+
+def test_deploy_has_least_permissions() -> None:
+    assert load("deploy.yml")["permissions"] == {
+        "contents": "read", "pages": "write", "id-token": "write"}
+    for job in load("deploy.yml")["jobs"].values():
+        assert "permissions" not in job  # no job widens them
+
+
+def test_deploy_builds_strictly_with_full_history_and_publishes_to_pages() -> None:
+    doc = load("deploy.yml")
+    assert checkout(doc)["with"]["fetch-depth"] == 0
+    assert "mkdocs build --strict" in runs(doc)
+    assert uses(doc).index("actions/upload-pages-artifact") < uses(doc).index("actions/deploy-pages")
+    deploy = doc["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+
+
+def test_deploys_never_overlap() -> None:
+    concurrency = load("deploy.yml")["concurrency"]
+    assert concurrency["group"] and concurrency["cancel-in-progress"] is False
+
+
+def test_ci_runs_the_suite_on_pull_requests_with_debian_chromium() -> None:
+    doc = load("ci.yml")
+    assert "pull_request" in doc["on"]
+    assert doc["permissions"] == {"contents": "read"}
+    job = doc["jobs"]["test"]
+    assert "bookworm" in job["container"]["image"]  # Debian, whose chromium package .ci/run uses
+    assert "apt-get install -y -qq chromium" in runs(doc)
+    assert runs(doc).rstrip().endswith("make test")
+    assert checkout(doc)["with"]["fetch-depth"] == 0
+
+
+@pytest.mark.parametrize("name", ["deploy.yml", "ci.yml"])
+def test_actions_are_pinned_to_a_major_version(name: str) -> None:
+    for step in steps(load(name)):
+        if "uses" in step:
+            assert "@v" in step["uses"], step["uses"]
