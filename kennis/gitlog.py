@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
@@ -89,13 +89,13 @@ def read_ignore_revs(path: Path) -> frozenset[str]:
     return frozenset(shas)
 
 
-def log_env() -> dict[str, str]:
+def log_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment for the stream: GIT_FLUSH=0 stops git flushing a pipe after every commit.
 
     Unset, git flushes per commit whenever stdout is not a regular file; on a pipe that is one
     write and one reader wake-up per commit, which costs ~30% on a 20k-commit history.
     """
-    return {**os.environ, "GIT_FLUSH": "0"}
+    return {**(os.environ if base is None else base), "GIT_FLUSH": "0"}
 
 
 def git_executable(repo: git.Repo) -> str:
@@ -119,13 +119,16 @@ def head_markdown(repo: git.Repo, content_dir: str) -> list[bytes]:
     return [p for p in out.split(b"\0") if p.endswith(b".md")]
 
 
-def check_mailmap(repo: git.Repo, idents: Sequence[str]) -> list[str]:
+def check_mailmap(
+    repo: git.Repo, idents: Sequence[str], env: Mapping[str, str] | None = None
+) -> list[str]:
     """Canonicalise ``Name <email>`` idents through .mailmap in ONE ``git check-mailmap`` call."""
     result = subprocess.run(
         [git_executable(repo), "-C", str(run_dir(repo)), "check-mailmap", "--stdin"],
         input="".join(f"{ident}\n" for ident in idents).encode("utf-8"),
         capture_output=True,
         check=True,
+        env=None if env is None else dict(env),
     )
     return result.stdout.decode("utf-8", "replace").splitlines()
 
@@ -210,13 +213,15 @@ def _widen_pipe(fd: int) -> None:
 class GitLogStream:
     """Context manager running git log and parsing it; leaving early stops git immediately."""
 
-    def __init__(self, repo: git.Repo, extra: Sequence[str] = ()) -> None:
+    def __init__(
+        self, repo: git.Repo, extra: Sequence[str] = (), env: Mapping[str, str] | None = None
+    ) -> None:
         self.command = log_command(git_executable(repo), run_dir(repo), extra)
         self._exhausted = False
         # stderr goes to a file, not a pipe: many rename-limit warnings must not stall git.
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 — closed in __exit__
         self._proc = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=self._stderr, env=log_env(), bufsize=0
+            self.command, stdout=subprocess.PIPE, stderr=self._stderr, env=log_env(env), bufsize=0
         )
         assert self._proc.stdout is not None
         _widen_pipe(self._proc.stdout.fileno())

@@ -242,13 +242,15 @@ def _check_not_shallow(repo: git.Repo) -> None:
         )
 
 
-def _walk(repo: git.Repo, pages: list[bytes], ignored: frozenset[bytes]) -> dict[bytes, _Tally]:
+def _walk(
+    repo: git.Repo, pages: list[bytes], ignored: frozenset[bytes], env: Mapping[str, str] | None
+) -> dict[bytes, _Tally]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally."""
     tallies = {p: _Tally() for p in pages}
     if not tallies:
         return tallies
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
-    with gitlog.GitLogStream(repo) as commits:
+    with gitlog.GitLogStream(repo, env=env) as commits:
         for seq, commit in enumerate(commits):
             counted = commit.sha not in ignored
             for status, path, old_path in commit.changes:
@@ -277,13 +279,15 @@ def _parse_ident(raw: str) -> Person:
     return Person(match["name"], match["email"])
 
 
-def _canonical_coauthors(repo: git.Repo, raws: Iterable[bytes]) -> dict[bytes, Person]:
+def _canonical_coauthors(
+    repo: git.Repo, raws: Iterable[bytes], env: Mapping[str, str] | None = None
+) -> dict[bytes, Person]:
     """Map trailer values through ``.mailmap`` with ONE ``git check-mailmap --stdin`` call."""
     people = {raw: _parse_ident(_text(raw)) for raw in raws}
     # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
     mappable = [raw for raw, person in people.items() if person.name and person.email]
     if mappable:
-        out = gitlog.check_mailmap(repo, [str(people[raw]) for raw in mappable])
+        out = gitlog.check_mailmap(repo, [str(people[raw]) for raw in mappable], env)
         for raw, line in zip(mappable, out, strict=True):
             people[raw] = _parse_ident(line)
     return people
@@ -332,9 +336,15 @@ class _Finisher:
 
 
 def build_index(
-    repo_root: Path, content_dir: str = "content", ignore_revs: Path | None = None
+    repo_root: Path,
+    content_dir: str = "content",
+    ignore_revs: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> HistoryIndex:
     """Index every ``*.md`` page under ``content_dir`` at HEAD with ONE streaming git log pass.
+
+    ``env`` is the environment for git (the App's blobless mirror passes its credentials, so
+    rename detection can fetch old file versions); default: this process's environment.
 
     Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
     path that is not a git repository. A repository without commits gives an empty index.
@@ -347,9 +357,9 @@ def build_index(
         return HistoryIndex(head="", pages={}, content_dir=content_dir)
     _check_not_shallow(repo)
     head = repo.head.commit.hexsha
-    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored_shas)
+    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored_shas, env)
     raws = {raw for tally in tallies.values() for raw in tally.coauthors}
-    finisher = _Finisher(_canonical_coauthors(repo, raws))
+    finisher = _Finisher(_canonical_coauthors(repo, raws, env))
     pages = {}
     for path, tally in tallies.items():
         if tally.created is not None:  # a HEAD path no commit touched cannot happen; be safe

@@ -147,7 +147,7 @@ def load_repository(target: Target, mirrors_root: Path, as_of: date) -> tuple[Kn
             if raw is not None:
                 ignore_file = Path(tmp) / "ignore-revs"
                 ignore_file.write_bytes(raw)
-        index = build_index(mirror.path, kb.config.content_dir, ignore_file)
+        index = build_index(mirror.path, kb.config.content_dir, ignore_file, env=mirror.env())
     return kb, assess_pages(kb, index, as_of)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -299,3 +300,20 @@ def test_bad_ignore_revs_line_is_reported_with_position(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f'{path}:3:3: "abc123" is not a full commit SHA (40 hex digits, unabbreviated)'
     )
+
+
+def test_git_environment_reaches_every_git_call(kb: GitRepo, tmp_path: Path) -> None:
+    """The App passes its mirror's environment (credentials); prove both git calls receive it."""
+    extra = tmp_path / "extra.mailmap"
+    extra.write_text(
+        "Bobby Tables <bob@example.com>\nCarol Env <carol@example.com> <carol@old.example>\n"
+    )
+    env = {
+        **os.environ,
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "mailmap.file",
+        "GIT_CONFIG_VALUE_0": str(extra),
+    }
+    page = build_index(kb.root, env=env).pages["content/kitchen/close.md"]
+    assert Person("Bobby Tables", "bob@example.com") in page.authors  # git log honoured it
+    assert page.coauthors == (Person("Carol Env", "carol@example.com"),)  # check-mailmap too
