@@ -8,13 +8,14 @@ asking, the comment is found by its marker, check runs by name for the head comm
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from github import GithubException
+from github import Github, GithubException
 
 from kennis.handles import Handle, is_bot
 from kennis.review import PageApproval, PullRequest, ReviewPlan, approvals, plan_review
@@ -24,7 +25,6 @@ from review_bot.routing import DeliveryContext, router
 from review_bot.state import PullState
 
 if TYPE_CHECKING:
-    from github import Github
     from github.PullRequest import PullRequest as GhPullRequest
     from github.Repository import Repository
 
@@ -32,6 +32,8 @@ NOT_COLLABORATOR = "not a collaborator on this repository, so GitHub does not le
 NO_SUCH_USER = "is not a GitHub account"
 FOREIGN_TEAM = "a team of another organization cannot review here"
 GITHUB_REFUSED = "GitHub refused to ask them: {message}"
+# GitHub asks integrations to wait a second between writes to avoid its secondary rate limits.
+WRITE_PAUSE = 1.0
 
 _pr_locks: dict[tuple[str, int], threading.Lock] = {}
 _pr_locks_guard = threading.Lock()
@@ -44,14 +46,32 @@ def _pr_lock(repo: str, number: int) -> threading.Lock:
         return _pr_locks.setdefault((repo.lower(), number), threading.Lock())
 
 
-def _lazy_repo(ctx: DeliveryContext) -> Repository:
-    """The repository without a GET: objects complete themselves only when a field is read."""
+def _pause(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name) or default))
+    except ValueError:
+        return default
+
+
+def client(ctx: DeliveryContext) -> Github:
+    """The installation client for review routing: lazy, 100 items a page, paced writes.
+
+    Lazy objects are fetched only when a field is read (no GET for the repository); writes wait
+    ``KENNIS_GITHUB_WRITE_PAUSE`` seconds (default 1) after the previous one, as GitHub asks.
+    """
     github = ctx.github
-    cache: dict[int, Github] = _local.__dict__.setdefault("lazy", {})
-    lazy = cache.get(id(github))
-    if lazy is None:
-        lazy = cache[id(github)] = github.withLazy(True)
-    return lazy.get_repo(ctx.repo_full_name or "")
+    cache: dict[int, Github] = _local.__dict__.setdefault("clients", {})
+    found = cache.get(id(github))
+    if found is None:
+        kwargs = github.requester.kwargs
+        kwargs.update(
+            lazy=True,
+            per_page=100,
+            seconds_between_requests=_pause("KENNIS_GITHUB_READ_PAUSE", 0.0),
+            seconds_between_writes=_pause("KENNIS_GITHUB_WRITE_PAUSE", WRITE_PAUSE),
+        )
+        found = cache[id(github)] = Github(**kwargs)
+    return found
 
 
 def _state(ctx: DeliveryContext) -> PullState:
@@ -122,7 +142,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
     if number is None or not full_name:
         return
     with _pr_lock(full_name, number):
-        repo = _lazy_repo(ctx)
+        repo = client(ctx).get_repo(full_name)
         pr = repo.get_pull(number)
         if pr.state != "open" or pr.draft:
             return
@@ -302,7 +322,7 @@ def _approvals(
     if not teams or not approved:
         return items
     logins = [a.lstrip("@") for a in approved]
-    return approvals(changes.pages, approved, checks.team_members(ctx.github, teams, logins))
+    return approvals(changes.pages, approved, checks.team_members(client(ctx), teams, logins))
 
 
 def _publish_checks(

@@ -98,7 +98,7 @@ class World:
             KENNIS_APP_ID=str(self.app_key.app_id),
             KENNIS_PRIVATE_KEY=self.app_key.private_key_pem,
             KENNIS_GITHUB_API_URL=self.github.base_url,
-            **env,
+            **{"KENNIS_GITHUB_WRITE_PAUSE": "0", **env},  # production waits a second per write
         )
         self.sender = WebhookSender(f"http://127.0.0.1:{self.bot.port}/webhook", SECRET, self.github)
         return self.bot
