@@ -22,6 +22,8 @@ BUILTIN_CONCERNS: tuple[str, ...] = (
     "review_bot.reviewers",
     "review_bot.freshness",
     "review_bot.verify_flow",
+    "review_bot.deploy",
+    "review_bot.previews",
 )
 
 
