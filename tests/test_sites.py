@@ -36,7 +36,9 @@ def test_rollback_goes_to_the_previous_live_release_and_back(tmp_path: Path) -> 
     store.activate(first)
     store.activate(second)
     assert store.rollback() == first and store.current() == first
-    assert store.rollback(second[:39]) == second
+    assert store.rollback(second) == second
+    with pytest.raises(SiteError, match="is ambiguous"):
+        store.rollback(second[:39])
     with pytest.raises(SiteError, match="matches no release"):
         store.rollback("ffff")
 
