@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,7 @@ class World:
         self.sender: WebhookSender | None = None
 
     # -- git and the stand-in ------------------------------------------------------------------
-    def _commit_on(self, branch: str, edits: dict[str, str | None], new: bool) -> str:
+    def _commit_on(self, branch: str, edits: Mapping[str, str | None], new: bool) -> str:
         self.git.git("checkout", "-q", *(["-b", branch, "main"] if new else [branch]))
         for path, text in edits.items():
             if text is None:
@@ -76,14 +75,14 @@ class World:
         self.git.git("checkout", "-q", "main")
         return sha
 
-    def open_pr(self, edits: dict[str, str | None], *, branch: str = "feature",
+    def open_pr(self, edits: Mapping[str, str | None], *, branch: str = "feature",
                 author: str = "zed", draft: bool = False) -> int:
         sha = self._commit_on(branch, edits, new=True)
         number = self.github.add_pr(REPO, author=author, head_ref=branch, draft=draft).number
         self.git.git("update-ref", f"refs/pull/{number}/head", sha)
         return number
 
-    def push(self, number: int, branch: str, edits: dict[str, str | None]) -> str:
+    def push(self, number: int, branch: str, edits: Mapping[str, str | None]) -> str:
         sha = self._commit_on(branch, edits, new=False)
         self.git.git("update-ref", f"refs/pull/{number}/head", sha)
         with self.github.lock:
@@ -92,13 +91,13 @@ class World:
         return sha
 
     # -- the bot -------------------------------------------------------------------------------
-    def start(self, **env: str) -> BotProcess:
+    def start(self) -> BotProcess:
         self.bot = start_bot(
             self.root / "data",
             KENNIS_APP_ID=str(self.app_key.app_id),
             KENNIS_PRIVATE_KEY=self.app_key.private_key_pem,
             KENNIS_GITHUB_API_URL=self.github.base_url,
-            **{"KENNIS_GITHUB_WRITE_PAUSE": "0", **env},  # production waits a second per write
+            KENNIS_GITHUB_WRITE_PAUSE="0",  # production waits a second between writes
         )
         self.sender = WebhookSender(f"http://127.0.0.1:{self.bot.port}/webhook", SECRET, self.github)
         return self.bot
@@ -342,8 +341,8 @@ def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None
 
 
 def _many_prs(world: World, count: int) -> list[int]:
-    pages = list(edit("content/kitchen/close.md").items())[0]
-    return [world.open_pr({pages[0]: pages[1] + f"\nEdit {i}.\n"}, branch=f"f{i}")
+    [(path, text)] = edit("content/kitchen/close.md").items()
+    return [world.open_pr({path: text + f"\nEdit {i}.\n"}, branch=f"f{i}")
             for i in range(count)]
 
 
