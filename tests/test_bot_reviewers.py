@@ -323,6 +323,36 @@ def test_content_errors_are_annotated_at_file_and_line(world: World) -> None:
         "content/kitchen/close.md", 4, "failure")
 
 
+def test_sixty_problems_go_out_in_batches_of_fifty(world: World) -> None:
+    broken = "---\ntitle: Broken\nowner: \"@alice\"\nreview_every: sometimes\n---\n# Broken\n"
+    number = world.open_pr({f"content/bulk/page-{i:02d}.md": broken for i in range(60)})
+    world.start()
+    world.wait_done(world.send("pull_request", "opened", number))
+    run = world.check(number, "kennis/metadata")
+    assert (run.conclusion, len(run.annotations), run.output["title"]) == (
+        "failure", 60, "60 problems to fix in page settings")
+    sizes = [len((r.json.get("output") or {}).get("annotations") or [])
+             for r in world.github.requests if "check-runs" in r.path and r.method in ("POST", "PATCH")
+             and r.json.get("name", "kennis/metadata") == "kennis/metadata" and r.json.get("output")]
+    assert max(sizes) <= 50 and sum(sizes) == 60
+
+
+def test_a_dismissed_approval_no_longer_counts(world: World) -> None:
+    number = world.open_pr(edit("content/kitchen/close.md"))
+    world.start()
+    world.wait_done(world.send("pull_request", "opened", number))
+    world.approve(number, "alice")
+    world.wait_done(world.send("pull_request_review", "submitted", number, sender="alice"))
+    assert world.check(number, "kennis/owner-approval").conclusion == "success"
+
+    with world.github.lock:
+        world.github.pull(REPO, number).reviews[-1].state = "DISMISSED"
+    world.wait_done(world.send("pull_request_review", "dismissed", number, sender="carol"))
+    approval = world.check(number, "kennis/owner-approval")
+    assert (approval.status, approval.conclusion) == ("in_progress", None)
+    assert "⏳ waiting for @alice or @bob" in world.comments(number)[0].body
+
+
 def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None:
     number = world.open_pr(edit("content/kitchen/close.md"))
     world.start()
