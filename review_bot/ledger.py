@@ -170,6 +170,17 @@ class Ledger:
             return None
         return Claim(Delivery(*row[:-1]), json.loads(row[-1]))
 
+    def renew(self, claim: Claim, lease_seconds: float, now: float | None = None) -> bool:
+        """Extend a running delivery's lease; False if another worker has taken it over."""
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET lease_until = ?, updated_at = ?"
+                " WHERE id = ? AND state = 'running' AND attempts = ?",
+                (now + lease_seconds, now, claim.id, claim.delivery.attempts),
+            )
+        return cursor.rowcount == 1
+
     def finish(self, claim: Claim, now: float | None = None) -> None:
         """Mark a claimed delivery as done (ignored if the lease was lost to another worker)."""
         now = time.time() if now is None else now

@@ -91,6 +91,30 @@ class WorkerPool:
     def process(self, claim: Claim) -> None:
         """Run every handler for the delivery; record done, retry, postponement or dead."""
         d = claim.delivery
+        stop = threading.Event()
+        heartbeat = threading.Thread(
+            target=self._keep_lease, args=(claim, stop), name=f"lease-{d.id}", daemon=True
+        )
+        heartbeat.start()
+        try:
+            self._handle(claim)
+        finally:
+            stop.set()
+            heartbeat.join()
+
+    def _keep_lease(self, claim: Claim, stop: threading.Event) -> None:
+        """Renew the lease while handlers run, so a long build is never taken over mid-way."""
+        try:
+            while not stop.wait(self.lease_seconds / 3):
+                if not self.ledger.renew(claim, self.lease_seconds):
+                    return
+        except Exception:
+            log.exception("could not renew the lease of delivery %s", claim.delivery.id)
+        finally:
+            self.ledger.close()  # this thread's own connection
+
+    def _handle(self, claim: Claim) -> None:
+        d = claim.delivery
         try:
             ctx = DeliveryContext(
                 delivery_id=d.id,

@@ -167,3 +167,35 @@ def test_concurrent_workers_claim_each_delivery_once(ledger: Ledger) -> None:
 def test_backoff_grows_and_is_capped(attempt: int, low: float, high: float) -> None:
     rng = random.Random(7)
     assert all(low <= backoff(attempt, 30, rng) <= high for _ in range(50))
+
+
+def test_a_renewed_lease_is_not_taken_over(ledger: Ledger) -> None:
+    record(ledger, "slow")
+    claim = ledger.claim(60, now=T0)
+    assert claim is not None
+    assert ledger.renew(claim, 60, now=T0 + 50) is True
+    assert ledger.claim(60, now=T0 + 70) is None, "still leased after renewal"
+    taken = ledger.claim(60, now=T0 + 111)
+    assert taken is not None and taken.id == "slow"
+    assert ledger.renew(claim, 60, now=T0 + 112) is False, "the old worker lost it"
+
+
+def test_worker_keeps_the_lease_while_a_slow_handler_runs(tmp_path: Path) -> None:
+    from review_bot.routing import Router
+    from review_bot.worker import WorkerPool
+
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    router = Router()
+    stolen: list[object] = []
+
+    @router.on("pull_request")
+    def slow(ctx: object) -> None:
+        time.sleep(0.5)  # five lease lengths: without renewal another worker would take it
+        stolen.append(Ledger(tmp_path / "ledger.sqlite3").claim(0.1))
+
+    record(ledger, "build", now=time.time())
+    pool = WorkerPool(ledger, router, workers=0, mirrors_root=tmp_path / "m", lease_seconds=0.1)
+    assert pool.run_once() is True
+    assert stolen == [None]
+    row = ledger.get("build")
+    assert row is not None and (row.state, row.attempts) == ("done", 1)
