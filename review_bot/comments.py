@@ -69,6 +69,7 @@ class ReviewerReport:
     pages: Sequence[PageApproval]
     freshness: Mapping[str, Freshness]
     requested: frozenset[str] = frozenset()  # handle keys with an open review request
+    author: str = ""  # handle key of the pull request's author (who cannot approve it)
     skipped: Sequence[Skip] = ()
     refused: Mapping[str, str] = field(default_factory=dict)  # handle key -> why
     problems: int = 0
@@ -92,11 +93,14 @@ def _people(handles: Sequence[Handle]) -> str:
     return ", ".join(h.text for h in handles) if handles else "—"
 
 
-def _review_cell(item: PageApproval, requested: frozenset[str]) -> str:
+def _review_cell(item: PageApproval, requested: frozenset[str], author: str) -> str:
     page = item.page
     if item.ok:
         return "✅ approved by " + ", ".join(item.approved_by)
-    waiting = [h for h in item.waiting_for if h != page.previous_owner or h in page.approvers]
+    waiting = [
+        h for h in item.waiting_for
+        if (h != page.previous_owner or h in page.approvers) and h.key != author
+    ]  # fmt: skip
     parts = []
     if waiting:
         names = " or ".join(h.text for h in waiting)
@@ -128,7 +132,7 @@ def _row(item: PageApproval, report: ReviewerReport) -> str:
         f"{name} ({change})",
         owner,
         _people(page.coauthors),
-        _review_cell(item, report.requested),
+        _review_cell(item, report.requested, report.author),
         _freshness_cell(report.freshness.get(page.path)),
     ]
     return "| " + " | ".join(cells) + " |"

@@ -12,13 +12,21 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from github import Github, GithubException
 
 from kennis.handles import Handle, is_bot
-from kennis.review import PageApproval, PullRequest, ReviewPlan, approvals, plan_review
+from kennis.review import (
+    PageApproval,
+    PullRequest,
+    ReviewPlan,
+    TouchedPage,
+    approvals,
+    plan_review,
+)
 from review_bot import checks, comments
 from review_bot.pr_changes import PullRequestChanges, changes_for
 from review_bot.routing import DeliveryContext, router
@@ -154,11 +162,12 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         requested = _requested(pr, full_name.split("/")[0])
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
-        items = _approvals(ctx, changes, approved)
+        items = _approvals(ctx, approvable(changes, pr.user.login), approved)
         report = comments.ReviewerReport(
             pages=items,
             freshness=changes.freshness(datetime.now(UTC).date()),
             requested=frozenset(requested),
+            author="@" + pr.user.login.lower(),
             skipped=[s for s in plan.skipped if s.handle.key not in refused],
             refused=refused,
             problems=len([p for p in changes.problems() if p.severity == "error"]),
@@ -310,11 +319,32 @@ def _probe(repo: Repository, handles: Sequence[Handle]) -> dict[str, str]:
     return found
 
 
+def approvable(changes: PullRequestChanges, author: str) -> list[TouchedPage]:
+    """The touched pages as far as approval goes: authors cannot approve their own pull request.
+
+    A page owned by its author alone would wait forever, so the fallback owner (whom the plan asks
+    for it) may approve it; an author handing over their own page has agreed by opening the pull
+    request, so the previous owner's approval is not awaited.
+    """
+    fallback = changes.base.config.fallback_owner
+    key = "@" + author.lower()
+    pages = []
+    for page in changes.pages:
+        if fallback is not None and page.approvers and all(
+            h.key == key or (not h.is_team and is_bot(h.login)) for h in page.approvers
+        ):
+            page = replace(page, coauthors=(*page.coauthors, fallback))
+        if page.previous_owner is not None and page.previous_owner.key == key:
+            page = replace(page, previous_owner=None)
+        pages.append(page)
+    return pages
+
+
 def _approvals(
-    ctx: DeliveryContext, changes: PullRequestChanges, approved: set[str]
+    ctx: DeliveryContext, pages: Sequence[TouchedPage], approved: set[str]
 ) -> list[PageApproval]:
     """Approvals per page; team approvers are looked up only for pages still waiting."""
-    items = approvals(changes.pages, approved)
+    items = approvals(pages, approved)
     teams = {
         h for item in items if not item.ok
         for h in (*item.page.approvers, item.page.previous_owner) if h is not None and h.is_team
@@ -322,7 +352,7 @@ def _approvals(
     if not teams or not approved:
         return items
     logins = [a.lstrip("@") for a in approved]
-    return approvals(changes.pages, approved, checks.team_members(client(ctx), teams, logins))
+    return approvals(pages, approved, checks.team_members(client(ctx), teams, logins))
 
 
 def _publish_checks(

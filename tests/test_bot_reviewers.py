@@ -36,7 +36,8 @@ def page(title: str, owner: str, coauthors: list[str] | None = None, **extra: st
 
 
 BASE_PAGES = {
-    ".github/kennis.yml": "max_reviewers: 4\n",
+    ".github/kennis.yml": 'max_reviewers: 4\nfallback_owner: "@carol"\n',
+    "content/hr/notes.md": page("Notes", "@zed"),
     "content/hr/leave.md": page("Leave", "@erin", ["@dave"], reviewed="2020-01-01"),
     "content/hr/payroll.md": page("Payroll", "@zed", ["@frank"]),
     "content/hr/pension.md": page("Pension", "@mallory", ["@frank"]),
@@ -298,6 +299,27 @@ def test_changing_the_owner_needs_the_previous_owner_to_approve(world: World) ->
     assert (approval.status, approval.conclusion) == ("completed", "success")
     [comment] = world.comments(number)
     assert "✅ approved by @alice, @bob" in comment.body
+
+
+AUTHOR_CASES = {
+    # zed owns notes.md alone and cannot approve his own pull request: carol, the fallback, can.
+    "author-is-the-only-owner": ("zed", edit("content/hr/notes.md"), ["carol"], "carol"),
+    # alice hands her page to bob: opening the pull request is her consent; bob's approval counts.
+    "author-hands-over-her-page": (
+        "alice", {"content/kitchen/close.md": page("Closing", "@bob", [])}, ["bob"], "bob"),
+}
+
+
+@pytest.mark.parametrize("case", AUTHOR_CASES.values(), ids=AUTHOR_CASES.keys())
+def test_pages_of_the_author_can_still_be_approved(world: World, case: tuple[Any, ...]) -> None:
+    author, edits, expected, approver = case
+    number = world.open_pr(edits, author=author)
+    world.start()
+    world.wait_done(world.send("pull_request", "opened", number))
+    assert world.requested(number) == (expected, [])
+    world.approve(number, approver)
+    world.wait_done(world.send("pull_request_review", "submitted", number, sender=approver))
+    assert world.check(number, "kennis/owner-approval").conclusion == "success"
 
 
 def test_a_team_member_approving_approves_the_teams_page(world: World) -> None:
