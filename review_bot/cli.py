@@ -51,7 +51,12 @@ def _build_app(settings: Settings) -> object | None:
         return None
     from review_bot.github_client import GitHubApp
 
-    return GitHubApp(settings.app_id, settings.private_key, settings.github_api_url)
+    return GitHubApp(
+        settings.app_id,
+        settings.private_key,
+        settings.github_api_url,
+        write_pause=settings.github_write_pause,
+    )
 
 
 @main.command()

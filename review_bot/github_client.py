@@ -80,8 +80,10 @@ class GitHubApp:
         *,
         retries: int = 3,
         max_rate_limit_wait: float = 10.0,
+        write_pause: float = 1.0,
     ) -> None:
         self.base_url = base_url
+        self.write_pause = write_pause
         self._retries = retries
         self._max_wait = max_rate_limit_wait
         self._integration = GithubIntegration(
@@ -122,13 +124,20 @@ class GitHubApp:
             return cached.value
 
     def client(self, installation_id: int) -> Github:
-        """Return a client for the installation, one per thread (PyGithub is not thread-safe)."""
+        """Return a client for the installation, one per thread (PyGithub is not thread-safe).
+
+        Reads are not paced (PyGithub waits 0.25 s before each by default); writes wait
+        ``write_pause`` seconds after the previous one, as GitHub asks of integrations.
+        """
         clients: dict[int, Github] = self._local.__dict__.setdefault("clients", {})
         if installation_id not in clients:
             clients[installation_id] = Github(
                 auth=_SharedInstallationAuth(self, installation_id),
                 base_url=self.base_url,
                 retry=self._retry(),
+                per_page=100,
+                seconds_between_requests=None,
+                seconds_between_writes=self.write_pause or None,
             )
         return clients[installation_id]
 

@@ -8,7 +8,6 @@ asking, the comment is found by its marker, check runs by name for the head comm
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -40,8 +39,6 @@ NOT_COLLABORATOR = "not a collaborator on this repository, so GitHub does not le
 NO_SUCH_USER = "is not a GitHub account"
 FOREIGN_TEAM = "a team of another organization cannot review here"
 GITHUB_REFUSED = "GitHub refused to ask them: {message}"
-# GitHub asks integrations to wait a second between writes to avoid its secondary rate limits.
-WRITE_PAUSE = 1.0
 
 _pr_locks: dict[tuple[str, int], threading.Lock] = {}
 _pr_locks_guard = threading.Lock()
@@ -54,30 +51,18 @@ def _pr_lock(repo: str, number: int) -> threading.Lock:
         return _pr_locks.setdefault((repo.lower(), number), threading.Lock())
 
 
-def _pause(name: str, default: float) -> float:
-    try:
-        return max(0.0, float(os.environ.get(name) or default))
-    except ValueError:
-        return default
-
-
 def client(ctx: DeliveryContext) -> Github:
-    """The installation client for review routing: lazy, 100 items a page, paced writes.
+    """The installation client for review routing, made lazy.
 
-    Lazy objects are fetched only when a field is read (no GET for the repository); writes wait
-    ``KENNIS_GITHUB_WRITE_PAUSE`` seconds (default 1) after the previous one, as GitHub asks.
+    Lazy objects are fetched only when a field is read: no GET for the repository or the pull
+    request we already know. Pacing and retries are the App's (``GitHubApp.client``).
     """
     github = ctx.github
     cache: dict[int, Github] = _local.__dict__.setdefault("clients", {})
     found = cache.get(id(github))
     if found is None:
         kwargs = github.requester.kwargs
-        kwargs.update(
-            lazy=True,
-            per_page=100,
-            seconds_between_requests=_pause("KENNIS_GITHUB_READ_PAUSE", 0.0),
-            seconds_between_writes=_pause("KENNIS_GITHUB_WRITE_PAUSE", WRITE_PAUSE),
-        )
+        kwargs.update(lazy=True)
         found = cache[id(github)] = Github(**kwargs)
     return found
 

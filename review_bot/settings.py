@@ -33,6 +33,8 @@ class Settings:
     extra_handlers: tuple[str, ...] = ()
     ledger_sync: str = "NORMAL"
     scan_every: float | None = None  # seconds between in-App freshness scans (KENNIS_SCAN_EVERY)
+    # GitHub asks integrations to leave a second between writes (secondary rate limits).
+    github_write_pause: float = 1.0
 
     def __repr__(self) -> str:
         shown = {
@@ -77,6 +79,7 @@ class Settings:
             lease_seconds=_float(env, "KENNIS_LEASE_SECONDS", 600.0),
             ledger_sync=_choice(env, "KENNIS_LEDGER_SYNC", ("NORMAL", "FULL"), "NORMAL"),
             scan_every=parse_every(env.get("KENNIS_SCAN_EVERY", ""), "KENNIS_SCAN_EVERY"),
+            github_write_pause=_float(env, "KENNIS_GITHUB_WRITE_PAUSE", 1.0),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
