@@ -279,14 +279,14 @@ def run_scan(
 def on_scan(ctx: DeliveryContext) -> None:
     """Scan every installed repository; postpone the delivery (resume) when rate limited."""
     # DeliveryContext has no public accessor for the App and mirrors root yet (lead: add one).
-    app: GitHubApp | None = ctx._app
+    app: GitHubApp | None = ctx.app
     if app is None:
         raise RuntimeError("the freshness scan needs the App's credentials")
     raw_as_of = ctx.payload.get("as_of")
     as_of = date.fromisoformat(raw_as_of) if isinstance(raw_as_of, str) else None
     only = ctx.payload.get("repository_full_name")
     targets = app_targets(app, only if isinstance(only, str) else None)
-    report = run_scan(targets, Path(ctx._mirrors_root), as_of)
+    report = run_scan(targets, ctx.mirrors_root, as_of)
     if not report.complete:
         if report.resume_at is not None:
             raise RateLimited(report.resume_at, "freshness scan incomplete: resumes next time")

@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -100,6 +101,16 @@ class DeliveryContext:
         self.log = logging.LoggerAdapter(
             logging.getLogger("review_bot.handler"), {"delivery": delivery_id}
         )
+
+    @property
+    def app(self) -> GitHubApp | None:
+        """The App's credentials (None when no App is configured), for cross-repository work."""
+        return self._app
+
+    @property
+    def mirrors_root(self) -> Path:
+        """Where the repository mirrors live."""
+        return Path(self._mirrors_root)
 
     @property
     def action(self) -> str | None:
