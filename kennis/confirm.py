@@ -84,6 +84,20 @@ def confirm_ticks(old_body: str | None, new_body: str | None) -> list[str]:
     return [p for p, on in after.items() if on and not before.get(p, False)]
 
 
+def carry_ticks(old_body: str | None, new_body: str) -> str:
+    """Keep ``[x]`` on confirm boxes that were already ticked when the comment is re-rendered.
+
+    Otherwise a re-render would untick them and the next tick would look like a new one.
+    """
+    ticked = {m["path"] for m in _BOX.finditer(old_body or "") if m["mark"] != " "}
+    if not ticked:
+        return new_body
+    return _BOX.sub(
+        lambda m: m.group(0).replace("[ ]", "[x]", 1) if m["path"] in ticked else m.group(0),
+        new_body,
+    )
+
+
 def branch_slug(handle: Handle | str) -> str:
     """``@acme/Ops`` → ``acme-ops``: safe in a branch name."""
     text = handle.text if isinstance(handle, Handle) else handle

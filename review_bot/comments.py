@@ -6,8 +6,9 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kennis.confirm import carry_ticks
 from kennis.freshness import Freshness
 from kennis.handles import Handle
 from kennis.review import PageApproval, Skip
@@ -73,6 +74,7 @@ class ReviewerReport:
     skipped: Sequence[Skip] = ()
     refused: Mapping[str, str] = field(default_factory=dict)  # handle key -> why
     problems: int = 0
+    confirm: str = ""  # the "please confirm" section for due pages (kennis.confirm)
 
 
 def escape(text: str) -> str:
@@ -172,6 +174,8 @@ def render(report: ReviewerReport) -> str:
         lines.append("\n" + REFUSED_HINT)
     if report.problems:
         lines += ["", PROBLEMS.format(count=_plural(report.problems, "problem"))]
+    if report.confirm:
+        lines += ["", report.confirm.rstrip("\n")]
     lines += ["", FOOTER]
     return "\n".join(lines) + "\n"
 
@@ -180,16 +184,73 @@ def _is_ours(body: str | None, author_type: str | None) -> bool:
     return bool(body) and MARKER in (body or "") and author_type == "Bot"
 
 
+def _section_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\n*<!-- kennis:{name} -->\n.*?<!-- /kennis:{name} -->\n?", re.S)
+
+
+def section(name: str, text: str) -> str:
+    """A part of the comment another concern owns (e.g. the preview), kept across re-renders."""
+    return f"<!-- kennis:{name} -->\n{text.strip()}\n<!-- /kennis:{name} -->\n"
+
+
+def _sections(body: str) -> dict[str, str]:
+    names = re.findall(r"<!-- kennis:([a-z-]+) -->\n", body)
+    found = {}
+    for name in names:
+        match = _section_re(name).search(body)
+        if match:
+            found[name] = match.group(0).strip("\n") + "\n"
+    return found
+
+
+def _merge(old: str, new: str) -> str:
+    """The new text, plus the other concerns' sections of the old one, plus boxes already ticked."""
+    new = carry_ticks(old, new)
+    for name, text in _sections(old).items():
+        if name not in _sections(new):
+            new = new.rstrip("\n") + "\n\n" + text
+    return new
+
+
+def _find(pr: GhPullRequest) -> Any:
+    for comment in pr.get_issue_comments():
+        if _is_ours(comment.body, comment.user.type if comment.user else None):
+            return comment
+    return None
+
+
 def upsert(pr: GhPullRequest, body: str) -> str:
     """Edit our marked comment if there is one, else create it; returns what was done.
 
     Looked up by marker on every call, so a retried delivery never adds a second comment.
+    Sections owned by other concerns and ticked confirm boxes survive the edit.
     """
-    for comment in pr.get_issue_comments():
-        if _is_ours(comment.body, comment.user.type if comment.user else None):
-            if comment.body == body:
-                return "unchanged"
-            comment.edit(body)
-            return "updated"
-    pr.create_issue_comment(body)
-    return "created"
+    comment = _find(pr)
+    if comment is None:
+        pr.create_issue_comment(body)
+        return "created"
+    body = _merge(comment.body, body)
+    if comment.body == body:
+        return "unchanged"
+    comment.edit(body)
+    return "updated"
+
+
+def upsert_section(pr: GhPullRequest, name: str, text: str, *, create: bool = True) -> str:
+    """Put one concern's section into the sticky comment (which is made if it is missing)."""
+    comment = _find(pr)
+    block = section(name, text)
+    if comment is None:
+        if not create:
+            return "unchanged"
+        pr.create_issue_comment(f"{MARKER}\n\n{block}")
+        return "created"
+    pattern = _section_re(name)
+    if pattern.search(comment.body):
+        body = pattern.sub(lambda _m: "\n\n" + block, comment.body, count=1)
+    else:
+        body = comment.body.rstrip("\n") + "\n\n" + block
+    if body == comment.body:
+        return "unchanged"
+    comment.edit(body)
+    return "updated"

@@ -17,6 +17,7 @@ from kennis.freshness import Freshness, assess
 from kennis.gitrev import Change, GitReader
 from kennis.kb import META_FILE, PAGE_SUFFIX, KnowledgeBase, load_kb
 from kennis.review import OWNERSHIP_FILES, TouchedPage, touched_pages
+from kennis.status import PageStatus
 
 if TYPE_CHECKING:
     from review_bot.routing import DeliveryContext
@@ -44,17 +45,20 @@ class PullRequestChanges:
         """Content problems of the files this pull request changes, as the head side has them."""
         return sorted(self.head.problems_for(self.changed_paths))
 
-    def freshness(self, as_of: date) -> dict[str, Freshness]:
-        """Freshness of each touched page after the merge (head side; deleted pages left out)."""
-        result = {}
+    def statuses(self, as_of: date) -> list[PageStatus]:
+        """Each touched page as it will be after the merge (head side; deleted pages left out)."""
+        result = []
         due_soon = self.base.config.due_soon
         for touched in self.pages:
             page = self.head.pages.get(touched.path) if touched.change != "deleted" else None
             if page is not None:
-                result[touched.path] = assess(
-                    page.reviewed, None, page.review_every, due_soon, as_of
-                )
+                fresh = assess(page.reviewed, None, page.review_every, due_soon, as_of)
+                result.append(PageStatus(page, None, fresh))
         return result
+
+    def freshness(self, as_of: date) -> dict[str, Freshness]:
+        """Freshness of each touched page after the merge, by path."""
+        return {s.page.path: s.freshness for s in self.statuses(as_of)}
 
 
 def ownership_changed(changes: Iterable[Change]) -> bool:
@@ -95,7 +99,9 @@ def load_changes(
     )
 
 
-def changes_for(ctx: DeliveryContext, number: int, base_sha: str, head_sha: str) -> PullRequestChanges:
+def changes_for(
+    ctx: DeliveryContext, number: int, base_sha: str, head_sha: str
+) -> PullRequestChanges:
     """`load_changes` for this delivery's repository, computed once per delivery and revision pair."""
     cache: dict[tuple[int, str, str], PullRequestChanges] = ctx.__dict__.setdefault(
         "_kennis_pr_changes", {}

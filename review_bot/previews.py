@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kennis.config import CONFIG_PATH, parse_config
 from kennis.gitrev import Change, GitError, GitReader
+from review_bot import comments
 from review_bot.builder import BuildError, build_in_checkout, error_excerpt
 from review_bot.deploy import site_url, store
 from review_bot.mirror import Mirror
@@ -27,7 +28,9 @@ from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env
 from review_bot.sites import SiteStore, swap_symlink, write_atomic
 
-MARKER = "<!-- kennis:preview -->"
+SECTION = (
+    "preview"  # its part of the sticky comment: <!-- kennis:preview --> … <!-- /kennis:preview -->
+)
 _ALLOWED_OUTSIDE = re.compile(
     r"^(?:[^/]+\.(?:md|txt)|LICENSE[^/]*|\.gitignore|\.github/(?!kennis\.ya?ml$)(?!.*\.py$).+)$"
 )
@@ -170,8 +173,9 @@ def on_pull_request(ctx: DeliveryContext) -> None:
         if ctx.action == "closed":
             remove_preview(sites, number)
             _info_path(sites, number).unlink(missing_ok=True)
-            upsert_comment(ctx, number, f"{MARKER}\nThe preview was removed: the pull request is "
-                           "closed.", create=False)
+            upsert_comment(
+                ctx, number, "The preview was removed: the pull request is closed.", create=False
+            )
             return
         info = build_preview(ctx, sites, number, pull)
         write_atomic(_info_path(sites, number), info.to_json())
@@ -222,8 +226,9 @@ def build_preview(
     out = sites.previews_dir / "builds" / f"pr-{number}-{head_sha[:12]}.partial"
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = build_in_checkout(sites, mirror, base_sha, out, prepare=prepare,
-                                   log_name=f"pr-{number}-{head_sha}.log")
+        result = build_in_checkout(
+            sites, mirror, base_sha, out, prepare=prepare, log_name=f"pr-{number}-{head_sha}.log"
+        )
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)
         return PreviewInfo(**{**asdict(info), "reason": f"it could not be checked out ({exc})"})
@@ -244,28 +249,22 @@ def build_preview(
 def render_comment(info: PreviewInfo) -> str:
     if info.url is None:
         return (
-            f"{MARKER}\n**No preview** for {info.head_sha[:12]} because {info.reason}.\n\n"
+            f"**No preview** for {info.head_sha[:12]} because {info.reason}.\n\n"
             "Previews build only the pull request's content, with the base branch's "
             "configuration, so that a pull request never runs its own code on the App's server. "
             "The site is built as usual once the change is reviewed and merged."
         )
-    lines = [f"{MARKER}\n**Preview** of {info.head_sha[:12]}: {info.url}"]
+    lines = [f"**Preview** of {info.head_sha[:12]}: {info.url}"]
     if info.pages:
         lines += ["", "Changed pages:"] + [f"- [{path}]({url})" for path, url in info.pages]
     return "\n".join(lines)
 
 
 def upsert_comment(ctx: DeliveryContext, number: int, body: str, *, create: bool = True) -> None:
-    """Edit the comment carrying the marker in place, or add it (never a second one)."""
+    """Put the preview section into the PR's sticky kennis comment (edited in place, never twice)."""
     try:
-        issue = ctx.github.get_repo(ctx.repo_full_name or "").get_issue(number)
+        pull = ctx.github.get_repo(ctx.repo_full_name or "", lazy=True).get_pull(number)
     except RuntimeError as exc:
         ctx.log.info("not commenting on #%d: %s", number, exc)
         return
-    for comment in issue.get_comments():
-        if MARKER in (comment.body or ""):
-            if comment.body != body:
-                comment.edit(body)
-            return
-    if create:
-        issue.create_comment(body)
+    comments.upsert_section(pull, SECTION, body, create=create)

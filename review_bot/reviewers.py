@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from github import Github, GithubException
 
+from kennis.confirm import render_confirm_section
 from kennis.handles import Handle, is_bot
 from kennis.review import (
     PageApproval,
@@ -148,14 +149,16 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
         items = _approvals(ctx, approvable(changes, pr.user.login), approved)
+        today = datetime.now(UTC).date()
         report = comments.ReviewerReport(
             pages=items,
-            freshness=changes.freshness(datetime.now(UTC).date()),
+            freshness=changes.freshness(today),
             requested=frozenset(requested),
             author="@" + pr.user.login.lower(),
             skipped=[s for s in plan.skipped if s.handle.key not in refused],
             refused=refused,
             problems=len([p for p in changes.problems() if p.severity == "error"]),
+            confirm=render_confirm_section(changes.statuses(today)),
         )
         comments.upsert(pr, comments.render(report))
         _publish_checks(repo, changes, items)
@@ -275,7 +278,9 @@ def _message(exc: GithubException) -> str:
     return " ".join(p for p in parts if p).strip() or f"HTTP {exc.status}"
 
 
-def named_in_error(exc: GithubException, handles: Sequence[Handle], repo_name: str) -> dict[str, str]:
+def named_in_error(
+    exc: GithubException, handles: Sequence[Handle], repo_name: str
+) -> dict[str, str]:
     """Logins GitHub's 422 message names (it rarely does; the repository's name is not a login)."""
     text = _message(exc).replace(repo_name, " ")
     why = GITHUB_REFUSED.format(message=_message(exc))
@@ -315,8 +320,10 @@ def approvable(changes: PullRequestChanges, author: str) -> list[TouchedPage]:
     key = "@" + author.lower()
     pages = []
     for page in changes.pages:
-        if fallback is not None and page.approvers and all(
-            h.key == key or (not h.is_team and is_bot(h.login)) for h in page.approvers
+        if (
+            fallback is not None
+            and page.approvers
+            and all(h.key == key or (not h.is_team and is_bot(h.login)) for h in page.approvers)
         ):
             page = replace(page, coauthors=(*page.coauthors, fallback))
         if page.previous_owner is not None and page.previous_owner.key == key:
@@ -350,4 +357,3 @@ def _publish_checks(
         checks.approval_result(items),
     ):
         checks.publish(repo, changes.head_sha, result, existing.get(result.name))
-

@@ -301,6 +301,9 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     wait_for(lambda: "removed" in preview_comments(site, 7)[0])
     assert site.get("/previews/pr-7/guide/setup/").status == 404
     assert len(preview_comments(site, 7)) == 1  # edited in place, never a second comment
+    # one sticky comment for everything: the preview is a section of the review comment
+    assert [c.body.startswith("<!-- kennis:reviewers -->")
+            for c in site.github.issue(REPO, 7).comments] == [True]
     assert preview_summary(REPO, 7) is None
 
 

@@ -435,3 +435,21 @@ def test_thirty_percent_of_github_calls_failing_still_ends_right(world: World) -
         assert world.check(n, "kennis/owner-approval").output["title"] == "Waiting for 1 of 1 page"
 
 
+
+
+def test_an_overdue_page_gets_a_confirm_box_that_survives_re_rendering(world: World) -> None:
+    number = world.open_pr(edit("content/hr/leave.md"))
+    world.start()
+    world.wait_done(world.send("pull_request", "opened", number))
+    [comment] = world.comments(number)
+    box = "- [ ] `content/hr/leave.md` — due 2021-01-01 — confirm: @erin @dave"
+    assert box in comment.body and "<!-- kennis:confirm path=content/hr/leave.md -->" in comment.body
+
+    # erin ticks the box; a later push re-renders the comment without unticking it
+    with world.github.lock:
+        comment.body = comment.body.replace("- [ ] `content/hr/leave.md`", "- [x] `content/hr/leave.md`")
+    world.push(number, "feature", {"content/hr/notes.md": BASE_PAGES["content/hr/notes.md"] + "\nNew.\n"})
+    world.wait_done(world.send("pull_request", "synchronize", number))
+    [comment] = world.comments(number)
+    assert "- [x] `content/hr/leave.md`" in comment.body
+    assert "changes **2 pages**" in comment.body  # the re-render did happen
