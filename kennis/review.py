@@ -8,7 +8,7 @@ approve itself; added pages are owned by whoever owns that folder on the base si
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gitrev import Change
 from .handles import Handle, is_bot, login_of
@@ -195,6 +195,26 @@ def plan_review(
             continue
         request.append(handle)
     return ReviewPlan(pages, tuple(request), tuple(skipped.values()))
+
+
+def approvable(
+    pages: Iterable[TouchedPage], author: str, fallback: Handle | None
+) -> list[TouchedPage]:
+    """The touched pages as far as approval goes: an author cannot approve their own change.
+
+    A page owned by its author alone would wait forever, so the fallback owner (whom
+    :func:`plan_review` asks for it) may approve it; an author handing over their own page has
+    agreed by proposing it, so the previous owner's approval is not awaited.
+    """
+    key = login_of(author).key
+    result = []
+    for page in pages:
+        if fallback is not None and page.approvers and all(h.key == key for h in page.approvers):
+            page = replace(page, coauthors=(*page.coauthors, fallback))
+        if page.previous_owner is not None and page.previous_owner.key == key:
+            page = replace(page, previous_owner=None)
+        result.append(page)
+    return result
 
 
 @dataclass(frozen=True)

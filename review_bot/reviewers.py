@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ from kennis.review import (
     PullRequest,
     ReviewPlan,
     TouchedPage,
+    approvable,
     approvals,
     plan_review,
 )
@@ -148,7 +148,11 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         requested = _requested(pr, full_name.split("/")[0])
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
-        items = _approvals(ctx, approvable(changes, pr.user.login), approved)
+        items = _approvals(
+            ctx,
+            approvable(changes.pages, pr.user.login, changes.base.config.fallback_owner),
+            approved,
+        )
         today = datetime.now(UTC).date()
         report = comments.ReviewerReport(
             pages=items,
@@ -307,29 +311,6 @@ def _probe(repo: Repository, handles: Sequence[Handle]) -> dict[str, str]:
         if permission == "none":
             found[handle.key] = NOT_COLLABORATOR
     return found
-
-
-def approvable(changes: PullRequestChanges, author: str) -> list[TouchedPage]:
-    """The touched pages as far as approval goes: authors cannot approve their own pull request.
-
-    A page owned by its author alone would wait forever, so the fallback owner (whom the plan asks
-    for it) may approve it; an author handing over their own page has agreed by opening the pull
-    request, so the previous owner's approval is not awaited.
-    """
-    fallback = changes.base.config.fallback_owner
-    key = "@" + author.lower()
-    pages = []
-    for page in changes.pages:
-        if (
-            fallback is not None
-            and page.approvers
-            and all(h.key == key or (not h.is_team and is_bot(h.login)) for h in page.approvers)
-        ):
-            page = replace(page, coauthors=(*page.coauthors, fallback))
-        if page.previous_owner is not None and page.previous_owner.key == key:
-            page = replace(page, previous_owner=None)
-        pages.append(page)
-    return pages
 
 
 def _approvals(

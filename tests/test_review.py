@@ -7,7 +7,7 @@ import pytest
 from kennis.gitrev import Change
 from kennis.handles import parse_handle
 from kennis.kb import load_kb
-from kennis.review import PullRequest, approvals, plan_review, touched_pages
+from kennis.review import PullRequest, approvable, approvals, plan_review, touched_pages
 from kennis.tree import MemoryTree
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
@@ -231,3 +231,20 @@ def test_reviewers_cli_reads_both_sides_from_git(tmp_path):
     ]
     assert data["request"] == {"users": ["morning", "ren", "sous"], "teams": []}
     assert data["skipped"] == [{"handle": "@ana", "reason": "wrote this pull request"}]
+
+
+def test_a_page_only_its_author_owns_can_be_approved_by_the_fallback_owner():
+    pages = touched([M("content/solo.md"), M("content/kitchen/open.md")],
+                    {"content/kitchen/open.md": page(owner='"@solo"').encode()})
+    fallback = parse_handle("@acme/kb")
+    for_solo = approvable(pages, "solo", fallback)
+    assert [[h.text for h in p.approvers] for p in for_solo] == [["@morning", "@sous"], ["@solo", "@acme/kb"]]
+    state = {a.page.path: a.ok for a in approvals(for_solo, ["kbmember"], {"@acme/kb": ["kbmember"]})}
+    assert state == {"content/kitchen/open.md": False, "content/solo.md": True}  # open.md still needs @morning
+
+
+def test_an_author_handing_over_their_own_page_is_not_waited_for():
+    pages = touched([M("content/solo.md")], {"content/solo.md": page(owner='"@newbie"').encode()})
+    assert pages[0].previous_owner.text == "@solo"
+    assert approvable(pages, "solo", None)[0].previous_owner is None
+    assert approvable(pages, "someone", None)[0].previous_owner.text == "@solo"
