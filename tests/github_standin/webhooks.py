@@ -123,11 +123,11 @@ class WebhookSender:
             body["issue"] = shapes.issue(api, store, r, issue)
         if event == "pull_request_review" and issue is not None and issue.pull is not None:
             review = body.setdefault("review", {})
-            review.update({"commit_id": issue.pull.head_sha, "user": body["sender"],
+            review.update({"commit_id": issue.pull.head_sha, "user": dict(body["sender"]),
                            "pull_request_url": body["pull_request"]["url"]})
         if event == "issue_comment" and issue is not None:
             comment = body.setdefault("comment", {})
-            comment.update({"user": body["sender"], "issue_url": body["issue"]["url"]})
+            comment.update({"user": dict(body["sender"]), "issue_url": body["issue"]["url"]})
         if event == "installation" and r.installation_id is not None:
             inst = store.installations[r.installation_id]
             body["installation"] = shapes.installation(api, store, inst)
