@@ -7,6 +7,7 @@ kept across rebuilds while HEAD does not move: a rebuild after editing a page re
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+from kennis.config import CONFIG_PATH
 from kennis.errors import KennisError
 from kennis.history import HistoryIndex
 from kennis.kb import KnowledgeBase, load_kb
@@ -32,14 +34,21 @@ STATS = {"kb_loads": 0, "history_reads": 0}
 
 
 class RecordingTree(WorkTree):
-    """A work tree that keeps the Markdown it read, so links can be scanned without a re-read."""
+    """A work tree that keeps the Markdown it read, so links can be scanned without a re-read.
 
-    def __init__(self, root: Path) -> None:
+    Without a ``.github/kennis.yml`` the content folder is MkDocs' ``docs_dir`` (the core's default
+    is ``content``): a site with its docs elsewhere needs no kennis.yml just to say so.
+    """
+
+    def __init__(self, root: Path, docs_dir: str) -> None:
         super().__init__(root)
         self.markdown: dict[str, str] = {}
+        self.default_config = f"content_dir: {json.dumps(docs_dir or '.')}\n".encode()
 
     def read(self, path: str) -> bytes | None:
         raw = super().read(path)
+        if raw is None and path == CONFIG_PATH:
+            return self.default_config
         if raw is not None and path.endswith(".md"):
             self.markdown[path] = raw.decode("utf-8-sig", errors="replace")
         return raw
@@ -101,7 +110,7 @@ def _shared(config: MkDocsConfig) -> tuple[date | None, str | None]:
 
 def _load(config: MkDocsConfig) -> SiteContext:
     root = Path(config.config_file_path or ".").resolve().parent
-    tree = RecordingTree(root)
+    tree = RecordingTree(root, _docs_dir(root, Path(config.docs_dir)))
     kb = load_kb(tree)
     STATS["kb_loads"] += 1
     content_dir = _content_dir(root, Path(config.docs_dir), kb)
@@ -111,13 +120,18 @@ def _load(config: MkDocsConfig) -> SiteContext:
     return SiteContext(root, content_dir, kb, index, resolve_as_of(as_of), tree.markdown)
 
 
-def _content_dir(root: Path, docs_dir: Path, kb: KnowledgeBase) -> str:
+def _docs_dir(root: Path, docs_dir: Path) -> str:
+    """``docs_dir`` relative to the folder of mkdocs.yml (the repository root)."""
     try:
         relative = docs_dir.resolve().relative_to(root).as_posix()
     except ValueError:
         raise PluginError(f"kennis: docs_dir {docs_dir} must lie inside {root}") from None
-    relative = "" if relative == "." else relative
-    if relative != kb.config.content_dir:
+    return "" if relative == "." else relative
+
+
+def _content_dir(root: Path, docs_dir: Path, kb: KnowledgeBase) -> str:
+    relative = _docs_dir(root, docs_dir)
+    if relative != kb.config.content_dir.strip("./"):
         raise PluginError(
             f"kennis: docs_dir is {relative!r} but .github/kennis.yml says content_dir is "
             f"{kb.config.content_dir!r}; make them name the same folder"
@@ -154,7 +168,15 @@ def _history(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryInd
     try:
         index = history_for(root, kb, manifest)
     except KennisError as error:
-        raise PluginError(f"kennis: {error}") from None
+        text = "; ".join(str(p) if p.path else p.message for p in error.problems)
+        hint = ""
+        if "not a git repository" in text:
+            hint = (
+                ": kennis dates pages and credits contributors from git history. Build from a git"
+                " clone, give a history manifest (`manifest:`), or set `enabled: false` on the"
+                " kennis plugins"
+            )
+        raise PluginError(f"kennis: {text}{hint}") from None
     STATS["history_reads"] += 1
     log.info(
         "read the history of %d pages in %.2f s", len(index.pages), time.perf_counter() - started

@@ -88,3 +88,27 @@ def test_shallow_clone_is_refused_unless_a_manifest_is_given(tmp_path: Path) -> 
     built = build(shallow)
     assert built.returncode == 0, built.output
     assert '<time datetime="2024-01-05">' in built.html("")  # last edit, from the manifest
+
+
+def test_without_kennis_yml_the_content_folder_is_docs_dir(tmp_path: Path) -> None:
+    from tests.gitrepo import GitRepo
+
+    root = tmp_path / "repo"
+    repo = GitRepo(root)
+    repo.write("mkdocs.yml", mkdocs_yml().replace("docs_dir: content", "docs_dir: docs"))
+    repo.write("docs/index.md", page("Home", owner='"@alice"', reviewed="2026-03-01"))
+    repo.commit("docs elsewhere", date="2026-01-02T10:00:00+00:00")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    assert 'data-kennis-state="fresh"' in built.html("")
+
+
+def test_a_folder_that_is_not_a_git_repository_is_refused_with_advice(tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    (root / "content").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(mkdocs_yml())
+    (root / "content" / "index.md").write_text(page("Home", owner='"@alice"'))
+    built = build(root)
+    assert built.returncode != 0
+    assert "not a git repository: kennis dates pages" in built.output
+    assert "enabled: false" in built.output and "Traceback" not in built.output
