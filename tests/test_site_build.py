@@ -198,3 +198,21 @@ def test_with_every_kennis_plugin_disabled_it_is_a_plain_material_site(tmp_path)
     assert "md-content" in html and "kennis" not in html
     assert not (built.site / "knowledge").exists()
     assert "read the history" not in built.output
+
+
+def test_a_theme_custom_dir_overrides_the_page_info_template(tmp_path) -> None:
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    text = mkdocs_yml().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    repo.write("mkdocs.yml", text)
+    repo.write(
+        "overrides/kennis/pageinfo.html",
+        '<p class="house-style" data-kennis-state="{{ info.state }}">{{ info.title }}</p>\n',
+    )
+    repo.commit("house style")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    html = built.html("kitchen/closing/")
+    assert '<p class="house-style" data-kennis-state="overdue">Closing the kitchen</p>' in html
+    assert "kennis-pageinfo" not in html
+    assert 'data-kennis-banner="overdue"' in html  # the banner template was not overridden
