@@ -17,6 +17,7 @@ from kennis.kb import load_kb
 from kennis.page import TYPES
 from kennis.status import assess_pages
 from kennis.tree import WorkTree
+from tests.gitrepo import GitRepo
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -263,14 +264,13 @@ def test_quiz_page_renders_interactive_questions(starter_site: tuple[Path, str])
 
 
 def test_every_template_builds_into_a_strict_site(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("---\ntitle: Templates\n---\n", "utf-8")
+    repo = GitRepo(tmp_path)  # the kennis plugins read the pages' history from git
+    repo.write("docs/index.md", '---\ntitle: Templates\nowner: "@maria-lopez"\n---\n')
     for kind in TYPES:
-        text = fill((TEMPLATES / f"{kind}.md").read_text("utf-8"))
-        (docs / f"{kind}.md").write_text(text, "utf-8")
+        repo.write(f"docs/{kind}.md", fill((TEMPLATES / f"{kind}.md").read_text("utf-8")))
+    repo.write("mkdocs.yml", f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: docs\n")
+    repo.commit("Every template", date="2026-11-20T10:00:00+00:00")
     child = tmp_path / "mkdocs.yml"
-    child.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: docs\n", "utf-8")
     result = mkdocs_build(child, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-3000:]
     quiz = (tmp_path / "site" / "quiz" / "index.html").read_text("utf-8")
