@@ -67,6 +67,18 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """One person's part in one page: commits they authored or co-authored, and the first one."""
+
+    person: Person
+    commits: int
+    first: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.person.to_json(), "commits": self.commits, "first": self.first.isoformat()}
+
+
+@dataclass(frozen=True)
 class PageHistory:
     """What git knows about one page at HEAD, following its renames back in time."""
 
@@ -78,6 +90,7 @@ class PageHistory:
     coauthors: tuple[Person, ...]
     commits: int
     previous_paths: tuple[str, ...] = ()
+    contributions: tuple[Contribution, ...] = ()  # per person, in order of first contribution
 
     @property
     def contributors(self) -> tuple[Person, ...]:
@@ -93,6 +106,7 @@ class PageHistory:
             "coauthors": [p.to_json() for p in self.coauthors],
             "commits": self.commits,
             "previous_paths": list(self.previous_paths),
+            "contributions": [c.to_json() for c in self.contributions],
         }
 
 
@@ -185,7 +199,23 @@ def _page_from_json(path: str, value: object) -> PageHistory:
         coauthors=_people(data.get("coauthors", []), f"{where}.coauthors"),
         commits=commits,
         previous_paths=tuple(previous),
+        contributions=_contributions(data.get("contributions", []), f"{where}.contributions"),
     )
+
+
+def _contributions(value: object, where: str) -> tuple[Contribution, ...]:
+    """Optional (manifests written before it existed lack it): per-person commits and first date."""
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list")
+    result = []
+    for i, item in enumerate(value):
+        entry = _mapping(item, f"{where}[{i}]")
+        commits = entry.get("commits")
+        if not isinstance(commits, int) or isinstance(commits, bool) or commits < 0:
+            raise ValueError(f"{where}[{i}].commits must be a whole number")
+        first = _moment(entry.get("first"), f"{where}[{i}].first")
+        result.append(Contribution(_person(entry, f"{where}[{i}]"), commits, first))
+    return tuple(result)
 
 
 # -- building --------------------------------------------------------------------------------
@@ -197,7 +227,7 @@ _Ident = tuple[bytes, bytes]  # (name, email) as git printed them, .mailmap alre
 class _Tally:
     """Mutable per-page accumulator while walking history newest-first; raw bytes until the end."""
 
-    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha")
+    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha", "stats")
 
     def __init__(self) -> None:
         self.sha = b""
@@ -207,6 +237,16 @@ class _Tally:
         self.authors: dict[_Ident, int] = {}  # -> walk position of their oldest commit
         self.coauthors: dict[bytes, int] = {}  # raw trailer value -> same
         self.previous: list[bytes] = []
+        # per author ident / raw co-author trailer: [commits, date of the oldest seen so far]
+        self.stats: dict[_Ident | bytes, list[Any]] = {}
+
+    def _count(self, key: _Ident | bytes, day: bytes) -> None:
+        entry = self.stats.get(key)
+        if entry is None:
+            self.stats[key] = [1, day]
+        else:
+            entry[0] += 1
+            entry[1] = day  # newest-first walk: the last one seen is the oldest
 
     def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
         if commit.sha == self.sha:
@@ -220,9 +260,11 @@ class _Tally:
             self.last = self.created
         self.commits += 1
         self.authors[ident] = seq
+        self._count(ident, commit.date)
         if commit.trailers:
             for raw in commit.trailers.split(b"\x1f"):
                 self.coauthors[raw.strip()] = seq
+                self._count(raw.strip(), commit.date)
 
 
 def _open_repo(repo_root: Path) -> git.Repo:
@@ -332,7 +374,23 @@ class _Finisher:
             coauthors=tuple(dict.fromkeys(self.coauthors[raw] for raw, _ in coauthors)),
             commits=tally.commits,
             previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
+            contributions=self.contributions(tally),
         )
+
+    def contributions(self, tally: _Tally) -> tuple[Contribution, ...]:
+        """Per person (authors and co-authors merged after .mailmap): commits and first date."""
+        merged: dict[Person, list[Any]] = {}
+        for key, (commits, day) in tally.stats.items():
+            person = self.coauthors[key] if isinstance(key, bytes) else self.person(key)
+            moment = self.moment(day)
+            entry = merged.get(person)
+            if entry is None:
+                merged[person] = [commits, moment]
+            else:
+                entry[0] += commits
+                entry[1] = min(entry[1], moment)
+        ordered = sorted(merged.items(), key=lambda item: (item[1][1], item[0]))
+        return tuple(Contribution(person, n, first) for person, (n, first) in ordered)
 
 
 def build_index(

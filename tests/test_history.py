@@ -317,3 +317,21 @@ def test_git_environment_reaches_every_git_call(kb: GitRepo, tmp_path: Path) -> 
     page = build_index(kb.root, env=env).pages["content/kitchen/close.md"]
     assert Person("Bobby Tables", "bob@example.com") in page.authors  # git log honoured it
     assert page.coauthors == (Person("Carol Env", "carol@example.com"),)  # check-mailmap too
+
+
+def test_contributions_count_each_persons_commits_and_first_date(kb: GitRepo) -> None:
+    page = build_index(kb.root).pages["content/kitchen/close.md"]
+    assert [(c.person, c.commits, c.first) for c in page.contributions] == [
+        (ALICE, 1, at("2024-01-10T09:00:00+01:00")),
+        (BOB, 1, at("2024-03-05T14:30:00+00:00")),
+        (CAROL, 1, at("2024-03-05T14:30:00+00:00")),  # credited through the trailer
+        (DAN, 1, at("2024-06-01T10:00:00+00:00")),
+    ]
+
+
+def test_manifest_without_contributions_still_loads(kb: GitRepo) -> None:
+    data = build_index(kb.root).to_json()
+    for entry in data["pages"].values():
+        del entry["contributions"]  # a manifest written before they were recorded
+    page = HistoryIndex.from_json(data).pages["content/kitchen/close.md"]
+    assert page.contributions == () and page.authors == (ALICE, BOB, DAN)

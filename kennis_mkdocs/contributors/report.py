@@ -1,14 +1,14 @@
 """Who wrote the knowledge base: per person pages started, pages contributed to, first contribution.
 
-Computed from the history index alone (no git call). The index records, per page, its authors in
-order of first contribution, its co-authors (``Co-authored-by:`` trailers), its creation and last
-edit with their authors, and its commit count. So, per person:
+Computed from the history index alone (no git call). Per person:
 
 - *pages* counts pages they authored or co-authored; *started* the pages whose first author they are;
-- *edits* counts the commits of pages they wrote alone, plus one per other page they took part in
-  (the index does not split a shared page's commits per author): a lower bound;
-- *first contribution* is the creation date of a page they started, or the last edit they made;
-  for a page where they only appear in between, the page's last edit bounds it from above.
+- *edits* counts their commits (authored, or co-authored through ``Co-authored-by:``) to pages;
+- *first contribution* is the date of their first such commit.
+
+The index records each person's commits and first date per page (``PageHistory.contributions``).
+A manifest written before that lacks them; then *edits* counts one per page a person shares with
+others (a lower bound) and *first contribution* is bounded by the page's dates.
 """
 
 from __future__ import annotations
@@ -62,17 +62,24 @@ def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> 
     for i, person in enumerate(history.authors):
         who = get(person)
         who.pages.add(path)
-        who.edits += history.commits if len(history.authors) == 1 else 1
         if i == 0:
             who.started.add(path)
-            who.seen(history.created.date())
-        else:
-            who.seen(history.last_modified.date())
     for person in history.coauthors:
         who = get(person)
         who.pages.add(path)
         who.coauthored.add(path)
-        who.seen(history.last_modified.date())
+    if history.contributions:
+        for part in history.contributions:
+            who = get(part.person)
+            who.edits += part.commits
+            who.seen(part.first.date())
+        return
+    for i, person in enumerate(history.authors):  # an old manifest: bounds, not exact figures
+        who = get(person)
+        who.edits += history.commits if len(history.authors) == 1 else 1
+        who.seen(history.created.date() if i == 0 else history.last_modified.date())
+    for person in history.coauthors:
+        get(person).seen(history.last_modified.date())
 
 
 def recognition(context: SiteContext, newcomer_days: int, milestones: list[int]) -> Recognition:
