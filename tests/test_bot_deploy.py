@@ -193,8 +193,11 @@ def test_pushes_during_a_build_are_coalesced_into_the_newest(site: SiteBot, tmp_
     gate.touch()
     wait_live(site, c)
 
-    built = [e["sha"] for e in site.journal() if e["outcome"] in ("live", "failed")]
-    assert built == [first, a, c]  # b was never built
+    def built() -> list[str]:
+        return [e["sha"] for e in site.journal() if e["outcome"] in ("live", "failed")]
+
+    wait_for(lambda: c in built())  # the journal line lands just after the switch
+    assert built() == [first, a, c]  # b was never built
     assert "version v4 of the home page" in site.get("/").text
     wait_for(lambda: all(d["state"] == "done" for d in deliveries_json(site.data_dir)))
 
