@@ -31,6 +31,7 @@ from typing import Literal
 
 from .handles import Handle, parse_handle
 from .kb import KnowledgeBase
+from .markdown import escape_inline
 from .paths import is_under, parents
 from .status import PageStatus, most_urgent_first
 
@@ -372,13 +373,9 @@ def _days(entry: DueEntry) -> str:
     return f"{entry.days_overdue} {unit} overdue"
 
 
-def _escape(text: str) -> str:
-    return re.sub(r"([\[\]`<>*_\\])", r"\\\1", text.replace("\n", " "))
-
-
 def render_line(entry: DueEntry) -> str:
     mark = "x" if entry.checked else " "
-    title = _escape(entry.title)
+    title = escape_inline(entry.title)
     link = f"[{title}]({entry.url})" if entry.url else title
     line = f"- [{mark}] {link} — `{entry.path}` — due {entry.due.isoformat()} ({_days(entry)})"
     if entry.escalated_from:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kennis.confirm import carry_ticks
 from kennis.freshness import Freshness
 from kennis.handles import Handle
+from kennis.markdown import code, escape_inline
 from kennis.review import PageApproval, Skip
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ FRESHNESS = {
     "overdue": "🔴 overdue since {due}",
 }
 NOT_REVIEWED = "⚪ not reviewed yet"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~-])")  # "|" and "<>&" become HTML entities
 
 
 @dataclass(frozen=True)
@@ -77,14 +76,8 @@ class ReviewerReport:
     confirm: str = ""  # the "please confirm" section for due pages (kennis.confirm)
 
 
-def escape(text: str) -> str:
-    """Text from pages (titles) rendered literally: no HTML, no Markdown, no table breaks."""
-    flat = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True)).replace("|", "&#124;")
-
-
-def _code(path: str) -> str:
-    return "<code>" + html.escape(path, quote=True).replace("|", "&#124;") + "</code>"
+escape = escape_inline
+_code = code
 
 
 def _plural(n: int, word: str) -> str:
