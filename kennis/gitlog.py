@@ -111,10 +111,10 @@ def is_shallow(repo: git.Repo) -> bool:
     return bool(repo.git.rev_parse("--is-shallow-repository").strip() == "true")
 
 
-def head_markdown(repo: git.Repo, content_dir: str) -> list[bytes]:
-    """Repo-relative paths (bytes) of every ``*.md`` blob under ``content_dir`` at HEAD."""
+def head_markdown(repo: git.Repo, content_dir: str, rev: str = "HEAD") -> list[bytes]:
+    """Repo-relative paths (bytes) of every ``*.md`` blob under ``content_dir`` at ``rev``."""
     command = [git_executable(repo), "-C", str(run_dir(repo)), "ls-tree", "-r", "-z"]
-    command += ["--name-only", "--full-tree", "HEAD", "--", content_dir]
+    command += ["--name-only", "--full-tree", rev, "--", content_dir]
     out = subprocess.run(command, capture_output=True, check=True).stdout
     return [p for p in out.split(b"\0") if p.endswith(b".md")]
 

@@ -285,14 +285,18 @@ def _check_not_shallow(repo: git.Repo) -> None:
 
 
 def _walk(
-    repo: git.Repo, pages: list[bytes], ignored: frozenset[bytes], env: Mapping[str, str] | None
+    repo: git.Repo,
+    pages: list[bytes],
+    ignored: frozenset[bytes],
+    env: Mapping[str, str] | None,
+    rev: str = "HEAD",
 ) -> dict[bytes, _Tally]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally."""
     tallies = {p: _Tally() for p in pages}
     if not tallies:
         return tallies
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
-    with gitlog.GitLogStream(repo, env=env) as commits:
+    with gitlog.GitLogStream(repo, [rev, "--"], env=env) as commits:
         for seq, commit in enumerate(commits):
             counted = commit.sha not in ignored
             for status, path, old_path in commit.changes:
@@ -398,11 +402,13 @@ def build_index(
     content_dir: str = "content",
     ignore_revs: Path | None = None,
     env: Mapping[str, str] | None = None,
+    rev: str = "HEAD",
 ) -> HistoryIndex:
-    """Index every ``*.md`` page under ``content_dir`` at HEAD with ONE streaming git log pass.
+    """Index every ``*.md`` page under ``content_dir`` at ``rev`` with ONE streaming git log pass.
 
     ``env`` is the environment for git (the App's blobless mirror passes its credentials, so
     rename detection can fetch old file versions); default: this process's environment.
+    ``rev`` is the commit to index (the App indexes a pull request's base commit).
 
     Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
     path that is not a git repository. A repository without commits gives an empty index.
@@ -411,11 +417,14 @@ def build_index(
     ignored_shas = frozenset(sha.encode("ascii") for sha in ignored)
     repo = _open_repo(Path(repo_root))
     content_dir = content_dir.strip("/") or "."
-    if not repo.head.is_valid():
+    if rev == "HEAD" and not repo.head.is_valid():
         return HistoryIndex(head="", pages={}, content_dir=content_dir)
     _check_not_shallow(repo)
-    head = repo.head.commit.hexsha
-    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir), ignored_shas, env)
+    try:
+        head = repo.commit(rev).hexsha
+    except (ValueError, git.BadName) as exc:
+        raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
+    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir, head), ignored_shas, env, head)
     raws = {raw for tally in tallies.values() for raw in tally.coauthors}
     finisher = _Finisher(_canonical_coauthors(repo, raws, env))
     pages = {}

@@ -8,13 +8,14 @@ only the touched pages (every page when a ``.meta.yml``, CODEOWNERS or the confi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from kennis.errors import Problem
 from kennis.freshness import Freshness, assess
 from kennis.gitrev import Change, GitReader
+from kennis.history import HistoryIndex, build_index
 from kennis.kb import META_FILE, PAGE_SUFFIX, KnowledgeBase, load_kb
 from kennis.review import OWNERSHIP_FILES, TouchedPage, touched_pages
 from kennis.status import PageStatus
@@ -35,6 +36,8 @@ class PullRequestChanges:
     base: KnowledgeBase
     head: KnowledgeBase
     pages: tuple[TouchedPage, ...]
+    reader: GitReader | None = field(default=None, repr=False, compare=False)
+    _memo: dict[str, HistoryIndex] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def changed_paths(self) -> list[str]:
@@ -46,15 +49,36 @@ class PullRequestChanges:
         return sorted(self.head.problems_for(self.changed_paths))
 
     def statuses(self, as_of: date) -> list[PageStatus]:
-        """Each touched page as it will be after the merge (head side; deleted pages left out)."""
-        result = []
+        """Each touched page as it will be after the merge (head side; deleted pages left out).
+
+        Like the scan, a page without ``reviewed:`` is dated by its first commit: the history is
+        read (one pass, at the base commit) only when such a page is touched.
+        """
+        pages = [
+            self.head.pages[t.path]
+            for t in self.pages
+            if t.change != "deleted" and t.path in self.head.pages
+        ]
+        index = self.history() if any(p.reviewed is None for p in pages) else None
         due_soon = self.base.config.due_soon
-        for touched in self.pages:
-            page = self.head.pages.get(touched.path) if touched.change != "deleted" else None
-            if page is not None:
-                fresh = assess(page.reviewed, None, page.review_every, due_soon, as_of)
-                result.append(PageStatus(page, None, fresh))
+        result = []
+        for page in pages:
+            record = index.get(page.path) if index else None
+            created = record.created.date() if record else None
+            fresh = assess(page.reviewed, created, page.review_every, due_soon, as_of)
+            result.append(PageStatus(page, record, fresh))
         return result
+
+    def history(self) -> HistoryIndex | None:
+        """The base commit's history index (renames followed), read once; None without a repo."""
+        if self.reader is None:
+            return None
+        if "history" not in self._memo:
+            mirror = self.reader
+            self._memo["history"] = build_index(
+                mirror.git_dir, self.base.config.content_dir, None, mirror.env(), self.base_sha
+            )
+        return self._memo["history"]
 
     def freshness(self, as_of: date) -> dict[str, Freshness]:
         """Freshness of each touched page after the merge, by path."""
@@ -95,7 +119,7 @@ def load_changes(
     head = load_kb(reader.tree_at(head_sha, only), only)
     pages = touched_pages(base, head, changes)
     return PullRequestChanges(
-        repo, number, base_sha, head_sha, tuple(changes), base, head, tuple(pages)
+        repo, number, base_sha, head_sha, tuple(changes), base, head, tuple(pages), reader
     )
 
 

@@ -335,3 +335,16 @@ def test_manifest_without_contributions_still_loads(kb: GitRepo) -> None:
         del entry["contributions"]  # a manifest written before they were recorded
     page = HistoryIndex.from_json(data).pages["content/kitchen/close.md"]
     assert page.contributions == () and page.authors == (ALICE, BOB, DAN)
+
+
+def test_index_at_an_older_revision(kb: GitRepo) -> None:
+    before_rename = kb.git("rev-list", "-1", "--before=2024-05-01", "HEAD")
+    index = build_index(kb.root, rev=before_rename)
+    assert index.head == before_rename
+    assert set(index.pages) == {"content/kitchen/closing.md"}  # not yet renamed
+    assert index.pages["content/kitchen/closing.md"].last_author == BOB
+
+
+def test_unknown_revision_is_a_clear_error(kb: GitRepo) -> None:
+    with pytest.raises(KennisError, match="no commit 'nope'"):
+        build_index(kb.root, rev="nope")
