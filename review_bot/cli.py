@@ -95,6 +95,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         max_attempts=settings.max_attempts,
         retry_base=settings.retry_base,
         lease_seconds=settings.lease_seconds,
+        keep_seconds=settings.ledger_keep_days * 86400,
     )
     if settings.scan_every:
         from review_bot.freshness import start_scheduler

@@ -122,6 +122,20 @@ class Ledger:
         """Copy committed WAL pages into the database file (without blocking writers)."""
         self._db().execute("PRAGMA wal_checkpoint(PASSIVE)")
 
+    def prune(self, keep_seconds: float, now: float | None = None) -> int:
+        """Forget finished deliveries older than ``keep_seconds`` (dead ones stay visible).
+
+        GitHub lets a delivery be redelivered for a few days, so keeping done rows for weeks keeps
+        redeliveries no-ops while the ledger (payloads up to 25 MB each) stays bounded.
+        """
+        now = time.time() if now is None else now
+        with self._tx() as db:
+            cursor = db.execute(
+                "DELETE FROM deliveries WHERE state = 'done' AND updated_at < ?",
+                (now - keep_seconds,),
+            )
+        return cursor.rowcount
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:

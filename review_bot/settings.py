@@ -35,6 +35,7 @@ class Settings:
     scan_every: float | None = None  # seconds between in-App freshness scans (KENNIS_SCAN_EVERY)
     # GitHub asks integrations to leave a second between writes (secondary rate limits).
     github_write_pause: float = 1.0
+    ledger_keep_days: float = 30.0  # finished deliveries are forgotten after this many days
 
     def __repr__(self) -> str:
         shown = {
@@ -80,6 +81,7 @@ class Settings:
             ledger_sync=_choice(env, "KENNIS_LEDGER_SYNC", ("NORMAL", "FULL"), "NORMAL"),
             scan_every=parse_every(env.get("KENNIS_SCAN_EVERY", ""), "KENNIS_SCAN_EVERY"),
             github_write_pause=_float(env, "KENNIS_GITHUB_WRITE_PAUSE", 1.0),
+            ledger_keep_days=_float(env, "KENNIS_LEDGER_KEEP_DAYS", 30.0),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from review_bot.github_client import GitHubApp, rate_limit_of
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 IDLE_POLL = 1.0  # seconds between ledger checks when nothing wakes the workers
 CHECKPOINT_EVERY = 200  # deliveries between WAL checkpoints when the queue never empties
+PRUNE_EVERY = 3600.0  # seconds between removals of long-finished deliveries
 
 
 class WorkerPool:
@@ -30,6 +32,7 @@ class WorkerPool:
         max_attempts: int = 6,
         retry_base: float = 30.0,
         lease_seconds: float = 600.0,
+        keep_seconds: float = 30 * 86400.0,
     ) -> None:
         self.ledger = ledger
         self.router = router
@@ -39,6 +42,9 @@ class WorkerPool:
         self.max_attempts = max_attempts
         self.retry_base = retry_base
         self.lease_seconds = lease_seconds
+        self.keep_seconds = keep_seconds
+        self._pruned_at = 0.0
+        self._prune_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -70,10 +76,27 @@ class WorkerPool:
                     self.ledger.checkpoint()
                     since_checkpoint = 0
                 if not busy:
+                    self.prune_if_due()
+                if not busy:
                     due = self.ledger.seconds_until_due()
                     self._wake.wait(IDLE_POLL if due is None else min(IDLE_POLL, due))
         finally:
             self.ledger.close()
+
+    def prune_if_due(self, now: float | None = None) -> None:
+        """While idle, at most hourly: drop deliveries finished more than ``keep_seconds`` ago."""
+        now = time.time() if now is None else now
+        with self._prune_lock:
+            if now - self._pruned_at < PRUNE_EVERY:
+                return
+            self._pruned_at = now
+        try:
+            removed = self.ledger.prune(self.keep_seconds, now)
+        except Exception:
+            log.exception("could not prune the delivery ledger")
+            return
+        if removed:
+            log.info("forgot %d deliveries finished over %.0f days ago", removed, self.keep_seconds / 86400)
 
     def run_once(self) -> bool:
         """Process one due delivery; False when none was due."""

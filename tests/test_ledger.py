@@ -199,3 +199,34 @@ def test_worker_keeps_the_lease_while_a_slow_handler_runs(tmp_path: Path) -> Non
     assert stolen == [None]
     row = ledger.get("build")
     assert row is not None and (row.state, row.attempts) == ("done", 1)
+
+
+def test_old_finished_deliveries_are_pruned_but_dead_ones_stay(ledger: Ledger) -> None:
+    for name in ("old-done", "old-dead", "new-done"):
+        record(ledger, name, now=T0)
+    for name, at in (("old-done", T0), ("old-dead", T0), ("new-done", T0 + 40 * 86400)):
+        claim = ledger.claim(60, now=at)
+        assert claim is not None
+        if name == "old-dead":
+            ledger.fail(claim, "boom", max_attempts=1, base=1, now=at)
+        else:
+            ledger.finish(claim, now=at)
+    assert ledger.prune(30 * 86400, now=T0 + 41 * 86400) == 1
+    assert ledger.get("old-done") is None
+    assert ledger.get("old-dead") is not None and ledger.get("new-done") is not None
+    assert record(ledger, "new-done", now=T0 + 41 * 86400) is False  # still a no-op redelivery
+
+
+def test_the_idle_worker_prunes_old_deliveries(tmp_path: Path) -> None:
+    from review_bot.routing import Router
+    from review_bot.worker import WorkerPool
+
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    record(ledger, "done-long-ago", now=T0)
+    claim = ledger.claim(60, now=T0)
+    assert claim is not None
+    ledger.finish(claim, now=T0)
+    pool = WorkerPool(ledger, Router(), workers=0, mirrors_root=tmp_path, keep_seconds=86400)
+    record(ledger, "done-later", now=T0 + 2 * 86400)
+    pool.prune_if_due(now=T0 + 2 * 86400)
+    assert ledger.get("done-long-ago") is None and ledger.get("done-later") is not None
