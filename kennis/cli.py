@@ -15,6 +15,7 @@ import click
 
 from . import report
 from .errors import KennisError
+from .files import write_atomic
 from .gitrev import GitReader
 from .handles import Handle, parse_handle
 from .history import write_manifest
@@ -25,7 +26,7 @@ from .review import PullRequest, plan_review, touched_pages
 from .scaffold import plan_new_page
 from .status import assess_pages, history_for, most_urgent_first
 from .tree import WorkTree
-from .verify import bump_reviewed, write_atomic
+from .verify import bump_reviewed
 
 FORMATS = click.Choice(["text", "json"])
 

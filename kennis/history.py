@@ -27,9 +27,7 @@ authors, and last_modified/last_author from its creating commit. More: benchmark
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +38,7 @@ import git
 
 from kennis import gitlog
 from kennis.errors import KennisError, Problem
+from kennis.files import write_atomic
 from kennis.gitlog import LogCommit, read_ignore_revs
 
 MANIFEST_VERSION = 1
@@ -442,15 +441,7 @@ def write_manifest(index: HistoryIndex, path: Path) -> None:
     """Write ``index`` as pretty JSON atomically (temp file in the same folder, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(index.to_json(), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(index.to_json(), indent=2, ensure_ascii=False) + "\n")
 
 
 def load_manifest(path: Path) -> HistoryIndex:

@@ -9,11 +9,8 @@ and re-space values, which is not acceptable for a file an expert wrote by hand.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -112,17 +109,3 @@ def _check(new_yaml: str, old_yaml: str, path: str, on: date, by: Handle) -> Non
                 path, 1, 1, "could not update reviewed/reviewed_by without changing other lines"
             )
         )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
