@@ -28,6 +28,7 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from kennis.errors import KennisError
+from kennis.handles import is_bot
 from kennis.history import build_index
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.scan import (
@@ -155,7 +156,7 @@ def existing_issues(repo: Repository) -> tuple[list[Any], dict[int, Any]]:
     """Open review-due issues the App wrote (one paginated call), parsed, and by number."""
     parsed, raw = [], {}
     for issue in repo.get_issues(state="open", labels=[LABEL]):
-        if issue.pull_request is not None or not issue.user.login.endswith("[bot]"):
+        if issue.pull_request is not None or not is_bot(issue.user.login):
             continue
         found = parse_issue(
             issue.number, issue.title, issue.body, [a.login for a in issue.assignees]
@@ -278,7 +279,6 @@ def run_scan(
 @router.on(SCAN_EVENT)
 def on_scan(ctx: DeliveryContext) -> None:
     """Scan every installed repository; postpone the delivery (resume) when rate limited."""
-    # DeliveryContext has no public accessor for the App and mirrors root yet (lead: add one).
     app: GitHubApp | None = ctx.app
     if app is None:
         raise RuntimeError("the freshness scan needs the App's credentials")
