@@ -13,9 +13,17 @@ from mkdocs.structure.files import File, Files
 
 from kennis.status import PageStatus
 
-from .context import SiteContext
+from .context import SiteContext, site_context
 from .options import KennisConfig
-from .render import Link, add_generated_page, environment, handle_link, relative_url
+from .render import (
+    Link,
+    add_css,
+    add_css_file,
+    add_generated_page,
+    environment,
+    handle_link,
+    relative_url,
+)
 
 #: Pages that are not (yet) content readers rely on: left out of health and contributors.
 NOT_CONTENT = ("wanted", "archived")
@@ -87,3 +95,33 @@ def generate(
     file = add_generated_page(config, files, src_uri, "")
     file.content_string = environment(config).get_template(template).render(**values(file))
     return file
+
+
+class ReportPlugin:
+    """Mixin with the lifecycle every report page shares; plugins name a template and values.
+
+    Used as ``class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig])``: MkDocs reads each
+    plugin's config class from its own ``BasePlugin[...]`` base.
+    """
+
+    template = ""
+    config: Any
+
+    def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
+        """What the template shows; ``file`` is the generated page (links are relative to it)."""
+        raise NotImplementedError
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.enabled:
+            add_css(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        context = site_context(config)
+        add_css_file(config, files)
+        generate(config, files, self.config.page, self.template,
+                 lambda file: {"title": self.config.title, "as_of": context.as_of,
+                               **self.values(context, files, file)})  # fmt: skip
+        return files

@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from typing import Any
 
-from ..context import site_context
-from ..render import add_css, add_css_file
-from ..reports import generate
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ..context import SiteContext
+from ..reports import ReportPlugin
 from .config import ContributorsConfig
 from .report import milestone, recognition
 
 
-class ContributorsPlugin(BasePlugin[ContributorsConfig]):
+class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
     """Generates the Contributors page."""
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.config.enabled:
-            add_css(config)
-        return config
+    template = "kennis/contributors.md"
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if not self.config.enabled:
-            return files
-        context = site_context(config)
-        add_css_file(config, files)
+    def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         options = self.config
-        record = recognition(context, options.newcomer_days, options.milestones)
-        generate(
-            config,
-            files,
-            options.page,
-            "kennis/contributors.md",
-            lambda file: {
-                "title": options.title,
-                "as_of": context.as_of,
-                "newcomer_days": options.newcomer_days,
-                "record": record,
-                "milestone": lambda n: milestone(n, options.milestones),
-            },
-        )
-        return files
+        return {
+            "newcomer_days": options.newcomer_days,
+            "record": recognition(context, options.newcomer_days, options.milestones),
+            "milestone": lambda n: milestone(n, options.milestones),
+        }

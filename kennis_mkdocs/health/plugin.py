@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from typing import Any
 
-from ..context import site_context
-from ..render import add_css, add_css_file
-from ..reports import generate
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ..context import SiteContext
+from ..reports import ReportPlugin
 from .config import HealthConfig
 from .report import health
 
 
-class HealthPlugin(BasePlugin[HealthConfig]):
+class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig]):
     """Generates the Knowledge health page."""
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.config.enabled:
-            add_css(config)
-        return config
+    template = "kennis/health.md"
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if not self.config.enabled:
-            return files
-        context = site_context(config)
-        add_css_file(config, files)
-        generate(
-            config,
-            files,
-            self.config.page,
-            "kennis/health.md",
-            lambda file: {
-                "title": self.config.title,
-                "as_of": context.as_of,
-                "health": health(context, files, file),
-            },
-        )
-        return files
+    def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
+        return {"health": health(context, files, file)}
