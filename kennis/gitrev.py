@@ -59,6 +59,15 @@ class GitReader:
         )  # fmt: skip
         return parse_name_status(out)
 
+    def changed_paths(self, a: str, b: str) -> set[str]:
+        """Paths that differ between two commits, directly (``a..b``, not from a merge base).
+
+        Renames are not followed, so a moved file shows both its old and its new path; that also
+        keeps a blobless mirror from fetching blobs to score renames (trees are enough).
+        """
+        out = self.git("diff", "--name-only", "--no-renames", "-z", "--no-color", a, b, "--")
+        return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+
     def ls_tree(self, rev: str, prefix: str = "") -> list[str]:
         """Paths of all files at ``rev`` below ``prefix`` (repository-relative, POSIX)."""
         args = ["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev]

@@ -7,7 +7,7 @@ approve itself; added pages are owned by whoever owns that folder on the base si
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .gitrev import Change
@@ -222,38 +222,85 @@ class PageApproval:
     page: TouchedPage
     approved_by: tuple[str, ...]
     waiting_for: tuple[Handle, ...]  # empty when the page is approved
+    earlier: tuple[str, ...] = ()  # approved an earlier version of the page, which changed since
 
     @property
     def ok(self) -> bool:
         return not self.waiting_for
 
 
+def _key(login: str) -> str:
+    return login.lower() if login.startswith("@") else "@" + login.lower()
+
+
+def _ownership_file(path: str) -> bool:
+    return path.endswith("/" + META_FILE) or path in OWNERSHIP_FILES
+
+
+def approvals_by_page(
+    pages: Iterable[TouchedPage],
+    approved: Mapping[str, str],
+    head: str,
+    changed_since: Mapping[str, Collection[str] | None],
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per page: (approvals that still count, approvals of an earlier version of it).
+
+    ``approved`` maps each approver to the commit they approved; ``changed_since`` maps such a
+    commit to the paths that differ between it and ``head`` (None: unknown, e.g. force-pushed
+    away). An approval counts for a page when it was given on ``head`` or when neither the page's
+    path nor its old path changed since; for a page whose owners change through a folder default,
+    CODEOWNERS or the config, a later change to any of those makes the approval stale as well.
+    """
+    current: dict[str, set[str]] = {}
+    earlier: dict[str, set[str]] = {}
+    for page in pages:
+        own = {page.path, *([page.old_path] if page.old_path else [])}
+        owners_move = page.change == "ownership" or page.previous_owner is not None
+        for login, commit in approved.items():
+            changed = set() if commit == head else changed_since.get(commit)
+            stale = changed is None or bool(own & set(changed)) or (
+                owners_move and any(_ownership_file(p) for p in changed))  # fmt: skip
+            (earlier if stale else current).setdefault(page.path, set()).add(_key(login))
+    return current, earlier
+
+
 def approvals(
     pages: Iterable[TouchedPage],
-    approved: Iterable[str],
+    approved: Iterable[str] | Mapping[str, Iterable[str]],
     team_members: Mapping[str, Iterable[str]] | None = None,
+    earlier: Mapping[str, Iterable[str]] | None = None,
 ) -> list[PageApproval]:
-    """Which pages are approved by an owner or co-author (and the previous owner, if it changed)."""
-    approved_keys = {a.lower() if a.startswith("@") else "@" + a.lower() for a in approved}
+    """Which pages are approved by an owner or co-author (and the previous owner, if it changed).
+
+    ``approved`` is either who approves every page, or page path → who approves that page (see
+    :func:`approvals_by_page`); ``earlier`` is page path → who approved an earlier version of it.
+    """
+    pages = tuple(pages)
+    if isinstance(approved, Mapping):
+        per_page = {path: {_key(a) for a in who} for path, who in approved.items()}
+    else:
+        everywhere = {_key(a) for a in approved}
+        per_page = {page.path: everywhere for page in pages}
     members = {
-        team: {m.lower() if m.startswith("@") else "@" + m.lower() for m in people}
-        for team, people in (team_members or {}).items()
+        team: {_key(m) for m in people} for team, people in (team_members or {}).items()
     }
 
-    def by(handle: Handle) -> set[str]:
-        return (
-            approved_keys & members.get(handle.key, set())
-            if handle.is_team
-            else approved_keys & {handle.key}
-        )
+    def by(handle: Handle, keys: set[str]) -> set[str]:
+        return keys & members.get(handle.key, set()) if handle.is_team else keys & {handle.key}
+
+    def can(page: TouchedPage, keys: set[str]) -> set[str]:
+        people = (*page.approvers, *([page.previous_owner] if page.previous_owner else []))
+        return set().union(*(by(h, keys) for h in people)) if people else set()
 
     result = []
     for page in pages:
-        who = set().union(*(by(h) for h in page.approvers)) if page.approvers else set()
+        keys = per_page.get(page.path, set())
+        who = set().union(*(by(h, keys) for h in page.approvers)) if page.approvers else set()
         waiting = () if who else page.approvers
-        if page.previous_owner is not None and not by(page.previous_owner):
+        if page.previous_owner is not None and not by(page.previous_owner, keys):
             waiting = (
                 (*waiting, page.previous_owner) if page.previous_owner not in waiting else waiting
             )
-        result.append(PageApproval(page, tuple(sorted(who)), waiting))
+        stale = can(page, {_key(a) for a in (earlier or {}).get(page.path, ())}) - keys
+        result.append(PageApproval(page, tuple(sorted(who)), waiting, tuple(sorted(stale))))
     return result

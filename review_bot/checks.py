@@ -40,6 +40,7 @@ APPROVAL_WAIT_SUMMARY = (
     "change, its current owner has to approve too."
 )
 APPROVAL_NONE = "No knowledge-base pages changed"
+EARLIER = "approved an earlier version"
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,10 @@ def approval_result(items: Sequence[PageApproval]) -> CheckResult:
         parts = [f"{_who(need)}"] if need else []
         if page.previous_owner is not None and page.previous_owner in item.waiting_for:
             parts.append(f"{page.previous_owner.text} (current owner, owners change)")
-        lines.append(f"- ⏳ `{page.path}`: needs " + " and ".join(parts or ["an owner"]))
+        line = f"- ⏳ `{page.path}`: needs " + " and ".join(parts or ["an owner"])
+        if item.earlier:
+            line += f" ({', '.join(item.earlier)} {EARLIER})"
+        lines.append(line)
     text = "\n".join(lines)[:MAX_TEXT]
     pages = _plural(len(items), "page")
     if not waiting:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from github import Github, GithubException
 
 from kennis.confirm import render_confirm_section
+from kennis.gitrev import GitError
 from kennis.handles import Handle, is_bot
 from kennis.review import (
     PageApproval,
@@ -25,6 +26,7 @@ from kennis.review import (
     TouchedPage,
     approvable,
     approvals,
+    approvals_by_page,
     plan_review,
 )
 from review_bot import checks, comments
@@ -145,14 +147,16 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         removed = state.people(full_name, number, "removed")
         refused = state.people(full_name, number, "refused")
         approved, reviewed = review_states(pr.get_reviews())
+        pages = approvable(changes.pages, pr.user.login, changes.base.config.fallback_owner)
+        current, earlier = approvals_by_page(
+            pages, approved, changes.head_sha, changed_since(ctx, approved.values(), changes.head_sha)
+        )
+        items = _approvals(ctx, pages, current, earlier)
+        # An owner whose approval went stale is asked again (GitHub's "re-request review").
+        reviewed -= {key for item in items for key in item.earlier}
         requested = _requested(pr, full_name.split("/")[0])
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
-        items = _approvals(
-            ctx,
-            approvable(changes.pages, pr.user.login, changes.base.config.fallback_owner),
-            approved,
-        )
         today = datetime.now(UTC).date()
         report = comments.ReviewerReport(
             pages=items,
@@ -168,9 +172,12 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         _publish_checks(repo, changes, items)
 
 
-def review_states(reviews: Iterable[Any]) -> tuple[set[str], frozenset[str]]:
-    """(who approves now, who reviewed at all): a later decision or dismissal replaces approval."""
-    latest: dict[str, str] = {}
+def review_states(reviews: Iterable[Any]) -> tuple[dict[str, str], frozenset[str]]:
+    """(who approves now → the commit they approved, who reviewed at all).
+
+    A later decision or dismissal replaces an approval; a later approval moves it to its commit.
+    """
+    latest: dict[str, tuple[str, str]] = {}
     reviewed: set[str] = set()
     for review in reviews:
         if review.user is None or review.state == "PENDING":
@@ -178,8 +185,32 @@ def review_states(reviews: Iterable[Any]) -> tuple[set[str], frozenset[str]]:
         key = "@" + review.user.login.lower()
         reviewed.add(key)
         if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
-            latest[key] = review.state
-    return {k for k, v in latest.items() if v == "APPROVED"}, frozenset(reviewed)
+            latest[key] = (review.state, review.commit_id or "")
+    approved = {k: commit for k, (state, commit) in latest.items() if state == "APPROVED"}
+    return approved, frozenset(reviewed)
+
+
+def changed_since(
+    ctx: DeliveryContext, commits: Iterable[str], head: str
+) -> dict[str, frozenset[str] | None]:
+    """Paths changed between each approved commit and the head: one diff per distinct commit.
+
+    A commit the mirror cannot get (force-pushed away) maps to None: nothing is known to be
+    unchanged, so approvals given on it no longer count.
+    """
+    mirror = ctx.mirror
+    result: dict[str, frozenset[str] | None] = {}
+    for commit in sorted(set(commits) - {head}):
+        result[commit] = None
+        if not commit:
+            continue
+        try:
+            if mirror.rev_parse(commit) is None:
+                mirror.fetch(commit)
+            result[commit] = frozenset(mirror.changed_paths(commit, head))
+        except GitError as exc:
+            ctx.log.info("approved commit %s is not available: %s", commit[:12], exc)
+    return result
 
 
 def _requested(pr: GhPullRequest, owner: str) -> set[str]:
@@ -314,18 +345,22 @@ def _probe(repo: Repository, handles: Sequence[Handle]) -> dict[str, str]:
 
 
 def _approvals(
-    ctx: DeliveryContext, pages: Sequence[TouchedPage], approved: set[str]
+    ctx: DeliveryContext,
+    pages: Sequence[TouchedPage],
+    approved: Mapping[str, set[str]],
+    earlier: Mapping[str, set[str]],
 ) -> list[PageApproval]:
     """Approvals per page; team approvers are looked up only for pages still waiting."""
-    items = approvals(pages, approved)
+    items = approvals(pages, approved, earlier=earlier)
     teams = {
         h for item in items if not item.ok
         for h in (*item.page.approvers, item.page.previous_owner) if h is not None and h.is_team
     }  # fmt: skip
-    if not teams or not approved:
+    logins = sorted({a.lstrip("@") for who in (*approved.values(), *earlier.values()) for a in who})
+    if not teams or not logins:
         return items
-    logins = [a.lstrip("@") for a in approved]
-    return approvals(pages, approved, checks.team_members(client(ctx), teams, logins))
+    members = checks.team_members(client(ctx), teams, logins)
+    return approvals(pages, approved, members, earlier)
 
 
 def _publish_checks(

@@ -375,6 +375,48 @@ def test_a_dismissed_approval_no_longer_counts(world: World) -> None:
     assert "⏳ waiting for @alice or @bob" in world.comments(number)[0].body
 
 
+STALE_CASES = {
+    # (the page a later push edits, is alice's approval of close.md still good)
+    "push-to-her-page-makes-it-stale": ("content/kitchen/close.md", False),
+    "push-to-another-page-keeps-it": ("content/hr/leave.md", True),
+}
+
+
+@pytest.mark.parametrize("case", STALE_CASES.values(), ids=STALE_CASES.keys())
+def test_an_approval_covers_the_version_approved(world: World, case: tuple[Any, ...]) -> None:
+    later, still_good = case
+    number = world.open_pr({**edit("content/kitchen/close.md"), **edit("content/hr/leave.md")})
+    world.start()
+    world.wait_done(world.send("pull_request", "opened", number))
+    world.approve(number, "alice")
+    world.wait_done(world.send("pull_request_review", "submitted", number, sender="alice"))
+    assert world.check(number, "kennis/owner-approval").output["title"] == "Waiting for 1 of 2 pages"
+    assert world.requested(number) == (["bob", "dave", "erin"], [])
+
+    world.push(number, "feature", {later: edit(later)[later] + "\nAnd a later edit.\n"})
+    world.wait_done(world.send("pull_request", "synchronize", number))
+    approval = world.check(number, "kennis/owner-approval")
+    lines = (approval.output["text"] or "").splitlines()
+    [comment] = world.comments(number)
+    assert (approval.status, approval.conclusion) == ("in_progress", None)
+    if still_good:
+        assert approval.output["title"] == "Waiting for 1 of 2 pages"
+        assert "- ✅ `content/kitchen/close.md`: approved by @alice" in lines
+        assert "✅ approved by @alice" in comment.body
+        assert world.requested(number) == (["bob", "dave", "erin"], [])
+        return
+    assert approval.output["title"] == "Waiting for 2 of 2 pages"
+    assert ("- ⏳ `content/kitchen/close.md`: needs @alice or @bob "
+            "(@alice approved an earlier version)") in lines
+    assert "⏳ waiting for @alice or @bob" in comment.body and "✅" not in comment.body
+    assert world.requested(number) == (["alice", "bob", "dave", "erin"], [])  # asked again
+
+    world.approve(number, "alice")  # on the new head
+    world.wait_done(world.send("pull_request_review", "submitted", number, sender="alice"))
+    assert "- ✅ `content/kitchen/close.md`: approved by @alice" in (
+        world.check(number, "kennis/owner-approval").output["text"] or "").splitlines()
+
+
 def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None:
     number = world.open_pr(edit("content/kitchen/close.md"))
     world.start()

@@ -4,10 +4,17 @@ import sys
 
 import pytest
 
-from kennis.gitrev import Change
+from kennis.gitrev import Change, GitReader
 from kennis.handles import parse_handle
 from kennis.kb import load_kb
-from kennis.review import PullRequest, approvable, approvals, plan_review, touched_pages
+from kennis.review import (
+    PullRequest,
+    approvable,
+    approvals,
+    approvals_by_page,
+    plan_review,
+    touched_pages,
+)
 from kennis.tree import MemoryTree
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
@@ -248,3 +255,67 @@ def test_an_author_handing_over_their_own_page_is_not_waited_for():
     assert pages[0].previous_owner.text == "@solo"
     assert approvable(pages, "solo", None)[0].previous_owner is None
     assert approvable(pages, "someone", None)[0].previous_owner.text == "@solo"
+
+
+def test_approvals_per_page_and_of_an_earlier_version():
+    pages = touched([M("content/kitchen/close.md"), M("content/kitchen/open.md")])
+    state = {
+        a.page.path: (a.ok, a.approved_by, [h.text for h in a.waiting_for], a.earlier)
+        for a in approvals(
+            pages,
+            {"content/kitchen/close.md": {"night"}, "content/kitchen/open.md": {"stranger"}},
+            earlier={"content/kitchen/open.md": {"morning", "stranger2"}},
+        )
+    }
+    assert state == {
+        "content/kitchen/close.md": (True, ("@night",), [], ()),
+        # @morning's approval was of an earlier version; a stranger never counts, stale or not
+        "content/kitchen/open.md": (False, (), ["@morning", "@sous"], ("@morning",)),
+    }
+
+
+HEAD = "h" * 40
+STALE = [
+    # (id, approved commit, paths changed since it (None: commit unknown), which pages still count)
+    ("approved-on-head", HEAD, None, ["close", "ownership", "renamed"]),
+    ("nothing-changed", "a" * 40, [], ["close", "ownership", "renamed"]),
+    ("other-page-changed", "a" * 40, ["content/solo.md", "README.md"],
+     ["close", "ownership", "renamed"]),
+    ("the-page-changed", "a" * 40, ["content/kitchen/close.md"], ["ownership", "renamed"]),
+    ("renamed-page-new-path", "a" * 40, ["content/renamed.md"], ["close", "ownership"]),
+    ("renamed-page-old-path", "a" * 40, ["content/old-name.md"], ["close", "ownership"]),
+    ("folder-default-changed", "a" * 40, ["content/kitchen/.meta.yml"], ["close", "renamed"]),
+    ("commit-force-pushed-away", "a" * 40, None, []),
+]
+
+
+@pytest.mark.parametrize(("commit", "changed", "counts"), [c[1:] for c in STALE],
+                         ids=[c[0] for c in STALE])
+def test_an_approval_counts_only_for_pages_unchanged_since_it(commit, changed, counts):
+    pages = touched(
+        [M("content/kitchen/close.md"), Change("R", "content/old-name.md", "content/renamed.md", 90),
+         M("content/kitchen/.meta.yml")],
+        {"content/old-name.md": None, "content/renamed.md": BASE["content/old-name.md"],
+         "content/kitchen/.meta.yml": b"owner: '@chef'\ncoauthors: ['@sous']\n",
+         "content/kitchen/open.md": page(title="Opening").encode()},  # now the folder's
+    )
+    names = {"content/kitchen/close.md": "close", "content/renamed.md": "renamed",
+             "content/kitchen/open.md": "ownership"}
+    assert sorted(names[p.path] for p in pages) == ["close", "ownership", "renamed"]
+    current, earlier = approvals_by_page(pages, {"Chef": commit}, HEAD, {commit: changed})
+    assert sorted(names[p] for p in current) == counts
+    assert sorted(names[p] for p in earlier) == sorted(set(names.values()) - set(counts))
+    assert all(who == {"@chef"} for who in (*current.values(), *earlier.values()))
+
+
+def test_changed_paths_reads_one_diff_between_two_commits_with_renames_as_two_paths(tmp_path):
+    repo = GitRepo(tmp_path / "kb")
+    for path, data in BASE.items():
+        repo.write(path, data.decode())
+    approved = repo.commit("Approved", date="2026-01-01T10:00:00+00:00")
+    repo.mv("content/old-name.md", "content/renamed.md")
+    repo.append("content/kitchen/close.md", "\nMore.\n")
+    head = repo.commit("Later", date="2026-01-02T10:00:00+00:00")
+    changed = GitReader(repo.root).changed_paths(approved, head)
+    assert changed == {"content/old-name.md", "content/renamed.md", "content/kitchen/close.md"}
+    assert GitReader(repo.root).changed_paths(head, head) == set()
