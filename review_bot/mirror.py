@@ -200,12 +200,18 @@ class Commit:
         return out.decode().strip()
 
 
-def push(mirror: Mirror, sha: str, branch: str, *, force: bool = False) -> None:
+def push(
+    mirror: Mirror, sha: str, branch: str, *, force: bool = False, lease: str | None = None
+) -> None:
     """Push ``sha`` to ``branch`` of the mirror's origin (token via env; ``file://`` as is).
 
     A non-forced push that is not a fast-forward raises MirrorError (someone pushed first).
+    With ``lease``, the branch is replaced only while the origin still has it at that commit
+    (``""``: only while it does not exist), so a push made meanwhile is never wiped out.
     """
-    refspec = f"{'+' if force else ''}{sha}:refs/heads/{branch}"
+    ref = f"refs/heads/{branch}"
+    options = [f"--force-with-lease={ref}:{lease}"] if lease is not None else []
+    refspec = f"{'+' if force and lease is None else ''}{sha}:{ref}"
     with mirror.lock:
-        mirror.git("push", "--quiet", "--no-verify", "origin", refspec)
-        mirror.git("update-ref", f"refs/heads/{branch}", sha)
+        mirror.git("push", "--quiet", "--no-verify", *options, "origin", refspec)
+        mirror.git("update-ref", ref, sha)

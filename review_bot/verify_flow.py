@@ -14,6 +14,7 @@ person on the same day is left alone, which makes every trigger idempotent.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -45,6 +46,9 @@ PR_BODY = (
     "This records `reviewed` and `reviewed_by`; nothing else changes. Refs #{issue}.\n"
 )
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
+
+_branch_locks: dict[tuple[str, str], threading.Lock] = {}
+_branch_locks_guard = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -236,42 +240,98 @@ def land(
     request: Request,
     paths: list[str],
 ) -> None:
-    """Commit the bump and push it to the PR branch, the default branch or a verify branch."""
+    """Commit the bump and push it to the PR branch, the default branch or a verify branch.
+
+    Landings on one branch run one at a time, so two ticks a moment apart both end up on it.
+    """
     on = today()
-    if request.pr_branch is not None:
-        _commit_and_push(mirror, request.pr_branch, paths, request, on, force=False)
-        return
-    if kb.config.verify == "commit":
-        _commit_and_push(mirror, default, paths, request, on, force=False)
+    repo_name = ctx.repo_full_name or ""
+    target = request.pr_branch or (default if kb.config.verify == "commit" else None)
+    if target is not None:
+        with _branch_lock(repo_name, target):
+            _commit_and_push(mirror, target, paths, request, on)
         return
     owner = request.owner or "@" + request.sender
     branch = f"kennis/verify-{branch_slug(owner)}-{on.isoformat()}"
+    with _branch_lock(repo_name, branch):
+        _land_on_verify_branch(ctx, mirror, default, branch, owner, request, paths, on)
+
+
+def _branch_lock(repo: str, branch: str) -> threading.Lock:
+    # One App process owns a data directory (a lock file refuses a second server), so a
+    # lock in this process is enough to keep two workers from landing on one branch at once.
+    with _branch_locks_guard:
+        return _branch_locks.setdefault((repo.lower(), branch), threading.Lock())
+
+
+def _land_on_verify_branch(
+    ctx: DeliveryContext,
+    mirror: Mirror,
+    default: str,
+    branch: str,
+    owner: str,
+    request: Request,
+    paths: list[str],
+    on: date,
+) -> None:
+    """Add the bump to today's verify branch of the owner; make sure one pull request shows it.
+
+    A branch with an open pull request, or one pushed without a pull request yet (a crash in
+    between, or GitHub's list lagging), gets the bump as one more commit on top. A leftover of
+    a closed pull request is replaced, but only while it is still where we saw it.
+    """
     repo = _repo(ctx)
-    open_prs = list(repo.get_pulls(state="open", head=f"{repo.full_name.split('/')[0]}:{branch}"))
-    if open_prs:
+    head = f"{(ctx.repo_full_name or '').split('/')[0]}:{branch}"
+    pulls = list(repo.get_pulls(state="all", head=head))
+    is_open = any(p.state == "open" for p in pulls)
+    tip = _remote_tip(mirror, branch)
+    if tip is not None and (is_open or not pulls):
         mirror.fetch(branch)
-        _commit_and_push(mirror, branch, paths, request, on, force=False)
-        return
-    base = mirror.rev_parse(f"refs/heads/{default}")
-    assert base is not None
-    changed = _bumped(mirror, base, paths, request.sender, on)
-    if not changed:
-        return  # already confirmed on the default branch
-    sha = Commit(mirror, base).create(changed, _message(sorted(changed), request), AUTHOR)
-    push(mirror, sha, branch, force=True)  # a leftover branch of a closed PR is replaced
-    lines = "\n".join(f"- `{p}`" for p in sorted(changed))
+        _commit_and_push(mirror, branch, paths, request, on)
+    else:
+        base = mirror.rev_parse(f"refs/heads/{default}")
+        assert base is not None
+        changed = _bumped(mirror, base, paths, request.sender, on)
+        if not changed:
+            return  # already confirmed on the default branch
+        sha = Commit(mirror, base).create(changed, _message(sorted(changed), request), AUTHOR)
+        push(mirror, sha, branch, lease=tip or "")
+    if not is_open:
+        _open_pull(ctx, repo, mirror, default, branch, owner, request)
+
+
+def _remote_tip(mirror: Mirror, branch: str) -> str | None:
+    """Where ``branch`` is on the origin now, or None if it does not exist there."""
+    out = mirror.git("ls-remote", "--heads", "origin", f"refs/heads/{branch}").decode()
+    return out.split()[0] if out.strip() else None
+
+
+def _open_pull(
+    ctx: DeliveryContext,
+    repo: Repository,
+    mirror: Mirror,
+    default: str,
+    branch: str,
+    owner: str,
+    request: Request,
+) -> None:
+    """Open the pull request for the verify branch, listing every page it confirms."""
+    changes = mirror.diff_name_status(f"refs/heads/{default}", f"refs/heads/{branch}")
+    lines = "\n".join(f"- `{c.new_path}`" for c in changes)
     try:
         repo.create_pull(
             base=default, head=branch, title=PR_TITLE.format(owner=owner),
             body=PR_BODY.format(sender="@" + request.sender, lines=lines, issue=request.issue),
         )  # fmt: skip
     except GithubException as exc:
-        if exc.status != 422:  # "A pull request already exists": a concurrent delivery won
+        head = f"{(ctx.repo_full_name or '').split('/')[0]}:{branch}"
+        # "A pull request already exists": one opened meanwhile shows this branch, our bump too.
+        if exc.status != 422 or not list(repo.get_pulls(state="open", head=head)):
             raise
 
 
 def _commit_and_push(
-    mirror: Mirror, branch: str, paths: list[str], request: Request, on: date, *, force: bool
+    mirror: Mirror, branch: str, paths: list[str], request: Request, on: date
 ) -> None:
     """Bump on top of ``branch``; if someone pushed meanwhile, fetch and try once more."""
     for attempt in (1, 2):
@@ -283,7 +343,7 @@ def _commit_and_push(
             return
         sha = Commit(mirror, head).create(changed, _message(sorted(changed), request), AUTHOR)
         try:
-            push(mirror, sha, branch, force=force)
+            push(mirror, sha, branch)
             return
         except MirrorError:
             if attempt == 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,67 @@ def test_a_tick_by_the_owner_opens_one_pr_and_the_merged_page_leaves_the_issue(
     merge(world["remote"], pr)
     assert scan(world).returncode == 0
     assert listed(open_issues(github)["@alice"]) == ["content/old.md", "content/soon.md"]
+
+
+def test_two_ticks_a_moment_apart_land_in_one_pr_that_confirms_both_pages(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    bodies = [issue.body]
+    for box in ("- [ ] [Due]", "- [ ] [Old]"):
+        bodies.append(bodies[-1].replace(box, box.replace("[ ]", "[x]")))
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        payloads = []
+        for before, after in pairwise(bodies):
+            as_alice.get_repo(REPO).get_issue(issue.number).edit(body=after)
+            payloads.append(sender.payload(
+                "issues", "edited", repo=REPO, number=issue.number, sender="alice",
+                overrides={"issue": {"body": after}, "changes": {"body": {"from": before}}}))
+        for payload in payloads:  # two deliveries, two workers, no wait in between
+            sender.send("issues", payload=payload)
+        settled(bot, 2)
+    finally:
+        bot.stop()
+    [pr] = pulls(github)
+    assert pr.pull.head_ref.startswith("kennis/verify-alice-")
+    assert git(world["remote"], "diff", "--name-only", "main", pr.pull.head_ref).split() == [
+        "content/due.md", "content/old.md"]
+    diff = git(world["remote"], "diff", "main", pr.pull.head_ref)
+    assert diff.count('+reviewed_by: "@alice"') == 2
+    assert len(git(world["remote"], "rev-list", f"main..{pr.pull.head_ref}").split()) == 2
+
+
+def test_a_tick_after_the_days_pr_was_closed_unmerged_starts_afresh_from_main(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        before = issue.body
+        for n, box in enumerate(("- [ ] [Due]", "- [ ] [Old]"), start=1):
+            after = before.replace(box, box.replace("[ ]", "[x]"))
+            as_alice.get_repo(REPO).get_issue(issue.number).edit(body=after)
+            sender.send("issues", payload=sender.payload(
+                "issues", "edited", repo=REPO, number=issue.number, sender="alice",
+                overrides={"changes": {"body": {"from": before}}}))
+            settled(bot, n)
+            if n == 1:
+                [first] = pulls(github)
+                first.state = "closed"  # not merged: the knowledge team turned it down
+            before = after
+    finally:
+        bot.stop()
+    [second] = [p for p in pulls(github) if p.state == "open"]
+    assert second.pull.head_ref == first.pull.head_ref  # today's branch, reused
+    assert git(world["remote"], "diff", "--name-only", "main", second.pull.head_ref).split() == [
+        "content/old.md"]  # the turned-down confirmation of due.md is not brought back
 
 
 def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_after_merge(
