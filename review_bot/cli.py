@@ -130,8 +130,10 @@ def _run_server(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
-    # The self-hosted site's address for deployment statuses, unless KENNIS_SITE_URL says it.
-    os.environ.setdefault("KENNIS_SELF_URL", f"http://{bound[0]}:{bound[1]}/")
+    # The self-hosted site's address for deployment statuses and preview links.
+    from review_bot.deploy import self_url
+
+    os.environ.setdefault("KENNIS_SELF_URL", self_url(str(bound[0]), int(bound[1])))
     pool.start()
     # Always printed (whatever the log level): operators and tests read the bound port here.
     click.echo(f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"

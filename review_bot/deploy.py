@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kennis.gitrev import GitError, GitReader
 from review_bot.builder import BuildResult, build_release
 from review_bot.routing import DeliveryContext, router
-from review_bot.settings import data_dir_from_env
+from review_bot.settings import data_dir_from_env, site_repo_from_env
 from review_bot.sites import SHA, SiteStore, write_atomic
 
 if TYPE_CHECKING:
@@ -37,6 +37,33 @@ def site_url(env: dict[str, str] | None = None) -> str | None:
     env = dict(os.environ) if env is None else env
     url = env.get("KENNIS_SITE_URL") or env.get("KENNIS_SELF_URL")
     return url.rstrip("/") + "/" if url else None
+
+
+def serves(ctx: DeliveryContext) -> bool:
+    """Whether the delivery is about the one repository whose site the App publishes."""
+    wanted, name = site_repo_from_env(), ctx.repo_full_name or ""
+    if wanted is not None and name.lower() == wanted.lower():
+        return True
+    ctx.log.info(
+        "ignoring %s of %s: this App publishes the site of %s only (KENNIS_SITE_REPO)",
+        ctx.event, name or "an unnamed repository", wanted or "no repository",
+    )  # fmt: skip
+    return False
+
+
+def self_url(host: str, port: int, env: dict[str, str] | None = None) -> str:
+    """The App's own address for links: ``KENNIS_SITE_URL`` if set, else where it listens.
+
+    A wildcard bind (``0.0.0.0``, ``::``) is no address anyone can open: loopback is.
+    """
+    env = dict(os.environ) if env is None else env
+    if env.get("KENNIS_SITE_URL"):
+        return env["KENNIS_SITE_URL"].rstrip("/") + "/"
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    return f"http://{host}:{port}/"
 
 
 def store() -> SiteStore:
@@ -94,7 +121,7 @@ def journal(sites: SiteStore, **entry: Any) -> None:
 @router.on("push")
 def on_push(ctx: DeliveryContext) -> None:
     """Build the pushed commit (or a newer one) when the push is to the default branch."""
-    if not enabled() or not ctx.repo_full_name:
+    if not enabled() or not serves(ctx):
         return
     payload = ctx.payload
     branch = ctx.repository.get("default_branch") or ctx.repository.get("master_branch")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Settings:
     scan_every: float | None = None  # seconds between in-App freshness scans (KENNIS_SCAN_EVERY)
     # GitHub asks integrations to leave a second between writes (secondary rate limits).
     github_write_pause: float = 1.0
+    site_repo: str | None = None  # the one repository whose site is deployed and previewed
     ledger_keep_days: float = 30.0  # finished deliveries are forgotten after this many days
 
     def __repr__(self) -> str:
@@ -81,6 +83,7 @@ class Settings:
             ledger_sync=_choice(env, "KENNIS_LEDGER_SYNC", ("NORMAL", "FULL"), "NORMAL"),
             scan_every=parse_every(env.get("KENNIS_SCAN_EVERY", ""), "KENNIS_SCAN_EVERY"),
             github_write_pause=_float(env, "KENNIS_GITHUB_WRITE_PAUSE", 1.0),
+            site_repo=_site_repo(env),
             ledger_keep_days=_float(env, "KENNIS_LEDGER_KEEP_DAYS", 30.0),
             extra_handlers=tuple(
                 item.strip()
@@ -106,6 +109,32 @@ def parse_every(raw: str, name: str) -> float | None:
     if seconds < 1:
         raise ConfigError(f"{name}={raw!r} must be at least one second")
     return seconds
+
+
+_REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+$")
+
+
+def site_repo_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """``KENNIS_SITE_REPO`` (``owner/name``): the repository whose site the App publishes."""
+    env = os.environ if env is None else env
+    return env.get("KENNIS_SITE_REPO", "").strip() or None
+
+
+def _site_repo(env: Mapping[str, str]) -> str | None:
+    # One App installation may cover many repositories, but there is one live site (one
+    # ``live`` link, one ``previews/pr-N``): which repository it shows is the operator's choice.
+    name = site_repo_from_env(env)
+    if name is not None and not _REPO_NAME.match(name):
+        raise ConfigError(f"KENNIS_SITE_REPO={name!r} is not a repository (expected owner/name)")
+    wanted = [v for v in ("KENNIS_DEPLOY", "KENNIS_PREVIEWS") if env.get(v, "") == "1"]
+    if name is None and wanted:
+        raise ConfigError(
+            f"KENNIS_SITE_REPO is not set: {' and '.join(f'{v}=1' for v in wanted)} publishes "
+            "one repository's site, so refusing to start. Set KENNIS_SITE_REPO=owner/name to "
+            "the repository whose site this App builds; pushes and pull requests of other "
+            "repositories are then ignored."
+        )
+    return name
 
 
 def data_dir_from_env(env: Mapping[str, str] | None = None) -> Path:

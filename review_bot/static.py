@@ -29,6 +29,13 @@ _TYPES = {
     ".map": "application/json",
     ".gz": "application/gzip",
 }
+# Every response: no MIME sniffing (a page's .txt must never run as HTML), and no full URLs
+# (which may name unpublished preview pages) leaked to other sites.
+COMMON_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"))
+# Previews show a pull request's HTML (Markdown allows raw HTML) on the live site's origin: a
+# sandbox without allow-same-origin/allow-scripts gives them an opaque origin and no scripts, so
+# they can read no cookies or storage of the live site and call nothing on the App as it.
+PREVIEW_HEADERS = (("Content-Security-Policy", "sandbox allow-forms allow-popups"),)
 NOT_FOUND = b"<!doctype html><title>Not found</title><h1>404 - Not found</h1>\n"
 BLOCK = 64 * 1024
 
@@ -66,6 +73,10 @@ class SiteApp:
 
     def __call__(self, environ: Environ, start: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
+        extra = COMMON_HEADERS + (PREVIEW_HEADERS if path.startswith("/previews/") else ())
+        return self._route(environ, _adding(start, extra), path)
+
+    def _route(self, environ: Environ, start: StartResponse, path: str) -> Iterable[bytes]:
         if path in APP_PATHS:
             return self.inner(environ, start)
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -113,6 +124,17 @@ class SiteApp:
         start("404 Not Found", [("Content-Type", "text/html; charset=utf-8"),
                                 ("Content-Length", str(len(NOT_FOUND)))])
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [NOT_FOUND]
+
+
+def _adding(start: StartResponse, extra: tuple[tuple[str, str], ...]) -> StartResponse:
+    """*start* with *extra* headers appended (unless the response sets them itself)."""
+
+    def wrapped(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        have = {name.lower() for name, _ in headers}
+        added = [(name, value) for name, value in extra if name.lower() not in have]
+        return start(status, list(headers) + added, *exc_info)
+
+    return wrapped
 
 
 def _redirect(start: StartResponse, location: str) -> list[bytes]:

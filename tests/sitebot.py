@@ -107,17 +107,18 @@ class SiteBot:
     env: dict[str, str] | None = None
 
     def start(self) -> BotProcess:
-        self.bot = start_bot(
-            self.data_dir,
+        env = dict(
             KENNIS_APP_ID=str(self.app_key.app_id),
             KENNIS_PRIVATE_KEY=self.app_key.private_key_pem,
             KENNIS_GITHUB_API_URL=self.github.base_url,
             KENNIS_DEPLOY="1",
             KENNIS_PREVIEWS="1",
+            KENNIS_SITE_REPO=REPO,
             KENNIS_EXTRA_HANDLERS=CONCERNS,
             KENNIS_BUILD_TIMEOUT="60",
-            **(self.env or {}),
         )
+        env.update(self.env or {})
+        self.bot = start_bot(self.data_dir, 20, **env)
         return self.bot
 
     @property
