@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -212,12 +214,42 @@ def _find(pr: GhPullRequest) -> Any:
     return None
 
 
+# One lock per (repository, pull request) for every concern that edits the sticky comment:
+# each reads the comment, merges its part and writes it back, so two unlocked writers would
+# each write a body without the other's change.
+_locks: dict[tuple[str, int], threading.Lock] = {}
+_locks_guard = threading.Lock()
+_PULL_URL = re.compile(r"/repos/([^/]+/[^/]+)/(?:pulls|issues)/([0-9]+)/?$")
+
+
+def _key(pr: GhPullRequest) -> tuple[str, int]:
+    # From the URL PyGithub already has: no request, even for a lazy pull request object.
+    match = _PULL_URL.search(pr.url or "")
+    if match is None:
+        return (pr.url or "").lower(), pr.number
+    return match.group(1).lower(), int(match.group(2))
+
+
+@contextmanager
+def locked(pr: GhPullRequest) -> Iterator[None]:
+    """Hold the sticky comment of *pr* for one read-merge-write."""
+    with _locks_guard:
+        lock = _locks.setdefault(_key(pr), threading.Lock())
+    with lock:
+        yield
+
+
 def upsert(pr: GhPullRequest, body: str) -> str:
     """Edit our marked comment if there is one, else create it; returns what was done.
 
     Looked up by marker on every call, so a retried delivery never adds a second comment.
     Sections owned by other concerns and ticked confirm boxes survive the edit.
     """
+    with locked(pr):
+        return _upsert(pr, body)
+
+
+def _upsert(pr: GhPullRequest, body: str) -> str:
     comment = _find(pr)
     if comment is None:
         pr.create_issue_comment(body)
@@ -231,6 +263,11 @@ def upsert(pr: GhPullRequest, body: str) -> str:
 
 def upsert_section(pr: GhPullRequest, name: str, text: str, *, create: bool = True) -> str:
     """Put one concern's section into the sticky comment (which is made if it is missing)."""
+    with locked(pr):
+        return _upsert_section(pr, name, text, create=create)
+
+
+def _upsert_section(pr: GhPullRequest, name: str, text: str, *, create: bool) -> str:
     comment = _find(pr)
     block = section(name, text)
     if comment is None:

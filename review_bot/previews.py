@@ -13,20 +13,27 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kennis.config import CONFIG_PATH, parse_config
 from kennis.gitrev import Change, GitError, GitReader
+from kennis.markdown import code
+from kennis.scan import page_url
 from review_bot import comments
 from review_bot.builder import BuildError, build_in_checkout, error_excerpt
-from review_bot.deploy import site_url, store
+from review_bot.deploy import serves, site_url, store
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env
 from review_bot.sites import SiteStore, swap_symlink, write_atomic
+
+if TYPE_CHECKING:
+    from github.PullRequest import PullRequest as GhPullRequest
 
 SECTION = (
     "preview"  # its part of the sticky comment: <!-- kennis:preview --> … <!-- /kennis:preview -->
@@ -35,7 +42,7 @@ _ALLOWED_OUTSIDE = re.compile(
     r"^(?:[^/]+\.(?:md|txt)|LICENSE[^/]*|\.gitignore|\.github/(?!kennis\.ya?ml$)(?!.*\.py$).+)$"
 )
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pth", ".so")
-_locks: dict[int, threading.Lock] = {}
+_locks: dict[tuple[str, int], threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
@@ -53,6 +60,7 @@ class PreviewInfo:
     url: str | None = None
     pages: tuple[tuple[str, str], ...] = ()  # (source path, page URL) of every touched page
     reason: str | None = None  # why there is no preview
+    log: str = ""  # the build's error lines, paths made repository-relative
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -73,42 +81,38 @@ def _inside(path: str, content_dir: str) -> bool:
 def plan_preview(changes: Iterable[Change], content_dir: str) -> PreviewPlan:
     """Decide whether a PR with these changes may be previewed with the base configuration."""
     pages: list[str] = []
-    code: list[str] = []
+    python: list[str] = []
     build: list[str] = []
     for change in changes:
         for path in dict.fromkeys((change.old_path, change.new_path)):
             if path.endswith(_CODE_SUFFIXES):
-                code.append(path)
+                python.append(path)
             elif not _inside(path, content_dir) and not _ALLOWED_OUTSIDE.match(path):
                 build.append(path)
         path = change.new_path
         if change.status != "D" and _inside(path, content_dir) and path.endswith(".md"):
             pages.append(path)
-    if code or build:
-        return PreviewPlan(reason=_skip_reason(code, build))
+    if python or build:
+        return PreviewPlan(reason=_skip_reason(python, build))
     return PreviewPlan(pages=tuple(pages))
 
 
-def _skip_reason(code: list[str], build: list[str]) -> str:
+def _skip_reason(python: list[str], build: list[str]) -> str:
     def names(paths: list[str]) -> str:
-        shown = ", ".join(f"`{p}`" for p in paths[:5])
+        shown = ", ".join(code(p) for p in paths[:5])
         return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
     parts = []
     if build:
         parts.append(f"{names(build)}, which the site's build configuration is made of")
-    if code:
-        parts.append(f"Python code ({names(code)})")
+    if python:
+        parts.append(f"Python code ({names(python)})")
     return "it changes " + " and ".join(parts)
 
 
-def page_url(path: str, content_dir: str) -> str:
-    """The site-relative URL MkDocs gives a page (``use_directory_urls``)."""
-    rel = path[len(content_dir.strip("/")) + 1 :].removesuffix(".md")
-    stem, _, name = rel.rpartition("/")
-    if name.lower() in ("index", "readme"):
-        return f"{stem}/" if stem else ""
-    return f"{rel}/"
+def page_links(root: str, content_dir: str, pages: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(source path, preview URL) of each page, percent-encoded like the live site's links."""
+    return tuple((path, page_url(root, content_dir, path) or root) for path in pages)
 
 
 def unsafe_entries(mirror: GitReader, rev: str, content_dir: str) -> list[str]:
@@ -135,10 +139,15 @@ def preview_summary(repo_full_name: str, pr_number: int) -> PreviewInfo | None:
         data = json.loads(_info_path(store(), pr_number).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if str(data.get("repo", "")).lower() != repo_full_name.lower():
+    if not isinstance(data, dict) or str(data.get("repo", "")).lower() != repo_full_name.lower():
         return None
+    known = {f.name for f in fields(PreviewInfo)}
+    data = {k: v for k, v in data.items() if k in known}
     data["pages"] = tuple(tuple(p) for p in data.get("pages", ()))
-    return PreviewInfo(**data)
+    try:
+        return PreviewInfo(**data)
+    except TypeError:  # written by another version: no summary rather than a crash
+        return None
 
 
 def remove_preview(sites: SiteStore, number: int) -> None:
@@ -165,26 +174,67 @@ def _publish(sites: SiteStore, number: int, built: Path) -> None:
 def on_pull_request(ctx: DeliveryContext) -> None:
     """Build, refresh or remove the PR's preview and keep the sticky comment current."""
     pull = ctx.payload.get("pull_request")
-    if not enabled() or not isinstance(pull, dict) or not ctx.repo_full_name:
+    if not enabled() or not isinstance(pull, dict) or not serves(ctx):
         return
+    repo = ctx.repo_full_name or ""
     number = int(ctx.payload.get("number") or pull["number"])
     sites = SiteStore.from_env(data_dir_from_env())
-    with _lock_for(number):
+    with _lock_for(repo, number):
         if ctx.action == "closed":
-            remove_preview(sites, number)
-            _info_path(sites, number).unlink(missing_ok=True)
-            upsert_comment(
-                ctx, number, "The preview was removed: the pull request is closed.", create=False
-            )
+            close_preview(ctx, sites, number)
+            return
+        head = pull.get("head")
+        head_sha = str(head.get("sha")) if isinstance(head, dict) else ""
+        # A retried or late delivery must not put an outdated preview back: a newer delivery
+        # (or the "closed" one) is the one that acts for the pull request as it is now.
+        if (why := outdated(ctx, number, head_sha)) is not None:
+            ctx.log.info("no preview of #%d at %s: %s", number, head_sha[:12], why)
             return
         info = build_preview(ctx, sites, number, pull)
+        if info is None:
+            return
         write_atomic(_info_path(sites, number), info.to_json())
         upsert_comment(ctx, number, render_comment(info))
 
 
-def _lock_for(number: int) -> threading.Lock:
+def close_preview(ctx: DeliveryContext, sites: SiteStore, number: int) -> None:
+    """Remove a closed PR's preview (unless it was reopened since: then it stays)."""
+    pr = _pull(ctx, number)
+    if pr is not None and pr.state == "open":
+        ctx.log.info("#%d was reopened since it closed: its preview stays", number)
+        return
+    remove_preview(sites, number)
+    _info_path(sites, number).unlink(missing_ok=True)
+    upsert_comment(ctx, number, "The preview was removed: the pull request is closed.", create=False)
+
+
+def _lock_for(repo: str, number: int) -> threading.Lock:
     with _locks_guard:
-        return _locks.setdefault(number, threading.Lock())
+        return _locks.setdefault((repo.lower(), number), threading.Lock())
+
+
+def _pull(ctx: DeliveryContext, number: int) -> GhPullRequest | None:
+    """The pull request as GitHub has it now, or None without a GitHub App."""
+    try:
+        return ctx.github.get_repo(ctx.repo_full_name or "", lazy=True).get_pull(number)
+    except RuntimeError:
+        return None
+
+
+def outdated(ctx: DeliveryContext, number: int, head_sha: str) -> str | None:
+    """Why a preview of *head_sha* would be outdated (closed, head moved), or None if current."""
+    pr = _pull(ctx, number)
+    if pr is not None:
+        if pr.state != "open":
+            return "the pull request is closed"
+        if pr.head.sha != head_sha:
+            return f"its head moved on to {pr.head.sha[:12]}"
+        return None
+    # Without a GitHub App (air-gapped mirrors) the remote's pull ref is the best witness.
+    with contextlib.suppress(GitError):
+        ctx.mirror.fetch(f"refs/pull/{number}/head")
+    now = ctx.mirror.rev_parse(f"refs/pull/{number}/head")
+    return f"its head moved on to {now[:12]}" if now not in (None, head_sha) else None
 
 
 def _fetch(mirror: Mirror, number: int, base_ref: str, shas: Iterable[str]) -> None:
@@ -198,7 +248,8 @@ def _fetch(mirror: Mirror, number: int, base_ref: str, shas: Iterable[str]) -> N
 
 def build_preview(
     ctx: DeliveryContext, sites: SiteStore, number: int, pull: dict[str, object]
-) -> PreviewInfo:
+) -> PreviewInfo | None:
+    """Build and publish the preview (or say why not); None if the PR moved on meanwhile."""
     head, base = pull["head"], pull["base"]
     assert isinstance(head, dict) and isinstance(base, dict)
     head_sha, base_sha = str(head["sha"]), str(base["sha"])
@@ -209,7 +260,7 @@ def build_preview(
     plan = plan_preview(mirror.diff_name_status(base_sha, head_sha), content_dir)
     reason = plan.reason
     if reason is None and (links := unsafe_entries(mirror, head_sha, content_dir)):
-        reason = f"`{links[0]}` is a symbolic link or submodule"
+        reason = f"{code(links[0])} is a symbolic link or submodule"
     info = PreviewInfo(ctx.repo_full_name or "", number, head_sha)
     if reason is not None:
         remove_preview(sites, number)  # an older preview would no longer match the PR
@@ -231,32 +282,58 @@ def build_preview(
         )
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)
-        return PreviewInfo(**{**asdict(info), "reason": f"it could not be checked out ({exc})"})
+        log = server_paths_removed(str(exc), sites)
+        return PreviewInfo(**{**asdict(info), "reason": "it could not be checked out", "log": log})
     if not result.ok:
         shutil.rmtree(out, ignore_errors=True)
         remove_preview(sites, number)
-        excerpt = error_excerpt(result.log, result.timed_out)
-        return PreviewInfo(**{**asdict(info), "reason": f"the build failed:\n{excerpt}"})
+        log = server_paths_removed(error_excerpt(result.log, result.timed_out), sites)
+        return PreviewInfo(**{**asdict(info), "reason": "the build failed", "log": log})
+    if (why := outdated(ctx, number, head_sha)) is not None:  # it moved while we built
+        shutil.rmtree(out, ignore_errors=True)
+        ctx.log.info("not publishing the preview of #%d at %s: %s", number, head_sha[:12], why)
+        return None
     _publish(sites, number, out)
     root = f"{site_url() or '/'}previews/pr-{number}/"
-    pages = tuple((p, root + page_url(p, content_dir)) for p in plan.pages)
+    pages = page_links(root, content_dir, plan.pages)
     return PreviewInfo(ctx.repo_full_name or "", number, head_sha, root, pages)
+
+
+def server_paths_removed(text: str, sites: SiteStore) -> str:
+    """Build output with the server's paths gone: checkout paths become repository-relative."""
+    for work in dict.fromkeys((os.path.abspath(sites.work_dir), os.path.realpath(sites.work_dir))):
+        text = re.sub(re.escape(work) + r"/[^/\s'\"]+/?", "", text)
+    for root, shown in ((sites.root, "<data>"), (Path(sys.prefix), "<python>")):
+        for path in dict.fromkeys((os.path.abspath(root), os.path.realpath(root))):
+            text = text.replace(path, shown)
+    return text
 
 
 # -- the sticky comment --------------------------------------------------------------------------
 
+NO_PREVIEW_WHY = (
+    "Previews build only the pull request's content, with the base branch's configuration, so "
+    "that a pull request never runs its own code on the App's server. The site is built as usual "
+    "once the change is reviewed and merged."
+)
+LOG_LINE_LIMIT = 300
+
+
+def fenced(text: str) -> str:
+    """*text* in a ```text block it cannot close or leave (no runs of three backticks)."""
+    lines = [re.sub(r"`{3,}", "`", line)[:LOG_LINE_LIMIT] for line in text.splitlines()]
+    return "```text\n" + "\n".join(lines) + "\n```"
+
 
 def render_comment(info: PreviewInfo) -> str:
     if info.url is None:
-        return (
-            f"**No preview** for {info.head_sha[:12]} because {info.reason}.\n\n"
-            "Previews build only the pull request's content, with the base branch's "
-            "configuration, so that a pull request never runs its own code on the App's server. "
-            "The site is built as usual once the change is reviewed and merged."
-        )
+        parts = [f"**No preview** for {info.head_sha[:12]} because {info.reason}."]
+        if info.log.strip():
+            parts.append(fenced(info.log))
+        return "\n\n".join([*parts, NO_PREVIEW_WHY])
     lines = [f"**Preview** of {info.head_sha[:12]}: {info.url}"]
     if info.pages:
-        lines += ["", "Changed pages:"] + [f"- [{path}]({url})" for path, url in info.pages]
+        lines += ["", "Changed pages:"] + [f"- [{code(path)}]({url})" for path, url in info.pages]
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from review_bot.deploy import self_url
 from tests.botproc import deliveries_json, run_cli, wait_for
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.server import GitHubStandIn
@@ -50,6 +51,7 @@ def test_push_makes_the_new_content_live_and_reports_a_deployment(site: SiteBot)
     seen_at = wait_live(site, second)
     build = wait_for(lambda: next((e for e in site.journal()
                                    if e["sha"] == second and e["outcome"] == "live"), None))
+    # Printed, not asserted: timing belongs in benchmarks/, and a loaded CI machine is slow.
     overhead = seen_at - sent_at - build["seconds"]
     print(f"\npush delivery -> live: {seen_at - sent_at:.2f} s, build {build['seconds']:.2f} s, "
           f"overhead {overhead:.2f} s")
@@ -58,7 +60,6 @@ def test_push_makes_the_new_content_live_and_reports_a_deployment(site: SiteBot)
     assert home.status == 200 and home.headers["content-type"] == "text/html; charset=utf-8"
     assert "version v2 of the home page" in home.text
     assert "version v2" not in site.get("/guide/setup/").text  # untouched page, same release
-    assert overhead <= 2.0
     states = wait_for(lambda: [s["state"] for s in site.deployment_states(second)]
                       if len(site.deployment_states(second)) >= 2 else None)
     assert states == ["in_progress", "success"]
@@ -125,9 +126,12 @@ def test_killing_the_app_mid_build_keeps_the_last_good_release_and_builds_again(
     wait_for(lambda: not alive(build_pid), timeout=5)  # the build died with the App
     assert site.live_sha() == first
     assert (site.sites / "releases" / f"{second}.partial").is_dir()
-    gate.touch()
+    started(gate).unlink()
     site.start()
-    assert "version v1 of the home page" in site.get("/").text or site.live_sha() == second
+    wait_for(started(gate).exists)  # the restarted App resumed the delivery and builds again
+    assert site.live_sha() == first  # meanwhile the last good release is served
+    assert "version v1 of the home page" in site.get("/").text
+    gate.touch()
     wait_live(site, second)
     assert "version v2 of the home page" in site.get("/").text
     assert not list((site.sites / "releases").glob("*.partial"))
@@ -239,12 +243,32 @@ def test_static_serving(site: SiteBot) -> None:
     for case, (path, status, extra) in STATIC.items():
         got = site.get(path)
         assert got.status == status, case
+        assert got.headers["x-content-type-options"] == "nosniff", case
+        assert got.headers["referrer-policy"] == "same-origin", case
+        sandboxed = path.startswith("/previews/")
+        assert ("content-security-policy" in got.headers) == sandboxed, case
         if status == 301:
             assert got.headers["location"] == extra, case
         elif extra:
             assert extra not in got.text, case
     assert "text/css" in site.get(next_css(site)).headers["content-type"]
     assert "Test KB" in site.get("/nope/").text  # Material's own 404 page
+
+
+SELF_URLS = {  # case: (bound host, environment, the App's own URL)
+    "loopback": ("127.0.0.1", {}, "http://127.0.0.1:8080/"),
+    "any-ipv4-is-not-an-address": ("0.0.0.0", {}, "http://127.0.0.1:8080/"),
+    "any-ipv6-is-not-an-address": ("::", {}, "http://127.0.0.1:8080/"),
+    "ipv6-literal-in-brackets": ("::1", {}, "http://[::1]:8080/"),
+    "site-url-wins": ("0.0.0.0", {"KENNIS_SITE_URL": "https://kb.example.com"},
+                      "https://kb.example.com/"),
+}
+
+
+@pytest.mark.parametrize("case", list(SELF_URLS), ids=list(SELF_URLS))
+def test_self_url_is_an_address_a_reader_can_open(case: str) -> None:
+    host, env, expected = SELF_URLS[case]
+    assert self_url(host, 8080, env) == expected
 
 
 def next_css(site: SiteBot) -> str:
@@ -273,6 +297,38 @@ def open_pr(site: SiteBot, number: int, files: dict[str, str], symlinks: dict[st
     return head
 
 
+def update_pr(site: SiteBot, number: int, files: dict[str, str]) -> str:
+    """Push a new commit to the PR's branch (GitHub's view too) and send ``synchronize``."""
+    origin = site.origin
+    origin.git("checkout", "-q", f"pr-{number}")
+    for path, text in files.items():
+        origin.write(path, text)
+    head = origin.commit(f"Change #{number} again")
+    origin.git("update-ref", f"refs/pull/{number}/head", head)
+    origin.git("checkout", "-q", "main")
+    with site.github.lock:
+        site.github.pull(REPO, number).head_sha = head
+    assert site.sender.send("pull_request", "synchronize", repo=REPO, number=number).status == 202
+    return head
+
+
+def close_pr(site: SiteBot, number: int) -> None:
+    with site.github.lock:
+        site.github.issue(REPO, number).state = "closed"
+    assert site.sender.send("pull_request", "closed", repo=REPO, number=number).status == 202
+
+
+def send_late_synchronize(site: SiteBot, number: int, head: str) -> None:
+    """A ``synchronize`` for *head* delivered (or retried) after the PR moved on."""
+    body = site.sender.payload("pull_request", "synchronize", repo=REPO, number=number)
+    body["pull_request"]["head"]["sha"] = body["after"] = head
+    assert site.sender.send("pull_request", "synchronize", payload=body).status == 202
+
+
+def all_done(site: SiteBot) -> None:
+    wait_for(lambda: all(d["state"] == "done" for d in deliveries_json(site.data_dir)))
+
+
 def preview_comments(site: SiteBot, number: int) -> list[str]:
     return [c.body for c in site.github.issue(REPO, number).comments
             if "<!-- kennis:preview -->" in c.body]
@@ -286,10 +342,13 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     comment = wait_for(lambda: preview_comments(site, 7))[0]
     root = f"http://127.0.0.1:{site.port}/previews/pr-7/"
     assert f"**Preview** of {head[:12]}: {root}" in comment
-    assert f"- [content/guide/setup.md]({root}guide/setup/)" in comment
-    assert f"- [content/guide/new.md]({root}guide/new/)" in comment
+    assert f"- [<code>content/guide/setup.md</code>]({root}guide/setup/)" in comment
+    assert f"- [<code>content/guide/new.md</code>]({root}guide/new/)" in comment
     assert "version pr7 of the setup page" in site.get("/previews/pr-7/guide/setup/").text
     assert "version pr7 of the new page" in site.get("/previews/pr-7/guide/new/").text
+    # PR HTML runs sandboxed: an opaque origin without scripts, never as the live site
+    sandbox = site.get("/previews/pr-7/guide/setup/").headers["content-security-policy"]
+    assert sandbox == "sandbox allow-forms allow-popups"
     assert site.get("/").status == 404  # nothing was deployed: a preview is not the live site
 
     from review_bot.previews import preview_summary
@@ -300,7 +359,7 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     assert [path for path, _ in summary.pages] == ["content/guide/new.md", "content/guide/setup.md"]
     assert preview_summary("acme/other", 7) is None
 
-    site.sender.send("pull_request", "closed", repo=REPO, number=7)
+    close_pr(site, 7)
     wait_for(lambda: "removed" in preview_comments(site, 7)[0])
     assert site.get("/previews/pr-7/guide/setup/").status == 404
     assert len(preview_comments(site, 7)) == 1  # edited in place, never a second comment
@@ -321,12 +380,13 @@ SECURITY = {  # case: (files the PR changes, symlinks it adds, what the comment 
         {"mkdocs.yml": "site_name: Test KB\ndocs_dir: content\ntheme:\n  name: material\n"
                        "hooks:\n  - hooks/checks.py\n  - hooks/evil.py\n",
          "hooks/evil.py": "EVIL", "content/index.md": page("Home", "pr")},
-        {}, "`mkdocs.yml`"),
-    "adds-only-a-hook-file": ({"hooks/x.py": "EVIL"}, {}, "Python code (`hooks/x.py`)"),
+        {}, "<code>mkdocs.yml</code>"),
+    "adds-only-a-hook-file": ({"hooks/x.py": "EVIL"}, {}, "Python code (<code>hooks/x.py</code>)"),
     "python-inside-content": (
         {"content/tools/x.py": "EVIL", "content/index.md": page("Home", "pr")},
-        {}, "Python code (`content/tools/x.py`)"),
-    "symlink-inside-content": ({}, {"content/leak.md": "/etc/hostname"}, "`content/leak.md`"),
+        {}, "Python code (<code>content/tools/x.py</code>)"),
+    "symlink-inside-content": ({}, {"content/leak.md": "/etc/hostname"},
+                               "<code>content/leak.md</code>"),
 }
 
 
@@ -343,3 +403,50 @@ def test_preview_never_runs_the_pull_requests_code(site: SiteBot, tmp_path: Path
     assert not marker.exists()
     assert site.get("/previews/pr-9/").status == 404
     assert not list((site.sites / "logs").glob("pr-9-*"))  # no build was even started
+
+
+def test_late_deliveries_never_bring_back_an_outdated_or_closed_preview(site: SiteBot) -> None:
+    first = open_pr(site, 7, {"content/guide/setup.md": page("Setup", "pr7-first")})
+    wait_for(lambda: (c := preview_comments(site, 7)) and first[:12] in c[0])
+    second = update_pr(site, 7, {"content/guide/setup.md": page("Setup", "pr7-second")})
+    wait_for(lambda: second[:12] in preview_comments(site, 7)[0])
+    assert "version pr7-second" in site.get("/previews/pr-7/guide/setup/").text
+
+    send_late_synchronize(site, 7, first)  # e.g. retried after a restart
+    all_done(site)
+    assert "version pr7-second" in site.get("/previews/pr-7/guide/setup/").text
+    assert second[:12] in preview_comments(site, 7)[0]
+    moved = f"no preview of #7 at {first[:12]}: its head moved on to {second[:12]}"
+    assert site.bot is not None and moved in site.bot.log()
+
+    close_pr(site, 7)
+    wait_for(lambda: "removed" in preview_comments(site, 7)[0])
+    send_late_synchronize(site, 7, second)  # processed after "closed"
+    all_done(site)
+    assert site.get("/previews/pr-7/guide/setup/").status == 404
+    assert "removed" in preview_comments(site, 7)[0]
+    assert not list((site.sites / "previews" / "builds").glob("pr-7-*"))
+
+
+def test_pushes_and_pull_requests_of_other_repositories_are_ignored(
+    site: SiteBot, tmp_path: Path
+) -> None:
+    other = make_site_repo(tmp_path / "other", version="other")
+    site.github.add_repo("acme/other", clone_url=f"file://{other.root}")
+    body = site.sender.push_payload("acme/other", ref="refs/heads/main", before=ZERO,
+                                    after=other.head)
+    assert site.sender.send("push", payload=body).status == 202
+    other.git("checkout", "-q", "-b", "change")
+    other.write("content/index.md", page("Home", "other-pr"))
+    other.git("update-ref", "refs/pull/5/head", other.commit("Change"))
+    site.github.add_pr("acme/other", 5, head_ref="change")
+    assert site.sender.send("pull_request", "opened", repo="acme/other", number=5).status == 202
+    all_done(site)
+
+    assert site.live_sha() is None and site.journal() == []
+    assert site.get("/").status == 404 and site.get("/previews/pr-5/").status == 404
+    assert not [c for c in site.github.issue("acme/other", 5).comments if "kennis:preview" in c.body]
+    assert site.bot is not None
+    log = site.bot.log()
+    assert "ignoring push of acme/other: this App publishes the site of acme/kb only" in log
+    assert "ignoring pull_request of acme/other" in log
