@@ -139,7 +139,8 @@ def _site_repo(env: Mapping[str, str]) -> str | None:
 
 def data_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env.get("KENNIS_DATA_DIR") or DEFAULT_DATA_DIR)
+    # Absolute, so git commands run in other folders (clones, builds) find the same place.
+    return Path(env.get("KENNIS_DATA_DIR") or DEFAULT_DATA_DIR).absolute()
 
 
 def _private_key(env: Mapping[str, str]) -> str | None:

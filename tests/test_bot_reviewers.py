@@ -409,6 +409,7 @@ def test_an_approval_covers_the_version_approved(world: World, case: tuple[Any, 
     assert ("- ⏳ `content/kitchen/close.md`: needs @alice or @bob "
             "(@alice approved an earlier version)") in lines
     assert "⏳ waiting for @alice or @bob" in comment.body and "✅" not in comment.body
+    assert "@alice approved an earlier version; the page changed since" in comment.body
     assert world.requested(number) == (["alice", "bob", "dave", "erin"], [])  # asked again
 
     world.approve(number, "alice")  # on the new head
