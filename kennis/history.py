@@ -226,26 +226,18 @@ _Ident = tuple[bytes, bytes]  # (name, email) as git printed them, .mailmap alre
 class _Tally:
     """Mutable per-page accumulator while walking history newest-first; raw bytes until the end."""
 
-    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha", "stats")
+    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha")
 
     def __init__(self) -> None:
         self.sha = b""
         self.created: tuple[bytes, _Ident] | None = None  # oldest commit seen: date, author
         self.last: tuple[bytes, _Ident] | None = None  # newest commit that counts
         self.commits = 0
-        self.authors: dict[_Ident, int] = {}  # -> walk position of their oldest commit
-        self.coauthors: dict[bytes, int] = {}  # raw trailer value -> same
+        # author ident (or raw trailer value, for co-authors) -> [walk position of their oldest
+        # commit, their commits, date of their oldest commit]: newest-first, the last seen wins
+        self.authors: dict[_Ident, list[Any]] = {}
+        self.coauthors: dict[bytes, list[Any]] = {}
         self.previous: list[bytes] = []
-        # per author ident / raw co-author trailer: [commits, date of the oldest seen so far]
-        self.stats: dict[_Ident | bytes, list[Any]] = {}
-
-    def _count(self, key: _Ident | bytes, day: bytes) -> None:
-        entry = self.stats.get(key)
-        if entry is None:
-            self.stats[key] = [1, day]
-        else:
-            entry[0] += 1
-            entry[1] = day  # newest-first walk: the last one seen is the oldest
 
     def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
         if commit.sha == self.sha:
@@ -258,12 +250,21 @@ class _Tally:
         if self.last is None:
             self.last = self.created
         self.commits += 1
-        self.authors[ident] = seq
-        self._count(ident, commit.date)
+        entry = self.authors.get(ident)  # inlined: this runs for every page of every commit
+        if entry is None:
+            self.authors[ident] = [seq, 1, commit.date]
+        else:
+            entry[0] = seq
+            entry[1] += 1
+            entry[2] = commit.date
         if commit.trailers:
             for raw in commit.trailers.split(b"\x1f"):
-                self.coauthors[raw.strip()] = seq
-                self._count(raw.strip(), commit.date)
+                key = raw.strip()
+                found = self.coauthors.get(key)
+                if found is None:
+                    self.coauthors[key] = [seq, 1, commit.date]
+                else:
+                    found[0], found[1], found[2] = seq, found[1] + 1, commit.date
 
 
 def _open_repo(repo_root: Path) -> git.Repo:
@@ -366,8 +367,8 @@ class _Finisher:
         assert tally.created is not None
         created = self.moment(tally.created[0])
         last_date, last_ident = tally.last or tally.created
-        by_first_contribution = sorted(tally.authors.items(), key=lambda item: -item[1])
-        coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1])
+        by_first_contribution = sorted(tally.authors.items(), key=lambda item: -item[1][0])
+        coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1][0])
         return PageHistory(
             path=path.decode("utf-8", "surrogateescape"),
             created=created,
@@ -383,8 +384,9 @@ class _Finisher:
     def contributions(self, tally: _Tally) -> tuple[Contribution, ...]:
         """Per person (authors and co-authors merged after .mailmap): commits and first date."""
         merged: dict[Person, list[Any]] = {}
-        for key, (commits, day) in tally.stats.items():
-            person = self.coauthors[key] if isinstance(key, bytes) else self.person(key)
+        people = [(self.person(k), v) for k, v in tally.authors.items()]
+        people += [(self.coauthors[k], v) for k, v in tally.coauthors.items()]
+        for person, (_seq, commits, day) in people:
             moment = self.moment(day)
             entry = merged.get(person)
             if entry is None:
