@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -84,6 +85,13 @@ class WebhookApp:
         self.settings = settings
         self.ledger = ledger
         self.on_recorded = on_recorded or (lambda: None)
+        self._inflight = 0
+        self._inflight_lock = threading.Lock()
+
+    @property
+    def acknowledging(self) -> bool:
+        """True while a webhook request is being read and recorded (workers give way to it)."""
+        return self._inflight > 0
 
     def __call__(self, environ: Environ, start: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -102,6 +110,15 @@ class WebhookApp:
             return _respond(start, reject.status, {"error": reject.message})
 
     def webhook(self, environ: Environ, start: StartResponse) -> list[bytes]:
+        with self._inflight_lock:
+            self._inflight += 1
+        try:
+            return self._webhook(environ, start)
+        finally:
+            with self._inflight_lock:
+                self._inflight -= 1
+
+    def _webhook(self, environ: Environ, start: StartResponse) -> list[bytes]:
         body = read_body(environ, self.settings.max_body)
         given = environ.get("HTTP_X_HUB_SIGNATURE_256")
         if not signature.verify(self.settings.webhook_secret, body, given):

@@ -101,7 +101,12 @@ def serve(host: str, port: int, workers: int | None) -> None:
         from review_bot.freshness import start_scheduler
 
         start_scheduler(ledger, settings.scan_every, pool.wake)
-    app = SiteApp(WebhookApp(settings, ledger, pool.wake), sites.root)
+    webhooks = WebhookApp(settings, ledger, pool.wake)
+    pool.busy = lambda: webhooks.acknowledging
+    app = SiteApp(webhooks, sites.root)
+    # Hand the GIL over every millisecond (default 5 ms): a worker busy in Python code then
+    # delays a webhook acknowledgement by at most ~1 ms at a time.
+    sys.setswitchinterval(0.001)
     _run_server(app, pool, host, port, settings, resumed)
     lock.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from review_bot.github_client import GitHubApp, rate_limit_of
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 IDLE_POLL = 1.0  # seconds between ledger checks when nothing wakes the workers
 CHECKPOINT_EVERY = 200  # deliveries between WAL checkpoints when the queue never empties
 PRUNE_EVERY = 3600.0  # seconds between removals of long-finished deliveries
+GIVE_WAY = 0.05  # at most this long a worker waits for webhook acknowledgements to finish
 
 
 class WorkerPool:
@@ -33,6 +35,7 @@ class WorkerPool:
         retry_base: float = 30.0,
         lease_seconds: float = 600.0,
         keep_seconds: float = 30 * 86400.0,
+        busy: Callable[[], bool] | None = None,
     ) -> None:
         self.ledger = ledger
         self.router = router
@@ -43,6 +46,7 @@ class WorkerPool:
         self.retry_base = retry_base
         self.lease_seconds = lease_seconds
         self.keep_seconds = keep_seconds
+        self.busy = busy or (lambda: False)
         self._pruned_at = 0.0
         self._prune_lock = threading.Lock()
         self._wake = threading.Event()
@@ -100,6 +104,11 @@ class WorkerPool:
 
     def run_once(self) -> bool:
         """Process one due delivery; False when none was due."""
+        # Acknowledging webhooks fast matters more than starting the next delivery a few ms
+        # early: GitHub waits for the 202, the queue is durable (one interpreter, one GIL).
+        deadline = time.monotonic() + GIVE_WAY
+        while self.busy() and time.monotonic() < deadline:
+            time.sleep(0.001)
         try:
             claim = self.ledger.claim(self.lease_seconds)
         except Exception:

@@ -230,3 +230,24 @@ def test_the_idle_worker_prunes_old_deliveries(tmp_path: Path) -> None:
     record(ledger, "done-later", now=T0 + 2 * 86400)
     pool.prune_if_due(now=T0 + 2 * 86400)
     assert ledger.get("done-long-ago") is None and ledger.get("done-later") is not None
+
+
+def test_workers_give_way_to_acknowledgements_but_never_starve(tmp_path: Path) -> None:
+    from review_bot.routing import Router
+    from review_bot.worker import GIVE_WAY, WorkerPool
+
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    record(ledger, "d1", now=time.time())
+    checks: list[float] = []
+
+    def busy() -> bool:  # a webhook is always being acknowledged
+        checks.append(time.monotonic())
+        return True
+
+    pool = WorkerPool(ledger, Router(), workers=0, mirrors_root=tmp_path, busy=busy)
+    started = time.monotonic()
+    assert pool.run_once() is True  # processed anyway once it has waited long enough
+    assert time.monotonic() - started >= GIVE_WAY
+    assert len(checks) > 5
+    row = ledger.get("d1")
+    assert row is not None and row.state == "done"
