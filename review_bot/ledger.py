@@ -7,6 +7,8 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +102,7 @@ class Ledger:
         self._local = threading.local()
         # One writer at a time inside the process: a Python lock hands over at once, where
         # SQLite's busy handler would sleep in steps of up to 100 ms (the webhook's tail latency).
-        self._write_lock = threading.Lock()
+        self._write_lock = write_lock(self.path)
         self._db().executescript(_SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
@@ -298,6 +300,28 @@ class Ledger:
             " FROM deliveries WHERE state IN ('queued', 'retry', 'running')"
         ).fetchone()
         return None if row[0] is None else max(0.0, row[0] - now)
+
+
+_WRITE_LOCKS: dict[Path, threading.Lock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(path: Path) -> threading.Lock:
+    """The one in-process writer lock of a database file, shared by everyone writing to it."""
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(Path(path).resolve(), threading.Lock())
+
+
+@contextmanager
+def transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """A short write transaction on its own connection, under the file's shared writer lock."""
+    db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    try:
+        db.execute("PRAGMA busy_timeout=30000")
+        with _Transaction(db, write_lock(path)) as tx:
+            yield tx
+    finally:
+        db.close()
 
 
 class _Transaction:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal
+
+from review_bot.ledger import transaction
 
 Kind = Literal["removed", "refused"]
 
@@ -36,8 +39,9 @@ class PullState:
         with self._connect() as db:
             db.execute(_SCHEMA)
 
-    def _connect(self) -> _Connection:
-        return _Connection(self.path)
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        # The ledger's writer lock: no SQLite busy-waiting against webhook acknowledgements.
+        return transaction(self.path)
 
     def remember(self, repo: str, number: int, handle: str, kind: Kind, reason: str = "") -> None:
         with self._connect() as db:
@@ -64,21 +68,3 @@ class PullState:
                 (repo.lower(), number, kind),
             ).fetchall()
         return {handle: reason for handle, reason in rows}
-
-
-class _Connection:
-    """A connection in WAL mode for one transaction, closed afterwards."""
-
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        self.db.execute("PRAGMA busy_timeout=30000")
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        try:
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self.db.close()
