@@ -367,25 +367,31 @@ class _Finisher:
         assert tally.created is not None
         created = self.moment(tally.created[0])
         last_date, last_ident = tally.last or tally.created
-        by_first_contribution = sorted(tally.authors.items(), key=lambda item: -item[1][0])
-        coauthors = sorted(tally.coauthors.items(), key=lambda item: -item[1][0])
+        # (person, [walk position of their oldest commit, commits, oldest date]) for everyone
+        authors = [(self.person(k), v) for k, v in tally.authors.items()]
+        coauthors = [(self.coauthors[k], v) for k, v in tally.coauthors.items()]
+        if len(authors) > 1:
+            authors.sort(key=lambda item: -item[1][0])
+        if len(coauthors) > 1:
+            coauthors.sort(key=lambda item: -item[1][0])
         return PageHistory(
             path=path.decode("utf-8", "surrogateescape"),
             created=created,
             last_modified=self.moment(last_date),
             last_author=self.person(last_ident),
-            authors=tuple(self.person(ident) for ident, _ in by_first_contribution),
-            coauthors=tuple(dict.fromkeys(self.coauthors[raw] for raw, _ in coauthors)),
+            authors=tuple(person for person, _ in authors),
+            coauthors=tuple(dict.fromkeys(person for person, _ in coauthors)),
             commits=tally.commits,
             previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
-            contributions=self.contributions(tally),
+            contributions=self.contributions(authors + coauthors),
         )
 
-    def contributions(self, tally: _Tally) -> tuple[Contribution, ...]:
+    def contributions(self, people: list[tuple[Person, list[Any]]]) -> tuple[Contribution, ...]:
         """Per person (authors and co-authors merged after .mailmap): commits and first date."""
+        if len(people) == 1:  # most pages: one author, no trailers
+            person, (_seq, commits, day) = people[0]
+            return (Contribution(person, commits, self.moment(day)),)
         merged: dict[Person, list[Any]] = {}
-        people = [(self.person(k), v) for k, v in tally.authors.items()]
-        people += [(self.coauthors[k], v) for k, v in tally.coauthors.items()]
         for person, (_seq, commits, day) in people:
             moment = self.moment(day)
             entry = merged.get(person)
