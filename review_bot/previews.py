@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from kennis.config import CONFIG_PATH, parse_config
 from kennis.gitrev import Change, GitError, GitReader
 from kennis.markdown import code
+from kennis.paths import is_under
 from kennis.scan import page_url
 from review_bot import comments
 from review_bot.builder import BuildError, build_in_checkout, error_excerpt
@@ -74,10 +75,6 @@ class PreviewPlan:
     reason: str | None = None
 
 
-def _inside(path: str, content_dir: str) -> bool:
-    return path.startswith(content_dir.strip("/") + "/")
-
-
 def plan_preview(changes: Iterable[Change], content_dir: str) -> PreviewPlan:
     """Decide whether a PR with these changes may be previewed with the base configuration."""
     pages: list[str] = []
@@ -87,10 +84,10 @@ def plan_preview(changes: Iterable[Change], content_dir: str) -> PreviewPlan:
         for path in dict.fromkeys((change.old_path, change.new_path)):
             if path.endswith(_CODE_SUFFIXES):
                 python.append(path)
-            elif not _inside(path, content_dir) and not _ALLOWED_OUTSIDE.match(path):
+            elif not is_under(path, content_dir.strip("/")) and not _ALLOWED_OUTSIDE.match(path):
                 build.append(path)
         path = change.new_path
-        if change.status != "D" and _inside(path, content_dir) and path.endswith(".md"):
+        if change.status != "D" and is_under(path, content_dir.strip("/")) and path.endswith(".md"):
             pages.append(path)
     if python or build:
         return PreviewPlan(reason=_skip_reason(python, build))

@@ -36,6 +36,7 @@ from kennis.kb import KnowledgeBase, load_kb
 from kennis.page import Page
 from kennis.scan import parse_issue, ticked
 from kennis.verify import bump_reviewed
+from review_bot.checks import team_members
 from review_bot.mirror import Commit, Mirror, MirrorError, push
 from review_bot.routing import DeliveryContext, router
 
@@ -187,19 +188,9 @@ def confirm(ctx: DeliveryContext, request: Request) -> None:
 
 def _teams_of(ctx: DeliveryContext, login: str, pages: list[Page]) -> set[str]:
     """Keys of the pages' teams that ``login`` belongs to (one membership call per team)."""
-    teams = {h for p in pages for h in p.reviewers if h.is_team}
-    found = set()
-    for team in sorted(teams, key=lambda h: h.key):
-        url = f"/orgs/{team.org}/teams/{team.slug}/memberships/{login}"
-        try:
-            _, data = ctx.github.requester.requestJsonAndCheck("GET", url)
-        except GithubException as exc:
-            if exc.status != 404:
-                raise
-            continue
-        if isinstance(data, dict) and data.get("state") == "active":
-            found.add(team.key)
-    return found
+    teams = sorted({h for p in pages for h in p.reviewers if h.is_team}, key=lambda h: h.key)
+    members = team_members(ctx.github, teams, [login])
+    return {team for team, people in members.items() if login.lower() in people}
 
 
 def _reply_once(ctx: DeliveryContext, request: Request, text: str) -> None:
