@@ -50,7 +50,9 @@ def page_path(i: int) -> str:
     return f"content/section-{i % SECTIONS:02d}/page-{i:05d}.md"
 
 
-def _commit(out: list[bytes], ref: str, message: str, files: dict[str, bytes], parent: str | None) -> None:
+def _commit(
+    out: list[bytes], ref: str, message: str, files: dict[str, bytes], parent: str | None
+) -> None:
     mark = "mark :1\n" if parent is None else ""
     out.append(f"commit {ref}\n{mark}committer Bench <bench@example.com> {WHEN}\n".encode())
     out.append(f"data {len(message)}\n{message}\n".encode())
@@ -72,8 +74,9 @@ def generate(target: Path, pages: int, branches: dict[str, range]) -> None:
     for name, touched in branches.items():
         edits = {page_path(i): page_text(i, 1) for i in touched}
         _commit(stream, f"refs/heads/{name}", f"Edit {len(edits)} pages", edits, ":1")
-    subprocess.run(["git", "-C", str(target), "fast-import", "--quiet"], input=b"".join(stream),
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(target), "fast-import", "--quiet"], input=b"".join(stream), check=True
+    )
 
 
 def deliveries_done(data_dir: Path, delivery: str) -> bool:
@@ -87,7 +90,9 @@ def deliveries_done(data_dir: Path, delivery: str) -> bool:
     return bool(row and row[0] == "done")
 
 
-def measure(gh: GitHubStandIn, bot: BotProcess, sender: WebhookSender, number: int) -> dict[str, object]:
+def measure(
+    gh: GitHubStandIn, bot: BotProcess, sender: WebhookSender, number: int
+) -> dict[str, object]:
     gh.clear_log()
     path = f"/repos/{REPO}/pulls/{number}/requested_reviewers"
     started = time.perf_counter()
@@ -101,13 +106,18 @@ def measure(gh: GitHubStandIn, bot: BotProcess, sender: WebhookSender, number: i
             done_at = time.perf_counter() - started
         time.sleep(0.002)
     pull = gh.pull(REPO, number)
-    calls = Counter(f"{r.method} {r.path.split('/')[-1] if r.path.endswith('s') else r.path}" for r in gh.requests)
+    calls = Counter(
+        f"{r.method} {r.path.split('/')[-1] if r.path.endswith('s') else r.path}"
+        for r in gh.requests
+    )
     return {
         "requested_s": requested_at,
         "done_s": done_at,
         "rest_calls": len(gh.requests),
         "reviewers": len(pull.requested_users) + len(pull.requested_teams),
-        "check_runs": sorted({c.name for c in gh.repo(REPO).check_runs.values() if c.head_sha == pull.head_sha}),
+        "check_runs": sorted(
+            {c.name for c in gh.repo(REPO).check_runs.values() if c.head_sha == pull.head_sha}
+        ),
         "calls": dict(calls),
     }
 
@@ -117,7 +127,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--touch", type=int, default=300)
     parser.add_argument("--big", type=int, default=4000)
-    parser.add_argument("--write-pause", default="1", help="KENNIS_GITHUB_WRITE_PAUSE (default 1 s)")
+    parser.add_argument(
+        "--write-pause", default="1", help="KENNIS_GITHUB_WRITE_PAUSE (default 1 s)"
+    )
     args = parser.parse_args()
     step = max(1, args.pages // args.touch)
     branches = {
@@ -138,16 +150,24 @@ def main() -> None:
         for name in branches:
             numbers[name] = gh.add_pr(REPO, author="user0", head_ref=name).number
             sha = gh.pull(REPO, numbers[name]).head_sha
-            subprocess.run(["git", "-C", str(origin), "update-ref", f"refs/pull/{numbers[name]}/head", sha],
-                           check=True)
-        bot = start_bot(Path(tmp) / "data", KENNIS_APP_ID=str(key.app_id),
-                        KENNIS_PRIVATE_KEY=key.private_key_pem, KENNIS_GITHUB_API_URL=gh.base_url,
-                        KENNIS_GITHUB_WRITE_PAUSE=args.write_pause)
+            subprocess.run(
+                ["git", "-C", str(origin), "update-ref", f"refs/pull/{numbers[name]}/head", sha],
+                check=True,
+            )
+        bot = start_bot(
+            Path(tmp) / "data",
+            KENNIS_APP_ID=str(key.app_id),
+            KENNIS_PRIVATE_KEY=key.private_key_pem,
+            KENNIS_GITHUB_API_URL=gh.base_url,
+            KENNIS_GITHUB_WRITE_PAUSE=args.write_pause,
+        )
         sender = WebhookSender(f"http://127.0.0.1:{bot.port}/webhook", SECRET, gh)
         try:
-            for label, name in ((f"{args.touch} pages, cold mirror", "touch-a"),
-                                (f"{args.touch} pages, warm mirror", "touch-b"),
-                                (f"{len(branches['big'])} files", "big")):
+            for label, name in (
+                (f"{args.touch} pages, cold mirror", "touch-a"),
+                (f"{args.touch} pages, warm mirror", "touch-b"),
+                (f"{len(branches['big'])} files", "big"),
+            ):
                 result = measure(gh, bot, sender, numbers[name])
                 print(f"\n{label} of {args.pages} (write pause {args.write_pause} s):")
                 for k, v in result.items():

@@ -112,8 +112,12 @@ server.run()
 def measure_reference(concurrency: int, rounds: int) -> dict[str, float]:
     """The same load against a do-nothing WSGI app on waitress: the floor on this machine."""
     body = json.dumps(PAYLOAD).encode()
-    proc = subprocess.Popen([sys.executable, "-c", REFERENCE_APP], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", REFERENCE_APP],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())
@@ -150,15 +154,20 @@ def main() -> None:
         flush=True,
     )
     floor = measure_reference(args.concurrency, args.rounds)
-    print(f"{'do-nothing waitress app':<26} n={floor['n']:<5} p50={floor['p50_ms']:6.1f} ms  "
-          f"p99={floor['p99_ms']:6.1f} ms  max={floor['max_ms']:6.1f} ms", flush=True)
+    print(
+        f"{'do-nothing waitress app':<26} n={floor['n']:<5} p50={floor['p50_ms']:6.1f} ms  "
+        f"p99={floor['p99_ms']:6.1f} ms  max={floor['max_ms']:6.1f} ms",
+        flush=True,
+    )
     for sync in ["NORMAL", "FULL"] if args.sync == "both" else [args.sync]:
         r = measure(sync, args.concurrency, args.rounds, args.workers)
         verdict = "ok" if r["p99_ms"] < 50 else "OVER TARGET"
-        print(f"{'kennis-bot, sync=' + sync:<26} n={r['n']:<5} p50={r['p50_ms']:6.1f} ms  "
-              f"p99={r['p99_ms']:6.1f} ms  max={r['max_ms']:6.1f} ms  "
-              f"p99 x{r['p99_ms'] / floor['p99_ms']:.2f} of floor  (target < 50 ms: {verdict})",
-              flush=True)
+        print(
+            f"{'kennis-bot, sync=' + sync:<26} n={r['n']:<5} p50={r['p50_ms']:6.1f} ms  "
+            f"p99={r['p99_ms']:6.1f} ms  max={r['max_ms']:6.1f} ms  "
+            f"p99 x{r['p99_ms'] / floor['p99_ms']:.2f} of floor  (target < 50 ms: {verdict})",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,16 @@ class GitReader:
     def diff_name_status(self, base: str, head: str) -> list[Change]:
         """Changes of ``head`` since its merge base with ``base`` (``base...head``), renames followed."""
         out = self.git(
-            "-c", "diff.renameLimit=0", "diff", "--name-status", "-M", "-z", "--no-color",
-            f"{base}...{head}", "--",
-        )  # fmt: skip
+            "-c",
+            "diff.renameLimit=0",
+            "diff",
+            "--name-status",
+            "-M",
+            "-z",
+            "--no-color",
+            f"{base}...{head}",
+            "--",
+        )
         return parse_name_status(out)
 
     def changed_paths(self, a: str, b: str) -> set[str]:
@@ -110,9 +117,11 @@ class GitReader:
         listing = self.ls_tree(rev, config.content_dir)
         wanted = set(pages) if pages is not None else None
         needed = [CONFIG_PATH, *LOCATIONS] + [
-            p for p in listing
-            if p.endswith("/" + META_FILE) or (p.endswith(PAGE_SUFFIX) and (wanted is None or p in wanted))
-        ]  # fmt: skip
+            p
+            for p in listing
+            if p.endswith("/" + META_FILE)
+            or (p.endswith(PAGE_SUFFIX) and (wanted is None or p in wanted))
+        ]
         files = {p: data for p, data in self.read_files(rev, needed).items() if data is not None}
         return MemoryTree(files, listing)
 

@@ -104,8 +104,11 @@ def _touched(base: KnowledgeBase, head: KnowledgeBase, change: Change) -> Touche
     previous = new_owner = None
     if after is not None:
         after_owner, after_coauthors = _people(after)
-        claims = after_owner not in (None, owner) if kind == "added" else (
-            (after_owner, set(after_coauthors)) != (owner, set(coauthors)))  # fmt: skip
+        claims = (
+            after_owner not in (None, owner)
+            if kind == "added"
+            else ((after_owner, set(after_coauthors)) != (owner, set(coauthors)))
+        )
         if claims:
             previous, new_owner = owner, after_owner
     title = (after.title if after else None) if kind == "added" else before.title
@@ -258,8 +261,11 @@ def approvals_by_page(
         owners_move = page.change == "ownership" or page.previous_owner is not None
         for login, commit in approved.items():
             changed = set() if commit == head else changed_since.get(commit)
-            stale = changed is None or bool(own & set(changed)) or (
-                owners_move and any(_ownership_file(p) for p in changed))  # fmt: skip
+            stale = (
+                changed is None
+                or bool(own & set(changed))
+                or (owners_move and any(_ownership_file(p) for p in changed))
+            )
             (earlier if stale else current).setdefault(page.path, set()).add(_key(login))
     return current, earlier
 
@@ -281,9 +287,7 @@ def approvals(
     else:
         everywhere = {_key(a) for a in approved}
         per_page = {page.path: everywhere for page in pages}
-    members = {
-        team: {_key(m) for m in people} for team, people in (team_members or {}).items()
-    }
+    members = {team: {_key(m) for m in people} for team, people in (team_members or {}).items()}
 
     def by(handle: Handle, keys: set[str]) -> set[str]:
         return keys & members.get(handle.key, set()) if handle.is_team else keys & {handle.key}

@@ -112,8 +112,17 @@ class DueEntry:
     def semantic(self) -> tuple[object, ...]:
         """Everything a reader would notice changing, except day counts (they move daily)."""
         due = self.due.isoformat()
-        return (self.path, self.title, self.url, due, self.state, self.checked, self.seen,
-                self.escalated_from, self.reason)  # fmt: skip
+        return (
+            self.path,
+            self.title,
+            self.url,
+            due,
+            self.state,
+            self.checked,
+            self.seen,
+            self.escalated_from,
+            self.reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -174,8 +183,17 @@ def parse_issue(
             continue
         seen = tuple(s for s in item.get("seen") or () if isinstance(s, str))
         tick = checked.get(item["path"], False)
-        semantic = (item["path"], item.get("title"), item.get("url"), item.get("due"),
-                    item.get("state"), tick, seen, item.get("from"), item.get("why"))  # fmt: skip
+        semantic = (
+            item["path"],
+            item.get("title"),
+            item.get("url"),
+            item.get("due"),
+            item.get("state"),
+            tick,
+            seen,
+            item.get("from"),
+            item.get("why"),
+        )
         pages.append(Listed(item["path"], tick, seen, item.get("from"), item.get("why"), semantic))
     return ExistingIssue(number, marker["owner"], title, body, tuple(assignees), tuple(pages))
 
@@ -305,10 +323,17 @@ def plan_scan(
         fresh = status.freshness
         assert fresh.due is not None
         entry = DueEntry(
-            page.path, page.title or page.path, page_url(site_url, content_dir, page.path),
-            fresh.due, fresh.days_overdue, fresh.state, checked, seen,
-            original.text if reason else None, reason,
-        )  # fmt: skip
+            page.path,
+            page.title or page.path,
+            page_url(site_url, content_dir, page.path),
+            fresh.due,
+            fresh.days_overdue,
+            fresh.state,
+            checked,
+            seen,
+            original.text if reason else None,
+            reason,
+        )
         owners.setdefault(target.key, []).append(entry)
         handles.setdefault(target.key, target)
     actions = _actions(owners, handles, existing, as_of)
@@ -389,11 +414,19 @@ def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: 
         "as_of": as_of.isoformat(),
         "owner": owner.text,
         "pages": [
-            {"path": e.path, "title": e.title, "url": e.url, "due": e.due.isoformat(),
-             "state": e.state, "seen": list(e.seen), "from": e.escalated_from, "why": e.reason}
+            {
+                "path": e.path,
+                "title": e.title,
+                "url": e.url,
+                "due": e.due.isoformat(),
+                "state": e.state,
+                "seen": list(e.seen),
+                "from": e.escalated_from,
+                "why": e.reason,
+            }
             for e in entries
         ],
-    }  # fmt: skip
+    }
     lines = [
         MARKER.format(owner=owner.text),
         INTRO.format(mention=owner.text),

@@ -123,7 +123,9 @@ def approval_result(items: Sequence[PageApproval]) -> CheckResult:
     text = "\n".join(lines)[:MAX_TEXT]
     pages = _plural(len(items), "page")
     if not waiting:
-        return CheckResult(APPROVAL, "success", APPROVAL_OK, APPROVAL_OK_SUMMARY.format(pages=pages), text)
+        return CheckResult(
+            APPROVAL, "success", APPROVAL_OK, APPROVAL_OK_SUMMARY.format(pages=pages), text
+        )
     title = APPROVAL_WAIT.format(waiting=len(waiting), pages=pages)
     return CheckResult(APPROVAL, None, title, APPROVAL_WAIT_SUMMARY, text)
 
@@ -144,7 +146,9 @@ def publish(repo: Repository, head_sha: str, result: CheckResult, existing: Chec
     """
     if existing is not None and existing.external_id == result.fingerprint:
         return "unchanged"
-    batches = [list(result.annotations[i : i + BATCH]) for i in range(0, len(result.annotations), BATCH)]
+    batches = [
+        list(result.annotations[i : i + BATCH]) for i in range(0, len(result.annotations), BATCH)
+    ]
     first = batches[0] if batches else []
     rest = batches[1:]
     final: dict[str, Any] = {"external_id": result.fingerprint}
@@ -156,7 +160,9 @@ def publish(repo: Repository, head_sha: str, result: CheckResult, existing: Chec
     if reuse and existing is not None:
         existing.edit(output=result.output(first), **final)
         return "updated"
-    opening: dict[str, Any] = final if not rest else {"status": "in_progress", "external_id": "kennis:partial"}
+    opening: dict[str, Any] = (
+        final if not rest else {"status": "in_progress", "external_id": "kennis:partial"}
+    )
     run = repo.create_check_run(result.name, head_sha, output=result.output(first), **opening)
     for i, batch in enumerate(rest):
         last = i == len(rest) - 1

@@ -141,8 +141,11 @@ def _run_server(
     os.environ.setdefault("KENNIS_SELF_URL", self_url(str(bound[0]), int(bound[1])))
     pool.start()
     # Always printed (whatever the log level): operators and tests read the bound port here.
-    click.echo(f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"
-               f" {resumed} resumed deliveries)", err=True)
+    click.echo(
+        f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"
+        f" {resumed} resumed deliveries)",
+        err=True,
+    )
     try:
         server.run()
     finally:
@@ -162,8 +165,9 @@ def _ledger() -> Ledger:
 @main.command()
 @click.option("--state", type=click.Choice(STATES), default=None, help="Only this state.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def deliveries(state: str | None, limit: int, fmt: str) -> None:
     """List recent deliveries with their state, attempts and last error (newest first)."""
     rows = _ledger().recent(state, limit)
@@ -214,14 +218,22 @@ def rollback(sha: str | None) -> None:
 
 @main.command()
 @click.option("--repo", default=None, help="Only this repository (owner/name).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Judge freshness as of this date (default: today, UTC).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Judge freshness as of this date (default: today, UTC).",
+)
 def scan(repo: str | None, as_of: datetime | None) -> None:
     """Run the freshness scan once: one review-due issue per owner, edited in place."""
     from review_bot.freshness import scan_from_env
 
-    logging.basicConfig(level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         report = scan_from_env(os.environ, repo, as_of.date() if as_of else None)
     except ConfigError as exc:

@@ -106,7 +106,9 @@ def _review_cell(item: PageApproval, requested: frozenset[str], author: str) -> 
     if page.previous_owner is not None and page.previous_owner in item.waiting_for:
         parts.append(f"⏳ needs {page.previous_owner.text} (current owner) to agree")
     if item.earlier:
-        parts.append(f"{', '.join(item.earlier)} approved an earlier version; the page changed since")
+        parts.append(
+            f"{', '.join(item.earlier)} approved an earlier version; the page changed since"
+        )
     return "<br>".join(parts) or "⚠️ nobody can approve this page: set an owner"
 
 

@@ -152,8 +152,13 @@ class Deployer:
             _set_slot(self.sites, self.repo, wanted)
             if self.repo in _building:
                 note = f"a build is running; it continues with the newest commit {wanted[:12]}"
-                journal(self.sites, delivery=self.ctx.delivery_id, sha=sha, outcome="coalesced",
-                        note=note)
+                journal(
+                    self.sites,
+                    delivery=self.ctx.delivery_id,
+                    sha=sha,
+                    outcome="coalesced",
+                    note=note,
+                )
                 self.ctx.log.info("push %s coalesced: %s", sha[:12], note)
                 return
             _building.add(self.repo)
@@ -175,8 +180,9 @@ class Deployer:
             if target is None:
                 return
             if self.sites.current() == target:
-                journal(self.sites, delivery=self.ctx.delivery_id, sha=target,
-                        outcome="already-live")
+                journal(
+                    self.sites, delivery=self.ctx.delivery_id, sha=target, outcome="already-live"
+                )
             else:
                 reports.append(self.deploy(mirror, target, reports[-1] if reports else None))
             with _lock:

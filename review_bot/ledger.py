@@ -239,8 +239,14 @@ class Ledger:
                 "UPDATE deliveries SET state = ?, next_attempt_at = ?, lease_until = NULL,"
                 " last_error = ?, updated_at = ?"
                 " WHERE id = ? AND state = 'running' AND attempts = ?",
-                (state, next_at, error[:ERROR_LIMIT] if error else None, now, claim.id,
-                 claim.delivery.attempts),
+                (
+                    state,
+                    next_at,
+                    error[:ERROR_LIMIT] if error else None,
+                    now,
+                    claim.id,
+                    claim.delivery.attempts,
+                ),
             )
 
     def recover(self, max_attempts: int, now: float | None = None) -> int:
@@ -273,18 +279,24 @@ class Ledger:
         return Delivery(*row) if row else None
 
     def get(self, delivery_id: str) -> Delivery | None:
-        row = self._db().execute(
-            f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery_id,)
-        ).fetchone()
+        row = (
+            self._db()
+            .execute(f"SELECT {_COLUMNS} FROM deliveries WHERE id = ?", (delivery_id,))
+            .fetchone()
+        )
         return Delivery(*row) if row else None
 
     def recent(self, state: str | None = None, limit: int = 20) -> list[Delivery]:
         """List the most recently received deliveries, newest first, optionally of one state."""
         where, args = ("WHERE state = ?", [state]) if state else ("", [])
-        rows = self._db().execute(
-            f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id LIMIT ?",
-            (*args, limit),
-        ).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT {_COLUMNS} FROM deliveries {where} ORDER BY received_at DESC, id LIMIT ?",
+                (*args, limit),
+            )
+            .fetchall()
+        )
         return [Delivery(*row) for row in rows]
 
     def counts(self) -> dict[str, int]:
@@ -295,10 +307,14 @@ class Ledger:
     def seconds_until_due(self, now: float | None = None) -> float | None:
         """How long until the next queued/retry delivery is due (None when nothing waits)."""
         now = time.time() if now is None else now
-        row = self._db().execute(
-            "SELECT MIN(CASE WHEN state = 'running' THEN lease_until ELSE next_attempt_at END)"
-            " FROM deliveries WHERE state IN ('queued', 'retry', 'running')"
-        ).fetchone()
+        row = (
+            self._db()
+            .execute(
+                "SELECT MIN(CASE WHEN state = 'running' THEN lease_until ELSE next_attempt_at END)"
+                " FROM deliveries WHERE state IN ('queued', 'retry', 'running')"
+            )
+            .fetchone()
+        )
         return None if row[0] is None else max(0.0, row[0] - now)
 
 

@@ -109,7 +109,12 @@ class Mirror(GitReader):
             if self.git("config", "--get", "remote.origin.url").decode().strip() != self.clone_url:
                 self.git("remote", "set-url", "origin", self.clone_url)
             self.git(
-                "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", "origin",
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--prune",
+                "origin",
                 *refspecs,
             )
 
@@ -133,8 +138,15 @@ class Mirror(GitReader):
         if absent:
             with self.lock:
                 self.git(
-                    "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags",
-                    "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin",
+                    "-c",
+                    "fetch.negotiationAlgorithm=noop",
+                    "fetch",
+                    "--quiet",
+                    "--no-tags",
+                    "--no-write-fetch-head",
+                    "--filter=blob:none",
+                    "--stdin",
+                    "origin",
                     stdin="\n".join(absent).encode() + b"\n",
                 )
 
@@ -191,7 +203,9 @@ class Commit:
             for path, data in files.items():
                 blob = self._run("hash-object", "-w", "--stdin", stdin=data).decode().strip()
                 mode = modes.get(path, "100644")
-                self._run("update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", extra=index)
+                self._run(
+                    "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", extra=index
+                )
             tree = self._run("write-tree", extra=index).decode().strip()
         who_name, who_email = author
         who = {"GIT_AUTHOR_NAME": who_name, "GIT_AUTHOR_EMAIL": who_email,

@@ -202,7 +202,9 @@ def close_preview(ctx: DeliveryContext, sites: SiteStore, number: int) -> None:
         return
     remove_preview(sites, number)
     _info_path(sites, number).unlink(missing_ok=True)
-    upsert_comment(ctx, number, "The preview was removed: the pull request is closed.", create=False)
+    upsert_comment(
+        ctx, number, "The preview was removed: the pull request is closed.", create=False
+    )
 
 
 def _lock_for(repo: str, number: int) -> threading.Lock:

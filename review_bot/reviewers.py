@@ -149,7 +149,10 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         approved, reviewed = review_states(pr.get_reviews())
         pages = approvable(changes.pages, pr.user.login, changes.base.config.fallback_owner)
         current, earlier = approvals_by_page(
-            pages, approved, changes.head_sha, changed_since(ctx, approved.values(), changes.head_sha)
+            pages,
+            approved,
+            changes.head_sha,
+            changed_since(ctx, approved.values(), changes.head_sha),
         )
         items = _approvals(ctx, pages, current, earlier)
         # An owner whose approval went stale is asked again (GitHub's "re-request review").

@@ -180,4 +180,3 @@ class SiteStore:
             what = "is ambiguous" if matches else "matches no release"
             raise SiteError(f"{prefix!r} {what} (releases: {known})")
         return matches[0]
-

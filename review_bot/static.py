@@ -121,8 +121,10 @@ class SiteApp:
         page = base / "404.html"
         if page.is_file():
             return _file_response(environ, start, "404 Not Found", page)
-        start("404 Not Found", [("Content-Type", "text/html; charset=utf-8"),
-                                ("Content-Length", str(len(NOT_FOUND)))])
+        start(
+            "404 Not Found",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(NOT_FOUND)))],
+        )
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [NOT_FOUND]
 
 

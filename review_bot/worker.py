@@ -100,7 +100,11 @@ class WorkerPool:
             log.exception("could not prune the delivery ledger")
             return
         if removed:
-            log.info("forgot %d deliveries finished over %.0f days ago", removed, self.keep_seconds / 86400)
+            log.info(
+                "forgot %d deliveries finished over %.0f days ago",
+                removed,
+                self.keep_seconds / 86400,
+            )
 
     def run_once(self) -> bool:
         """Process one due delivery; False when none was due."""
@@ -173,8 +177,9 @@ class WorkerPool:
             log.warning("delivery %s postponed: %s", d.id, limited)
             self.ledger.postpone(claim, limited.reset_at, str(limited))
             return
-        log.exception("delivery %s (%s.%s) failed on attempt %d", d.id, d.event,
-                      d.action or "-", d.attempts)
+        log.exception(
+            "delivery %s (%s.%s) failed on attempt %d", d.id, d.event, d.action or "-", d.attempts
+        )
         state = self.ledger.fail(
             claim, summary, max_attempts=self.max_attempts, base=self.retry_base
         )

@@ -11,7 +11,9 @@ MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "app.yml").r
 
 def handled_events() -> set[str]:
     load_concerns(BUILTIN_CONCERNS)
-    return {event for event, _action, _handler in router.routes() if not event.startswith("kennis_")}
+    return {
+        event for event, _action, _handler in router.routes() if not event.startswith("kennis_")
+    }
 
 
 def test_manifest_subscribes_to_every_event_a_concern_handles_and_nothing_else():
@@ -30,4 +32,3 @@ def test_manifest_permissions_are_the_least_the_bot_uses():
     }
     assert MANIFEST["public"] is False
     assert MANIFEST["hook_attributes"]["url"].startswith("https://")
-

@@ -49,29 +49,41 @@ def test_push_makes_the_new_content_live_and_reports_a_deployment(site: SiteBot)
     sent_at = time.monotonic()
     site.push(first, second)
     seen_at = wait_live(site, second)
-    build = wait_for(lambda: next((e for e in site.journal()
-                                   if e["sha"] == second and e["outcome"] == "live"), None))
+    build = wait_for(
+        lambda: next(
+            (e for e in site.journal() if e["sha"] == second and e["outcome"] == "live"), None
+        )
+    )
     # Printed, not asserted: timing belongs in benchmarks/, and a loaded CI machine is slow.
     overhead = seen_at - sent_at - build["seconds"]
-    print(f"\npush delivery -> live: {seen_at - sent_at:.2f} s, build {build['seconds']:.2f} s, "
-          f"overhead {overhead:.2f} s")
+    print(
+        f"\npush delivery -> live: {seen_at - sent_at:.2f} s, build {build['seconds']:.2f} s, "
+        f"overhead {overhead:.2f} s"
+    )
 
     home = site.get("/")
     assert home.status == 200 and home.headers["content-type"] == "text/html; charset=utf-8"
     assert "version v2 of the home page" in home.text
     assert "version v2" not in site.get("/guide/setup/").text  # untouched page, same release
-    states = wait_for(lambda: [s["state"] for s in site.deployment_states(second)]
-                      if len(site.deployment_states(second)) >= 2 else None)
+    states = wait_for(
+        lambda: (
+            [s["state"] for s in site.deployment_states(second)]
+            if len(site.deployment_states(second)) >= 2
+            else None
+        )
+    )
     assert states == ["in_progress", "success"]
     success = site.deployment_states(second)[-1]
     assert success["environment_url"] == f"http://127.0.0.1:{site.port}/"
 
 
 BROKEN = {
-    "broken-front-matter": ("content/guide/setup.md", "---\ntitle: [unclosed\n---\n# Setup\n",
-                            "guide/setup.md:1:1: front matter is not valid YAML"),
-    "broken-mkdocs-config": ("mkdocs.yml", "site_name: Test KB\ntheme: [material\n",
-                             "mkdocs.yml"),
+    "broken-front-matter": (
+        "content/guide/setup.md",
+        "---\ntitle: [unclosed\n---\n# Setup\n",
+        "guide/setup.md:1:1: front matter is not valid YAML",
+    ),
+    "broken-mkdocs-config": ("mkdocs.yml", "site_name: Test KB\ntheme: [material\n", "mkdocs.yml"),
 }
 
 
@@ -84,8 +96,9 @@ def test_failed_build_keeps_the_previous_site_and_reports_failure(site: SiteBot,
     broken = site.origin.commit(f"Break {path}")
     site.push(first, broken)
 
-    states = wait_for(lambda: (s := site.deployment_states(broken)) and s[-1]["state"] != "in_progress"
-                      and s)
+    states = wait_for(
+        lambda: (s := site.deployment_states(broken)) and s[-1]["state"] != "in_progress" and s
+    )
     assert [s["state"] for s in states] == ["in_progress", "failure"]
     assert expected in states[-1]["description"]
     assert site.live_sha() == first
@@ -135,11 +148,20 @@ def test_killing_the_app_mid_build_keeps_the_last_good_release_and_builds_again(
     wait_live(site, second)
     assert "version v2 of the home page" in site.get("/").text
     assert not list((site.sites / "releases").glob("*.partial"))
-    row = wait_for(lambda: next((d for d in deliveries_json(site.data_dir)
-                                 if d["id"] == delivery and d["state"] == "done"), None))
+    row = wait_for(
+        lambda: next(
+            (
+                d
+                for d in deliveries_json(site.data_dir)
+                if d["id"] == delivery and d["state"] == "done"
+            ),
+            None,
+        )
+    )
     assert row["attempts"] == 2
-    states = wait_for(lambda: (s := site.deployment_states(second)) and s[-1]["state"] == "success"
-                      and s)
+    states = wait_for(
+        lambda: (s := site.deployment_states(second)) and s[-1]["state"] == "success" and s
+    )
     assert len({d.id for d in site.github.repo(REPO).deployments.values() if d.sha == second}) == 1
     assert states[-1]["state"] == "success"
 
@@ -157,7 +179,9 @@ def test_site_stays_available_while_a_deploy_switches_releases(
         while not stop.is_set():
             for path in ("/", "/guide/setup/", "/assets/stylesheets/"):
                 got = fetch(site.port, path)
-                version = "v2" if "version v2" in got.text else "v1" if "version v1" in got.text else "-"
+                version = (
+                    "v2" if "version v2" in got.text else "v1" if "version v1" in got.text else "-"
+                )
                 seen.append((path, got.status, got.text.rstrip().endswith("</html>"), version))
             time.sleep(0.002)
 
@@ -260,8 +284,11 @@ SELF_URLS = {  # case: (bound host, environment, the App's own URL)
     "any-ipv4-is-not-an-address": ("0.0.0.0", {}, "http://127.0.0.1:8080/"),
     "any-ipv6-is-not-an-address": ("::", {}, "http://127.0.0.1:8080/"),
     "ipv6-literal-in-brackets": ("::1", {}, "http://[::1]:8080/"),
-    "site-url-wins": ("0.0.0.0", {"KENNIS_SITE_URL": "https://kb.example.com"},
-                      "https://kb.example.com/"),
+    "site-url-wins": (
+        "0.0.0.0",
+        {"KENNIS_SITE_URL": "https://kb.example.com"},
+        "https://kb.example.com/",
+    ),
 }
 
 
@@ -279,8 +306,9 @@ def next_css(site: SiteBot) -> str:
 # -- pull-request previews -------------------------------------------------------------------------
 
 
-def open_pr(site: SiteBot, number: int, files: dict[str, str], symlinks: dict[str, str] | None = None
-            ) -> str:
+def open_pr(
+    site: SiteBot, number: int, files: dict[str, str], symlinks: dict[str, str] | None = None
+) -> str:
     """Commit *files* on a branch, publish it as ``refs/pull/<n>/head``, send ``opened``."""
     origin = site.origin
     origin.git("checkout", "-q", "-b", f"pr-{number}")
@@ -330,15 +358,24 @@ def all_done(site: SiteBot) -> None:
 
 
 def preview_comments(site: SiteBot, number: int) -> list[str]:
-    return [c.body for c in site.github.issue(REPO, number).comments
-            if "<!-- kennis:preview -->" in c.body]
+    return [
+        c.body
+        for c in site.github.issue(REPO, number).comments
+        if "<!-- kennis:preview -->" in c.body
+    ]
 
 
 def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     site: SiteBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    head = open_pr(site, 7, {"content/guide/setup.md": page("Setup", "pr7"),
-                             "content/guide/new.md": page("New", "pr7")})
+    head = open_pr(
+        site,
+        7,
+        {
+            "content/guide/setup.md": page("Setup", "pr7"),
+            "content/guide/new.md": page("New", "pr7"),
+        },
+    )
     comment = wait_for(lambda: preview_comments(site, 7))[0]
     root = f"http://127.0.0.1:{site.port}/previews/pr-7/"
     assert f"**Preview** of {head[:12]}: {root}" in comment
@@ -364,34 +401,49 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     assert site.get("/previews/pr-7/guide/setup/").status == 404
     assert len(preview_comments(site, 7)) == 1  # edited in place, never a second comment
     # one sticky comment for everything: the preview is a section of the review comment
-    assert [c.body.startswith("<!-- kennis:reviewers -->")
-            for c in site.github.issue(REPO, 7).comments] == [True]
+    assert [
+        c.body.startswith("<!-- kennis:reviewers -->") for c in site.github.issue(REPO, 7).comments
+    ] == [True]
     assert preview_summary(REPO, 7) is None
 
 
 def evil(marker: Path) -> str:
-    return (f'"""Would prove code execution."""\nfrom pathlib import Path\n'
-            f'Path(r"{marker}").write_text("the pull request ran code")\n'
-            'def on_config(config):\n    return config\n')
+    return (
+        f'"""Would prove code execution."""\nfrom pathlib import Path\n'
+        f'Path(r"{marker}").write_text("the pull request ran code")\n'
+        "def on_config(config):\n    return config\n"
+    )
 
 
 SECURITY = {  # case: (files the PR changes, symlinks it adds, what the comment must name)
     "mkdocs-yml-adds-a-hook": (
-        {"mkdocs.yml": "site_name: Test KB\ndocs_dir: content\ntheme:\n  name: material\n"
-                       "hooks:\n  - hooks/checks.py\n  - hooks/evil.py\n",
-         "hooks/evil.py": "EVIL", "content/index.md": page("Home", "pr")},
-        {}, "<code>mkdocs.yml</code>"),
+        {
+            "mkdocs.yml": "site_name: Test KB\ndocs_dir: content\ntheme:\n  name: material\n"
+            "hooks:\n  - hooks/checks.py\n  - hooks/evil.py\n",
+            "hooks/evil.py": "EVIL",
+            "content/index.md": page("Home", "pr"),
+        },
+        {},
+        "<code>mkdocs.yml</code>",
+    ),
     "adds-only-a-hook-file": ({"hooks/x.py": "EVIL"}, {}, "Python code (<code>hooks/x.py</code>)"),
     "python-inside-content": (
         {"content/tools/x.py": "EVIL", "content/index.md": page("Home", "pr")},
-        {}, "Python code (<code>content/tools/x.py</code>)"),
-    "symlink-inside-content": ({}, {"content/leak.md": "/etc/hostname"},
-                               "<code>content/leak.md</code>"),
+        {},
+        "Python code (<code>content/tools/x.py</code>)",
+    ),
+    "symlink-inside-content": (
+        {},
+        {"content/leak.md": "/etc/hostname"},
+        "<code>content/leak.md</code>",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(SECURITY), ids=list(SECURITY))
-def test_preview_never_runs_the_pull_requests_code(site: SiteBot, tmp_path: Path, case: str) -> None:
+def test_preview_never_runs_the_pull_requests_code(
+    site: SiteBot, tmp_path: Path, case: str
+) -> None:
     marker = tmp_path / "pwned"
     files, links, named = SECURITY[case]
     files = {path: evil(marker) if text == "EVIL" else text for path, text in files.items()}
@@ -433,8 +485,9 @@ def test_pushes_and_pull_requests_of_other_repositories_are_ignored(
 ) -> None:
     other = make_site_repo(tmp_path / "other", version="other")
     site.github.add_repo("acme/other", clone_url=f"file://{other.root}")
-    body = site.sender.push_payload("acme/other", ref="refs/heads/main", before=ZERO,
-                                    after=other.head)
+    body = site.sender.push_payload(
+        "acme/other", ref="refs/heads/main", before=ZERO, after=other.head
+    )
     assert site.sender.send("push", payload=body).status == 202
     other.git("checkout", "-q", "-b", "change")
     other.write("content/index.md", page("Home", "other-pr"))
@@ -445,7 +498,9 @@ def test_pushes_and_pull_requests_of_other_repositories_are_ignored(
 
     assert site.live_sha() is None and site.journal() == []
     assert site.get("/").status == 404 and site.get("/previews/pr-5/").status == 404
-    assert not [c for c in site.github.issue("acme/other", 5).comments if "kennis:preview" in c.body]
+    assert not [
+        c for c in site.github.issue("acme/other", 5).comments if "kennis:preview" in c.body
+    ]
     assert site.bot is not None
     log = site.bot.log()
     assert "ignoring push of acme/other: this App publishes the site of acme/kb only" in log

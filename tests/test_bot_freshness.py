@@ -186,9 +186,16 @@ def test_two_ticks_a_moment_apart_land_in_one_pr_that_confirms_both_pages(
         payloads = []
         for before, after in pairwise(bodies):
             as_alice.get_repo(REPO).get_issue(issue.number).edit(body=after)
-            payloads.append(sender.payload(
-                "issues", "edited", repo=REPO, number=issue.number, sender="alice",
-                overrides={"issue": {"body": after}, "changes": {"body": {"from": before}}}))
+            payloads.append(
+                sender.payload(
+                    "issues",
+                    "edited",
+                    repo=REPO,
+                    number=issue.number,
+                    sender="alice",
+                    overrides={"issue": {"body": after}, "changes": {"body": {"from": before}}},
+                )
+            )
         for payload in payloads:  # two deliveries, two workers, no wait in between
             sender.send("issues", payload=payload)
         settled(bot, 2)
@@ -197,7 +204,9 @@ def test_two_ticks_a_moment_apart_land_in_one_pr_that_confirms_both_pages(
     [pr] = pulls(github)
     assert pr.pull.head_ref.startswith("kennis/verify-alice-")
     assert git(world["remote"], "diff", "--name-only", "main", pr.pull.head_ref).split() == [
-        "content/due.md", "content/old.md"]
+        "content/due.md",
+        "content/old.md",
+    ]
     diff = git(world["remote"], "diff", "main", pr.pull.head_ref)
     assert diff.count('+reviewed_by: "@alice"') == 2
     assert len(git(world["remote"], "rev-list", f"main..{pr.pull.head_ref}").split()) == 2
@@ -216,9 +225,17 @@ def test_a_tick_after_the_days_pr_was_closed_unmerged_starts_afresh_from_main(
         for n, box in enumerate(("- [ ] [Due]", "- [ ] [Old]"), start=1):
             after = before.replace(box, box.replace("[ ]", "[x]"))
             as_alice.get_repo(REPO).get_issue(issue.number).edit(body=after)
-            sender.send("issues", payload=sender.payload(
-                "issues", "edited", repo=REPO, number=issue.number, sender="alice",
-                overrides={"changes": {"body": {"from": before}}}))
+            sender.send(
+                "issues",
+                payload=sender.payload(
+                    "issues",
+                    "edited",
+                    repo=REPO,
+                    number=issue.number,
+                    sender="alice",
+                    overrides={"changes": {"body": {"from": before}}},
+                ),
+            )
             settled(bot, n)
             if n == 1:
                 [first] = pulls(github)
@@ -229,7 +246,8 @@ def test_a_tick_after_the_days_pr_was_closed_unmerged_starts_afresh_from_main(
     [second] = [p for p in pulls(github) if p.state == "open"]
     assert second.pull.head_ref == first.pull.head_ref  # today's branch, reused
     assert git(world["remote"], "diff", "--name-only", "main", second.pull.head_ref).split() == [
-        "content/old.md"]  # the turned-down confirmation of due.md is not brought back
+        "content/old.md"
+    ]  # the turned-down confirmation of due.md is not brought back
 
 
 def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_after_merge(

@@ -76,8 +76,14 @@ class World:
         self.git.git("checkout", "-q", "main")
         return sha
 
-    def open_pr(self, edits: Mapping[str, str | None], *, branch: str = "feature",
-                author: str = "zed", draft: bool = False) -> int:
+    def open_pr(
+        self,
+        edits: Mapping[str, str | None],
+        *,
+        branch: str = "feature",
+        author: str = "zed",
+        draft: bool = False,
+    ) -> int:
         sha = self._commit_on(branch, edits, new=True)
         number = self.github.add_pr(REPO, author=author, head_ref=branch, draft=draft).number
         self.git.git("update-ref", f"refs/pull/{number}/head", sha)
@@ -100,14 +106,31 @@ class World:
             KENNIS_GITHUB_API_URL=self.github.base_url,
             KENNIS_GITHUB_WRITE_PAUSE="0",  # production waits a second between writes
         )
-        self.sender = WebhookSender(f"http://127.0.0.1:{self.bot.port}/webhook", SECRET, self.github)
+        self.sender = WebhookSender(
+            f"http://127.0.0.1:{self.bot.port}/webhook", SECRET, self.github
+        )
         return self.bot
 
-    def send(self, event: str, action: str, number: int, *, sender: str | None = None,
-             delivery_id: str | None = None, **overrides: Any) -> str:
+    def send(
+        self,
+        event: str,
+        action: str,
+        number: int,
+        *,
+        sender: str | None = None,
+        delivery_id: str | None = None,
+        **overrides: Any,
+    ) -> str:
         assert self.sender is not None
-        sent = self.sender.send(event, action, repo=REPO, number=number, sender=sender,
-                                delivery_id=delivery_id, overrides=overrides or None)
+        sent = self.sender.send(
+            event,
+            action,
+            repo=REPO,
+            number=number,
+            sender=sender,
+            delivery_id=delivery_id,
+            overrides=overrides or None,
+        )
         assert sent.status == 202, sent.body
         return sent.delivery_id
 
@@ -137,21 +160,34 @@ class World:
 
     def check(self, number: int, name: str) -> CheckRun:
         sha = self.github.pull(REPO, number).head_sha
-        runs = [r for r in self.github.repo(REPO).check_runs.values()
-                if r.head_sha == sha and r.name == name]
+        runs = [
+            r
+            for r in self.github.repo(REPO).check_runs.values()
+            if r.head_sha == sha and r.name == name
+        ]
         assert runs, f"no {name} check run for {sha}"
         return max(runs, key=lambda r: r.id)
 
     def review_posts(self, number: int) -> list[Any]:
-        return [r for r in self.github.requests_to("POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers")
-                if r.status == 201]
+        return [
+            r
+            for r in self.github.requests_to(
+                "POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers"
+            )
+            if r.status == 201
+        ]
 
     def comment_posts(self, number: int) -> list[Any]:
-        return [r for r in self.github.requests_to("POST", rf"/repos/{REPO}/issues/{number}/comments")
-                if r.status == 201]
+        return [
+            r
+            for r in self.github.requests_to("POST", rf"/repos/{REPO}/issues/{number}/comments")
+            if r.status == 201
+        ]
 
     def approve(self, number: int, login: str) -> None:
-        client = Github(auth=Auth.Token(self.github.user_token(login)), base_url=self.github.base_url)
+        client = Github(
+            auth=Auth.Token(self.github.user_token(login)), base_url=self.github.base_url
+        )
         client.get_repo(REPO).get_pull(number).create_review(event="APPROVE")
 
 
@@ -190,7 +226,10 @@ def test_opened_requests_owners_first_within_the_cap_with_one_comment_and_both_c
     assert world.requested(number) == (["alice", "erin", "frank"], ["kitchen-leads"])
     posts = world.review_posts(number)
     assert len(posts) == 1
-    assert posts[0].json == {"reviewers": ["erin", "frank", "alice"], "team_reviewers": ["kitchen-leads"]}
+    assert posts[0].json == {
+        "reviewers": ["erin", "frank", "alice"],
+        "team_reviewers": ["kitchen-leads"],
+    }
     [comment] = world.comments(number)
     assert comment.user == "kennis-bot[bot]"
     for expected in (
@@ -217,8 +256,13 @@ def test_the_same_delivery_twice_and_a_repeat_event_change_nothing(world: World)
     first = world.send("pull_request", "opened", number, delivery_id="same-delivery")
     world.wait_done(first)
     writes = len(world.github.writes())
-    again = world.sender.send("pull_request", "opened", repo=REPO, number=number,  # type: ignore[union-attr]
-                              delivery_id="same-delivery")
+    again = world.sender.send(
+        "pull_request",
+        "opened",
+        repo=REPO,
+        number=number,  # type: ignore[union-attr]
+        delivery_id="same-delivery",
+    )
     assert (again.status, b'"duplicate": true' in again.body) == (202, True)
     world.wait_done(world.send("pull_request", "reopened", number))  # a new id, same state
 
@@ -240,10 +284,16 @@ def test_synchronize_adding_a_page_asks_only_its_owners_and_edits_the_comment(wo
     world.wait_done(world.send("pull_request", "synchronize", number))
 
     assert world.requested(number) == (["alice", "bob", "dave", "erin"], [])
-    assert [p.json["reviewers"] for p in world.review_posts(number)] == [["alice", "bob"], ["erin", "dave"]]
+    assert [p.json["reviewers"] for p in world.review_posts(number)] == [
+        ["alice", "bob"],
+        ["erin", "dave"],
+    ]
     [after] = world.comments(number)
     assert after.id == before_id and after.body != before_body
-    assert "content/hr/leave.md" in after.body and "Review requested from: @erin, @dave, @alice, @bob." in after.body
+    assert (
+        "content/hr/leave.md" in after.body
+        and "Review requested from: @erin, @dave, @alice, @bob." in after.body
+    )
     assert len(world.comment_posts(number)) == 1
 
 
@@ -268,15 +318,30 @@ def test_a_non_collaborator_owner_is_named_and_the_others_are_still_asked(world:
     assert world.requested(number) == (["alice", "bob", "frank"], [])
     [comment] = world.comments(number)
     assert "- @mallory: not a collaborator on this repository" in comment.body
-    refused = [p for p in world.github.requests_to(
-        "POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers") if p.status == 422]
+    refused = [
+        p
+        for p in world.github.requests_to(
+            "POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers"
+        )
+        if p.status == 422
+    ]
     assert len(refused) == 1  # one refusal, then mallory is never tried again
 
     world.push(number, "feature", edit("content/hr/leave.md"))
     world.wait_done(world.send("pull_request", "synchronize", number))
     assert world.requested(number) == (["alice", "bob", "erin", "frank"], [])
-    assert len([p for p in world.github.requests_to(
-        "POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers") if p.status == 422]) == 1
+    assert (
+        len(
+            [
+                p
+                for p in world.github.requests_to(
+                    "POST", rf"/repos/{REPO}/pulls/{number}/requested_reviewers"
+                )
+                if p.status == 422
+            ]
+        )
+        == 1
+    )
 
 
 def test_changing_the_owner_needs_the_previous_owner_to_approve(world: World) -> None:
@@ -306,7 +371,11 @@ AUTHOR_CASES = {
     "author-is-the-only-owner": ("zed", edit("content/hr/notes.md"), ["carol"], "carol"),
     # alice hands her page to bob: opening the pull request is her consent; bob's approval counts.
     "author-hands-over-her-page": (
-        "alice", {"content/kitchen/close.md": page("Closing", "@bob", [])}, ["bob"], "bob"),
+        "alice",
+        {"content/kitchen/close.md": page("Closing", "@bob", [])},
+        ["bob"],
+        "bob",
+    ),
 }
 
 
@@ -334,7 +403,7 @@ def test_a_team_member_approving_approves_the_teams_page(world: World) -> None:
 
 
 def test_content_errors_are_annotated_at_file_and_line(world: World) -> None:
-    broken = "---\ntitle: Broken\nowner: \"@alice\"\nreview_every: sometimes\n---\n# Broken\n"
+    broken = '---\ntitle: Broken\nowner: "@alice"\nreview_every: sometimes\n---\n# Broken\n'
     number = world.open_pr({"content/kitchen/close.md": broken})
     world.start()
     world.wait_done(world.send("pull_request", "opened", number))
@@ -342,20 +411,31 @@ def test_content_errors_are_annotated_at_file_and_line(world: World) -> None:
     assert (run.status, run.conclusion) == ("completed", "failure")
     [note] = run.annotations
     assert (note["path"], note["start_line"], note["annotation_level"]) == (
-        "content/kitchen/close.md", 4, "failure")
+        "content/kitchen/close.md",
+        4,
+        "failure",
+    )
 
 
 def test_sixty_problems_go_out_in_batches_of_fifty(world: World) -> None:
-    broken = "---\ntitle: Broken\nowner: \"@alice\"\nreview_every: sometimes\n---\n# Broken\n"
+    broken = '---\ntitle: Broken\nowner: "@alice"\nreview_every: sometimes\n---\n# Broken\n'
     number = world.open_pr({f"content/bulk/page-{i:02d}.md": broken for i in range(60)})
     world.start()
     world.wait_done(world.send("pull_request", "opened", number))
     run = world.check(number, "kennis/metadata")
     assert (run.conclusion, len(run.annotations), run.output["title"]) == (
-        "failure", 60, "60 problems to fix in page settings")
-    sizes = [len((r.json.get("output") or {}).get("annotations") or [])
-             for r in world.github.requests if "check-runs" in r.path and r.method in ("POST", "PATCH")
-             and r.json.get("name", "kennis/metadata") == "kennis/metadata" and r.json.get("output")]
+        "failure",
+        60,
+        "60 problems to fix in page settings",
+    )
+    sizes = [
+        len((r.json.get("output") or {}).get("annotations") or [])
+        for r in world.github.requests
+        if "check-runs" in r.path
+        and r.method in ("POST", "PATCH")
+        and r.json.get("name", "kennis/metadata") == "kennis/metadata"
+        and r.json.get("output")
+    ]
     assert max(sizes) <= 50 and sum(sizes) == 60
 
 
@@ -390,7 +470,9 @@ def test_an_approval_covers_the_version_approved(world: World, case: tuple[Any, 
     world.wait_done(world.send("pull_request", "opened", number))
     world.approve(number, "alice")
     world.wait_done(world.send("pull_request_review", "submitted", number, sender="alice"))
-    assert world.check(number, "kennis/owner-approval").output["title"] == "Waiting for 1 of 2 pages"
+    assert (
+        world.check(number, "kennis/owner-approval").output["title"] == "Waiting for 1 of 2 pages"
+    )
     assert world.requested(number) == (["bob", "dave", "erin"], [])
 
     world.push(number, "feature", {later: edit(later)[later] + "\nAnd a later edit.\n"})
@@ -406,16 +488,19 @@ def test_an_approval_covers_the_version_approved(world: World, case: tuple[Any, 
         assert world.requested(number) == (["bob", "dave", "erin"], [])
         return
     assert approval.output["title"] == "Waiting for 2 of 2 pages"
-    assert ("- ⏳ `content/kitchen/close.md`: needs @alice or @bob "
-            "(@alice approved an earlier version)") in lines
+    assert (
+        "- ⏳ `content/kitchen/close.md`: needs @alice or @bob (@alice approved an earlier version)"
+    ) in lines
     assert "⏳ waiting for @alice or @bob" in comment.body and "✅" not in comment.body
     assert "@alice approved an earlier version; the page changed since" in comment.body
     assert world.requested(number) == (["alice", "bob", "dave", "erin"], [])  # asked again
 
     world.approve(number, "alice")  # on the new head
     world.wait_done(world.send("pull_request_review", "submitted", number, sender="alice"))
-    assert "- ✅ `content/kitchen/close.md`: approved by @alice" in (
-        world.check(number, "kennis/owner-approval").output["text"] or "").splitlines()
+    assert (
+        "- ✅ `content/kitchen/close.md`: approved by @alice"
+        in (world.check(number, "kennis/owner-approval").output["text"] or "").splitlines()
+    )
 
 
 def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None:
@@ -425,8 +510,15 @@ def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None
     with world.github.lock:
         world.github.pull(REPO, number).requested_users.remove("alice")
     alice = {"login": "alice", "id": 1, "type": "User"}
-    world.wait_done(world.send("pull_request", "review_request_removed", number, sender="alice",
-                               requested_reviewer=alice))
+    world.wait_done(
+        world.send(
+            "pull_request",
+            "review_request_removed",
+            number,
+            sender="alice",
+            requested_reviewer=alice,
+        )
+    )
     # alice is not asked again after a push; bob, the co-author, still is.
     assert world.requested(number) == (["bob"], [])
     world.push(number, "feature", edit("content/kitchen/open.md"))
@@ -437,16 +529,17 @@ def test_someone_who_removed_themselves_is_not_asked_again(world: World) -> None
 
 def _many_prs(world: World, count: int) -> list[int]:
     [(path, text)] = edit("content/kitchen/close.md").items()
-    return [world.open_pr({path: text + f"\nEdit {i}.\n"}, branch=f"f{i}")
-            for i in range(count)]
+    return [world.open_pr({path: text + f"\nEdit {i}.\n"}, branch=f"f{i}") for i in range(count)]
 
 
 def test_sigkill_with_100_deliveries_queued_loses_and_repeats_nothing(world: World) -> None:
     numbers = _many_prs(world, 20)
     bot = world.start()
-    ids = [world.send("pull_request", action, n)
-           for action in ("opened", "synchronize", "reopened", "ready_for_review", "opened")
-           for n in numbers]
+    ids = [
+        world.send("pull_request", action, n)
+        for action in ("opened", "synchronize", "reopened", "ready_for_review", "opened")
+        for n in numbers
+    ]
     assert len(ids) == 100
     bot.stop(signal.SIGKILL)
     assert sum(s == "done" for s in world.states().values()) < 100
@@ -478,20 +571,24 @@ def test_thirty_percent_of_github_calls_failing_still_ends_right(world: World) -
         assert world.check(n, "kennis/owner-approval").output["title"] == "Waiting for 1 of 1 page"
 
 
-
-
 def test_an_overdue_page_gets_a_confirm_box_that_survives_re_rendering(world: World) -> None:
     number = world.open_pr(edit("content/hr/leave.md"))
     world.start()
     world.wait_done(world.send("pull_request", "opened", number))
     [comment] = world.comments(number)
     box = "- [ ] `content/hr/leave.md` — due 2021-01-01 — confirm: @erin @dave"
-    assert box in comment.body and "<!-- kennis:confirm path=content/hr/leave.md -->" in comment.body
+    assert (
+        box in comment.body and "<!-- kennis:confirm path=content/hr/leave.md -->" in comment.body
+    )
 
     # erin ticks the box; a later push re-renders the comment without unticking it
     with world.github.lock:
-        comment.body = comment.body.replace("- [ ] `content/hr/leave.md`", "- [x] `content/hr/leave.md`")
-    world.push(number, "feature", {"content/hr/notes.md": BASE_PAGES["content/hr/notes.md"] + "\nNew.\n"})
+        comment.body = comment.body.replace(
+            "- [ ] `content/hr/leave.md`", "- [x] `content/hr/leave.md`"
+        )
+    world.push(
+        number, "feature", {"content/hr/notes.md": BASE_PAGES["content/hr/notes.md"] + "\nNew.\n"}
+    )
     world.wait_done(world.send("pull_request", "synchronize", number))
     [comment] = world.comments(number)
     assert "- [x] `content/hr/leave.md`" in comment.body

@@ -55,8 +55,11 @@ def state_of(data_dir: Path, delivery: str) -> dict[str, Any] | None:
 
 
 def test_signed_delivery_is_accepted_recorded_and_processed(bot: BotProcess) -> None:
-    payload = {"action": "opened", "installation": {"id": 9},
-               "repository": {"full_name": "acme/kb"}}
+    payload = {
+        "action": "opened",
+        "installation": {"id": 9},
+        "repository": {"full_name": "acme/kb"},
+    }
     started = time.perf_counter()
     response = bot.post(payload, event="kennis_test", delivery="abc-1")
     assert time.perf_counter() - started < 2
@@ -64,7 +67,12 @@ def test_signed_delivery_is_accepted_recorded_and_processed(bot: BotProcess) -> 
     wait_for(lambda: processed_ids(bot.data_dir) == ["abc-1"])
     row = wait_for(lambda: (s := state_of(bot.data_dir, "abc-1")) and s["state"] == "done" and s)
     assert (row["event"], row["action"], row["installation_id"], row["repo"], row["attempts"]) == (
-        "kennis_test", "opened", 9, "acme/kb", 1)
+        "kennis_test",
+        "opened",
+        9,
+        "acme/kb",
+        1,
+    )
 
 
 REJECTIONS: dict[str, tuple[dict[str, Any], int]] = {
@@ -91,8 +99,12 @@ def test_rejected_requests_record_nothing(strict_bot: BotProcess, case: str) -> 
 def test_oversized_chunked_body_is_refused_while_reading(strict_bot: BotProcess) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", strict_bot.port, timeout=10)
     body = (b"x" * 1024 for _ in range(16))
-    headers = {"X-GitHub-Event": "kennis_test", "X-GitHub-Delivery": "chunky",
-               "X-Hub-Signature-256": "sha256=00", "Transfer-Encoding": "chunked"}
+    headers = {
+        "X-GitHub-Event": "kennis_test",
+        "X-GitHub-Delivery": "chunky",
+        "X-Hub-Signature-256": "sha256=00",
+        "Transfer-Encoding": "chunked",
+    }
     status: int | None = None
     try:
         conn.request("POST", "/webhook", body=body, headers=headers, encode_chunked=True)
@@ -126,8 +138,14 @@ def test_same_delivery_twice_is_processed_once(bot: BotProcess) -> None:
     assert (second.status, second.body["duplicate"]) == (202, True)
     bot.post({"n": 2}, delivery="after")
     # Once the ledger says both are done nothing else can run: the duplicate was never queued.
-    rows = wait_for(lambda: (found := deliveries_json(bot.data_dir)) and len(found) == 2
-                    and all(d["state"] == "done" for d in found) and found)
+    rows = wait_for(
+        lambda: (
+            (found := deliveries_json(bot.data_dir))
+            and len(found) == 2
+            and all(d["state"] == "done" for d in found)
+            and found
+        )
+    )
     assert sorted(d["id"] for d in rows) == ["after", "dup-1"]
     assert sorted(processed_ids(bot.data_dir)) == ["after", "dup-1"]
 
@@ -138,8 +156,9 @@ def test_refuses_to_start_without_webhook_secret(tmp_path: Path, secret_env: str
     del env["KENNIS_WEBHOOK_SECRET"]
     if secret_env is not None:
         env["KENNIS_WEBHOOK_SECRET"] = secret_env
-    result = subprocess.run(bot_command("serve", "--port", "0"), env=env, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        bot_command("serve", "--port", "0"), env=env, capture_output=True, text=True, timeout=30
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "KENNIS_WEBHOOK_SECRET is not set: refusing to start" in output
@@ -195,8 +214,14 @@ def test_always_failing_delivery_ends_dead_and_visible(tmp_path: Path) -> None:
 
         requeued = run_cli(data, "retry", "doomed")
         assert requeued.returncode == 0 and "requeued doomed" in requeued.stdout
-        wait_for(lambda: (s := state_of(data, "doomed")) and s["state"] == "dead"
-                 and s["attempts"] == 3 and bot.log().count("attempt 3") >= 2)
+        wait_for(
+            lambda: (
+                (s := state_of(data, "doomed"))
+                and s["state"] == "dead"
+                and s["attempts"] == 3
+                and bot.log().count("attempt 3") >= 2
+            )
+        )
         refused = run_cli(data, "retry", "never-seen")
         assert refused.returncode == 1 and "no delivery never-seen" in refused.stderr
     finally:
@@ -210,17 +235,20 @@ def test_a_second_server_on_the_same_data_dir_is_refused(bot: BotProcess) -> Non
 
 
 def test_settings_repr_hides_secrets() -> None:
-    settings = Settings.from_env({"KENNIS_WEBHOOK_SECRET": "s3cr3t-value",
-                                  "KENNIS_PRIVATE_KEY": "-----BEGIN KEY-----abc"})
+    settings = Settings.from_env(
+        {"KENNIS_WEBHOOK_SECRET": "s3cr3t-value", "KENNIS_PRIVATE_KEY": "-----BEGIN KEY-----abc"}
+    )
     assert "s3cr3t-value" not in repr(settings) and "BEGIN KEY" not in repr(settings)
     assert "webhook_secret='<set>'" in repr(settings)
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
-    [({"KENNIS_WORKERS": "many"}, "KENNIS_WORKERS='many' is not a whole number"),
-     ({"KENNIS_MAX_BODY": "0"}, "KENNIS_MAX_BODY=0 must be at least 1"),
-     ({"KENNIS_PRIVATE_KEY_FILE": "/nonexistent/key.pem"}, "cannot read it")],
+    [
+        ({"KENNIS_WORKERS": "many"}, "KENNIS_WORKERS='many' is not a whole number"),
+        ({"KENNIS_MAX_BODY": "0"}, "KENNIS_MAX_BODY=0 must be at least 1"),
+        ({"KENNIS_PRIVATE_KEY_FILE": "/nonexistent/key.pem"}, "cannot read it"),
+    ],
     ids=["workers-not-a-number", "zero-body", "missing-key-file"],
 )
 def test_settings_errors_name_the_variable(env: dict[str, str], message: str) -> None:
@@ -230,9 +258,14 @@ def test_settings_errors_name_the_variable(env: dict[str, str], message: str) ->
 
 SITE_REPOS = {  # case: (environment, the error's text, or None and the repository served)
     "deploy-needs-it": ({"KENNIS_DEPLOY": "1"}, "KENNIS_SITE_REPO is not set: KENNIS_DEPLOY=1"),
-    "previews-need-it": ({"KENNIS_PREVIEWS": "1"}, "KENNIS_SITE_REPO is not set: KENNIS_PREVIEWS=1"),
-    "not-owner-slash-name": ({"KENNIS_DEPLOY": "1", "KENNIS_SITE_REPO": "kb"},
-                             "KENNIS_SITE_REPO='kb' is not a repository"),
+    "previews-need-it": (
+        {"KENNIS_PREVIEWS": "1"},
+        "KENNIS_SITE_REPO is not set: KENNIS_PREVIEWS=1",
+    ),
+    "not-owner-slash-name": (
+        {"KENNIS_DEPLOY": "1", "KENNIS_SITE_REPO": "kb"},
+        "KENNIS_SITE_REPO='kb' is not a repository",
+    ),
     "set": ({"KENNIS_DEPLOY": "1", "KENNIS_PREVIEWS": "1", "KENNIS_SITE_REPO": " acme/kb "}, None),
     "not-needed-without-a-site": ({}, None),
 }
@@ -246,16 +279,20 @@ def test_a_site_is_published_for_one_named_repository(case: str) -> None:
         with pytest.raises(ConfigError, match=re.escape(message)):
             Settings.from_env(full)
     else:
-        assert Settings.from_env(full).site_repo == (env.get("KENNIS_SITE_REPO", "").strip() or None)
+        assert Settings.from_env(full).site_repo == (
+            env.get("KENNIS_SITE_REPO", "").strip() or None
+        )
 
 
 def test_refuses_to_deploy_without_knowing_which_repository(tmp_path: Path) -> None:
     env = bot_env(tmp_path, KENNIS_DEPLOY="1")
-    result = subprocess.run(bot_command("serve", "--port", "0"), env=env, capture_output=True,
-                            text=True, timeout=30)
+    result = subprocess.run(
+        bot_command("serve", "--port", "0"), env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode != 0
     assert "KENNIS_SITE_REPO is not set: KENNIS_DEPLOY=1 publishes one repository's site" in (
-        result.stderr)
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -274,18 +311,31 @@ def test_router_dispatches_by_event_and_action() -> None:
     def on_any_pr(ctx: DeliveryContext) -> None:
         seen.append("any")
 
-    names = {key: [h.__name__ for h in router.handlers_for("pull_request", key)]
-             for key in ("opened", "synchronize", "closed")}
-    assert names == {"opened": ["on_pr", "on_any_pr"], "synchronize": ["on_pr", "on_any_pr"],
-                     "closed": ["on_any_pr"]}
+    names = {
+        key: [h.__name__ for h in router.handlers_for("pull_request", key)]
+        for key in ("opened", "synchronize", "closed")
+    }
+    assert names == {
+        "opened": ["on_pr", "on_any_pr"],
+        "synchronize": ["on_pr", "on_any_pr"],
+        "closed": ["on_any_pr"],
+    }
     assert router.handlers_for("push", None) == []
 
 
 RATE_LIMITS = {
-    "secondary-retry-after": (403, {"Retry-After": "30"}, {"message": "You have exceeded a "
-                              "secondary rate limit."}, 30),
-    "primary-reset": (403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1000100"},
-                      {"message": "API rate limit exceeded"}, 101),
+    "secondary-retry-after": (
+        403,
+        {"Retry-After": "30"},
+        {"message": "You have exceeded a secondary rate limit."},
+        30,
+    ),
+    "primary-reset": (
+        403,
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1000100"},
+        {"message": "API rate limit exceeded"},
+        101,
+    ),
     "429-retry-after": (429, {"retry-after": "5"}, {"message": "Too many"}, 5),
 }
 

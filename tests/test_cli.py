@@ -12,12 +12,15 @@ from tests.kbfiles import page, write_tree
 
 @pytest.fixture
 def kb(tmp_path, monkeypatch):
-    write_tree(tmp_path, {
-        ".github/kennis.yml": 'fallback_owner: "@acme/kb"\n',
-        "content/index.md": page(owner='"@alice"', title="Home"),
-        "content/kitchen/.meta.yml": 'owner: "@chef"\n',
-        "content/kitchen/close.md": page(title="Close", coauthors='["@bob"]'),
-    })
+    write_tree(
+        tmp_path,
+        {
+            ".github/kennis.yml": 'fallback_owner: "@acme/kb"\n',
+            "content/index.md": page(owner='"@alice"', title="Home"),
+            "content/kitchen/.meta.yml": 'owner: "@chef"\n',
+            "content/kitchen/close.md": page(title="Close", coauthors='["@bob"]'),
+        },
+    )
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -34,13 +37,17 @@ def test_check_clean_prints_one_line_summary(kb):
 
 
 def broken(kb):
-    (kb / "content/kitchen/close.md").write_text("---\ntitle: Close\nowner: chef\nreviewed: never\n---\n")
+    (kb / "content/kitchen/close.md").write_text(
+        "---\ntitle: Close\nowner: chef\nreviewed: never\n---\n"
+    )
     (kb / "content/bad.md").write_text("---\ntitle: [\n---\n")
 
 
 def test_check_reports_every_broken_page_and_exits_1(kb):
     broken(kb)
-    result = subprocess.run([sys.executable, "-m", "kennis", "check"], cwd=kb, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kennis", "check"], cwd=kb, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "content/bad.md:3:1: YAML syntax error: did not find expected node content",
@@ -56,10 +63,20 @@ def test_check_json_is_a_stable_list(kb):
     result = run("check", "--format", "json", "content/kitchen")
     assert result.exit_code == 1
     assert json.loads(result.output) == [
-        {"path": "content/kitchen/close.md", "line": 3, "col": 8, "severity": "error",
-         "message": 'owner: "chef" is missing the "@" (write "@chef")'},
-        {"path": "content/kitchen/close.md", "line": 4, "col": 11, "severity": "error",
-         "message": "reviewed: 'never' is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)"},
+        {
+            "path": "content/kitchen/close.md",
+            "line": 3,
+            "col": 8,
+            "severity": "error",
+            "message": 'owner: "chef" is missing the "@" (write "@chef")',
+        },
+        {
+            "path": "content/kitchen/close.md",
+            "line": 4,
+            "col": 11,
+            "severity": "error",
+            "message": "reviewed: 'never' is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)",
+        },
     ]
 
 
@@ -75,7 +92,10 @@ def test_owners_json_explains_sources(kb):
     result = run("owners", "--format", "json", "content/kitchen/close.md", "content/new-page.md")
     assert result.exit_code == 0
     rows = json.loads(result.output)
-    assert [(r["path"], r["owner"]["handle"], r["owner_via"], r["owner"]["source"]["file"]) for r in rows] == [
+    assert [
+        (r["path"], r["owner"]["handle"], r["owner_via"], r["owner"]["source"]["file"])
+        for r in rows
+    ] == [
         ("content/kitchen/close.md", "@chef", "meta", "content/kitchen/.meta.yml"),
         ("content/new-page.md", "@acme/kb", "fallback", ".github/kennis.yml"),
     ]
@@ -114,7 +134,9 @@ def test_new_refuses_bad_owner(kb):
     assert result.exit_code == 2 and "not a GitHub handle" in result.output
 
 
-@pytest.mark.parametrize("kind", ["article", "how-to", "checklist", "sop", "story", "faq", "quiz", "video", "podcast"])
+@pytest.mark.parametrize(
+    "kind", ["article", "how-to", "checklist", "sop", "story", "faq", "quiz", "video", "podcast"]
+)
 def test_every_template_makes_a_valid_page(kb, kind):
     assert run("new", kind, f"A {kind} page", "--owner", "@alice").exit_code == 0
     result = run("check", f"content/a-{kind}-page.md")

@@ -27,7 +27,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "owners", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("path", "owners", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_last_matching_rule_wins(path, owners, line):
     codeowners, problems = parse_codeowners(RULES, ".github/CODEOWNERS")
     assert problems == []
@@ -37,6 +39,8 @@ def test_last_matching_rule_wins(path, owners, line):
 
 
 def test_unsupported_lines_are_reported_not_skipped_silently():
-    _, problems = parse_codeowners(b"*.md @ok\n!secret.md @x\nx.md bob@example.com @bad--name\n", "CODEOWNERS")
+    _, problems = parse_codeowners(
+        b"*.md @ok\n!secret.md @x\nx.md bob@example.com @bad--name\n", "CODEOWNERS"
+    )
     assert [(p.line, p.severity) for p in problems] == [(2, "error"), (3, "warning"), (3, "error")]
     assert 'does not support "!"' in problems[0].message

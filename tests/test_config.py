@@ -7,14 +7,20 @@ from kennis.intervals import Interval
 def test_no_file_means_defaults():
     config, problems = parse_config(None)
     assert problems == [] and config == Config()
-    assert (config.content_dir, str(config.review_every), str(config.due_soon), config.max_reviewers) == (
-        "content", "12 months", "30 days", 4)
+    assert (
+        config.content_dir,
+        str(config.review_every),
+        str(config.due_soon),
+        config.max_reviewers,
+    ) == ("content", "12 months", "30 days", 4)
 
 
 def test_every_key_is_read():
-    raw = (b"content_dir: docs/\nreview_every: 6 months\ndue_soon: 2 weeks\nmax_reviewers: 2\n"
-           b"fallback_owner: '@acme/kb'\nsite_url: https://kb.example.com\nignore_revs: .git-blame-ignore-revs\n"
-           b"verify: commit\n")
+    raw = (
+        b"content_dir: docs/\nreview_every: 6 months\ndue_soon: 2 weeks\nmax_reviewers: 2\n"
+        b"fallback_owner: '@acme/kb'\nsite_url: https://kb.example.com\nignore_revs: .git-blame-ignore-revs\n"
+        b"verify: commit\n"
+    )
     config, problems = parse_config(raw)
     assert problems == []
     assert config.content_dir == "docs" and config.review_every == Interval(6, "months")
@@ -35,7 +41,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "line", "col", "message"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+@pytest.mark.parametrize(
+    ("raw", "line", "col", "message"), [c[1:] for c in BAD], ids=[c[0] for c in BAD]
+)
 def test_bad_settings_are_explained(raw, line, col, message):
     config, problems = parse_config(raw)
     assert [(p.path, p.line, p.col) for p in problems] == [(".github/kennis.yml", line, col)]

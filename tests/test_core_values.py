@@ -14,13 +14,27 @@ HANDLES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "key", "team"), [c[1:] for c in HANDLES], ids=[c[0] for c in HANDLES])
+@pytest.mark.parametrize(
+    ("text", "key", "team"), [c[1:] for c in HANDLES], ids=[c[0] for c in HANDLES]
+)
 def test_handles_parse(text, key, team):
     handle = parse_handle(text)
     assert (handle.key, handle.is_team, handle.text) == (key, team, text)
 
 
-BAD_HANDLES = ["alice", "@", "@-alice", "@alice-", "@al--ice", "@a b", "@" + "a" * 40, "@org/", "", 5, None]
+BAD_HANDLES = [
+    "alice",
+    "@",
+    "@-alice",
+    "@alice-",
+    "@al--ice",
+    "@a b",
+    "@" + "a" * 40,
+    "@org/",
+    "",
+    5,
+    None,
+]
 
 
 @pytest.mark.parametrize("text", BAD_HANDLES, ids=[repr(b) for b in BAD_HANDLES])
@@ -42,7 +56,9 @@ INTERVALS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "interval", "due"), [c[1:] for c in INTERVALS], ids=[c[0] for c in INTERVALS])
+@pytest.mark.parametrize(
+    ("text", "interval", "due"), [c[1:] for c in INTERVALS], ids=[c[0] for c in INTERVALS]
+)
 def test_intervals(text, interval, due):
     assert parse_interval(text) == interval
     assert interval.after(date(2026, 1, 1)) == due

@@ -3,11 +3,15 @@ import pytest
 from kennis.frontmatter import parse_page
 
 VALID = [
-    ("plain", b'---\ntitle: Closing\nowner: "@alice"\n---\n# Hi\n', {"title": "Closing", "owner": "@alice"}),
+    (
+        "plain",
+        b'---\ntitle: Closing\nowner: "@alice"\n---\n# Hi\n',
+        {"title": "Closing", "owner": "@alice"},
+    ),
     ("empty front matter", b"---\n---\nbody\n", {}),
     ("dots close it", b"---\ntitle: x\n...\nbody\n", {"title": "x"}),
     ("no front matter", b"# Just a page\n", {}),
-    ("windows line endings", b'---\r\ntitle: x\r\n---\r\nbody\r\n', {"title": "x"}),
+    ("windows line endings", b"---\r\ntitle: x\r\n---\r\nbody\r\n", {"title": "x"}),
     ("byte order mark", b"\xef\xbb\xbf---\ntitle: x\n---\n", {"title": "x"}),
     ("five megabyte body", b"---\ntitle: big\n---\n" + b"word " * 1_000_000, {"title": "big"}),
 ]
@@ -20,16 +24,34 @@ def test_valid_front_matter_is_read(raw, expected):
     assert front is not None and front.data == expected
 
 
-BOMB = b"---\n" + b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
-    b"%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n" % ((chr(98 + i).encode(),) * 2 + (chr(97 + i).encode(),) * 9)
-    for i in range(8)
-) + b"---\n"
+BOMB = (
+    b"---\n"
+    + b"a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + b"".join(
+        b"%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n"
+        % ((chr(98 + i).encode(),) * 2 + (chr(97 + i).encode(),) * 9)
+        for i in range(8)
+    )
+    + b"---\n"
+)
 
 BROKEN = [
     ("list", b"---\n- a\n- b\n---\n", 2, 1, "not a list"),
     ("single value", b"---\njust words\n---\n", 2, 1, "not a single value"),
-    ("duplicate key", b"---\ntitle: a\nowner: '@x'\ntitle: b\n---\n", 4, 1, 'duplicate key "title"'),
-    ("syntax error", b"---\ntitle: a\ncoauthors: [\"@b\"\nstatus: draft\n---\n", 4, 1, "YAML syntax error"),
+    (
+        "duplicate key",
+        b"---\ntitle: a\nowner: '@x'\ntitle: b\n---\n",
+        4,
+        1,
+        'duplicate key "title"',
+    ),
+    (
+        "syntax error",
+        b'---\ntitle: a\ncoauthors: ["@b"\nstatus: draft\n---\n',
+        4,
+        1,
+        "YAML syntax error",
+    ),
     ("bad indentation", b"---\ntitle: a\n  owner: b\n---\n", 3, 8, "YAML syntax error"),
     ("tab indentation", b"---\ntags:\n\t- a\n---\n", 3, 1, "YAML syntax error"),
     ("unclosed", b"---\ntitle: a\n# Body\n", 1, 1, "not closed"),
@@ -43,7 +65,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "line", "col", "message"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN])
+@pytest.mark.parametrize(
+    ("raw", "line", "col", "message"), [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
+)
 def test_broken_front_matter_points_at_the_line(raw, line, col, message):
     front, problems = parse_page(raw, "content/p.md")
     assert front is None

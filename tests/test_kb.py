@@ -9,21 +9,28 @@ from tests.kbfiles import page, write_tree
 
 @pytest.fixture
 def kb_root(tmp_path):
-    return write_tree(tmp_path, {
-        ".github/kennis.yml": 'fallback_owner: "@acme/knowledge-team"\nreview_every: 12 months\n',
-        ".github/CODEOWNERS": "/content/ops/ @ops-old\n/content/ops/ @ops-lead @ops-deputy\n",
-        "content/own.md": page(owner='"@alice"', coauthors='["@bob"]'),
-        "content/kitchen/.meta.yml": 'owner: "@chef"\ncoauthors: ["@sous"]\nreview_every: 6 months\n',
-        "content/kitchen/night/.meta.yml": 'coauthors: ["@night", "@SOUS"]\n',
-        "content/kitchen/night/close.md": page(coauthors='["@page-level"]'),
-        "content/ops/deliveries.md": page(title="Deliveries"),
-        "content/misc/orphan.md": "# Orphan\n",
-    })
+    return write_tree(
+        tmp_path,
+        {
+            ".github/kennis.yml": 'fallback_owner: "@acme/knowledge-team"\nreview_every: 12 months\n',
+            ".github/CODEOWNERS": "/content/ops/ @ops-old\n/content/ops/ @ops-lead @ops-deputy\n",
+            "content/own.md": page(owner='"@alice"', coauthors='["@bob"]'),
+            "content/kitchen/.meta.yml": 'owner: "@chef"\ncoauthors: ["@sous"]\nreview_every: 6 months\n',
+            "content/kitchen/night/.meta.yml": 'coauthors: ["@night", "@SOUS"]\n',
+            "content/kitchen/night/close.md": page(coauthors='["@page-level"]'),
+            "content/ops/deliveries.md": page(title="Deliveries"),
+            "content/misc/orphan.md": "# Orphan\n",
+        },
+    )
 
 
 def test_page_with_its_own_owner(kb_root):
     page_ = load_kb(WorkTree(kb_root)).page("content/own.md")
-    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == ("@alice", "page", "content/own.md:2")
+    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == (
+        "@alice",
+        "page",
+        "content/own.md:2",
+    )
     assert [c.handle.text for c in page_.coauthors] == ["@bob"]
 
 
@@ -42,14 +49,22 @@ def test_two_meta_levels_merge_coauthor_lists(kb_root):
 
 def test_codeowners_later_rule_overrides(kb_root):
     page_ = load_kb(WorkTree(kb_root)).page("content/ops/deliveries.md")
-    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == ("@ops-lead", "codeowners", ".github/CODEOWNERS:2")
+    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == (
+        "@ops-lead",
+        "codeowners",
+        ".github/CODEOWNERS:2",
+    )
     assert [c.handle.text for c in page_.coauthors] == ["@ops-deputy"]
     assert page_.title == "Deliveries"
 
 
 def test_fallback_owner(kb_root):
     page_ = load_kb(WorkTree(kb_root)).page("content/misc/orphan.md")
-    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == ("@acme/knowledge-team", "fallback", ".github/kennis.yml:1")
+    assert (page_.owner.handle.text, page_.owner_via, str(page_.owner.source)) == (
+        "@acme/knowledge-team",
+        "fallback",
+        ".github/kennis.yml:1",
+    )
     assert page_.title == "Orphan"
     assert str(page_.review_every) == "12 months"
 
@@ -64,13 +79,16 @@ def test_page_without_any_owner_is_an_error(tmp_path):
 
 
 def test_problems_in_meta_config_and_pages_are_all_reported(tmp_path):
-    write_tree(tmp_path, {
-        ".github/kennis.yml": "review_every: soon\nmax_reviewers: 0\nfalback_owner: '@x'\n",
-        "content/.meta.yml": "owner: nobody\n",
-        "content/a.md": "---\nowner: '@a'\nreviewd: 2026-01-01\n---\n",
-        "content/b.md": "---\n- x\n---\n",
-        "content/c.md": b"\xff\xfe\x00\x00",
-    })
+    write_tree(
+        tmp_path,
+        {
+            ".github/kennis.yml": "review_every: soon\nmax_reviewers: 0\nfalback_owner: '@x'\n",
+            "content/.meta.yml": "owner: nobody\n",
+            "content/a.md": "---\nowner: '@a'\nreviewd: 2026-01-01\n---\n",
+            "content/b.md": "---\n- x\n---\n",
+            "content/c.md": b"\xff\xfe\x00\x00",
+        },
+    )
     kb = load_kb(WorkTree(tmp_path))
     found = sorted((p.path, p.line, p.severity) for p in kb.problems)
     assert found == [
@@ -91,9 +109,15 @@ def test_page_json_is_stable(kb_root):
     assert json.loads(json.dumps(data)) == {
         "path": "content/own.md",
         "title": "Body",
-        "owner": {"handle": "@alice", "team": False, "source": {"file": "content/own.md", "line": 2}},
+        "owner": {
+            "handle": "@alice",
+            "team": False,
+            "source": {"file": "content/own.md", "line": 2},
+        },
         "owner_via": "page",
-        "coauthors": [{"handle": "@bob", "team": False, "source": {"file": "content/own.md", "line": 3}}],
+        "coauthors": [
+            {"handle": "@bob", "team": False, "source": {"file": "content/own.md", "line": 3}}
+        ],
         "reviewed": None,
         "reviewed_by": None,
         "review_every": "12 months",

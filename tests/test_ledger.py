@@ -17,8 +17,12 @@ T0 = 1_800_000_000.0
 
 
 def record(ledger: Ledger, delivery: str, now: float = T0, **payload: object) -> bool:
-    body = {"action": "opened", "installation": {"id": 42},
-            "repository": {"full_name": "acme/kb"}, **payload}
+    body = {
+        "action": "opened",
+        "installation": {"id": 42},
+        "repository": {"full_name": "acme/kb"},
+        **payload,
+    }
     return ledger.record(delivery, "pull_request", json.dumps(body).encode(), body, now=now)
 
 
@@ -36,7 +40,11 @@ def test_a_redelivery_is_a_no_op(ledger: Ledger) -> None:
     row = ledger.get("d1")
     assert row is not None
     assert (row.event, row.action, row.installation_id, row.repo) == (
-        "pull_request", "opened", 42, "acme/kb")
+        "pull_request",
+        "opened",
+        42,
+        "acme/kb",
+    )
 
 
 def test_the_ledger_is_a_wal_database_on_disk(ledger: Ledger, tmp_path: Path) -> None:
@@ -161,9 +169,11 @@ def test_concurrent_workers_claim_each_delivery_once(ledger: Ledger) -> None:
     assert ledger.counts()["done"] == 200
 
 
-@pytest.mark.parametrize(("attempt", "low", "high"), [(1, 30, 37.5), (2, 60, 75), (5, 480, 600),
-                                                     (20, 3600, 3600)],
-                         ids=["first", "second", "fifth", "capped"])
+@pytest.mark.parametrize(
+    ("attempt", "low", "high"),
+    [(1, 30, 37.5), (2, 60, 75), (5, 480, 600), (20, 3600, 3600)],
+    ids=["first", "second", "fifth", "capped"],
+)
 def test_backoff_grows_and_is_capped(attempt: int, low: float, high: float) -> None:
     rng = random.Random(7)
     assert all(low <= backoff(attempt, 30, rng) <= high for _ in range(50))

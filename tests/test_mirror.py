@@ -18,12 +18,16 @@ DATE = "2026-01-15T10:00:00+00:00"
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-        "GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": "alice@example.com",
-        "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": "alice@example.com",
-        "GIT_AUTHOR_DATE": DATE, "GIT_COMMITTER_DATE": DATE,
+        "GIT_AUTHOR_NAME": "Alice",
+        "GIT_AUTHOR_EMAIL": "alice@example.com",
+        "GIT_COMMITTER_NAME": "Alice",
+        "GIT_COMMITTER_EMAIL": "alice@example.com",
+        "GIT_AUTHOR_DATE": DATE,
+        "GIT_COMMITTER_DATE": DATE,
     }
-    out = subprocess.run(["git", "-C", str(repo), *args], input=stdin, env=env,
-                         capture_output=True, check=True)
+    out = subprocess.run(
+        ["git", "-C", str(repo), *args], input=stdin, env=env, capture_output=True, check=True
+    )
     return out.stdout.decode().strip()
 
 
@@ -61,19 +65,23 @@ def remote_kind(request: pytest.FixtureRequest) -> str:
 
 
 def test_clone_and_read_files_from_path_and_file_url(tmp_path: Path, remote_kind: str) -> None:
-    src = make_source(tmp_path, {
-        "content/kitchen/close.md": b"---\nowner: '@alice'\n---\n# Close\n",
-        "content/a b/ünïcode.md": b"spaces and unicode\n",
-        "content/bin.dat": b"\x00\x01\n\n\xff",
-    })
+    src = make_source(
+        tmp_path,
+        {
+            "content/kitchen/close.md": b"---\nowner: '@alice'\n---\n# Close\n",
+            "content/a b/ünïcode.md": b"spaces and unicode\n",
+            "content/bin.dat": b"\x00\x01\n\n\xff",
+        },
+    )
     mirror = Mirror.for_repository(tmp_path / "mirrors", "acme/kb", REMOTES[remote_kind](src))
     mirror.fetch()
     assert mirror.path == tmp_path / "mirrors" / "acme" / "kb.git"
     assert mirror.read_file("main", "content/kitchen/close.md") == (
         b"---\nowner: '@alice'\n---\n# Close\n"
     )
-    got = mirror.read_files("main", ["content/a b/ünïcode.md", "content/bin.dat", "nope.md",
-                                     "content"])
+    got = mirror.read_files(
+        "main", ["content/a b/ünïcode.md", "content/bin.dat", "nope.md", "content"]
+    )
     assert got == {
         "content/a b/ünïcode.md": b"spaces and unicode\n",
         "content/bin.dat": b"\x00\x01\n\n\xff",
@@ -117,14 +125,18 @@ def test_fetch_picks_up_new_commits_pull_refs_and_shas(tmp_path: Path, remote_ki
 def fast_import_big_repo(src: Path, count: int) -> tuple[str, str]:
     """Base commit with *count* pages; head renames most, edits some, deletes and adds a few."""
     stamp = "1768471200 +0000"
-    lines = [f"commit refs/heads/main\ncommitter Alice <alice@example.com> {stamp}\n"
-             "data 4\nbase\nM 644 inline README.md\ndata 3\nhi\n"]
+    lines = [
+        f"commit refs/heads/main\ncommitter Alice <alice@example.com> {stamp}\n"
+        "data 4\nbase\nM 644 inline README.md\ndata 3\nhi\n"
+    ]
     for i in range(count):
         body = f"---\ntitle: Page {i}\nowner: '@user{i % 50}'\n---\nUnique body {i} " * 3
         data = body.encode()
         lines.append(f"M 644 inline content/old/page-{i:05d}.md\ndata {len(data)}\n{body}\n")
-    lines.append(f"commit refs/heads/pr\ncommitter Alice <alice@example.com> {stamp}\n"
-                 "data 5\nhead\nfrom refs/heads/main\n")
+    lines.append(
+        f"commit refs/heads/pr\ncommitter Alice <alice@example.com> {stamp}\n"
+        "data 5\nhead\nfrom refs/heads/main\n"
+    )
     for i in range(count):
         old = f"content/old/page-{i:05d}.md"
         if i % 10 == 0:
@@ -164,7 +176,9 @@ def test_diff_follows_renames_beyond_the_api_file_cap(tmp_path: Path) -> None:
     pages = [c.new_path for c in by_status["R"]][:1000]
     started = time.perf_counter()
     contents = mirror.read_files(head, pages)
-    print(f"batched read of {len(pages)} pages took {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(
+        f"batched read of {len(pages)} pages took {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     first = contents[pages[0]]
     assert first is not None and first.startswith(b"---\ntitle: Page 2\n")
     assert all(contents[p] for p in pages)
@@ -202,8 +216,10 @@ def test_token_never_reaches_disk_or_error_messages(tmp_path: Path) -> None:
     ("raw", "expected"),
     [
         (b"M\0a.md\0", [Change("M", "a.md", "a.md")]),
-        (b"R087\0old.md\0new.md\0D\0gone.md\0",
-         [Change("R", "old.md", "new.md", 87), Change("D", "gone.md", "gone.md")]),
+        (
+            b"R087\0old.md\0new.md\0D\0gone.md\0",
+            [Change("R", "old.md", "new.md", 87), Change("D", "gone.md", "gone.md")],
+        ),
         (b"C100\0a.md\0b.md\0", [Change("C", "a.md", "b.md", 100)]),
         (b"", []),
     ],
@@ -213,8 +229,11 @@ def test_parse_name_status(raw: bytes, expected: list[Change]) -> None:
     assert parse_name_status(raw) == expected
 
 
-@pytest.mark.parametrize("name", ["../etc", "acme/..", "acme", "acme/kb/extra", "a b/c"],
-                         ids=["dotdot-owner", "dotdot-repo", "no-slash", "nested", "space"])
+@pytest.mark.parametrize(
+    "name",
+    ["../etc", "acme/..", "acme", "acme/kb/extra", "a b/c"],
+    ids=["dotdot-owner", "dotdot-repo", "no-slash", "nested", "space"],
+)
 def test_repository_names_cannot_escape_the_mirror_root(tmp_path: Path, name: str) -> None:
     with pytest.raises(MirrorError):
         Mirror.for_repository(tmp_path, name, "file:///nowhere")

@@ -14,12 +14,18 @@ def fields_of(text: str):
 
 
 BAD = [
-    ("owner without @", 'owner: alice', 2, 8, 'missing the "@" (write "@alice")'),
-    ("owner with space", 'owner: "@al ice"', 2, 8, 'not a GitHub handle'),
+    ("owner without @", "owner: alice", 2, 8, 'missing the "@" (write "@alice")'),
+    ("owner with space", 'owner: "@al ice"', 2, 8, "not a GitHub handle"),
     ("owner list", 'owner: ["@a", "@b"]', 2, 8, "a list is not a GitHub handle"),
     ("owner empty", "owner:", 2, 7, "an empty value is not a GitHub handle"),
     ("coauthor string", 'coauthors: "@bob"', 2, 12, "must be a list"),
-    ("coauthor bad item", 'coauthors: ["@bob", "bob smith"]', 2, 21, '"bob smith" is not a GitHub handle'),
+    (
+        "coauthor bad item",
+        'coauthors: ["@bob", "bob smith"]',
+        2,
+        21,
+        '"bob smith" is not a GitHub handle',
+    ),
     ("reviewed text", "reviewed: last week", 2, 11, "is not a date"),
     ("reviewed_by bad", "reviewed_by: '@-x'", 2, 14, "not a GitHub handle"),
     ("interval unit", "review_every: 6 moons", 2, 15, '"6 moons" is not a review interval'),
@@ -32,7 +38,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("line", "at", "col", "message"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+@pytest.mark.parametrize(
+    ("line", "at", "col", "message"), [c[1:] for c in BAD], ids=[c[0] for c in BAD]
+)
 def test_bad_values_are_reported_at_their_line(line, at, col, message):
     _, problems = fields_of(f"---\n{line}\n---\n")
     assert [(p.line, p.col) for p in problems] == [(at, col)], problems

@@ -19,7 +19,11 @@ def test_touched_pages_without_reviewed_are_dated_by_their_first_commit(tmp_path
     changes = load_changes(GitReader(repo.root), "acme/kb", 1, base, head)
     statuses = {s.page.path: s for s in changes.statuses(date(2026, 11, 27))}
     old = statuses["content/old.md"]
-    assert (old.freshness.state, old.freshness.basis, str(old.freshness.due)) == ("due", "first_commit", "2026-06-01")
+    assert (old.freshness.state, old.freshness.basis, str(old.freshness.due)) == (
+        "due",
+        "first_commit",
+        "2026-06-01",
+    )
     assert old.history is not None and old.history.commits == 1  # history as of the base commit
     checked = statuses["content/checked.md"]
     assert (checked.freshness.state, checked.freshness.basis) == ("fresh", "reviewed")

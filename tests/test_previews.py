@@ -33,21 +33,33 @@ def changes(*entries: str) -> list[Change]:
 
 
 PLANS = {  # case: (changes, pages previewed, a text the skip reason must contain)
-    "content-only": (["M content/a.md", "A content/b/index.md"], ["content/a.md",
-                                                                  "content/b/index.md"], None),
+    "content-only": (
+        ["M content/a.md", "A content/b/index.md"],
+        ["content/a.md", "content/b/index.md"],
+        None,
+    ),
     "deleted-page-is-not-linked": (["D content/a.md", "M content/c.md"], ["content/c.md"], None),
-    "readme-outside-content-is-harmless": (["M README.md", "M content/a.md"], ["content/a.md"],
-                                           None),
+    "readme-outside-content-is-harmless": (
+        ["M README.md", "M content/a.md"],
+        ["content/a.md"],
+        None,
+    ),
     "mkdocs-yml": (["M mkdocs.yml", "M content/a.md"], [], "<code>mkdocs.yml</code>"),
     "kennis-config": (["M .github/kennis.yml"], [], "<code>.github/kennis.yml</code>"),
     "hook-file": (["A hooks/x.py"], [], "Python code (<code>hooks/x.py</code>)"),
     "python-in-content": (["A content/x.py"], [], "Python code (<code>content/x.py</code>)"),
     "overrides": (["M overrides/main.html"], [], "<code>overrides/main.html</code>"),
     "pyproject": (["M pyproject.toml"], [], "<code>pyproject.toml</code>"),
-    "page-renamed-out-of-content": (["R content/a.md -> hooks/a.md"], [],
-                                    "<code>hooks/a.md</code>"),
-    "backtick-in-a-name-stays-inside-its-code": (["A hooks/`x`.py"], [],
-                                                 "<code>hooks/`x`.py</code>"),
+    "page-renamed-out-of-content": (
+        ["R content/a.md -> hooks/a.md"],
+        [],
+        "<code>hooks/a.md</code>",
+    ),
+    "backtick-in-a-name-stays-inside-its-code": (
+        ["A hooks/`x`.py"],
+        [],
+        "<code>hooks/`x`.py</code>",
+    ),
 }
 
 
@@ -83,11 +95,14 @@ def test_page_links(case: str) -> None:
 def test_a_failed_build_shows_its_log_as_text_without_server_paths(tmp_path: Path) -> None:
     sites = SiteStore(tmp_path / "sites")
     work = sites.work_dir / "0123456789ab-cafe1234"
-    log = (f'Error: in "{work}/mkdocs.yml", line 2\n'
-           f"guide/x.md: ```\n<script>alert(1)</script> @acme/everyone\n"
-           f"writing {sites.root}/previews/builds/pr-7.partial")
-    info = PreviewInfo("acme/kb", 7, "f" * 40, reason="the build failed",
-                       log=server_paths_removed(log, sites))
+    log = (
+        f'Error: in "{work}/mkdocs.yml", line 2\n'
+        f"guide/x.md: ```\n<script>alert(1)</script> @acme/everyone\n"
+        f"writing {sites.root}/previews/builds/pr-7.partial"
+    )
+    info = PreviewInfo(
+        "acme/kb", 7, "f" * 40, reason="the build failed", log=server_paths_removed(log, sites)
+    )
     body = render_comment(info)
     assert body.startswith("**No preview** for ffffffffffff because the build failed.\n\n```text\n")
     assert body.count("```") == 2  # the log's own backticks cannot close the block early

@@ -10,11 +10,37 @@ from kennis.kb import load_kb
 from kennis.page import validate_fields
 from kennis.tree import MemoryTree
 
-KEYS = st.sampled_from(["title", "owner", "coauthors", "reviewed", "reviewed_by", "review_every",
-                        "type", "status", "tags", "hide", "x"])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
-                    st.dates().map(str), st.sampled_from(["@alice", "@acme/team", "6 months", "never", "sop"]))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=10)
+KEYS = st.sampled_from(
+    [
+        "title",
+        "owner",
+        "coauthors",
+        "reviewed",
+        "reviewed_by",
+        "review_every",
+        "type",
+        "status",
+        "tags",
+        "hide",
+        "x",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.dates().map(str),
+    st.sampled_from(["@alice", "@acme/team", "6 months", "never", "sop"]),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
 MAPPINGS = st.dictionaries(KEYS, VALUES, max_size=9)
 
 
@@ -36,7 +62,11 @@ def test_structured_front_matter(data):
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet=st.sampled_from(list("-:[]{}'\"@#&*!|>%\n\t ,.0123456789abcowner")), max_size=120))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("-:[]{}'\"@#&*!|>%\n\t ,.0123456789abcowner")), max_size=120
+    )
+)
 def test_yaml_punctuation_soup(text):
     check(f"---\n{text}\n---\n".encode())
 

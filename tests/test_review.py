@@ -241,13 +241,23 @@ def test_reviewers_cli_reads_both_sides_from_git(tmp_path):
 
 
 def test_a_page_only_its_author_owns_can_be_approved_by_the_fallback_owner():
-    pages = touched([M("content/solo.md"), M("content/kitchen/open.md")],
-                    {"content/kitchen/open.md": page(owner='"@solo"').encode()})
+    pages = touched(
+        [M("content/solo.md"), M("content/kitchen/open.md")],
+        {"content/kitchen/open.md": page(owner='"@solo"').encode()},
+    )
     fallback = parse_handle("@acme/kb")
     for_solo = approvable(pages, "solo", fallback)
-    assert [[h.text for h in p.approvers] for p in for_solo] == [["@morning", "@sous"], ["@solo", "@acme/kb"]]
-    state = {a.page.path: a.ok for a in approvals(for_solo, ["kbmember"], {"@acme/kb": ["kbmember"]})}
-    assert state == {"content/kitchen/open.md": False, "content/solo.md": True}  # open.md still needs @morning
+    assert [[h.text for h in p.approvers] for p in for_solo] == [
+        ["@morning", "@sous"],
+        ["@solo", "@acme/kb"],
+    ]
+    state = {
+        a.page.path: a.ok for a in approvals(for_solo, ["kbmember"], {"@acme/kb": ["kbmember"]})
+    }
+    assert state == {
+        "content/kitchen/open.md": False,
+        "content/solo.md": True,
+    }  # open.md still needs @morning
 
 
 def test_an_author_handing_over_their_own_page_is_not_waited_for():
@@ -279,8 +289,12 @@ STALE = [
     # (id, approved commit, paths changed since it (None: commit unknown), which pages still count)
     ("approved-on-head", HEAD, None, ["close", "ownership", "renamed"]),
     ("nothing-changed", "a" * 40, [], ["close", "ownership", "renamed"]),
-    ("other-page-changed", "a" * 40, ["content/solo.md", "README.md"],
-     ["close", "ownership", "renamed"]),
+    (
+        "other-page-changed",
+        "a" * 40,
+        ["content/solo.md", "README.md"],
+        ["close", "ownership", "renamed"],
+    ),
     ("the-page-changed", "a" * 40, ["content/kitchen/close.md"], ["ownership", "renamed"]),
     ("renamed-page-new-path", "a" * 40, ["content/renamed.md"], ["close", "ownership"]),
     ("renamed-page-old-path", "a" * 40, ["content/old-name.md"], ["close", "ownership"]),
@@ -289,18 +303,28 @@ STALE = [
 ]
 
 
-@pytest.mark.parametrize(("commit", "changed", "counts"), [c[1:] for c in STALE],
-                         ids=[c[0] for c in STALE])
+@pytest.mark.parametrize(
+    ("commit", "changed", "counts"), [c[1:] for c in STALE], ids=[c[0] for c in STALE]
+)
 def test_an_approval_counts_only_for_pages_unchanged_since_it(commit, changed, counts):
     pages = touched(
-        [M("content/kitchen/close.md"), Change("R", "content/old-name.md", "content/renamed.md", 90),
-         M("content/kitchen/.meta.yml")],
-        {"content/old-name.md": None, "content/renamed.md": BASE["content/old-name.md"],
-         "content/kitchen/.meta.yml": b"owner: '@chef'\ncoauthors: ['@sous']\n",
-         "content/kitchen/open.md": page(title="Opening").encode()},  # now the folder's
+        [
+            M("content/kitchen/close.md"),
+            Change("R", "content/old-name.md", "content/renamed.md", 90),
+            M("content/kitchen/.meta.yml"),
+        ],
+        {
+            "content/old-name.md": None,
+            "content/renamed.md": BASE["content/old-name.md"],
+            "content/kitchen/.meta.yml": b"owner: '@chef'\ncoauthors: ['@sous']\n",
+            "content/kitchen/open.md": page(title="Opening").encode(),
+        },  # now the folder's
     )
-    names = {"content/kitchen/close.md": "close", "content/renamed.md": "renamed",
-             "content/kitchen/open.md": "ownership"}
+    names = {
+        "content/kitchen/close.md": "close",
+        "content/renamed.md": "renamed",
+        "content/kitchen/open.md": "ownership",
+    }
     assert sorted(names[p.path] for p in pages) == ["close", "ownership", "renamed"]
     current, earlier = approvals_by_page(pages, {"Chef": commit}, HEAD, {commit: changed})
     assert sorted(names[p] for p in current) == counts

@@ -14,8 +14,13 @@ def when(day: str) -> datetime:
 
 def history(contributions: tuple[Contribution, ...]) -> PageHistory:
     return PageHistory(
-        path="content/a.md", created=when("2024-01-05"), last_modified=when("2026-06-01"),
-        last_author=BOB, authors=(ALICE, BOB), coauthors=(DANA,), commits=4,
+        path="content/a.md",
+        created=when("2024-01-05"),
+        last_modified=when("2026-06-01"),
+        last_author=BOB,
+        authors=(ALICE, BOB),
+        coauthors=(DANA,),
+        commits=4,
         contributions=contributions,
     )
 
@@ -23,15 +28,20 @@ def history(contributions: tuple[Contribution, ...]) -> PageHistory:
 def credit(page: PageHistory) -> dict[str, tuple[int, date | None, int, int]]:
     people: dict[str, Contributor] = {}
     _credit(people, page.path, page)
-    return {c.person.name: (c.edits, c.first, len(c.started), len(c.coauthored)) for c in people.values()}
+    return {
+        c.person.name: (c.edits, c.first, len(c.started), len(c.coauthored))
+        for c in people.values()
+    }
 
 
 def test_each_persons_commits_and_first_contribution_are_exact():
-    page = history((
-        Contribution(ALICE, 3, when("2024-01-05")),
-        Contribution(DANA, 1, when("2025-03-01")),
-        Contribution(BOB, 1, when("2026-06-01")),
-    ))
+    page = history(
+        (
+            Contribution(ALICE, 3, when("2024-01-05")),
+            Contribution(DANA, 1, when("2025-03-01")),
+            Contribution(BOB, 1, when("2026-06-01")),
+        )
+    )
     assert credit(page) == {
         "Alice": (3, date(2024, 1, 5), 1, 0),
         "Bob": (1, date(2026, 6, 1), 0, 0),

@@ -13,12 +13,17 @@ AS_OF = "2026-11-27"
 @pytest.fixture
 def repo(tmp_path):
     repo = GitRepo(tmp_path / "kb")
-    repo.write(".github/kennis.yml", "review_every: 12 months\ndue_soon: 30 days\nfallback_owner: '@acme/kb'\n")
+    repo.write(
+        ".github/kennis.yml",
+        "review_every: 12 months\ndue_soon: 30 days\nfallback_owner: '@acme/kb'\n",
+    )
     repo.write("content/fresh.md", page(owner='"@ana"', reviewed="2026-10-01"))
     repo.write("content/soon.md", page(owner='"@ben"', reviewed="2025-12-10"))
     repo.write("content/due.md", page(owner='"@cy"', coauthors='["@dee"]', reviewed="2025-11-01"))
     repo.write("content/overdue.md", page(owner='"@ana"', reviewed="2024-06-01"))
-    repo.write("content/evergreen.md", page(owner='"@ana"', reviewed="2001-01-01", review_every="never"))
+    repo.write(
+        "content/evergreen.md", page(owner='"@ana"', reviewed="2001-01-01", review_every="never")
+    )
     repo.write("content/kitchen/.meta.yml", "owner: '@chef'\nreview_every: 1 month\n")
     repo.write("content/kitchen/inherited.md", page(reviewed="2026-10-01"))
     repo.commit("Start", date="2024-01-01T09:00:00+00:00")
@@ -30,7 +35,9 @@ def repo(tmp_path):
 
 
 def kennis(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "kennis", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "kennis", *args], cwd=cwd, capture_output=True, text=True
+    )
 
 
 EXPECTED = [
@@ -45,7 +52,10 @@ EXPECTED = [
 def rows(output):
     data = json.loads(output)
     assert data["as_of"] == AS_OF
-    return [(p["path"], p["state"], p["due"], p["days_overdue"], p["owner"], p["basis"]) for p in data["pages"]]
+    return [
+        (p["path"], p["state"], p["due"], p["days_overdue"], p["owner"], p["basis"])
+        for p in data["pages"]
+    ]
 
 
 def test_stale_lists_exactly_the_pages_needing_review(repo):
@@ -74,7 +84,9 @@ def test_shallow_clone_is_refused_then_works_with_a_manifest(repo, tmp_path):
     manifest = tmp_path / "history.json"
     written = kennis(repo.root, "index", "--out", str(manifest))
     assert written.returncode == 0 and "wrote the history of 7 pages" in written.stderr
-    result = kennis(shallow.root, "stale", "--as-of", AS_OF, "--format", "json", "--manifest", str(manifest))
+    result = kennis(
+        shallow.root, "stale", "--as-of", AS_OF, "--format", "json", "--manifest", str(manifest)
+    )
     assert result.returncode == 0, result.stderr
     assert rows(result.stdout) == EXPECTED
 
@@ -83,7 +95,9 @@ def test_index_prints_the_documented_json(repo):
     data = json.loads(kennis(repo.root, "index").stdout)
     assert data["version"] == 1 and data["head"] == repo.head
     entry = data["pages"]["content/unreviewed.md"]
-    assert entry["created"].startswith("2025-06-01") and entry["last_modified"].startswith("2026-11-20")
+    assert entry["created"].startswith("2025-06-01") and entry["last_modified"].startswith(
+        "2026-11-20"
+    )
     assert entry["commits"] == 2
 
 
@@ -91,4 +105,6 @@ def test_bad_manifest_is_explained(repo, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1,\n "pages": [}')
     result = kennis(repo.root, "stale", "--manifest", str(bad))
-    assert result.returncode == 1 and f"{bad}:2:" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 1 and f"{bad}:2:" in result.stderr and "Traceback" not in result.stderr
+    )

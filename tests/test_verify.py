@@ -31,7 +31,9 @@ hide:
 
 
 def changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+    return [
+        line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"
+    ]
 
 
 def test_only_the_two_lines_change():
@@ -45,16 +47,36 @@ def test_only_the_two_lines_change():
 
 
 CASES = [
-    ("adds both after the last key", '---\ntitle: x\nowner: "@a"\n---\nbody\n',
-     '---\ntitle: x\nowner: "@a"\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\nbody\n'),
-    ("adds reviewed_by right after reviewed", "---\nreviewed: 2020-01-01\ntype: faq\n---\n",
-     '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\ntype: faq\n---\n'),
-    ("keeps double quotes", '---\nreviewed: "2020-01-01"\nreviewed_by: "@x"\n---\n',
-     '---\nreviewed: "2026-11-27"\nreviewed_by: "@dave"\n---\n'),
-    ("empty front matter", "---\n---\nbody\n", '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\nbody\n'),
-    ("no front matter", "# Page\n", '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\n# Page\n'),
-    ("windows line endings", "---\r\nowner: '@a'\r\n---\r\nx\r\n",
-     "---\r\nowner: '@a'\r\nreviewed: 2026-11-27\r\nreviewed_by: \"@dave\"\r\n---\r\nx\r\n"),
+    (
+        "adds both after the last key",
+        '---\ntitle: x\nowner: "@a"\n---\nbody\n',
+        '---\ntitle: x\nowner: "@a"\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\nbody\n',
+    ),
+    (
+        "adds reviewed_by right after reviewed",
+        "---\nreviewed: 2020-01-01\ntype: faq\n---\n",
+        '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\ntype: faq\n---\n',
+    ),
+    (
+        "keeps double quotes",
+        '---\nreviewed: "2020-01-01"\nreviewed_by: "@x"\n---\n',
+        '---\nreviewed: "2026-11-27"\nreviewed_by: "@dave"\n---\n',
+    ),
+    (
+        "empty front matter",
+        "---\n---\nbody\n",
+        '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\nbody\n',
+    ),
+    (
+        "no front matter",
+        "# Page\n",
+        '---\nreviewed: 2026-11-27\nreviewed_by: "@dave"\n---\n# Page\n',
+    ),
+    (
+        "windows line endings",
+        "---\r\nowner: '@a'\r\n---\r\nx\r\n",
+        "---\r\nowner: '@a'\r\nreviewed: 2026-11-27\r\nreviewed_by: \"@dave\"\r\n---\r\nx\r\n",
+    ),
 ]
 
 
@@ -63,8 +85,11 @@ def test_bump_cases(before, after):
     assert bump_reviewed(before.encode(), "p.md", BY, ON).decode() == after
 
 
-@pytest.mark.parametrize("broken", [b"---\nowner: [\n---\n", b"---\n- a\n---\n", b"\x00\x01", b"---\na: 1\na: 2\n---\n"],
-                         ids=["syntax", "list", "binary", "duplicate"])
+@pytest.mark.parametrize(
+    "broken",
+    [b"---\nowner: [\n---\n", b"---\n- a\n---\n", b"\x00\x01", b"---\na: 1\na: 2\n---\n"],
+    ids=["syntax", "list", "binary", "duplicate"],
+)
 def test_refuses_pages_that_do_not_parse(broken):
     with pytest.raises(KennisError):
         bump_reviewed(broken, "p.md", BY, ON)

@@ -42,7 +42,10 @@ def test_deploy_runs_on_pushes_to_the_default_branch_only() -> None:
 
 def test_deploy_has_least_permissions() -> None:
     assert load("deploy.yml")["permissions"] == {
-        "contents": "read", "pages": "write", "id-token": "write"}
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+    }
     for job in load("deploy.yml")["jobs"].values():
         assert "permissions" not in job  # no job widens them
 
@@ -51,7 +54,9 @@ def test_deploy_builds_strictly_with_full_history_and_publishes_to_pages() -> No
     doc = load("deploy.yml")
     assert checkout(doc)["with"]["fetch-depth"] == 0
     assert "mkdocs build --strict" in runs(doc)
-    assert uses(doc).index("actions/upload-pages-artifact") < uses(doc).index("actions/deploy-pages")
+    assert uses(doc).index("actions/upload-pages-artifact") < uses(doc).index(
+        "actions/deploy-pages"
+    )
     deploy = doc["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
 

@@ -144,8 +144,11 @@ def create_token(gh: GitHubStandIn, req: Request) -> Reply:
     if wanted is not None:
         names = {r.name for r in repos}
         if not set(wanted) <= names:
-            raise ApiError(422, "There is at least one repository that does not exist or is not "
-                           "accessible to the parent installation.")
+            raise ApiError(
+                422,
+                "There is at least one repository that does not exist or is not "
+                "accessible to the parent installation.",
+            )
         repos = [r for r in repos if r.name in wanted]
     token = issue_token(gh, inst_id)
     reply = {
@@ -161,7 +164,14 @@ def create_token(gh: GitHubStandIn, req: Request) -> Reply:
 @route("GET", "/installation/repositories", auth="installation")
 def installation_repositories(gh: GitHubStandIn, req: Request) -> Reply:
     assert req.installation_id is not None
-    repos = [shapes.repo(gh.base_url, gh.store, r) for r in gh.store.installation_repos(req.installation_id)]
+    repos = [
+        shapes.repo(gh.base_url, gh.store, r)
+        for r in gh.store.installation_repos(req.installation_id)
+    ]
     reply = page(gh, req, repos)
-    reply.body = {"total_count": len(repos), "repository_selection": "selected", "repositories": reply.body}
+    reply.body = {
+        "total_count": len(repos),
+        "repository_selection": "selected",
+        "repositories": reply.body,
+    }
     return reply

@@ -11,9 +11,20 @@ from .state import CheckRun, Repo, now_iso
 if TYPE_CHECKING:
     from .server import GitHubStandIn
 
-MAX_ANNOTATIONS = 50  # "The Checks API limits the number of annotations to a maximum of 50 per API request."
+MAX_ANNOTATIONS = (
+    50  # "The Checks API limits the number of annotations to a maximum of 50 per API request."
+)
 STATUSES = ("queued", "in_progress", "completed", "waiting", "requested", "pending")
-CONCLUSIONS = ("action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out")
+CONCLUSIONS = (
+    "action_required",
+    "cancelled",
+    "failure",
+    "neutral",
+    "success",
+    "skipped",
+    "stale",
+    "timed_out",
+)
 LEVELS = ("notice", "warning", "failure")
 ANNOTATION_KEYS = ("path", "start_line", "end_line", "annotation_level", "message")
 
@@ -34,9 +45,11 @@ def _annotations(output: dict[str, Any]) -> list[dict[str, Any]]:
     for item in items:
         missing = [k for k in ANNOTATION_KEYS if k not in item]
         if missing:
-            raise _invalid(f"\"{missing[0]}\" wasn't supplied.")
+            raise _invalid(f'"{missing[0]}" wasn\'t supplied.')
         if item["annotation_level"] not in LEVELS:
-            raise _invalid(f"For 'annotation_level', \"{item['annotation_level']}\" is not a member of {LEVELS}.")
+            raise _invalid(
+                f"For 'annotation_level', \"{item['annotation_level']}\" is not a member of {LEVELS}."
+            )
     return items
 
 
@@ -50,7 +63,7 @@ def _apply(run: CheckRun, body: dict[str, Any]) -> None:
     if conclusion is not None:
         status = "completed"  # GitHub: providing a conclusion completes the run
     if status == "completed" and conclusion is None:
-        raise _invalid("\"conclusion\" wasn't supplied.")
+        raise _invalid('"conclusion" wasn\'t supplied.')
     run.status, run.conclusion = status, conclusion
     if status == "completed":
         run.completed_at = body.get("completed_at") or run.completed_at or now_iso()
@@ -60,7 +73,7 @@ def _apply(run: CheckRun, body: dict[str, Any]) -> None:
     output = body.get("output")
     if output is not None:
         if not isinstance(output, dict) or not output.get("title") or not output.get("summary"):
-            raise _invalid("For 'properties/output', \"title\" and \"summary\" must be supplied.")
+            raise _invalid('For \'properties/output\', "title" and "summary" must be supplied.')
         # Annotations accumulate across requests; title/summary/text are replaced.
         run.annotations += _annotations(output)
         run.output.update({k: output.get(k) for k in ("title", "summary", "text")})
@@ -80,12 +93,22 @@ def create_run(gh: GitHubStandIn, req: Request) -> Reply:
     repo = repo_of(gh, req)
     body = req.body_dict()
     if not body.get("name"):
-        raise _invalid("\"name\" wasn't supplied.")
+        raise _invalid('"name" wasn\'t supplied.')
     sha = str(body.get("head_sha") or "")
     if repo.resolve(sha) != sha:
         raise ApiError(422, f"No commit found for SHA: {sha}")
-    run = CheckRun(gh.store.new_id(), body["name"], sha, "queued", None,
-                   body.get("started_at") or now_iso(), None, None, None, {})
+    run = CheckRun(
+        gh.store.new_id(),
+        body["name"],
+        sha,
+        "queued",
+        None,
+        body.get("started_at") or now_iso(),
+        None,
+        None,
+        None,
+        {},
+    )
     run.suite_id = gh.store.new_id()
     _apply(run, body)
     repo.check_runs[run.id] = run

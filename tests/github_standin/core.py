@@ -28,7 +28,11 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.body: dict[str, Any] = {"message": message, "documentation_url": doc, "status": str(status)}
+        self.body: dict[str, Any] = {
+            "message": message,
+            "documentation_url": doc,
+            "status": str(status),
+        }
         if errors is not None:
             self.body["errors"] = errors
         self.headers = headers or {}
@@ -94,10 +98,17 @@ ROUTES: list[Route] = []
 
 def route(method: str, path: str, auth: str = "token") -> Callable[[Handler], Handler]:
     """Register a handler; `{name}` segments in `path` become named groups."""
+
     # A {ref} may contain slashes (feature/x); numbers and ids are digits; else one segment.
     def group(m: re.Match[str]) -> str:
         name = m.group(1)
-        body = ".+" if name == "ref" else r"\d+" if name in ("number", "id") or name.endswith("_id") else "[^/]+"
+        body = (
+            ".+"
+            if name == "ref"
+            else r"\d+"
+            if name in ("number", "id") or name.endswith("_id")
+            else "[^/]+"
+        )
         return f"(?P<{name}>{body})"
 
     regex = re.sub(r"\{(\w+)\}", group, path)

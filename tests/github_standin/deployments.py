@@ -25,8 +25,17 @@ def create_status(gh: GitHubStandIn, req: Request) -> Reply:
     if body.get("state") not in STATUS_STATES:
         raise validation_failed("Status", "state", "custom" if "state" in body else "missing_field")
     stamp = now_iso()
-    s = Status(gh.store.new_id(), sha, body["state"], body.get("context") or "default",
-               body.get("description"), body.get("target_url"), req.actor or "ghost", stamp, stamp)
+    s = Status(
+        gh.store.new_id(),
+        sha,
+        body["state"],
+        body.get("context") or "default",
+        body.get("description"),
+        body.get("target_url"),
+        req.actor or "ghost",
+        stamp,
+        stamp,
+    )
     repo.statuses.append(s)
     return Reply(201, status(gh.base_url, gh.store, repo, s))
 
@@ -37,7 +46,9 @@ def list_statuses(gh: GitHubStandIn, req: Request) -> Reply:
     sha = repo.resolve(req.params["ref"])
     if sha is None:
         raise not_found()
-    found = [status(gh.base_url, gh.store, repo, s) for s in reversed(repo.statuses) if s.sha == sha]
+    found = [
+        status(gh.base_url, gh.store, repo, s) for s in reversed(repo.statuses) if s.sha == sha
+    ]
     return page(gh, req, found)
 
 
@@ -60,9 +71,17 @@ def create_deployment(gh: GitHubStandIn, req: Request) -> Reply:
     sha = repo.resolve(ref)
     if sha is None:
         raise ApiError(422, f"No ref found for: {ref}")
-    d = Deployment(gh.store.new_id(), sha, ref, body.get("task") or "deploy",
-                   body.get("environment") or "production", body.get("description"),
-                   body.get("payload") or {}, req.actor or "ghost", now_iso())
+    d = Deployment(
+        gh.store.new_id(),
+        sha,
+        ref,
+        body.get("task") or "deploy",
+        body.get("environment") or "production",
+        body.get("description"),
+        body.get("payload") or {},
+        req.actor or "ghost",
+        now_iso(),
+    )
     repo.deployments[d.id] = d
     return Reply(201, deployment(gh.base_url, gh.store, repo, d))
 
@@ -71,8 +90,12 @@ def create_deployment(gh: GitHubStandIn, req: Request) -> Reply:
 def list_deployments(gh: GitHubStandIn, req: Request) -> Reply:
     repo = repo_of(gh, req)
     found = [
-        d for d in sorted(repo.deployments.values(), key=lambda d: -d.id)
-        if all(req.query.get(k, getattr(d, k)) == getattr(d, k) for k in ("sha", "ref", "task", "environment"))
+        d
+        for d in sorted(repo.deployments.values(), key=lambda d: -d.id)
+        if all(
+            req.query.get(k, getattr(d, k)) == getattr(d, k)
+            for k in ("sha", "ref", "task", "environment")
+        )
     ]
     return page(gh, req, [deployment(gh.base_url, gh.store, repo, d) for d in found])
 
@@ -95,7 +118,12 @@ def create_deployment_status(gh: GitHubStandIn, req: Request) -> Reply:
     body = req.body_dict()
     if body.get("state") not in DEPLOY_STATES:
         raise validation_failed("DeploymentStatus", "state", "invalid", body.get("state"))
-    entry = {**body, "id": gh.store.new_id(), "creator": req.actor or "ghost", "created_at": now_iso()}
+    entry = {
+        **body,
+        "id": gh.store.new_id(),
+        "creator": req.actor or "ghost",
+        "created_at": now_iso(),
+    }
     d.statuses.append(entry)
     return Reply(201, deployment_status(gh.base_url, gh.store, repo, d, entry))
 

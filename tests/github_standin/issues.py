@@ -58,9 +58,17 @@ def create_issue(gh: GitHubStandIn, req: Request) -> Reply:
     names = list(body.get("assignees") or []) + ([body["assignee"]] if body.get("assignee") else [])
     assignees = _check_assignees(gh, repo, names)
     stamp = now_iso()
-    issue = Issue(repo.next_number(), gh.store.new_id(), str(body["title"]), body.get("body"),
-                  req.actor or "ghost", stamp, stamp, _labels(gh, repo, body.get("labels") or []),
-                  assignees)
+    issue = Issue(
+        repo.next_number(),
+        gh.store.new_id(),
+        str(body["title"]),
+        body.get("body"),
+        req.actor or "ghost",
+        stamp,
+        stamp,
+        _labels(gh, repo, body.get("labels") or []),
+        assignees,
+    )
     repo.issues[issue.number] = issue
     return _reply(gh, repo, issue, 201)
 
@@ -107,7 +115,9 @@ def _matches(issue: Issue, q: dict[str, str]) -> bool:
         return False
     if assignee == "*" and not issue.assignees:
         return False
-    if assignee not in (None, "none", "*") and assignee.lower() not in {a.lower() for a in issue.assignees}:
+    if assignee not in (None, "none", "*") and assignee.lower() not in {
+        a.lower() for a in issue.assignees
+    }:
         return False
     creator = q.get("creator")
     return creator is None or creator.lower() == issue.user.lower()
@@ -117,9 +127,14 @@ def _matches(issue: Issue, q: dict[str, str]) -> bool:
 def list_issues(gh: GitHubStandIn, req: Request) -> Reply:
     """Lists pull requests too, as GitHub does (they carry a `pull_request` key)."""
     repo = repo_of(gh, req)
-    key = (lambda i: i.updated_at) if req.query.get("sort") == "updated" else (lambda i: i.created_at)
-    found = sorted((i for i in repo.issues.values() if _matches(i, req.query)),
-                   key=lambda i: (key(i), i.number), reverse=req.query.get("direction", "desc") == "desc")
+    key = (
+        (lambda i: i.updated_at) if req.query.get("sort") == "updated" else (lambda i: i.created_at)
+    )
+    found = sorted(
+        (i for i in repo.issues.values() if _matches(i, req.query)),
+        key=lambda i: (key(i), i.number),
+        reverse=req.query.get("direction", "desc") == "desc",
+    )
     return page(gh, req, found, render=lambda i: shapes.issue(gh.base_url, gh.store, repo, i))
 
 
@@ -209,7 +224,9 @@ def create_label(gh: GitHubStandIn, req: Request) -> Reply:
         raise validation_failed("Label", "name", "missing_field")
     if name.lower() in repo.labels:
         raise validation_failed("Label", "name", "already_exists")
-    label = Label(gh.store.new_id(), name, body.get("color", "ededed").lstrip("#"), body.get("description"))
+    label = Label(
+        gh.store.new_id(), name, body.get("color", "ededed").lstrip("#"), body.get("description")
+    )
     repo.labels[name.lower()] = label
     return Reply(201, shapes.label(gh.base_url, repo, label))
 

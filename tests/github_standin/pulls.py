@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from .server import GitHubStandIn
 
 FILES_CAP = 3000  # GitHub lists at most 3,000 files of a pull request
-DOC_REVIEWERS = "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request"
+DOC_REVIEWERS = (
+    "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request"
+)
 AUTHOR_MESSAGE = "Review cannot be requested from pull request author."
 NOT_COLLABORATOR = (
     "Reviews may only be requested from collaborators. One or more of the users or teams you "
@@ -40,10 +42,13 @@ def list_pulls(gh: GitHubStandIn, req: Request) -> Reply:
     repo = repo_of(gh, req)
     state = req.query.get("state", "open")
     found = [
-        i for i in sorted(repo.issues.values(), key=lambda i: -i.number)
-        if i.pull and (state == "all" or i.state == state)
+        i
+        for i in sorted(repo.issues.values(), key=lambda i: -i.number)
+        if i.pull
+        and (state == "all" or i.state == state)
         and req.query.get("base", i.pull.base_ref) == i.pull.base_ref
-        and req.query.get("head", f"{repo.owner}:{i.pull.head_ref}") == f"{repo.owner}:{i.pull.head_ref}"
+        and req.query.get("head", f"{repo.owner}:{i.pull.head_ref}")
+        == f"{repo.owner}:{i.pull.head_ref}"
     ]
     return page(gh, req, [pull(gh.base_url, gh.store, repo, i, full=False) for i in found])
 
@@ -60,21 +65,43 @@ def create_pull(gh: GitHubStandIn, req: Request) -> Reply:
     if head_sha is None or base_sha is None:
         raise validation_failed("PullRequest", "head" if head_sha is None else "base", "invalid")
     if head_sha == base_sha:
-        raise ApiError(422, "Validation Failed", [{
-            "resource": "PullRequest", "code": "custom",
-            "message": f"No commits between {body['base']} and {head_ref}",
-        }])
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"No commits between {body['base']} and {head_ref}",
+                }
+            ],
+        )
     for other in repo.issues.values():
         if other.pull and other.state == "open" and other.pull.head_ref == head_ref:
-            raise ApiError(422, "Validation Failed", [{
-                "resource": "PullRequest", "code": "custom",
-                "message": f"A pull request already exists for {repo.owner}:{head_ref}.",
-            }])
+            raise ApiError(
+                422,
+                "Validation Failed",
+                [
+                    {
+                        "resource": "PullRequest",
+                        "code": "custom",
+                        "message": f"A pull request already exists for {repo.owner}:{head_ref}.",
+                    }
+                ],
+            )
     stamp = now_iso()
-    issue = Issue(repo.next_number(), gh.store.new_id(), body.get("title") or head_ref,
-                  body.get("body"), req.actor or "ghost", stamp, stamp)
-    issue.pull = Pull(gh.store.new_id(), head_sha, base_sha, head_ref, body["base"], [],
-                      bool(body.get("draft")))
+    issue = Issue(
+        repo.next_number(),
+        gh.store.new_id(),
+        body.get("title") or head_ref,
+        body.get("body"),
+        req.actor or "ghost",
+        stamp,
+        stamp,
+    )
+    issue.pull = Pull(
+        gh.store.new_id(), head_sha, base_sha, head_ref, body["base"], [], bool(body.get("draft"))
+    )
     repo.issues[issue.number] = issue
     repo._sha_cache.clear()
     return Reply(201, pull(gh.base_url, gh.store, repo, issue))
@@ -85,8 +112,13 @@ def list_files(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _pull(gh, req)
     assert issue.pull is not None
     sha = issue.pull.head_sha
-    return page(gh, req, issue.pull.files, cap=FILES_CAP,
-                render=lambda f: diff_entry(gh.base_url, repo, sha, f))
+    return page(
+        gh,
+        req,
+        issue.pull.files,
+        cap=FILES_CAP,
+        render=lambda f: diff_entry(gh.base_url, repo, sha, f),
+    )
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}/requested_reviewers")
@@ -94,16 +126,21 @@ def list_requested(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _pull(gh, req)
     assert issue.pull is not None
     teams = [gh.store.team(repo.owner, t) for t in issue.pull.requested_teams]
-    return Reply(200, {
-        "users": [shapes.login(gh.base_url, gh.store, u) for u in issue.pull.requested_users],
-        "teams": [shapes.team(gh.base_url, gh.store, t) for t in teams if t],
-    })
+    return Reply(
+        200,
+        {
+            "users": [shapes.login(gh.base_url, gh.store, u) for u in issue.pull.requested_users],
+            "teams": [shapes.team(gh.base_url, gh.store, t) for t in teams if t],
+        },
+    )
 
 
 def _names(body: dict[str, object], key: str) -> list[str]:
     value = body.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError(422, f"Invalid request.\n\nFor 'properties/{key}', {value!r} is not an array.")
+        raise ApiError(
+            422, f"Invalid request.\n\nFor 'properties/{key}', {value!r} is not an array."
+        )
     return list(value)
 
 
@@ -115,7 +152,7 @@ def request_reviewers(gh: GitHubStandIn, req: Request) -> Reply:
     body = req.body_dict()
     users, teams = _names(body, "reviewers"), _names(body, "team_reviewers")
     if not users and not teams:
-        raise ApiError(422, "Invalid request.\n\n\"reviewers\" or \"team_reviewers\" wasn't supplied.")
+        raise ApiError(422, 'Invalid request.\n\n"reviewers" or "team_reviewers" wasn\'t supplied.')
     if any(u.lower() == issue.user.lower() for u in users):
         raise ApiError(422, AUTHOR_MESSAGE, doc=DOC_REVIEWERS)
     team_ok = {t.slug.lower() for t in gh.store.teams_for_repo(repo)}
@@ -152,7 +189,9 @@ def remove_reviewers(gh: GitHubStandIn, req: Request) -> Reply:
 def list_reviews(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _pull(gh, req)
     assert issue.pull is not None
-    found = [shapes.review(gh.base_url, gh.store, repo, issue.number, r) for r in issue.pull.reviews]
+    found = [
+        shapes.review(gh.base_url, gh.store, repo, issue.number, r) for r in issue.pull.reviews
+    ]
     return page(gh, req, found)
 
 
@@ -168,15 +207,25 @@ def submit_review(gh: GitHubStandIn, req: Request) -> Reply:
     event = body.get("event")
     actor = req.actor or "ghost"
     if event is not None and event not in _EVENTS:
-        raise ApiError(422, "Unprocessable Entity", ["Event must be one of APPROVE, REQUEST_CHANGES, COMMENT"])
+        raise ApiError(
+            422, "Unprocessable Entity", ["Event must be one of APPROVE, REQUEST_CHANGES, COMMENT"]
+        )
     if event in ("APPROVE", "REQUEST_CHANGES") and actor.lower() == issue.user.lower():
         verb = "approve" if event == "APPROVE" else "request changes on"
         raise ApiError(422, "Unprocessable Entity", [f"Can not {verb} your own pull request"])
     if event in ("REQUEST_CHANGES", "COMMENT") and not body.get("body"):
-        raise ApiError(422, "Unprocessable Entity", [f"Review Can not {event.lower()} without a body"])
+        raise ApiError(
+            422, "Unprocessable Entity", [f"Review Can not {event.lower()} without a body"]
+        )
     state = _EVENTS.get(event or "", "PENDING")
-    review = Review(gh.store.new_id(), actor, state, body.get("body") or "",
-                    body.get("commit_id") or pr.head_sha, now_iso())
+    review = Review(
+        gh.store.new_id(),
+        actor,
+        state,
+        body.get("body") or "",
+        body.get("commit_id") or pr.head_sha,
+        now_iso(),
+    )
     pr.reviews.append(review)
     if state != "PENDING":
         pr.requested_users = [u for u in pr.requested_users if u.lower() != actor.lower()]

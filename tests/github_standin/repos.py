@@ -10,8 +10,20 @@ from .core import Reply, Request, not_found, page, repo_of, route
 if TYPE_CHECKING:
     from .server import GitHubStandIn
 
-_ROLE = {"read": "read", "triage": "triage", "write": "write", "maintain": "maintain", "admin": "admin"}
-_LEGACY = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}
+_ROLE = {
+    "read": "read",
+    "triage": "triage",
+    "write": "write",
+    "maintain": "maintain",
+    "admin": "admin",
+}
+_LEGACY = {
+    "admin": "admin",
+    "maintain": "write",
+    "write": "write",
+    "triage": "read",
+    "read": "read",
+}
 
 
 def _flags(level: str) -> dict[str, bool]:
@@ -58,11 +70,14 @@ def collaborator_permission(gh: GitHubStandIn, req: Request) -> Reply:
     level = gh.store.permission(repo, login)
     user = shapes.login(gh.base_url, gh.store, login)
     user.update({"permissions": _flags(level), "role_name": _ROLE.get(level, "none")})
-    return Reply(200, {
-        "permission": _LEGACY.get(level, "none"),
-        "role_name": _ROLE.get(level, "none"),
-        "user": user,
-    })
+    return Reply(
+        200,
+        {
+            "permission": _LEGACY.get(level, "none"),
+            "role_name": _ROLE.get(level, "none"),
+            "user": user,
+        },
+    )
 
 
 def _org_role(gh: GitHubStandIn, org: str, login: str) -> str | None:
@@ -83,14 +98,17 @@ def org_membership(gh: GitHubStandIn, req: Request) -> Reply:
     if role is None:
         raise not_found()
     api = gh.base_url
-    return Reply(200, {
-        "url": f"{api}/orgs/{org}/memberships/{login}",
-        "state": "active",
-        "role": role,
-        "organization_url": f"{api}/orgs/{org}",
-        "organization": shapes.organization(api, gh.store, org),
-        "user": shapes.login(api, gh.store, login),
-    })
+    return Reply(
+        200,
+        {
+            "url": f"{api}/orgs/{org}/memberships/{login}",
+            "state": "active",
+            "role": role,
+            "organization_url": f"{api}/orgs/{org}",
+            "organization": shapes.organization(api, gh.store, org),
+            "user": shapes.login(api, gh.store, login),
+        },
+    )
 
 
 @route("GET", "/orgs/{org}/teams/{slug}")
@@ -125,8 +143,21 @@ def get_user(gh: GitHubStandIn, req: Request) -> Reply:
     if found is None:
         raise not_found()
     out = shapes.user(gh.base_url, found)
-    out.update({"name": None, "company": None, "blog": "", "location": None, "email": None,
-                "hireable": None, "bio": None, "public_repos": 0, "public_gists": 0,
-                "followers": 0, "following": 0, "created_at": "2026-01-01T00:00:00Z",
-                "updated_at": "2026-01-01T00:00:00Z"})
+    out.update(
+        {
+            "name": None,
+            "company": None,
+            "blog": "",
+            "location": None,
+            "email": None,
+            "hireable": None,
+            "bio": None,
+            "public_repos": 0,
+            "public_gists": 0,
+            "followers": 0,
+            "following": 0,
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }
+    )
     return Reply(200, out)

@@ -63,8 +63,15 @@ class Seeding:
             git_dir = local if clone_url.startswith(("file://", "/")) else None
         with self.lock:
             repo = Repo(
-                self.store.new_id(), owner, name, default_branch, url, inst, private,
-                Path(git_dir) if git_dir else None, now_iso(),
+                self.store.new_id(),
+                owner,
+                name,
+                default_branch,
+                url,
+                inst,
+                private,
+                Path(git_dir) if git_dir else None,
+                now_iso(),
             )
             self.store.repos[full_name.lower()] = repo
             self.store.user(owner)
@@ -94,18 +101,24 @@ class Seeding:
     ) -> Team:
         """A team of `org`; `repos=None` gives it access to every repository of the org."""
         with self.lock:
-            team = Team(self.store.new_id(), org, slug, name or slug, list(members), repos, permission)
+            team = Team(
+                self.store.new_id(), org, slug, name or slug, list(members), repos, permission
+            )
             self.store.teams[(org.lower(), slug.lower())] = team
             for member in members:
                 self.add_org_member(org, member)
             return team
 
-    def add_label(self, repo: str, name: str, color: str = "ededed", description: str | None = None) -> Label:
+    def add_label(
+        self, repo: str, name: str, color: str = "ededed", description: str | None = None
+    ) -> Label:
         with self.lock:
             r = self._repo(repo)
             label = r.labels.get(name.lower())
             if label is None:
-                label = r.labels[name.lower()] = Label(self.store.new_id(), name, color, description)
+                label = r.labels[name.lower()] = Label(
+                    self.store.new_id(), name, color, description
+                )
             return label
 
     def add_issue(
@@ -125,8 +138,16 @@ class Seeding:
                 self.add_label(repo, name)
             stamp = now_iso()
             issue = Issue(
-                r.next_number(), self.store.new_id(), title, body, author, stamp, stamp,
-                [r.labels[n.lower()].name for n in labels or []], list(assignees or []), state,
+                r.next_number(),
+                self.store.new_id(),
+                title,
+                body,
+                author,
+                stamp,
+                stamp,
+                [r.labels[n.lower()].name for n in labels or []],
+                list(assignees or []),
+                state,
             )
             r.issues[issue.number] = issue
             self.store.user(author)
@@ -166,8 +187,13 @@ class Seeding:
                 issue.number = number
                 r.issues[number] = issue
             issue.pull = Pull(
-                self.store.new_id(), head_sha, base_sha, head_ref, base_ref,
-                [_file(f) for f in files], draft,
+                self.store.new_id(),
+                head_sha,
+                base_sha,
+                head_ref,
+                base_ref,
+                [_file(f) for f in files],
+                draft,
             )
             r._sha_cache.clear()
             return issue
@@ -237,7 +263,14 @@ def _file(spec: FileSpec) -> dict[str, Any]:
     return out
 
 
-_STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "C": "copied", "T": "changed"}
+_STATUS = {
+    "A": "added",
+    "M": "modified",
+    "D": "removed",
+    "R": "renamed",
+    "C": "copied",
+    "T": "changed",
+}
 
 
 def _git_files(r: Repo, base: str, head: str) -> list[FileSpec]:
@@ -245,11 +278,15 @@ def _git_files(r: Repo, base: str, head: str) -> list[FileSpec]:
     git = ["git", "-C", str(r.git_dir)]
     names = subprocess.run(
         [*git, "diff", "--name-status", "-M", f"{base}...{head}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     stats = subprocess.run(
         [*git, "diff", "--numstat", "-M", "--no-renames", f"{base}...{head}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     counts: dict[str, tuple[int, int]] = {}
     for line in stats.splitlines():
@@ -260,7 +297,12 @@ def _git_files(r: Repo, base: str, head: str) -> list[FileSpec]:
         parts = line.split("\t")
         status, path = _STATUS.get(parts[0][0], "modified"), parts[-1]
         plus, minus = counts.get(path, (0, 0))
-        entry: dict[str, Any] = {"filename": path, "status": status, "additions": plus, "deletions": minus}
+        entry: dict[str, Any] = {
+            "filename": path,
+            "status": status,
+            "additions": plus,
+            "deletions": minus,
+        }
         if status == "renamed":
             entry["previous_filename"] = parts[1]
         files.append(entry)

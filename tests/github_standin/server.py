@@ -86,7 +86,9 @@ class GitHubStandIn(Seeding):
         import re
 
         pattern = re.compile(path_regex)
-        return [r for r in self.requests if r.method == method.upper() and pattern.fullmatch(r.path)]
+        return [
+            r for r in self.requests if r.method == method.upper() and pattern.fullmatch(r.path)
+        ]
 
     def clear_log(self) -> None:
         with self.lock:

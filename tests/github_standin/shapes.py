@@ -131,7 +131,13 @@ def repo(api: str, store: Store, r: Repo, full: bool = True) -> dict[str, Any]:
             "pushed_at": r.created_at,
             "created_at": r.created_at,
             "updated_at": r.created_at,
-            "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True},
+            "permissions": {
+                "admin": False,
+                "maintain": False,
+                "push": True,
+                "triage": True,
+                "pull": True,
+            },
             "allow_forking": True,
             "web_commit_signoff_required": False,
             "license": None,
@@ -276,7 +282,9 @@ def issue(api: str, store: Store, r: Repo, i: Issue) -> dict[str, Any]:
 
 
 def reactions(url: str) -> dict[str, Any]:
-    counts = dict.fromkeys(["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"], 0)
+    counts = dict.fromkeys(
+        ["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"], 0
+    )
     return {"url": f"{url}/reactions", "total_count": 0, **counts}
 
 
@@ -302,12 +310,21 @@ def team(api: str, store: Store, t: Team, full: bool = False) -> dict[str, Any]:
         out.update({"members_count": len(t.members), "repos_count": len(t.repos or [])})
         out.update({"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
         org = organization(api, store, t.org)
-        org.update({
-            "has_organization_projects": True, "has_repository_projects": True, "public_repos": 0,
-            "public_gists": 0, "followers": 0, "following": 0, "html_url": f"{api}/{t.org}",
-            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
-            "type": "Organization", "archived_at": None,
-        })
+        org.update(
+            {
+                "has_organization_projects": True,
+                "has_repository_projects": True,
+                "public_repos": 0,
+                "public_gists": 0,
+                "followers": 0,
+                "following": 0,
+                "html_url": f"{api}/{t.org}",
+                "created_at": "2026-01-01T00:00:00Z",
+                "updated_at": "2026-01-01T00:00:00Z",
+                "type": "Organization",
+                "archived_at": None,
+            }
+        )
         out["organization"] = org
     return out
 

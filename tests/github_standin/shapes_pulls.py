@@ -242,7 +242,9 @@ def deployment(api: str, store: Store, r: Repo, d: Deployment) -> dict[str, Any]
     }
 
 
-def deployment_status(api: str, store: Store, r: Repo, d: Deployment, s: dict[str, Any]) -> dict[str, Any]:
+def deployment_status(
+    api: str, store: Store, r: Repo, d: Deployment, s: dict[str, Any]
+) -> dict[str, Any]:
     url = f"{api}/repos/{r.full_name}/deployments/{d.id}"
     return {
         "url": f"{url}/statuses/{s['id']}",

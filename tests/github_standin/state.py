@@ -147,7 +147,9 @@ class Repo:
     private: bool
     git_dir: Path | None
     created_at: str
-    collaborators: dict[str, str] = field(default_factory=dict)  # login -> admin|maintain|push|triage|pull
+    collaborators: dict[str, str] = field(
+        default_factory=dict
+    )  # login -> admin|maintain|push|triage|pull
     labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> Label
     issues: dict[int, Issue] = field(default_factory=dict)
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
@@ -187,7 +189,15 @@ class Repo:
             is_sha = len(ref) == 40 and all(c in "0123456789abcdef" for c in ref)
             return ref if is_sha else None
         done = subprocess.run(
-            ["git", "-C", str(self.git_dir), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            [
+                "git",
+                "-C",
+                str(self.git_dir),
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                f"{ref}^{{commit}}",
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -267,7 +277,9 @@ class Store:
         order = ["none", "read", "triage", "write", "maintain", "admin"]
         alias = {"pull": "read", "push": "write"}
         best = "none"
-        grants = [repo.collaborators.get(k, "") for k in repo.collaborators if k.lower() == login.lower()]
+        grants = [
+            repo.collaborators.get(k, "") for k in repo.collaborators if k.lower() == login.lower()
+        ]
         grants += [t.permission for t in self.teams_for_repo(repo) if _member(t.members, login)]
         if repo.owner.lower() == login.lower():
             grants.append("admin")

@@ -35,7 +35,9 @@ def sign(secret: str | bytes, body: bytes) -> str:
     return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def load_example(event: str, action: str | None, examples_dir: Path | None = EXAMPLES_DIR) -> dict[str, Any] | None:
+def load_example(
+    event: str, action: str | None, examples_dir: Path | None = EXAMPLES_DIR
+) -> dict[str, Any] | None:
     """The recorded GitHub example for event/action, if `../shared` has one."""
     folder = examples_dir / event if examples_dir else None
     if folder is None or not folder.is_dir():
@@ -100,8 +102,13 @@ class WebhookSender:
         return _merge(body, overrides or {})
 
     def _fill(
-        self, gh: GitHubStandIn, body: dict[str, Any], event: str, full_name: str,
-        number: int | None, sender: str | None,
+        self,
+        gh: GitHubStandIn,
+        body: dict[str, Any],
+        event: str,
+        full_name: str,
+        number: int | None,
+        sender: str | None,
     ) -> None:
         api, store = gh.base_url, gh.store
         r = gh.repo(full_name)
@@ -109,7 +116,10 @@ class WebhookSender:
         if "organization" in body:
             body["organization"] = shapes.organization(api, store, r.owner)
         if r.installation_id is not None and event != "installation":
-            body["installation"] = {"id": r.installation_id, "node_id": shapes.node_id("MDIz", r.installation_id)}
+            body["installation"] = {
+                "id": r.installation_id,
+                "node_id": shapes.node_id("MDIz", r.installation_id),
+            }
         issue = r.issues.get(number) if number is not None else None
         who = sender or (issue.user if issue else r.owner)
         body["sender"] = shapes.login(api, store, who)
@@ -123,8 +133,13 @@ class WebhookSender:
             body["issue"] = shapes.issue(api, store, r, issue)
         if event == "pull_request_review" and issue is not None and issue.pull is not None:
             review = body.setdefault("review", {})
-            review.update({"commit_id": issue.pull.head_sha, "user": dict(body["sender"]),
-                           "pull_request_url": body["pull_request"]["url"]})
+            review.update(
+                {
+                    "commit_id": issue.pull.head_sha,
+                    "user": dict(body["sender"]),
+                    "pull_request_url": body["pull_request"]["url"],
+                }
+            )
         if event == "issue_comment" and issue is not None:
             comment = body.setdefault("comment", {})
             comment.update({"user": dict(body["sender"]), "issue_url": body["issue"]["url"]})
@@ -132,27 +147,46 @@ class WebhookSender:
             inst = store.installations[r.installation_id]
             body["installation"] = shapes.installation(api, store, inst)
             body["repositories"] = [
-                {"id": x.id, "node_id": shapes.node_id("R", x.id), "name": x.name,
-                 "full_name": x.full_name, "private": x.private}
+                {
+                    "id": x.id,
+                    "node_id": shapes.node_id("R", x.id),
+                    "name": x.name,
+                    "full_name": x.full_name,
+                    "private": x.private,
+                }
                 for x in store.installation_repos(inst.id)
             ]
             body.pop("repository", None)
 
     def push_payload(
-        self, repo: str, *, ref: str, before: str, after: str, pusher: str = "alice",
+        self,
+        repo: str,
+        *,
+        ref: str,
+        before: str,
+        after: str,
+        pusher: str = "alice",
         messages: list[str] | None = None,
     ) -> dict[str, Any]:
         """A `push` of `after` onto `ref` (e.g. "refs/heads/main")."""
         body = self.payload("push", repo=repo, sender=pusher)
         api = self.github.base_url if self.github else "https://api.github.com"
         commits = [commit_entry(api, repo, after, m, pusher) for m in messages or ["Update pages"]]
-        body.update({
-            "ref": ref, "before": before, "after": after, "created": set(before) == {"0"},
-            "deleted": set(after) == {"0"}, "forced": False, "base_ref": None,
-            "compare": f"{api}/{repo}/compare/{before[:12]}...{after[:12]}",
-            "commits": commits, "head_commit": commits[-1],
-            "pusher": {"name": pusher, "email": f"{pusher}@users.noreply.example"},
-        })
+        body.update(
+            {
+                "ref": ref,
+                "before": before,
+                "after": after,
+                "created": set(before) == {"0"},
+                "deleted": set(after) == {"0"},
+                "forced": False,
+                "base_ref": None,
+                "compare": f"{api}/{repo}/compare/{before[:12]}...{after[:12]}",
+                "commits": commits,
+                "head_commit": commits[-1],
+                "pusher": {"name": pusher, "email": f"{pusher}@users.noreply.example"},
+            }
+        )
         return body
 
     # -- sending -------------------------------------------------------------------------
@@ -188,7 +222,9 @@ class WebhookSender:
             "X-GitHub-Delivery": delivery_id,
             "X-GitHub-Hook-ID": "1",
             "X-GitHub-Hook-Installation-Target-Type": "integration",
-            "X-GitHub-Hook-Installation-Target-ID": str(self.github.store.app_id if self.github else 1),
+            "X-GitHub-Hook-Installation-Target-ID": str(
+                self.github.store.app_id if self.github else 1
+            ),
             "X-Hub-Signature-256": signature or sign(self.secret, raw),
         }
         request = urllib.request.Request(self.url, data=raw, headers=headers, method="POST")
@@ -208,7 +244,10 @@ def _webhook_repo(gh: GitHubStandIn, full_name: str) -> dict[str, Any]:
 
 def _modernize(body: dict[str, Any], gh: GitHubStandIn | None) -> None:
     """Fields GitHub's schema has added since the examples were recorded (null/defaults)."""
-    labels = [*body.get("pull_request", {}).get("labels", []), *body.get("issue", {}).get("labels", [])]
+    labels = [
+        *body.get("pull_request", {}).get("labels", []),
+        *body.get("issue", {}).get("labels", []),
+    ]
     for label in labels:
         if isinstance(label, dict):
             label.setdefault("archived_at", None)

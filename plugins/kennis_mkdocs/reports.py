@@ -121,7 +121,15 @@ class ReportPlugin:
             return files
         context = site_context(config)
         add_css_file(config, files)
-        generate(config, files, self.config.page, self.template,
-                 lambda file: {"title": self.config.title, "as_of": context.as_of,
-                               **self.values(context, files, file)})  # fmt: skip
+        generate(
+            config,
+            files,
+            self.config.page,
+            self.template,
+            lambda file: {
+                "title": self.config.title,
+                "as_of": context.as_of,
+                **self.values(context, files, file),
+            },
+        )
         return files
