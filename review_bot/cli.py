@@ -20,8 +20,8 @@ from review_bot.app import WebhookApp
 from review_bot.ledger import STATES, Ledger
 from review_bot.routing import BUILTIN_CONCERNS, load_concerns, router
 from review_bot.settings import ConfigError, Settings, data_dir_from_env
-from review_bot.sites import SiteError, SiteStore
-from review_bot.static import SiteApp, WSGIApp
+from review_bot.site.releases import SiteError, SiteStore
+from review_bot.site.static import SiteApp, WSGIApp
 from review_bot.worker import WorkerPool
 
 log = logging.getLogger("review_bot")
@@ -98,7 +98,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         keep_seconds=settings.ledger_keep_days * 86400,
     )
     if settings.scan_every:
-        from review_bot.freshness import start_scheduler
+        from review_bot.review_due import start_scheduler
 
         start_scheduler(ledger, settings.scan_every, pool.wake)
     webhooks = WebhookApp(settings, ledger, pool.wake)
@@ -136,7 +136,7 @@ def _run_server(
     signal.signal(signal.SIGINT, stop)
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
     # The self-hosted site's address for deployment statuses and preview links.
-    from review_bot.deploy import self_url
+    from review_bot.site.deploy import self_url
 
     os.environ.setdefault("KENNIS_SELF_URL", self_url(str(bound[0]), int(bound[1])))
     pool.start()
@@ -227,7 +227,7 @@ def rollback(sha: str | None) -> None:
 )
 def scan(repo: str | None, as_of: datetime | None) -> None:
     """Run the freshness scan once: one review-due issue per owner, edited in place."""
-    from review_bot.freshness import scan_from_env
+    from review_bot.review_due import scan_from_env
 
     logging.basicConfig(
         level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),

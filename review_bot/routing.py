@@ -21,10 +21,10 @@ ANY_ACTION = "*"
 # Concern modules imported by `kennis-bot serve`; each registers its handlers on `router`.
 BUILTIN_CONCERNS: tuple[str, ...] = (
     "review_bot.reviewers",
-    "review_bot.freshness",
-    "review_bot.verify_flow",
-    "review_bot.deploy",
-    "review_bot.previews",
+    "review_bot.review_due",
+    "review_bot.confirm",
+    "review_bot.site.deploy",
+    "review_bot.site.previews",
 )
 
 

@@ -16,7 +16,7 @@ from tests.github_standin.webhooks import WebhookSender
 from tests.gitrepo import GitRepo
 
 REPO = "acme/kb"
-CONCERNS = "tests.botproc:register_test_handlers,review_bot.deploy,review_bot.previews"
+CONCERNS = "tests.botproc:register_test_handlers,review_bot.site.deploy,review_bot.site.previews"
 
 MKDOCS_YML = """\
 site_name: Test KB

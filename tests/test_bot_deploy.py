@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from review_bot.deploy import self_url
+from review_bot.site.deploy import self_url
 from tests.botproc import deliveries_json, run_cli, wait_for
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.server import GitHubStandIn
@@ -388,7 +388,7 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     assert sandbox == "sandbox allow-forms allow-popups"
     assert site.get("/").status == 404  # nothing was deployed: a preview is not the live site
 
-    from review_bot.previews import preview_summary
+    from review_bot.site.previews import preview_summary
 
     monkeypatch.setenv("KENNIS_DATA_DIR", str(site.data_dir))
     summary = preview_summary(REPO, 7)

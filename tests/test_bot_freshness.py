@@ -59,7 +59,7 @@ def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
         "KENNIS_APP_ID": str(app_key.app_id),
         "KENNIS_PRIVATE_KEY": app_key.private_key_pem,
         "KENNIS_GITHUB_API_URL": github.base_url,
-        "KENNIS_EXTRA_HANDLERS": "review_bot.freshness,review_bot.verify_flow",
+        "KENNIS_EXTRA_HANDLERS": "review_bot.review_due,review_bot.confirm",
     }
     return {"remote": remote, "data": tmp_path / "bot", "env": env}
 
@@ -301,8 +301,8 @@ def test_running_out_of_api_budget_reports_incomplete_and_the_next_scan_resumes(
 
 
 def test_the_schedule_queues_one_durable_scan_per_period(tmp_path: Path) -> None:
-    from review_bot.freshness import SCAN_EVENT, enqueue_scan
     from review_bot.ledger import Ledger
+    from review_bot.review_due import SCAN_EVENT, enqueue_scan
 
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     every = 6 * 3600.0

@@ -11,14 +11,14 @@ from github.PullRequest import PullRequest
 from kennis.gitrev import Change
 from review_bot import comments
 from review_bot.github_client import GitHubApp
-from review_bot.previews import (
+from review_bot.site.previews import (
     PreviewInfo,
     page_links,
     plan_preview,
     render_comment,
     server_paths_removed,
 )
-from review_bot.sites import SiteStore
+from review_bot.site.releases import SiteStore
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.server import GitHubStandIn
 

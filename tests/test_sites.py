@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from review_bot.sites import SiteError, SiteStore
+from review_bot.site.releases import SiteError, SiteStore
 
 
 def release(store: SiteStore, n: int, when: float) -> str:

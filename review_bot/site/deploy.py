@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kennis.gitrev import GitError, GitReader
-from review_bot.builder import BuildResult, build_release
 from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env, site_repo_from_env
-from review_bot.sites import SHA, SiteStore, write_atomic
+from review_bot.site.builder import BuildResult, build_release
+from review_bot.site.releases import SHA, SiteStore, write_atomic
 
 if TYPE_CHECKING:
     from github.Deployment import Deployment

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kennis.gitrev import GitReader
-from review_bot.sites import SiteStore
+from review_bot.site.releases import SiteStore
 
 DEFAULT_TIMEOUT = 600.0
 EXCERPT_LINES = 5

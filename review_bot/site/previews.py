@@ -26,12 +26,12 @@ from kennis.markdown import code
 from kennis.paths import is_under
 from kennis.scan import page_url
 from review_bot import comments
-from review_bot.builder import BuildError, build_in_checkout, error_excerpt
-from review_bot.deploy import serves, site_url, store
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env
-from review_bot.sites import SiteStore, swap_symlink, write_atomic
+from review_bot.site.builder import BuildError, build_in_checkout, error_excerpt
+from review_bot.site.deploy import serves, site_url, store
+from review_bot.site.releases import SiteStore, swap_symlink, write_atomic
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest as GhPullRequest
@@ -269,7 +269,7 @@ def build_preview(
         # Only the content directory comes from the pull request; everything else is the base's.
         mirror.prefetch(head_sha, mirror.ls_tree(head_sha, content_dir))
         shutil.rmtree(work / content_dir, ignore_errors=True)
-        from review_bot.builder import _git
+        from review_bot.site.builder import _git
 
         _git("checkout", head_sha, "--", content_dir + "/", cwd=work)
 
