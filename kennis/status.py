@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,12 +34,27 @@ class PageStatus:
         }
 
 
-def assess_pages(kb: KnowledgeBase, index: HistoryIndex | None, as_of: date) -> list[PageStatus]:
-    """Freshness of every page of ``kb`` (history from ``index``), in path order."""
+def assess_pages(
+    kb: KnowledgeBase,
+    index: HistoryIndex | Callable[[], HistoryIndex | None] | None,
+    as_of: date,
+    *,
+    paths: Iterable[str] | None = None,
+) -> list[PageStatus]:
+    """Freshness of the pages of ``kb``, dated by ``index`` when a page has no ``reviewed:``.
+
+    Every page in path order, or those of ``paths`` that ``kb`` holds, in the order given.
+    ``index`` may be a function giving the index: it is called (once) only when a selected page
+    has no ``reviewed:`` and so is dated by its first commit, which spares the pull-request path
+    a pass over history that would change nothing.
+    """
+    chosen = sorted(kb.pages) if paths is None else [p for p in paths if p in kb.pages]
+    pages = [kb.pages[path] for path in chosen]
+    if callable(index):
+        index = index() if any(page.reviewed is None for page in pages) else None
     result = []
-    for path in sorted(kb.pages):
-        page = kb.pages[path]
-        history = index.get(path) if index else None
+    for page in pages:
+        history = index.get(page.path) if index else None
         created = history.created.date() if history else None
         freshness = assess(page.reviewed, created, page.review_every, kb.config.due_soon, as_of)
         result.append(PageStatus(page, history, freshness))
