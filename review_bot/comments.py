@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from kennis.freshness import Freshness
 from kennis.handles import Handle
 from kennis.markdown import code, escape_inline
 from kennis.review import PageApproval, Skip
+from review_bot.locks import KeyedLocks
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest as GhPullRequest
@@ -221,8 +221,7 @@ def _find(pr: GhPullRequest) -> Any:
 # One lock per (repository, pull request) for every concern that edits the sticky comment:
 # each reads the comment, merges its part and writes it back, so two unlocked writers would
 # each write a body without the other's change.
-_locks: dict[tuple[str, int], threading.Lock] = {}
-_locks_guard = threading.Lock()
+_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
 _PULL_URL = re.compile(r"/repos/([^/]+/[^/]+)/(?:pulls|issues)/([0-9]+)/?$")
 
 
@@ -237,9 +236,7 @@ def _key(pr: GhPullRequest) -> tuple[str, int]:
 @contextmanager
 def locked(pr: GhPullRequest) -> Iterator[None]:
     """Hold the sticky comment of *pr* for one read-merge-write."""
-    with _locks_guard:
-        lock = _locks.setdefault(_key(pr), threading.Lock())
-    with lock:
+    with _locks.hold(_key(pr)):
         yield
 
 

@@ -14,7 +14,6 @@ person on the same day is left alone, which makes every trigger idempotent.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -37,6 +36,7 @@ from kennis.page import Page
 from kennis.scan import parse_issue, ticked
 from kennis.verify import bump_reviewed
 from review_bot.checks import team_members
+from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
 from review_bot.routing import DeliveryContext, router
 
@@ -48,8 +48,8 @@ PR_BODY = (
 )
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
 
-_branch_locks: dict[tuple[str, str], threading.Lock] = {}
-_branch_locks_guard = threading.Lock()
+# Landings on one branch run one at a time, so two ticks a moment apart both end up on it.
+_branch_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
 
 
 @dataclass(frozen=True)
@@ -239,20 +239,13 @@ def land(
     repo_name = ctx.repo_full_name or ""
     target = request.pr_branch or (default if kb.config.verify == "commit" else None)
     if target is not None:
-        with _branch_lock(repo_name, target):
+        with _branch_locks.hold((repo_name.lower(), target)):
             _commit_and_push(mirror, target, paths, request, on)
         return
     owner = request.owner or "@" + request.sender
     branch = f"kennis/verify-{branch_slug(owner)}-{on.isoformat()}"
-    with _branch_lock(repo_name, branch):
+    with _branch_locks.hold((repo_name.lower(), branch)):
         _land_on_verify_branch(ctx, mirror, default, branch, owner, request, paths, on)
-
-
-def _branch_lock(repo: str, branch: str) -> threading.Lock:
-    # One App process owns a data directory (a lock file refuses a second server), so a
-    # lock in this process is enough to keep two workers from landing on one branch at once.
-    with _branch_locks_guard:
-        return _branch_locks.setdefault((repo.lower(), branch), threading.Lock())
 
 
 def _land_on_verify_branch(

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from review_bot.locks import KeyedLocks
+
 STATES = ("queued", "running", "done", "retry", "dead")
 MAX_BACKOFF = 3600.0
 ERROR_LIMIT = 2000
@@ -318,14 +320,12 @@ class Ledger:
         return None if row[0] is None else max(0.0, row[0] - now)
 
 
-_WRITE_LOCKS: dict[Path, threading.Lock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
+_WRITE_LOCKS: KeyedLocks[Path] = KeyedLocks()
 
 
 def write_lock(path: Path) -> threading.Lock:
     """The one in-process writer lock of a database file, shared by everyone writing to it."""
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(Path(path).resolve(), threading.Lock())
+    return _WRITE_LOCKS.get(Path(path).resolve())
 
 
 @contextmanager

@@ -7,12 +7,12 @@ import os
 import re
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from kennis.gitrev import Change, GitError, GitReader, parse_name_status
+from review_bot.locks import KeyedLocks
 
 __all__ = ["Change", "Mirror", "MirrorError", "parse_name_status"]
 
@@ -27,16 +27,14 @@ class MirrorError(GitError):
 class Mirror(GitReader):
     """A bare, blobless-where-possible clone of one repository under the bot's data directory."""
 
-    _locks: ClassVar[dict[Path, threading.Lock]] = {}
-    _locks_guard = threading.Lock()
+    _locks: ClassVar[KeyedLocks[Path]] = KeyedLocks()
 
     def __init__(self, path: Path, clone_url: str, token: TokenProvider | None = None) -> None:
         super().__init__(Path(path))
         self.path = Path(path)
         self.clone_url = clone_url
         self._token = token
-        with Mirror._locks_guard:
-            self.lock = Mirror._locks.setdefault(self.path.resolve(), threading.Lock())
+        self.lock = Mirror._locks.get(self.path.resolve())
 
     @classmethod
     def for_repository(

@@ -30,6 +30,7 @@ from kennis.review import (
     plan_review,
 )
 from review_bot import checks, comments
+from review_bot.locks import KeyedLocks
 from review_bot.pr_changes import PullRequestChanges, changes_for
 from review_bot.routing import DeliveryContext, router
 from review_bot.state import PullState
@@ -43,15 +44,9 @@ NO_SUCH_USER = "is not a GitHub account"
 FOREIGN_TEAM = "a team of another organization cannot review here"
 GITHUB_REFUSED = "GitHub refused to ask them: {message}"
 
-_pr_locks: dict[tuple[str, int], threading.Lock] = {}
-_pr_locks_guard = threading.Lock()
+# Deliveries for one pull request run one at a time (they read and write the same state).
+_pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
 _local = threading.local()
-
-
-def _pr_lock(repo: str, number: int) -> threading.Lock:
-    """Deliveries for one pull request run one at a time (they read and write the same state)."""
-    with _pr_locks_guard:
-        return _pr_locks.setdefault((repo.lower(), number), threading.Lock())
 
 
 def client(ctx: DeliveryContext) -> Github:
@@ -137,7 +132,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
     number, full_name = _number(ctx), ctx.repo_full_name
     if number is None or not full_name:
         return
-    with _pr_lock(full_name, number):
+    with _pr_locks.hold((full_name.lower(), number)):
         repo = client(ctx).get_repo(full_name)
         pr = repo.get_pull(number)
         if pr.state != "open" or pr.draft:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kennis.gitrev import GitError, GitReader
+from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env, site_repo_from_env
 from review_bot.site.builder import BuildResult, build_release
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 ENVIRONMENT = "kennis-site"
 DESCRIPTION_LIMIT = 140  # GitHub refuses longer deployment status descriptions
 
-_lock = threading.Lock()
+# One lock per release store guards its wanted-commit slots and which repositories are building.
+_slot_locks: KeyedLocks[Path] = KeyedLocks()
 _building: set[str] = set()
 
 
@@ -147,7 +149,7 @@ class Deployer:
         if mirror.rev_parse(sha) is None:
             mirror.fetch(sha)
         tip = mirror.rev_parse(f"refs/heads/{branch}")
-        with _lock:
+        with _slot_locks.hold(self.sites.root):
             wanted = newest(mirror, _slots(self.sites).get(self.repo), sha, tip)
             _set_slot(self.sites, self.repo, wanted)
             if self.repo in _building:
@@ -166,7 +168,7 @@ class Deployer:
         try:
             self._drain(mirror, reports)
         finally:
-            with _lock:
+            with _slot_locks.hold(self.sites.root):
                 _building.discard(self.repo)
             # GitHub hears about the outcomes after the builder is free for the next push.
             for report in reports:
@@ -175,7 +177,7 @@ class Deployer:
     def _drain(self, mirror: GitReader, reports: list[DeploymentReport]) -> None:
         """Build the wanted commit until no newer one arrived meanwhile."""
         while True:
-            with _lock:
+            with _slot_locks.hold(self.sites.root):
                 target = _slots(self.sites).get(self.repo)
             if target is None:
                 return
@@ -185,7 +187,7 @@ class Deployer:
                 )
             else:
                 reports.append(self.deploy(mirror, target, reports[-1] if reports else None))
-            with _lock:
+            with _slot_locks.hold(self.sites.root):
                 if _slots(self.sites).get(self.repo) == target:
                     _set_slot(self.sites, self.repo, None)
                     return

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import sys
-import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -26,6 +25,7 @@ from kennis.markdown import code
 from kennis.paths import is_under
 from kennis.scan import page_url
 from review_bot import comments
+from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, router
 from review_bot.settings import data_dir_from_env
@@ -43,8 +43,7 @@ _ALLOWED_OUTSIDE = re.compile(
     r"^(?:[^/]+\.(?:md|txt)|LICENSE[^/]*|\.gitignore|\.github/(?!kennis\.ya?ml$)(?!.*\.py$).+)$"
 )
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pth", ".so")
-_locks: dict[tuple[str, int], threading.Lock] = {}
-_locks_guard = threading.Lock()
+_pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()  # one preview build per PR at a time
 
 
 def enabled(env: dict[str, str] | None = None) -> bool:
@@ -176,7 +175,7 @@ def on_pull_request(ctx: DeliveryContext) -> None:
     repo = ctx.repo_full_name or ""
     number = int(ctx.payload.get("number") or pull["number"])
     sites = SiteStore.from_env(data_dir_from_env())
-    with _lock_for(repo, number):
+    with _pr_locks.hold((repo.lower(), number)):
         if ctx.action == "closed":
             close_preview(ctx, sites, number)
             return
@@ -205,11 +204,6 @@ def close_preview(ctx: DeliveryContext, sites: SiteStore, number: int) -> None:
     upsert_comment(
         ctx, number, "The preview was removed: the pull request is closed.", create=False
     )
-
-
-def _lock_for(repo: str, number: int) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault((repo.lower(), number), threading.Lock())
 
 
 def _pull(ctx: DeliveryContext, number: int) -> GhPullRequest | None:
