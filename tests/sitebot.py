@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,3 +168,25 @@ def wait_live(site: SiteBot, sha: str, timeout: float = 30) -> float:
             return time.monotonic()
         time.sleep(0.005)
     raise AssertionError(f"{sha[:12]} not live within {timeout}s; journal: {site.journal()}")
+
+
+ZERO = "0" * 40  # the "before" of a branch's first push
+
+
+def open_site(tmp_path: Path, github: GitHubStandIn, app_key: AppKey) -> Iterator[SiteBot]:
+    """Yield a started site bot and kill it afterwards (the body of each module's `site` fixture)."""
+    origin = make_site_repo(tmp_path / "origin")
+    github.add_repo(REPO, clone_url=f"file://{origin.root}")
+    made = SiteBot(github, origin, tmp_path / "data", app_key)
+    made.start()
+    yield made
+    if made.bot is not None:
+        made.bot.stop(signal.SIGKILL)
+
+
+def deploy_first(site: SiteBot) -> str:
+    """Push the origin's head as the first deploy and wait until it is live."""
+    sha = site.origin.head
+    site.push(ZERO, sha)
+    wait_live(site, sha)
+    return sha
