@@ -18,9 +18,21 @@ class Problem:
     message: str
     severity: Severity = "error"
 
+    @property
+    def location(self) -> str:
+        """``path:line:col`` as far as it is known: ``path:line``, ``path``, or "" for none."""
+        if not self.path:
+            return ""
+        if self.line < 1:
+            return self.path
+        return (
+            f"{self.path}:{self.line}:{self.col}" if self.col >= 1 else f"{self.path}:{self.line}"
+        )
+
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+        where = self.location
+        return f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -37,6 +49,7 @@ class KennisError(Exception):
 
     def __init__(self, problems: list[Problem] | Problem | str) -> None:
         if isinstance(problems, str):
+            # A message without a place: formatted bare, never as ":0:0: …".
             problems = [Problem("", 0, 0, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
