@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kennis.gitrev import GitReader
+from kennis.paths import is_under
 from review_bot.site.releases import SiteStore
 
 DEFAULT_TIMEOUT = 600.0
@@ -39,8 +42,12 @@ from mkdocs.__main__ import cli
 cli()
 """
 
-# Never handed to MkDocs, hooks or plugins: the App's secrets and git credentials.
-_SECRET_ENV = re.compile(r"^(KENNIS_|GIT_CONFIG_|GITHUB_TOKEN$|GH_TOKEN$)")
+# The only variables a build inherits (an allowlist: an operator's token under any name, the
+# App's secrets and the key file's path never reach MkDocs, hooks or plugins).
+_BUILD_ENV = re.compile(
+    r"^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|PYTHONPATH|PYTHONHASHSEED"
+    r"|SOURCE_DATE_EPOCH|NO_COLOR|SSL_CERT_FILE|SSL_CERT_DIR)$"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class BuildResult:
     seconds: float
     log: str
     timed_out: bool = False
+    skipped: tuple[str, ...] = ()  # repository paths not built: links, submodules, special files
 
     @property
     def excerpt(self) -> str:
@@ -97,10 +105,10 @@ def git_env() -> dict[str, str]:
     return env
 
 
-def _git(*args: str, cwd: Path | None = None) -> None:
+def _git(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> None:
     result = subprocess.run(
         ["git", "-c", "core.hooksPath=/dev/null", *args],
-        cwd=cwd, env=git_env(), capture_output=True, check=False,
+        cwd=cwd, env=git_env(), input=stdin, capture_output=True, check=False,
     )  # fmt: skip
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip()[-1000:]
@@ -111,18 +119,76 @@ class BuildError(Exception):
     """Setting up the build failed (not the content: that is a failed `BuildResult`)."""
 
 
-def checkout(mirror: GitReader, sha: str, work: Path) -> Path:
-    """A real checkout of *sha* with full history, sharing the mirror's objects (no copy)."""
-    # A blobless mirror fetches the blobs of this one tree in one round trip first.
-    mirror.prefetch(sha, mirror.ls_tree(sha))
+# git's modes for the tree entries a build may read: regular files (plain and executable).
+# Symbolic links (120000) and submodules (160000) are never exported: a link's target is on the
+# host (``/etc/passwd``, the ledger, the App's key, ``/dev/zero``), not in the repository.
+_REGULAR = ("100644", "100755")
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One ``git ls-tree -r`` line: mode, object id and repository-relative path."""
+
+    mode: str
+    oid: str
+    path: str
+
+
+def tree_entries(mirror: GitReader, rev: str, prefix: str = "") -> list[TreeEntry]:
+    """Every entry of *rev*'s tree (below *prefix*), links and submodules included."""
+    args = ["ls-tree", "-r", "-z", "--full-tree", rev]
+    if prefix.strip("/"):
+        args += ["--", prefix.strip("/") + "/"]
+    entries = []
+    for line in mirror.git(*args).decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, path = line.partition("\t")
+        if path:
+            mode, _, oid = meta.split(" ")
+            entries.append(TreeEntry(mode, oid, path))
+    return entries
+
+
+def checkout(
+    mirror: GitReader, sha: str, work: Path, overlay: tuple[str, str] | None = None
+) -> tuple[str, ...]:
+    """Export *sha*'s regular files into *work* (a clone sharing the mirror's history).
+
+    *overlay* ``(rev, folder)`` takes that folder from another commit instead (a preview's
+    content). Returns the paths not exported because they are not regular files.
+    """
+    entries = tree_entries(mirror, sha)
+    if overlay is not None:
+        rev, folder = overlay
+        folder = folder.strip("/")
+        entries = [e for e in entries if not is_under(e.path, folder)]
+        entries += tree_entries(mirror, rev, folder)
+    files = [e for e in entries if e.mode in _REGULAR]
+    skipped = tuple(sorted(e.path for e in entries if e.mode not in _REGULAR))
+    # A blobless mirror fetches the blobs of the exported files in one round trip per commit.
+    mirror.prefetch(
+        sha,
+        [e.path for e in files if overlay is None or not is_under(e.path, overlay[1].strip("/"))],
+    )
+    if overlay is not None:
+        mirror.prefetch(
+            overlay[0], [e.path for e in files if is_under(e.path, overlay[1].strip("/"))]
+        )
     work.parent.mkdir(parents=True, exist_ok=True)
     _git("clone", "--shared", "--no-checkout", "--quiet", str(mirror.git_dir), str(work))
-    _git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha, cwd=work)
-    return work
+    _git("update-ref", "--no-deref", "HEAD", sha, cwd=work)
+    # The index holds the regular files only; checkout-index writes exactly those.
+    index = b"".join(
+        f"{e.mode} {e.oid}\t{e.path}\0".encode("utf-8", "surrogateescape") for e in files
+    )
+    _git("update-index", "-z", "--index-info", cwd=work, stdin=index)
+    _git("checkout-index", "--all", "--force", cwd=work)
+    return skipped
 
 
-def mkdocs_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not _SECRET_ENV.match(k)}
+def mkdocs_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The build's environment: the allowed variables of *base* (default: this process's)."""
+    base = os.environ if base is None else base
+    env = {k: v for k, v in base.items() if _BUILD_ENV.match(k)}
     env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     return env
 
@@ -156,21 +222,48 @@ def build_in_checkout(
     sha: str,
     out: Path,
     *,
-    prepare: Callable[[Path], None] | None = None,
+    overlay: tuple[str, str] | None = None,
     timeout: float | None = None,
     log_name: str | None = None,
 ) -> BuildResult:
-    """Check *sha* out into a fresh work dir, let *prepare* adjust it, build into *out*."""
-    work = store.work_dir / f"{sha[:12]}-{uuid.uuid4().hex[:8]}"
+    """Export *sha* (with *overlay*'s folder) into a fresh work dir, build it into *out*."""
+    work = work_root(store) / f"{sha[:12]}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        checkout(mirror, sha, work)
-        if prepare is not None:
-            prepare(work)
+        skipped = checkout(mirror, sha, work, overlay)
         log_path = store.logs_dir / (log_name or f"{sha}.log")
-        return run_mkdocs(work, out, build_timeout() if timeout is None else timeout, log_path)
+        result = run_mkdocs(work, out, build_timeout() if timeout is None else timeout, log_path)
+        # The web root holds what the build wrote from the export: never a link or a device.
+        removed = tuple(os.path.relpath(p, out) for p in remove_special_files(out))
+        return dataclasses.replace(result, skipped=skipped + removed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def work_root(store: SiteStore) -> Path:
+    """The store's work folder, made private; refuse one inside the data dir or not our own."""
+    root = store.work_dir
+    if root.resolve().is_relative_to(store.root.resolve().parent):
+        raise BuildError(f"the build folder {root} is inside the App's data folder")
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = root.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise BuildError(f"the build folder {root} is not a private folder of this user")
+    return root
+
+
+def remove_special_files(root: Path) -> list[Path]:
+    """Delete everything under *root* that is neither a folder nor a regular file; list it."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder, name)
+            mode = path.lstat().st_mode
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                found.append(path)
+                path.unlink()
+        dirs[:] = [d for d in dirs if Path(folder, d) not in found]
+    return found
 
 
 def build_release(

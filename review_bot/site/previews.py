@@ -27,10 +27,9 @@ from kennis.scan import page_url
 from review_bot import comments
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
-from review_bot.routing import DeliveryContext, router
-from review_bot.settings import data_dir_from_env
+from review_bot.routing import DeliveryContext, Router
 from review_bot.site.builder import BuildError, build_in_checkout, error_excerpt
-from review_bot.site.deploy import serves, site_url, store
+from review_bot.site.deploy import serves, store
 from review_bot.site.releases import SiteStore, swap_symlink, write_atomic
 
 if TYPE_CHECKING:
@@ -45,9 +44,7 @@ _ALLOWED_OUTSIDE = re.compile(
 _CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pth", ".so")
 _pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()  # one preview build per PR at a time
 
-
-def enabled(env: dict[str, str] | None = None) -> bool:
-    return (os.environ if env is None else env).get("KENNIS_PREVIEWS", "") == "1"
+router = Router()
 
 
 @dataclass(frozen=True)
@@ -129,10 +126,10 @@ def _info_path(sites: SiteStore, number: int) -> Path:
     return sites.previews_dir / "info" / f"pr-{number}.json"
 
 
-def preview_summary(repo_full_name: str, pr_number: int) -> PreviewInfo | None:
+def preview_summary(sites: SiteStore, repo_full_name: str, pr_number: int) -> PreviewInfo | None:
     """The preview of a PR for the review comment: URL and touched pages, or the skip reason."""
     try:
-        data = json.loads(_info_path(store(), pr_number).read_text(encoding="utf-8"))
+        data = json.loads(_info_path(sites, pr_number).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or str(data.get("repo", "")).lower() != repo_full_name.lower():
@@ -170,11 +167,11 @@ def _publish(sites: SiteStore, number: int, built: Path) -> None:
 def on_pull_request(ctx: DeliveryContext) -> None:
     """Build, refresh or remove the PR's preview and keep the sticky comment current."""
     pull = ctx.payload.get("pull_request")
-    if not enabled() or not isinstance(pull, dict) or not serves(ctx):
+    if not ctx.settings.previews or not isinstance(pull, dict) or not serves(ctx):
         return
     repo = ctx.repo_full_name or ""
     number = int(ctx.payload.get("number") or pull["number"])
-    sites = SiteStore.from_env(data_dir_from_env())
+    sites = store(ctx.settings)
     with _pr_locks.hold((repo.lower(), number)):
         if ctx.action == "closed":
             close_preview(ctx, sites, number)
@@ -250,7 +247,7 @@ def build_preview(
     _fetch(mirror, number, str(base["ref"]), (base_sha, head_sha))
     config, _ = parse_config(mirror.read_file(base_sha, CONFIG_PATH))
     content_dir = config.content_dir.strip("/")
-    plan = plan_preview(mirror.diff_name_status(base_sha, head_sha), content_dir)
+    plan = plan_preview(ctx.pull_request(number, base_sha, head_sha).changes, content_dir)
     reason = plan.reason
     if reason is None and (links := unsafe_entries(mirror, head_sha, content_dir)):
         reason = f"{code(links[0])} is a symbolic link or submodule"
@@ -259,20 +256,14 @@ def build_preview(
         remove_preview(sites, number)  # an older preview would no longer match the PR
         return PreviewInfo(**{**asdict(info), "reason": reason})
 
-    def prepare(work: Path) -> None:
-        # Only the content directory comes from the pull request; everything else is the base's.
-        mirror.prefetch(head_sha, mirror.ls_tree(head_sha, content_dir))
-        shutil.rmtree(work / content_dir, ignore_errors=True)
-        from review_bot.site.builder import _git
-
-        _git("checkout", head_sha, "--", content_dir + "/", cwd=work)
-
+    # Only the content directory comes from the pull request; everything else is the base's.
     out = sites.previews_dir / "builds" / f"pr-{number}-{head_sha[:12]}.partial"
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         result = build_in_checkout(
-            sites, mirror, base_sha, out, prepare=prepare, log_name=f"pr-{number}-{head_sha}.log"
-        )
+            sites, mirror, base_sha, out, overlay=(head_sha, content_dir),
+            log_name=f"pr-{number}-{head_sha}.log",
+        )  # fmt: skip
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)
         log = server_paths_removed(str(exc), sites)
@@ -287,7 +278,7 @@ def build_preview(
         ctx.log.info("not publishing the preview of #%d at %s: %s", number, head_sha[:12], why)
         return None
     _publish(sites, number, out)
-    root = f"{site_url() or '/'}previews/pr-{number}/"
+    root = f"{ctx.settings.public_url or '/'}previews/pr-{number}/"
     pages = page_links(root, content_dir, plan.pages)
     return PreviewInfo(ctx.repo_full_name or "", number, head_sha, root, pages)
 

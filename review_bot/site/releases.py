@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,16 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+def build_folder(sites_root: Path) -> Path:
+    """Where builds export their work trees: outside the data dir, one folder per data dir.
+
+    Outside, so that nothing a build reads by a relative path (``../../ledger.sqlite3``) is the
+    App's; named after the data dir, so a restarted App finds and removes its leftovers.
+    """
+    key = hashlib.sha256(str(Path(sites_root).absolute()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"kennis-builds-{key}"
+
+
 @dataclass(frozen=True)
 class Release:
     """One built release: its commit and when it was built (epoch seconds)."""
@@ -58,15 +70,9 @@ class SiteStore:
         self.releases_dir = self.root / "releases"
         self.live = self.root / "live"
         self.previews_dir = self.root / "previews"
-        self.work_dir = self.root / "work"
+        self.work_dir = build_folder(self.root)
         self.logs_dir = self.root / "logs"
         self.history_file = self.root / "history.json"
-
-    @classmethod
-    def from_env(cls, data_dir: Path, env: dict[str, str] | None = None) -> SiteStore:
-        env = dict(os.environ) if env is None else env
-        raw = env.get("KENNIS_KEEP_RELEASES") or str(DEFAULT_KEEP)
-        return cls(Path(data_dir) / "sites", int(raw) if raw.isdigit() else DEFAULT_KEEP)
 
     # -- paths -----------------------------------------------------------------------------------
 
