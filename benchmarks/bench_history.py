@@ -31,7 +31,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 import gen_kb  # noqa: E402
 
 from kennis.gitlog import log_command, log_env  # noqa: E402
-from kennis.history import build_index  # noqa: E402
+from kennis.history_build import build_index  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

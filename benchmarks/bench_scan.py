@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kennis.gitrev import GitReader  # noqa: E402
-from kennis.history import build_index  # noqa: E402
+from kennis.history_build import build_index  # noqa: E402
 from kennis.kb import load_kb  # noqa: E402
 from kennis.scan import folder_owners, parse_issue, plan_scan  # noqa: E402
 from kennis.status import assess_pages  # noqa: E402

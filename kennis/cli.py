@@ -19,12 +19,13 @@ from .files import write_atomic
 from .gitrev import GitReader
 from .handles import Handle, parse_handle
 from .history import write_manifest
+from .history_build import index_for
 from .kb import KnowledgeBase, effective_page, load_kb
 from .page import TYPES, Fields, Page
 from .paths import is_under, normalize
 from .review import PullRequest, plan_review, touched_pages
 from .scaffold import plan_new_page
-from .status import assess_pages, history_for, most_urgent_first
+from .status import assess_pages, most_urgent_first
 from .tree import WorkTree
 from .verify import bump_reviewed
 
@@ -246,7 +247,7 @@ def index(out: Path | None, root: Path | None) -> None:
     top = _root(root)
     kb = load_kb(WorkTree(top), only=())
     try:
-        history = history_for(top, kb, None)
+        history = index_for(top, kb.config)
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
     if out is None:
@@ -271,7 +272,7 @@ def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None
     top = _root(root)
     kb = load_kb(WorkTree(top))
     try:
-        history = history_for(top, kb, manifest)
+        history = index_for(top, kb.config, manifest=manifest)
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
     when = as_of or date.today()

@@ -66,13 +66,25 @@ def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str
 
 
 def read_ignore_revs(path: Path) -> frozenset[str]:
-    """Read full commit SHAs, one per line; ``#`` starts a comment (``.git-blame-ignore-revs``)."""
+    """Read an ignore-revs file from disk (see ``parse_ignore_revs``)."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise KennisError(f"{path}: ignore-revs file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise KennisError(f"{path}: cannot read ignore-revs file: {error}") from None
+    return parse_ignore_revs(raw, str(path))
+
+
+def parse_ignore_revs(raw: bytes, where: str) -> frozenset[str]:
+    """Full commit SHAs, one per line; ``#`` starts a comment (``.git-blame-ignore-revs``).
+
+    ``where`` names the file in errors, which carry ``where:line:col``.
+    """
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise KennisError(f"{where}: cannot read ignore-revs file: {error}") from None
     shas: set[str] = set()
     problems: list[Problem] = []
     for number, line in enumerate(lines, start=1):
@@ -82,7 +94,7 @@ def read_ignore_revs(path: Path) -> frozenset[str]:
         if not _SHA.match(text.lower()):
             col = line.index(text) + 1
             message = f'"{text}" is not a full commit SHA (40 hex digits, unabbreviated)'
-            problems.append(Problem(str(path), number, col, message))
+            problems.append(Problem(where, number, col, message))
         shas.add(text.lower())
     if problems:
         raise KennisError(problems)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from .freshness import Freshness, assess
-from .history import HistoryIndex, PageHistory, build_index, load_manifest
+from .history import HistoryIndex, PageHistory
 from .kb import KnowledgeBase
 from .page import Page
 
@@ -73,11 +72,3 @@ def most_urgent_first(statuses: list[PageStatus]) -> list[PageStatus]:
             s.page.path,
         ),
     )
-
-
-def history_for(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryIndex:
-    """The history index: from a manifest when given, else one pass over the repository."""
-    if manifest is not None:
-        return load_manifest(manifest)
-    ignore = root / kb.config.ignore_revs if kb.config.ignore_revs else None
-    return build_index(root, kb.config.content_dir, ignore)

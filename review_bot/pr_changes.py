@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from kennis.errors import Problem
 from kennis.freshness import Freshness, assess
 from kennis.gitrev import Change, GitReader
-from kennis.history import HistoryIndex, build_index
+from kennis.history import HistoryIndex
+from kennis.history_build import index_for
 from kennis.kb import META_FILE, PAGE_SUFFIX, KnowledgeBase, load_kb
 from kennis.review import OWNERSHIP_FILES, TouchedPage, touched_pages
 from kennis.status import PageStatus
@@ -74,10 +75,7 @@ class PullRequestChanges:
         if self.reader is None:
             return None
         if "history" not in self._memo:
-            mirror = self.reader
-            self._memo["history"] = build_index(
-                mirror.git_dir, self.base.config.content_dir, None, mirror.env(), self.base_sha
-            )
+            self._memo["history"] = index_for(self.reader, self.base.config, rev=self.base_sha)
         return self._memo["history"]
 
     def freshness(self, as_of: date) -> dict[str, Freshness]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -29,7 +28,7 @@ from github.Repository import Repository
 
 from kennis.errors import KennisError
 from kennis.handles import is_bot
-from kennis.history import build_index
+from kennis.history_build import index_for
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.scan import (
     LABEL,
@@ -133,23 +132,16 @@ def token_target(token: str, base_url: str, full_name: str) -> Target:
 
 
 def load_repository(target: Target, mirrors_root: Path, as_of: date) -> tuple[KnowledgeBase, Any]:
-    """Fetch the default branch into the mirror; the knowledge base and its page statuses."""
+    """Fetch the default branch into the mirror; the knowledge base and its page statuses.
+
+    Both are read at the branch's commit: the mirror's HEAD stays where it is.
+    """
     token = target.token if target.clone_url.startswith("https://") else None
     mirror = Mirror.for_repository(mirrors_root, target.full_name, target.clone_url, token)
     mirror.fetch(target.default_branch)
     ref = f"refs/heads/{target.default_branch}"
-    mirror.git("symbolic-ref", "HEAD", ref)  # the history index walks HEAD
     kb = load_kb(mirror.tree_at(ref))
-    ignore = kb.config.ignore_revs
-    with tempfile.TemporaryDirectory(prefix="kennis-scan-") as tmp:
-        ignore_file = None
-        if ignore:
-            raw = mirror.read_file(ref, ignore)
-            if raw is not None:
-                ignore_file = Path(tmp) / "ignore-revs"
-                ignore_file.write_bytes(raw)
-        index = build_index(mirror.path, kb.config.content_dir, ignore_file, env=mirror.env())
-    return kb, assess_pages(kb, index, as_of)
+    return kb, assess_pages(kb, index_for(mirror, kb.config, rev=ref), as_of)
 
 
 def existing_issues(repo: Repository) -> tuple[list[Any], dict[int, Any]]:

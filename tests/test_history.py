@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 
 from kennis.errors import KennisError
-from kennis.history import (
-    HistoryIndex,
-    Person,
-    ShallowCloneError,
-    build_index,
-    load_manifest,
-    read_ignore_revs,
-    write_manifest,
-)
+from kennis.gitlog import read_ignore_revs
+from kennis.history import HistoryIndex, Person, load_manifest, write_manifest
+from kennis.history_build import ShallowCloneError, build_index
 from tests.gitrepo import GitRepo
 
 ALICE_OLD = "Alice Old <alice@old.example>"

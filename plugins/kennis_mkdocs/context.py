@@ -21,8 +21,9 @@ from mkdocs.plugins import get_plugin_logger
 from kennis.config import CONFIG_PATH
 from kennis.errors import KennisError
 from kennis.history import HistoryIndex
+from kennis.history_build import index_for
 from kennis.kb import KnowledgeBase, load_kb
-from kennis.status import PageStatus, assess_pages, history_for
+from kennis.status import PageStatus, assess_pages
 from kennis.tree import WorkTree
 
 from .options import KennisConfig, resolve_as_of
@@ -166,7 +167,7 @@ def _history(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryInd
         return _history_cache[key]
     started = time.perf_counter()
     try:
-        index = history_for(root, kb, manifest)
+        index = index_for(root, kb.config, manifest=manifest)
     except KennisError as error:
         text = "; ".join(str(p) if p.path else p.message for p in error.problems)
         hint = ""
