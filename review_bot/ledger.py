@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import threading
@@ -94,7 +95,10 @@ class Ledger:
         self, path: Path, *, synchronous: str = "NORMAL", autocheckpoint: bool = True
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Private by default: payloads describe private repositories. SQLite creates the -wal
+        # and -shm files with the database file's mode, so a 0600 ledger keeps all three private.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         # WAL + NORMAL survives a killed process (every commit is in the WAL before the 202);
         # FULL also survives power loss, at the cost of an fsync per delivery.
         self._synchronous = "FULL" if synchronous.upper() == "FULL" else "NORMAL"
@@ -156,11 +160,13 @@ class Ledger:
     ) -> bool:
         """Store a new delivery as ``queued``; False (and no change) if the id is already known."""
         now = time.time() if now is None else now
-        action = payload.get("action") if isinstance(payload.get("action"), str) else None
-        installation = payload.get("installation")
-        installation_id = installation.get("id") if isinstance(installation, dict) else None
-        repository = payload.get("repository")
-        repo = repository.get("full_name") if isinstance(repository, dict) else None
+        # Only values of the expected type become columns: a signed body may still hold an object
+        # where GitHub sends a number, and the worker's shape check settles such a delivery.
+        action = _field(payload, str, "action")
+        installation_id = _field(payload, int, "installation", "id")
+        if installation_id is not None and not -(2**63) <= installation_id < 2**63:
+            installation_id = None
+        repo = _field(payload, str, "repository", "full_name")
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, repo,"
@@ -170,23 +176,37 @@ class Ledger:
             )
             return cursor.rowcount == 1
 
-    def claim(self, lease_seconds: float, now: float | None = None) -> Claim | None:
-        """Lease the next due delivery to the caller (expired leases are taken over)."""
+    def claim(
+        self, lease_seconds: float, now: float | None = None, *, max_attempts: int | None = None
+    ) -> Claim | None:
+        """Lease the next due delivery to the caller (expired leases are taken over).
+
+        Nothing loops: a delivery whose lease ran out on its last allowed attempt (its worker hung
+        or died) and one whose stored payload does not decode are settled ``dead`` with the reason
+        instead of being handed out again.
+        """
         now = time.time() if now is None else now
-        with self._tx() as db:
-            row = db.execute(
-                "UPDATE deliveries SET state = 'running', attempts = attempts + 1,"
-                " lease_until = ?, updated_at = ?"
-                " WHERE id = (SELECT id FROM deliveries"
-                "   WHERE (state IN ('queued', 'retry') AND next_attempt_at <= ?)"
-                "      OR (state = 'running' AND lease_until <= ?)"
-                "   ORDER BY next_attempt_at, received_at LIMIT 1)"
-                f" RETURNING {_COLUMNS}, payload",
-                (now + lease_seconds, now, now, now),
-            ).fetchone()
-        if row is None:
-            return None
-        return Claim(Delivery(*row[:-1]), json.loads(row[-1]))
+        while True:
+            with self._tx() as db:
+                if max_attempts is not None:
+                    _bury_expired(db, max_attempts, now)
+                row = db.execute(
+                    "UPDATE deliveries SET state = 'running', attempts = attempts + 1,"
+                    " lease_until = ?, updated_at = ?"
+                    " WHERE id = (SELECT id FROM deliveries"
+                    "   WHERE (state IN ('queued', 'retry') AND next_attempt_at <= ?)"
+                    "      OR (state = 'running' AND lease_until <= ?)"
+                    "   ORDER BY next_attempt_at, received_at LIMIT 1)"
+                    f" RETURNING {_COLUMNS}, payload",
+                    (now + lease_seconds, now, now, now),
+                ).fetchone()
+            if row is None:
+                return None
+            claim = Claim(Delivery(*row[:-1]), {})
+            payload = _decode(row[-1])  # outside the writer lock: webhooks wait on that lock
+            if isinstance(payload, dict):
+                return Claim(claim.delivery, payload)
+            self._settle(claim, "dead", now, f"payload cannot be decoded: {payload}", now)
 
     def renew(self, claim: Claim, lease_seconds: float, now: float | None = None) -> bool:
         """Extend a running delivery's lease; False if another worker has taken it over."""
@@ -221,6 +241,11 @@ class Ledger:
             return "dead"
         self._settle(claim, "retry", now + backoff(attempts, base), error, now)
         return "retry"
+
+    def bury(self, claim: Claim, error: str, now: float | None = None) -> None:
+        """Settle a claimed delivery ``dead`` at once: no attempt could succeed (see *error*)."""
+        now = time.time() if now is None else now
+        self._settle(claim, "dead", now, error, now)
 
     def postpone(self, claim: Claim, until: float, error: str, now: float | None = None) -> None:
         """Retry at *until* without spending an attempt (e.g. a rate limit that resets then)."""
@@ -361,6 +386,36 @@ class _Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
+
+
+def _field(payload: dict[str, Any], kind: type, *keys: str) -> Any:
+    """``payload[k1][k2]…`` when every step is an object and the value is a *kind* (not a bool)."""
+    value: Any = payload
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+
+def _decode(raw: bytes) -> dict[str, Any] | str:
+    """The stored payload as an object, or why it is not one."""
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return (
+        payload if isinstance(payload, dict) else f"a JSON {type(payload).__name__}, not an object"
+    )
+
+
+def _bury_expired(db: sqlite3.Connection, max_attempts: int, now: float) -> None:
+    """Settle ``dead`` every delivery whose lease ran out on its last allowed attempt."""
+    db.execute(
+        "UPDATE deliveries SET state = 'dead', lease_until = NULL, updated_at = ?,"
+        " last_error = 'the lease ran out on attempt ' || attempts || ' of ' || ?"
+        "   || ' (the worker hung or stopped)' || COALESCE('; before: ' || last_error, '')"
+        " WHERE state = 'running' AND lease_until <= ? AND attempts >= ?",
+        (now, max_attempts, now, max_attempts),
+    )
 
 
 def _iso(ts: float) -> str:

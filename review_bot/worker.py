@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from review_bot import payloads
 from review_bot.github_client import GitHubApp, rate_limit_of
 from review_bot.ledger import Claim, Ledger
 from review_bot.routing import DeliveryContext, Router
@@ -114,7 +115,7 @@ class WorkerPool:
         while self.busy() and time.monotonic() < deadline:
             time.sleep(0.001)
         try:
-            claim = self.ledger.claim(self.lease_seconds)
+            claim = self.ledger.claim(self.lease_seconds, max_attempts=self.max_attempts)
         except Exception:
             log.exception("could not read the delivery ledger")
             self._stop.wait(IDLE_POLL)
@@ -151,6 +152,11 @@ class WorkerPool:
 
     def _handle(self, claim: Claim) -> None:
         d = claim.delivery
+        shape = payloads.problem(claim.payload)
+        if shape is not None:  # no attempt can succeed: settle now, with the reason
+            self.ledger.bury(claim, shape)
+            log.error("delivery %s (%s) is dead: %s", d.id, d.event, shape)
+            return
         try:
             ctx = DeliveryContext(
                 delivery_id=d.id,
