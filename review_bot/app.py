@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import resource
+import tempfile
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate
+from typing import IO, Any
 from urllib.parse import parse_qs
 
 from review_bot import signature
@@ -18,6 +22,8 @@ log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
 CHUNK = 64 * 1024
+SPOOL_OVER = 1024 * 1024  # bodies larger than this wait on disk until their signature is checked
+MAX_DEPTH = 400  # GitHub's payloads nest about 10 deep
 
 
 class _Reject(Exception):
@@ -33,47 +39,112 @@ def _respond(start: StartResponse, status: str, body: dict[str, Any]) -> list[by
     return [data]
 
 
-def read_body(environ: Environ, limit: int) -> bytes:
-    """Read the raw body, refusing (413) anything over *limit* bytes before or while reading."""
+def _declared_length(environ: Environ, limit: int) -> int:
+    """The body's Content-Length (-1 when chunked); 413 at once when it is over *limit*."""
     declared = environ.get("CONTENT_LENGTH") or ""
-    if declared.strip():
-        try:
-            length = int(declared)
-        except ValueError:
-            raise _Reject("400 Bad Request", "Content-Length is not a number") from None
-        if length > limit:
-            raise _Reject("413 Content Too Large", f"body over {limit} bytes")
-    else:
-        length = -1
-    stream = environ["wsgi.input"]
-    parts: list[bytes] = []
+    if not declared.strip():
+        return -1
+    try:
+        length = int(declared)
+    except ValueError:
+        raise _Reject("400 Bad Request", "Content-Length is not a number") from None
+    if length > limit:
+        raise _Reject("413 Content Too Large", f"body over {limit} bytes")
+    return length
+
+
+def _chunks(stream: IO[bytes], length: int) -> Iterator[bytes]:
     size = 0
     while length < 0 or size < length:
-        want = CHUNK if length < 0 else min(CHUNK, length - size)
-        chunk = stream.read(want)
+        chunk = stream.read(CHUNK if length < 0 else min(CHUNK, length - size))
         if not chunk:
-            break
+            return
         size += len(chunk)
-        if size > limit:
-            raise _Reject("413 Content Too Large", f"body over {limit} bytes")
-        parts.append(chunk)
-    return b"".join(parts)
+        yield chunk
 
 
-def parse_payload(environ: Environ, body: bytes) -> dict[str, Any]:
-    """Decode a JSON (or legacy form-encoded ``payload=``) webhook body into an object."""
+def read_signed_body(environ: Environ, limit: int, secret: bytes) -> bytes:
+    """Return the raw body if its ``X-Hub-Signature-256`` holds: 413 over *limit*, else 401.
+
+    The body is spooled (to disk above `SPOOL_OVER`) while its HMAC is computed, so unsigned
+    bodies never sit in memory whole: sixteen forged 25 MB bodies cost disk, not 800 MB of RAM.
+    """
+    length = _declared_length(environ, limit)
+    given = environ.get("HTTP_X_HUB_SIGNATURE_256")
+    mac = signature.start(secret)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_OVER) as spool:
+        size = 0
+        for chunk in _chunks(environ["wsgi.input"], length):
+            size += len(chunk)
+            if size > limit:
+                raise _Reject("413 Content Too Large", f"body over {limit} bytes")
+            mac.update(chunk)
+            spool.write(chunk)
+        if not signature.matches(mac, given):
+            log.warning("rejected a webhook with a %s signature", "bad" if given else "missing")
+            raise _Reject("401 Unauthorized", "missing or bad X-Hub-Signature-256")
+        spool.seek(0)
+        return spool.read()
+
+
+# A JSON string (escapes kept inside it; an unterminated one runs to the end), matched without
+# backtracking so no body makes this slower than one pass.
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.?[^"\\]*+)*+(?:"|\Z)', re.DOTALL)
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # +1 and -1 as signed bytes
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def nesting_depth(text: bytes) -> int:
+    """How deep arrays and objects nest in JSON *text*, found without parsing it.
+
+    Python's json recurses once per level and fails with RecursionError near 1,000 levels, so
+    the depth is checked on the raw text first.
+    """
+    brackets = _JSON_STRING.sub(b"", text).translate(_BRACKET_STEPS, _NOT_BRACKETS)
+    return max(accumulate(memoryview(brackets).cast("b")), default=0)
+
+
+def parse_payload(environ: Environ, body: bytes) -> tuple[dict[str, Any], bytes]:
+    """Decode a JSON (or legacy form-encoded ``payload=``) webhook body into an object.
+
+    Returns the object and the JSON text it came from, which is what the ledger stores: it
+    decodes to the same object when a worker claims the delivery.
+    """
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
-    text: str | bytes = body
+    text = body
     if content_type == "application/x-www-form-urlencoded":
         fields = parse_qs(body.decode("utf-8", "replace"))
-        text = (fields.get("payload") or [""])[0]
+        text = (fields.get("payload") or [""])[0].encode("utf-8")
+    if nesting_depth(text) > MAX_DEPTH:
+        raise _Reject("400 Bad Request", f"body nests deeper than {MAX_DEPTH} levels")
     try:
         payload = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         raise _Reject("400 Bad Request", "body is not valid JSON") from None
     if not isinstance(payload, dict):
         raise _Reject("400 Bad Request", "body is not a JSON object")
-    return payload
+    return payload, text
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Waitress settings that keep idle clients from starving ``/webhook`` and the site."""
+    return {
+        "connection_limit": settings.connection_limit,
+        "channel_timeout": settings.channel_timeout,
+        # Idle connections are closed at the first sweep after channel_timeout.
+        "cleanup_interval": max(1, settings.channel_timeout // 2),
+        # select() cannot watch file descriptors above 1023; poll() has no such ceiling.
+        "asyncore_use_poll": True,
+    }
+
+
+def allow_open_files(connections: int) -> None:
+    """Raise the soft open-file limit (up to the hard one) to room for *connections* sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 200  # the ledger, mirrors, builds and waitress' own spool files
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
 
 
 class WebhookApp:
@@ -119,22 +190,17 @@ class WebhookApp:
                 self._inflight -= 1
 
     def _webhook(self, environ: Environ, start: StartResponse) -> list[bytes]:
-        body = read_body(environ, self.settings.max_body)
-        given = environ.get("HTTP_X_HUB_SIGNATURE_256")
-        if not signature.verify(self.settings.webhook_secret, body, given):
-            log.warning("rejected a webhook with a %s signature", "bad" if given else "missing")
-            raise _Reject("401 Unauthorized", "missing or bad X-Hub-Signature-256")
+        settings = self.settings
+        body = read_signed_body(environ, settings.max_body, settings.webhook_secret)
         event = (environ.get("HTTP_X_GITHUB_EVENT") or "").strip()
         delivery = (environ.get("HTTP_X_GITHUB_DELIVERY") or "").strip()
         if not event or not delivery:
             raise _Reject("400 Bad Request", "X-GitHub-Event and X-GitHub-Delivery are required")
         if len(delivery) > 200:
             raise _Reject("400 Bad Request", "X-GitHub-Delivery is too long")
-        payload = parse_payload(environ, body)
+        payload, stored = parse_payload(environ, body)
         if event == "ping":
             return _respond(start, "200 OK", {"pong": True, "delivery": delivery})
-        is_json = body.lstrip()[:1] == b"{"
-        stored = body if is_json else json.dumps(payload, separators=(",", ":")).encode()
         new = self.ledger.record(delivery, event, stored, payload)
         if new:
             self.on_recorded()

@@ -11,6 +11,8 @@ from pathlib import Path
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 DEFAULT_DATA_DIR = ".kennis-bot"
+DEFAULT_CONNECTION_LIMIT = 1000
+DEFAULT_CHANNEL_TIMEOUT = 10
 
 
 class ConfigError(Exception):
@@ -38,6 +40,10 @@ class Settings:
     github_write_pause: float = 1.0
     site_repo: str | None = None  # the one repository whose site is deployed and previewed
     ledger_keep_days: float = 30.0  # finished deliveries are forgotten after this many days
+    # Open client connections at once, and seconds an idle one is kept: waitress' defaults (100,
+    # 120 s) let 100 idle sockets starve /webhook for two minutes.
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT
+    channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT
 
     def __repr__(self) -> str:
         shown = {
@@ -85,6 +91,10 @@ class Settings:
             github_write_pause=_float(env, "KENNIS_GITHUB_WRITE_PAUSE", 1.0),
             site_repo=_site_repo(env),
             ledger_keep_days=_float(env, "KENNIS_LEDGER_KEEP_DAYS", 30.0),
+            connection_limit=_int(
+                env, "KENNIS_CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, minimum=10
+            ),
+            channel_timeout=_int(env, "KENNIS_CHANNEL_TIMEOUT", DEFAULT_CHANNEL_TIMEOUT, minimum=1),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
