@@ -29,9 +29,10 @@ FILES = {
     "content/nodate.md": page(title="No date", owner='"@carol"'),  # first commit 2025-01-01
     "content/ops/.meta.yml": 'owner: "@acme/ops"\n',
     "content/ops/run.md": page(title="Run", reviewed="2025-08-01"),  # due, team-owned
-    "content/gone.md": page(title="Gone", owner='"@dave"', coauthors='["@erin"]',
-                            reviewed="2025-08-01"),  # dave left: goes to erin
-}  # fmt: skip
+    "content/gone.md": page(
+        title="Gone", owner='"@dave"', coauthors='["@erin"]', reviewed="2025-08-01"
+    ),  # dave left: goes to erin
+}
 EXPECTED = {
     "@alice": ["content/old.md", "content/due.md", "content/soon.md"],
     "@carol": ["content/nodate.md"],
@@ -67,9 +68,12 @@ def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
 def scan(world: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     env = bot_env(world["data"], **world["env"])
     return subprocess.run(
-        bot_command("scan", "--as-of", AS_OF, *args), env=env, capture_output=True, text=True,
+        bot_command("scan", "--as-of", AS_OF, *args),
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
-    )  # fmt: skip
+    )
 
 
 def open_issues(github: Any) -> dict[str, Any]:
@@ -91,8 +95,9 @@ def pulls(github: Any) -> list[Any]:
 
 
 def git(remote: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(remote), *args], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["git", "-C", str(remote), *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def content_writes(github: Any) -> list[tuple[str, str]]:
@@ -107,10 +112,13 @@ def merge(remote: Path, pr: Any) -> None:
 
 
 def settled(bot: Any, count: int) -> None:
-    wait_for(lambda: sum(d["state"] in ("done", "dead") for d in deliveries_json(bot.data_dir))
-             >= count, timeout=60)  # fmt: skip
+    wait_for(
+        lambda: sum(d["state"] in ("done", "dead") for d in deliveries_json(bot.data_dir)) >= count,
+        timeout=60,
+    )
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_scan_lists_exactly_the_due_pages_per_owner_and_a_second_scan_writes_nothing(
     world: dict[str, Any], github: Any
 ) -> None:
@@ -133,6 +141,7 @@ def test_scan_lists_exactly_the_due_pages_per_owner_and_a_second_scan_writes_not
     assert "no writes" in second.stdout
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_a_tick_by_the_owner_opens_one_pr_and_the_merged_page_leaves_the_issue(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
@@ -146,8 +155,14 @@ def test_a_tick_by_the_owner_opens_one_pr_and_the_merged_page_leaves_the_issue(
     bot = start_bot(world["data"], **world["env"])
     try:
         sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
-        payload = sender.payload("issues", "edited", repo=REPO, number=issue.number,
-                                 sender="alice", overrides={"changes": {"body": {"from": old_body}}})  # fmt: skip
+        payload = sender.payload(
+            "issues",
+            "edited",
+            repo=REPO,
+            number=issue.number,
+            sender="alice",
+            overrides={"changes": {"body": {"from": old_body}}},
+        )
         sender.send("issues", payload=payload)
         sender.send("issues", payload=payload)  # GitHub sends again: a new delivery, same edit
         settled(bot, 2)
@@ -171,6 +186,7 @@ def test_a_tick_by_the_owner_opens_one_pr_and_the_merged_page_leaves_the_issue(
     assert listed(open_issues(github)["@alice"]) == ["content/old.md", "content/soon.md"]
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_two_ticks_a_moment_apart_land_in_one_pr_that_confirms_both_pages(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
@@ -212,6 +228,7 @@ def test_two_ticks_a_moment_apart_land_in_one_pr_that_confirms_both_pages(
     assert len(git(world["remote"], "rev-list", f"main..{pr.pull.head_ref}").split()) == 2
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_a_tick_after_the_days_pr_was_closed_unmerged_starts_afresh_from_main(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
@@ -250,6 +267,7 @@ def test_a_tick_after_the_days_pr_was_closed_unmerged_starts_afresh_from_main(
     ]  # the turned-down confirmation of due.md is not brought back
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_after_merge(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
@@ -259,13 +277,23 @@ def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_aft
     try:
         sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
         github.add_issue  # noqa: B018 — comments are seeded through the API below
-        stranger = sender.payload("issue_comment", "created", repo=REPO, number=issue.number,
-                                  sender="mallory",
-                                  overrides={"comment": {"id": 501, "body": "/verify content/nodate.md"}})  # fmt: skip
+        stranger = sender.payload(
+            "issue_comment",
+            "created",
+            repo=REPO,
+            number=issue.number,
+            sender="mallory",
+            overrides={"comment": {"id": 501, "body": "/verify content/nodate.md"}},
+        )
         sender.send("issue_comment", payload=stranger)
-        owner = sender.payload("issue_comment", "created", repo=REPO, number=issue.number,
-                               sender="carol",
-                               overrides={"comment": {"id": 502, "body": "/verify content/nodate.md"}})  # fmt: skip
+        owner = sender.payload(
+            "issue_comment",
+            "created",
+            repo=REPO,
+            number=issue.number,
+            sender="carol",
+            overrides={"comment": {"id": 502, "body": "/verify content/nodate.md"}},
+        )
         first = sender.send("issue_comment", payload=owner)
         sender.send("issue_comment", payload=owner, delivery_id=first.delivery_id)  # redelivery
         sender.send("issue_comment", payload=owner)  # and a fresh delivery of the same comment
@@ -287,11 +315,13 @@ def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_aft
     assert content_writes(github) == [("PATCH", f"/repos/{REPO}/issues/{issue.number}")]
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_running_out_of_api_budget_reports_incomplete_and_the_next_scan_resumes(
     world: dict[str, Any], github: Any
 ) -> None:
-    github.faults.add("POST", rf"/repos/{REPO}/issues", "primary_rate_limit", count=1,
-                      retry_after=3600)  # fmt: skip
+    github.faults.add(
+        "POST", rf"/repos/{REPO}/issues", "primary_rate_limit", count=1, retry_after=3600
+    )
     first = scan(world)
     assert first.returncode == 3
     assert "incomplete" in first.stdout and "resumes next time" in first.stderr
@@ -318,6 +348,7 @@ def test_the_schedule_queues_one_durable_scan_per_period(tmp_path: Path) -> None
     assert {r.event for r in rows} == {SCAN_EVENT}
 
 
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
 def test_ticking_the_confirm_box_in_the_review_comment_pushes_the_bump_to_the_pr_branch(
     world: dict[str, Any], github: Any, webhook_sender: Any, tmp_path: Path
 ) -> None:
@@ -338,9 +369,13 @@ def test_ticking_the_confirm_box_in_the_review_comment_pushes_the_bump_to_the_pr
     try:
         sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
         edited = sender.payload(
-            "issue_comment", "edited", repo=REPO, number=pr.number, sender="alice",
+            "issue_comment",
+            "edited",
+            repo=REPO,
+            number=pr.number,
+            sender="alice",
             overrides={"comment": {"id": 777, "body": new}, "changes": {"body": {"from": old}}},
-        )  # fmt: skip
+        )
         # The bot wrote the comment (a new dict: the stand-in shares one for sender and author).
         edited["comment"]["user"] = {"login": "kennis-bot[bot]", "type": "Bot"}
         sender.send("issue_comment", payload=edited)

@@ -22,11 +22,12 @@ from tests.kbfiles import page
 
 FILES = {
     ".github/kennis.yml": b"review_every: 6 months\n",
-    "content/a.md": page(owner='"@alice"', coauthors='["@bob", "@acme/ops"]',
-                         reviewed="2025-01-10").encode(),
+    "content/a.md": page(
+        owner='"@alice"', coauthors='["@bob", "@acme/ops"]', reviewed="2025-01-10"
+    ).encode(),
     "content/b.md": page(owner='"@carol"', reviewed="2025-08-01").encode(),
     "content/c.md": page(owner='"@carol"', reviewed="2026-02-01").encode(),
-}  # fmt: skip
+}
 KB = load_kb(MemoryTree(FILES))
 
 

@@ -56,10 +56,15 @@ def statuses(pages: dict[str, str] = PAGES, config: bytes = CONFIG):
 def plan(existing=(), as_of=AS_OF, inactive=(), pages=PAGES, fallback="@acme/kb") -> ScanPlan:
     kb, found = statuses(pages)
     return plan_scan(
-        found, list(existing), as_of=as_of, site_url=kb.config.site_url,
-        content_dir=kb.config.content_dir, fallback_owner=parse_handle(fallback),
-        folder=folder_owners(kb), inactive=inactive,
-    )  # fmt: skip
+        found,
+        list(existing),
+        as_of=as_of,
+        site_url=kb.config.site_url,
+        content_dir=kb.config.content_dir,
+        fallback_owner=parse_handle(fallback),
+        folder=folder_owners(kb),
+        inactive=inactive,
+    )
 
 
 def as_existing(action: IssueAction, number: int, body: str | None = None) -> ExistingIssue:
@@ -119,8 +124,10 @@ def test_the_owners_ticks_survive_a_rescan_without_a_write():
     first = plan()
     alice = next(a for a in first.actions if a.owner == "@alice")
     ticked_body = alice.body.replace("- [ ] [Due]", "- [x] [Due]")
-    existing = [as_existing(a, n, ticked_body if a is alice else None)
-                for n, a in enumerate(first.actions, start=1)]  # fmt: skip
+    existing = [
+        as_existing(a, n, ticked_body if a is alice else None)
+        for n, a in enumerate(first.actions, start=1)
+    ]
     assert plan(existing).actions == []
     assert ticked(alice.body, ticked_body) == ["content/due.md"]
 
@@ -152,8 +159,11 @@ def test_a_confirmed_page_leaves_the_list_and_an_empty_list_closes_with_thanks()
 )
 def test_a_page_whose_owner_lost_access_goes_down_the_chain(inactive, fallback, expected_owner):
     result = plan(inactive=inactive, fallback=fallback)
-    holders = [o for o, entries in result.owners.items() if any(e.path == "content/gone.md"
-                                                                  for e in entries)]  # fmt: skip
+    holders = [
+        o
+        for o, entries in result.owners.items()
+        if any(e.path == "content/gone.md" for e in entries)
+    ]
     assert holders == [expected_owner.lower()]
     if expected_owner != "@dave":
         action = next(a for a in result.actions if "content/gone.md" in a.paths)
@@ -177,8 +187,11 @@ def test_an_owner_who_ignores_an_overdue_page_for_two_scans_loses_it_to_a_coauth
     for day in [*days, days[-1]]:
         result = plan(existing, as_of=day)
         writes.append(len(result.actions))
-        holders.append(next(o for o, es in result.owners.items()
-                            if any(e.path == "content/old.md" for e in es)))  # fmt: skip
+        holders.append(
+            next(
+                o for o, es in result.owners.items() if any(e.path == "content/old.md" for e in es)
+            )
+        )
         state = {e.owner_key: e for e in existing}
         for n, action in enumerate(result.actions, start=len(existing) + 1):
             if action.kind == "create":
