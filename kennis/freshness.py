@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from kennis.intervals import Interval
+from kennis.intervals import Interval, OutOfRange
 
 State = Literal["evergreen", "fresh", "due_soon", "due", "overdue"]
 Basis = Literal["reviewed", "first_commit", "none"]
@@ -74,12 +74,12 @@ def assess(
     if review_every.never:
         return Freshness("evergreen", None, since, 0, basis)
     if since is None:
-        return Freshness("fresh", review_every.after(as_of), None, 0, "none")
-    due = review_every.after(since)
+        return Freshness("fresh", _later(review_every, as_of), None, 0, "none")
+    due = _later(review_every, since)
     days_overdue = max(0, (as_of - due).days)
-    warn_from = due if due_soon.never else due_soon.before(due)
+    warn_from = due if due_soon.never else _earlier(due_soon, due)
     state: State
-    if as_of >= review_every.after(due):
+    if as_of >= _later(review_every, due):
         state = "overdue"
     elif as_of >= due:
         state = "due"
@@ -88,6 +88,39 @@ def assess(
     else:
         state = "fresh"
     return Freshness(state, due, since, days_overdue, basis)
+
+
+def due_date_problem(reviewed: date, review_every: Interval, due_soon: Interval) -> str | None:
+    """Why the dates of a page reviewed on ``reviewed`` cannot be computed, or None when they can.
+
+    ``kennis check`` reports this; `assess` itself never fails on such a page (see `_later`).
+    """
+    if review_every.never:
+        return None
+    try:
+        due = review_every.after(reviewed)
+        review_every.after(due)  # the day the page turns overdue
+        if not due_soon.never:
+            due_soon.before(due)
+    except OutOfRange as exc:
+        return f"the due date cannot be computed: {exc}"
+    return None
+
+
+# A page's values are input: past the calendar's ends a date stays at the end instead of raising,
+# so a build, the stale list or the bot never crash on them (`kennis check` reports the page).
+def _later(interval: Interval, day: date) -> date:
+    try:
+        return interval.after(day)
+    except OutOfRange:
+        return date.max
+
+
+def _earlier(interval: Interval, day: date) -> date:
+    try:
+        return interval.before(day)
+    except OutOfRange:
+        return date.min
 
 
 def _basis(reviewed: date | None, first_commit: date | None) -> tuple[date | None, Basis]:

@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+_LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
 _GRAMMAR = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+
+
+class OutOfRange(ValueError):
+    """A date moved by an interval would leave the calendar (before year 1 or after 9999)."""
+
+    def __init__(self, day: date, interval: Interval, sign: int) -> None:
+        way = "after" if sign > 0 else "before"
+        super().__init__(
+            f"{interval} {way} {day.isoformat()} is outside the calendar "
+            f"({date.min.isoformat()} to {date.max.isoformat()})"
+        )
 
 
 @dataclass(frozen=True)
@@ -26,23 +38,22 @@ class Interval:
         """Return ``start`` moved forward by this interval (month ends clamp, like calendars do)."""
         if self.never:
             raise ValueError("an evergreen interval has no end")
-        if self.unit == "days":
-            return start + timedelta(days=self.count)
-        if self.unit == "weeks":
-            return start + timedelta(weeks=self.count)
-        months = self.count * (12 if self.unit == "years" else 1)
-        return add_months(start, months)
+        return self._shift(start, 1)
 
     def before(self, end: date) -> date:
         """Return ``end`` moved back by this interval."""
         if self.never:
             raise ValueError("an evergreen interval has no start")
-        if self.unit == "days":
-            return end - timedelta(days=self.count)
-        if self.unit == "weeks":
-            return end - timedelta(weeks=self.count)
-        months = self.count * (12 if self.unit == "years" else 1)
-        return add_months(end, -months)
+        return self._shift(end, -1)
+
+    def _shift(self, day: date, sign: int) -> date:
+        try:
+            if self.unit in ("days", "weeks"):
+                return day + sign * timedelta(**{self.unit: self.count})
+            months = self.count * (12 if self.unit == "years" else 1)
+            return add_months(day, sign * months)
+        except (OverflowError, ValueError):
+            raise OutOfRange(day, self, sign) from None
 
     def __str__(self) -> str:
         if self.never:
@@ -77,4 +88,8 @@ def parse_interval(text: object) -> Interval:
             f'"{text}" is not a review interval '
             '(expected "<n> days|weeks|months|years" with n ≥ 1, or "never")'
         )
-    return Interval(int(match.group(1)), _UNITS[match.group(2).lower()])
+    interval = Interval(int(match.group(1)), _UNITS[match.group(2).lower()])
+    if interval.count > _LONGEST[interval.unit]:
+        # Longer than a century is "never" in practice, and it keeps due dates inside the calendar.
+        raise ValueError(f'"{text}" is longer than 100 years; write "never" for an evergreen page')
+    return interval

@@ -11,6 +11,7 @@ from typing import Any
 from .codeowners import LOCATIONS, CodeOwners, parse_codeowners
 from .config import CONFIG_PATH, Config, parse_config
 from .errors import Problem
+from .freshness import due_date_problem
 from .frontmatter import parse_page
 from .page import (
     DEFAULT,
@@ -125,6 +126,7 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
     fields, problems = validate_fields(front.located, path)
     kb.problems += problems + _typos(front.data, front.located, path)
     page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
+    _check_due_date(kb, page, fields)
     if page.owner is None:
         kb.problems.append(
             Problem(
@@ -138,6 +140,20 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
             )
         )
     kb.pages[path] = page
+
+
+def _check_due_date(kb: KnowledgeBase, page: Page, own: Fields) -> None:
+    """Report a ``reviewed:`` date whose due date falls outside the calendar, at the date itself."""
+    if page.reviewed is None:
+        return
+    message = due_date_problem(page.reviewed, page.review_every, kb.config.due_soon)
+    if message is None:
+        return
+    layer = next(f for f in (own, *reversed(_chain(kb, page.path))) if "reviewed" in f.scalars)
+    line, col = layer.where.get("reviewed", (layer.scalars["reviewed"][1].line, 1))
+    problem = Problem(layer.path, line, col, f"reviewed: {message}")
+    if problem not in kb.problems:  # a folder default is reported once, not once per page
+        kb.problems.append(problem)
 
 
 def _first_heading(text: str, body_line: int) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -57,6 +57,7 @@ class Fields:
     path: str
     scalars: dict[str, tuple[Any, Source]]
     lists: dict[str, list[tuple[Any, Source]]]
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)  # scalar value → (line, col)
 
 
 def _as_date(value: object) -> date:
@@ -112,6 +113,7 @@ def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Pr
     """Validate every known key of a page's front matter or a ``.meta.yml``; collect all problems."""
     scalars: dict[str, tuple[Any, Source]] = {}
     lists: dict[str, list[tuple[Any, Source]]] = {}
+    where: dict[str, tuple[int, int]] = {}
     problems: list[Problem] = []
     data = located.value if located and isinstance(located.value, dict) else {}
     assert located is not None or not data
@@ -125,6 +127,7 @@ def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Pr
             line = located.where_key(key)[0]  # type: ignore[union-attr]
             try:
                 scalars[key] = (SCALARS[key](value), Source(path, line))
+                where[key] = located.where(key)  # type: ignore[union-attr]
             except ValueError as exc:
                 report((key,), f"{key}: {exc}")
         elif key in ITEMS:
@@ -138,7 +141,7 @@ def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Pr
                     items.append((ITEMS[key](item), Source(path, line)))
                 except ValueError as exc:
                     report((key, i), f"{key}: {exc}")
-    return Fields(path, scalars, lists), problems
+    return Fields(path, scalars, lists, where), problems
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,20 @@ def test_bad_intervals(text):
         parse_interval(text)
 
 
+@pytest.mark.parametrize("text", ["101 years", "1201 months", "5219 weeks"])
+def test_intervals_longer_than_a_century_are_refused(text):
+    with pytest.raises(ValueError, match='write "never"'):
+        parse_interval(text)
+    assert parse_interval("100 years").after(date(2026, 1, 1)) == date(2126, 1, 1)
+
+
+def test_dates_moved_past_the_calendar_say_so():
+    with pytest.raises(ValueError, match="6 months after 9999-12-31 is outside the calendar"):
+        Interval(6, "months").after(date(9999, 12, 31))
+    with pytest.raises(ValueError, match="1 day before 0001-01-01 is outside the calendar"):
+        Interval(1, "days").before(date(1, 1, 1))
+
+
 PATHS = [
     ("plain", "content/a.md", "content/a.md"),
     ("dot slash", "./content/a.md", "content/a.md"),
