@@ -54,15 +54,14 @@ def state_of(data_dir: Path, delivery: str) -> dict[str, Any] | None:
     return next((d for d in deliveries_json(data_dir) if d["id"] == delivery), None)
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_signed_delivery_is_accepted_recorded_and_processed(bot: BotProcess) -> None:
     payload = {
         "action": "opened",
         "installation": {"id": 9},
         "repository": {"full_name": "acme/kb"},
     }
-    started = time.perf_counter()
-    response = bot.post(payload, event="kennis_test", delivery="abc-1")
-    assert time.perf_counter() - started < 2
+    response = bot.post(payload, event="kennis_test", delivery="abc-1")  # ack time: benchmarks/
     assert (response.status, response.body) == (202, {"delivery": "abc-1", "duplicate": False})
     wait_for(lambda: processed_ids(bot.data_dir) == ["abc-1"])
     row = wait_for(lambda: (s := state_of(bot.data_dir, "abc-1")) and s["state"] == "done" and s)
@@ -87,6 +86,7 @@ REJECTIONS: dict[str, tuple[dict[str, Any], int]] = {
 }
 
 
+@pytest.mark.slow  # starts kennis-bot
 @pytest.mark.parametrize("case", sorted(REJECTIONS), ids=sorted(REJECTIONS))
 def test_rejected_requests_record_nothing(strict_bot: BotProcess, case: str) -> None:
     kwargs, expected = REJECTIONS[case]
@@ -96,6 +96,7 @@ def test_rejected_requests_record_nothing(strict_bot: BotProcess, case: str) -> 
     assert deliveries_json(strict_bot.data_dir) == []
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_oversized_chunked_body_is_refused_while_reading(strict_bot: BotProcess) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", strict_bot.port, timeout=10)
     body = (b"x" * 1024 for _ in range(16))
@@ -118,12 +119,14 @@ def test_oversized_chunked_body_is_refused_while_reading(strict_bot: BotProcess)
     assert deliveries_json(strict_bot.data_dir) == []
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_ping_is_answered_and_not_queued(strict_bot: BotProcess) -> None:
     response = strict_bot.post({"zen": "Keep it logically awesome."}, event="ping")
     assert response.status == 200 and response.body["pong"] is True
     assert deliveries_json(strict_bot.data_dir) == []
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_healthz_and_unknown_paths(strict_bot: BotProcess) -> None:
     health = strict_bot.request("GET", "/healthz")
     assert health.status == 200 and health.body["status"] == "ok"
@@ -131,6 +134,7 @@ def test_healthz_and_unknown_paths(strict_bot: BotProcess) -> None:
     assert strict_bot.request("GET", "/admin").status == 404
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_same_delivery_twice_is_processed_once(bot: BotProcess) -> None:
     first = bot.post({"n": 1}, delivery="dup-1")
     second = bot.post({"n": 1}, delivery="dup-1")
@@ -150,6 +154,7 @@ def test_same_delivery_twice_is_processed_once(bot: BotProcess) -> None:
     assert sorted(processed_ids(bot.data_dir)) == ["after", "dup-1"]
 
 
+@pytest.mark.slow  # starts kennis-bot
 @pytest.mark.parametrize("secret_env", [None, "", "   "], ids=["unset", "empty", "blank"])
 def test_refuses_to_start_without_webhook_secret(tmp_path: Path, secret_env: str | None) -> None:
     env = bot_env(tmp_path, KENNIS_PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----TOPSECRET")
@@ -166,6 +171,7 @@ def test_refuses_to_start_without_webhook_secret(tmp_path: Path, secret_env: str
     assert not (tmp_path / "ledger.sqlite3").exists()
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_sigkill_with_queued_deliveries_then_restart_processes_all_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     gate = tmp_path / "gate"
@@ -190,6 +196,7 @@ def test_sigkill_with_queued_deliveries_then_restart_processes_all_once(tmp_path
     assert "kennis-bot stopped" in restarted.log()
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_failing_twice_then_succeeding_is_retried_with_backoff(bot: BotProcess) -> None:
     started = time.monotonic()
     bot.post({"test": {"fail_times": 2}}, delivery="flaky")
@@ -200,6 +207,7 @@ def test_failing_twice_then_succeeding_is_retried_with_backoff(bot: BotProcess) 
     assert bot.log().count("PlannedFailure: planned failure on attempt") == 2
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_always_failing_delivery_ends_dead_and_visible(tmp_path: Path) -> None:
     data = tmp_path / "data"
     bot = start_bot(data, KENNIS_MAX_ATTEMPTS="3")
@@ -229,6 +237,7 @@ def test_always_failing_delivery_ends_dead_and_visible(tmp_path: Path) -> None:
     assert SECRET not in bot.log()
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_a_second_server_on_the_same_data_dir_is_refused(bot: BotProcess) -> None:
     with pytest.raises(RuntimeError, match="already serving from"):
         start_bot(bot.data_dir)
@@ -284,6 +293,7 @@ def test_a_site_is_published_for_one_named_repository(case: str) -> None:
         )
 
 
+@pytest.mark.slow  # starts kennis-bot
 def test_refuses_to_deploy_without_knowing_which_repository(tmp_path: Path) -> None:
     env = bot_env(tmp_path, KENNIS_DEPLOY="1")
     result = subprocess.run(

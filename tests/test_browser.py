@@ -31,6 +31,7 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a real MkDocs build served to a real browser
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
 
