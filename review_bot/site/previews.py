@@ -31,6 +31,7 @@ from review_bot.routing import DeliveryContext, Router
 from review_bot.site.builder import BuildError, build_in_checkout, error_excerpt
 from review_bot.site.deploy import serves, store
 from review_bot.site.releases import SiteStore, swap_symlink, write_atomic
+from review_bot.site.trusted import ALWAYS_PROTECTED, Protected, protected_paths
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest as GhPullRequest
@@ -71,35 +72,57 @@ class PreviewPlan:
     reason: str | None = None
 
 
-def plan_preview(changes: Iterable[Change], content_dir: str) -> PreviewPlan:
-    """Decide whether a PR with these changes may be previewed with the base configuration."""
+def plan_preview(
+    changes: Iterable[Change], content_dir: str, protected: Iterable[Protected] = ()
+) -> PreviewPlan:
+    """Decide whether a PR with these changes may be previewed with the base configuration.
+
+    *protected* are the paths the base configuration executes or renders as templates
+    (`trusted.protected_paths`); the configuration files themselves always are.
+    """
+    guards = (*ALWAYS_PROTECTED, *protected)
     pages: list[str] = []
     python: list[str] = []
     build: list[str] = []
+    guarded: list[tuple[str, str]] = []  # (path, the setting that names it)
     for change in changes:
         for path in dict.fromkeys((change.old_path, change.new_path)):
-            if path.endswith(_CODE_SUFFIXES):
+            if hit := next((g for g in guards if is_under(path, g.path)), None):
+                guarded.append((path, hit.setting))
+            elif path.endswith(_CODE_SUFFIXES):
                 python.append(path)
             elif not is_under(path, content_dir.strip("/")) and not _ALLOWED_OUTSIDE.match(path):
                 build.append(path)
         path = change.new_path
         if change.status != "D" and is_under(path, content_dir.strip("/")) and path.endswith(".md"):
             pages.append(path)
+    if guarded:
+        return PreviewPlan(reason=_guarded_reason(guarded))
     if python or build:
         return PreviewPlan(reason=_skip_reason(python, build))
     return PreviewPlan(pages=tuple(pages))
 
 
-def _skip_reason(python: list[str], build: list[str]) -> str:
-    def names(paths: list[str]) -> str:
-        shown = ", ".join(code(p) for p in paths[:5])
-        return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(code(p) for p in paths[:5])
+    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
+
+def _guarded_reason(guarded: list[tuple[str, str]]) -> str:
+    settings = list(dict.fromkeys(setting for _, setting in guarded))
+    paths = [path for path, _ in guarded]
+    return (
+        f"it changes {_names(paths)}, which the base branch's configuration runs or renders "
+        f"as a template ({', '.join(code(s) for s in settings[:5])})"
+    )
+
+
+def _skip_reason(python: list[str], build: list[str]) -> str:
     parts = []
     if build:
-        parts.append(f"{names(build)}, which the site's build configuration is made of")
+        parts.append(f"{_names(build)}, which the site's build configuration is made of")
     if python:
-        parts.append(f"Python code ({names(python)})")
+        parts.append(f"Python code ({_names(python)})")
     return "it changes " + " and ".join(parts)
 
 
@@ -247,7 +270,9 @@ def build_preview(
     _fetch(mirror, number, str(base["ref"]), (base_sha, head_sha))
     config, _ = parse_config(mirror.read_file(base_sha, CONFIG_PATH))
     content_dir = config.content_dir.strip("/")
-    plan = plan_preview(ctx.pull_request(number, base_sha, head_sha).changes, content_dir)
+    protected = protected_paths(lambda path: mirror.read_file(base_sha, path))
+    changes = ctx.pull_request(number, base_sha, head_sha).changes
+    plan = plan_preview(changes, content_dir, protected)
     reason = plan.reason
     if reason is None and (links := unsafe_entries(mirror, head_sha, content_dir)):
         reason = f"{code(links[0])} is a symbolic link or submodule"
