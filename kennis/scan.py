@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +33,7 @@ from .kb import KnowledgeBase
 from .markdown import escape_inline
 from .paths import is_under, parents
 from .status import PageStatus, most_urgent_first
+from .urls import page_url
 
 LABEL = "kennis:review-due"
 LABEL_COLOR = "d4c5f9"
@@ -224,19 +224,6 @@ def folder_owners(kb: KnowledgeBase) -> dict[str, Handle]:
                 result[path] = meta.scalars["owner"][0]
                 break
     return result
-
-
-def page_url(site_url: str | None, content_dir: str, path: str) -> str | None:
-    """The page's address on the site (MkDocs directory URLs: ``a/b.md`` → ``a/b/``)."""
-    if not site_url:
-        return None
-    rel = path[len(content_dir) + 1 :] if content_dir and is_under(path, content_dir) else path
-    stem = rel[: -len(".md")] if rel.endswith(".md") else rel
-    folder, _, name = stem.rpartition("/")
-    if name.lower() in ("index", "readme"):
-        stem = folder
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return base + (urllib.parse.quote(stem) + "/" if stem else "")
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from kennis.scan import (
     IssueAction,
     ScanPlan,
     folder_owners,
-    page_url,
     parse_issue,
     plan_scan,
     ticked,
 )
 from kennis.status import assess_pages
 from kennis.tree import MemoryTree
+from kennis.urls import page_url
 from tests.kbfiles import page
 
 AS_OF = date(2026, 3, 1)

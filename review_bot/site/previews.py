@@ -23,7 +23,7 @@ from kennis.config import CONFIG_PATH, parse_config
 from kennis.gitrev import Change, GitError, GitReader
 from kennis.markdown import code
 from kennis.paths import is_under
-from kennis.scan import page_url
+from kennis.urls import page_url
 from review_bot import comments
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror

@@ -10,6 +10,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from kennis.urls import page_url_path, site_page_url
+
 from ..context import SiteContext
 from ..render import environment
 from .config import PageInfoConfig
@@ -30,7 +32,7 @@ class PageInfoRenderer:
     def build(
         cls, context: SiteContext, files: Files, config: MkDocsConfig, options: PageInfoConfig
     ) -> PageInfoRenderer:
-        site_url = config.site_url
+        site_url, directory_urls = config.site_url, config.use_directory_urls
         repo_url = config.repo_url if options.report_outdated else None
         infos = {}
         for path, status in context.statuses.items():
@@ -38,9 +40,10 @@ class PageInfoRenderer:
             file = files.get_file_from_path(src_uri)
             if file is None or not file.is_documentation_page():
                 continue
+            url = page_url_path(src_uri, directory_urls)
             infos[src_uri] = page_info(
                 status,
-                page_url=f"{site_url.rstrip('/')}/{file.url}" if site_url else None,
+                page_url=site_page_url(site_url, url) if site_url else None,
                 repo_url=repo_url,
                 label=options.report_label,
                 max_contributors=options.contributors,
