@@ -23,11 +23,11 @@ class Problem:
         """``path:line:col`` as far as it is known: ``path:line``, ``path``, or "" for none."""
         if not self.path:
             return ""
+        # A file name may hold a newline or an escape sequence: show it, never let it act.
+        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
         if self.line < 1:
-            return self.path
-        return (
-            f"{self.path}:{self.line}:{self.col}" if self.col >= 1 else f"{self.path}:{self.line}"
-        )
+            return path
+        return f"{path}:{self.line}:{self.col}" if self.col >= 1 else f"{path}:{self.line}"
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else "warning: "

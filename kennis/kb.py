@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from .yamlload import load_yaml
 META_FILE = ".meta.yml"
 PAGE_SUFFIX = ".md"
 KNOWN_KEYS = (*SCALARS, *ITEMS)
+_UNSAFE = frozenset('<>"&')
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
 
@@ -67,6 +69,7 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
             break
     kb = KnowledgeBase(config, codeowners, problems=problems)
     listing = sorted(tree.files(config.content_dir))
+    kb.problems += _special_entries(tree, config.content_dir) + _unsafe_names(listing, config)
     for path in listing:
         if path.rsplit("/", 1)[-1] == META_FILE:
             _load_meta(kb, tree, path)
@@ -75,6 +78,42 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
         if path.endswith(PAGE_SUFFIX) and (wanted is None or path in wanted):
             _load_page(kb, path, tree.read(path) or b"")
     return kb
+
+
+def _special_entries(tree: Tree, content_dir: str) -> list[Problem]:
+    """Symbolic links, devices, FIFOs…: no build follows them, and the check says so."""
+    return [
+        Problem(
+            path,
+            0,
+            0,
+            f"this is a {kind}, not a regular file: the site publishes regular files only "
+            "(put a copy of the file here, or link to it in Markdown)",
+        )
+        for path, kind in tree.special(content_dir)
+    ]
+
+
+def _unsafe_names(listing: list[str], config: Config) -> list[Problem]:
+    """Page and folder names become titles in the site's navigation, tabs and footer."""
+    problems = []
+    for path in listing:
+        if not (path.endswith(PAGE_SUFFIX) or path.rsplit("/", 1)[-1] == META_FILE):
+            continue
+        inside = path[len(config.content_dir) + 1 :] if config.content_dir else path
+        bad = sorted({c for c in inside if c in _UNSAFE or unicodedata.category(c) == "Cc"})
+        if bad:
+            shown = ", ".join(repr(c) for c in bad)
+            problems.append(
+                Problem(
+                    path,
+                    0,
+                    0,
+                    f"the file or folder name contains {shown}: names become titles on the site, "
+                    'so rename it without <, >, ", & and control characters (tabs, newlines)',
+                )
+            )
+    return problems
 
 
 def _load_meta(kb: KnowledgeBase, tree: Tree, path: str) -> None:

@@ -6,8 +6,10 @@ Each case runs the real ``kennis`` command on a real git repository made in tmp_
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,70 @@ def test_stale_lists_pages_with_dates_at_the_calendar_ends_without_crashing(repo
     assert stale.returncode == 0, stale.stderr
     listed = {p["path"]: (p["state"], p["due"]) for p in json.loads(stale.stdout)["pages"]}
     assert listed == {"content/ancient.md": ("overdue", "0001-01-02")}
+
+
+def _link(path: Path, target: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, path)
+
+
+SPECIALS = [
+    (
+        "link to /etc/passwd",
+        "content/passwd.md",
+        lambda p: _link(p, "/etc/passwd"),
+        "symbolic link",
+    ),
+    ("dangling link", "content/gone.md", lambda p: _link(p, "nowhere.md"), "symbolic link"),
+    (
+        "link loop",
+        "content/loop/a.md",
+        lambda p: (_link(p, "b.md"), _link(p.with_name("b.md"), "a.md")),
+        "symbolic link",
+    ),
+    ("link to a folder", "content/secrets", lambda p: _link(p, "/etc"), "symbolic link"),
+    ("link to /dev/zero", "content/zero.png", lambda p: _link(p, "/dev/zero"), "symbolic link"),
+    ("fifo", "content/pipe.md", lambda p: os.mkfifo(p), "named pipe (FIFO)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "make", "kind"), [c[1:] for c in SPECIALS], ids=[c[0] for c in SPECIALS]
+)
+def test_every_link_or_special_file_in_the_content_is_an_error_naming_it(
+    repo: GitRepo, path: str, make: Callable[[Path], object], kind: str
+) -> None:
+    make(repo.root / path)
+    checked = kennis(repo.root, "check", "--format", "json")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    found = [(p["path"], p["severity"]) for p in json.loads(checked.stdout)]
+    assert (path, "error") in found
+    assert "root:" not in checked.stdout  # /etc/passwd was not read as a page
+    text = kennis(repo.root, "check")
+    assert f"{path}: this is a {kind}, not a regular file" in text.stdout
+
+
+NAMES = [
+    ("html tag", "content/<img src=x onerror=alert(7)>.md", "'<', '>'"),
+    ("ampersand", "content/R&D.md", "'&'"),
+    ("quote", 'content/say "hi".md', "'\"'"),
+    ("newline", "content/two\nlines.md", "'\\n'"),
+    ("escape sequence", "content/red\x1b[31m.md", "'\\x1b'"),
+    ("folder", "content/<b>/page.md", "'<', '>'"),
+]
+
+
+@pytest.mark.parametrize(("path", "shown"), [c[1:] for c in NAMES], ids=[c[0] for c in NAMES])
+def test_page_and_folder_names_that_would_reach_html_raw_are_errors(
+    repo: GitRepo, path: str, shown: str
+) -> None:
+    file = repo.root / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(page(title="A title", owner='"@ana"'))
+    checked = kennis(repo.root, "check", "--format", "json")
+    assert checked.returncode == 1
+    [problem] = json.loads(checked.stdout)
+    assert problem["path"] == path
+    assert f"the file or folder name contains {shown}" in problem["message"]
+    text = kennis(repo.root, "check").stdout
+    assert "\n" not in text.split(": the file or folder name", 1)[0].strip("\n")

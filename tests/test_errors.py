@@ -37,3 +37,8 @@ def test_a_real_git_failure_carries_no_empty_location(tmp_path: Path) -> None:
         GitReader(tmp_path / "missing").git("rev-parse", "HEAD")
     assert str(failure.value).startswith("git rev-parse failed (")
     assert ":0:0" not in str(failure.value)
+
+
+def test_a_path_with_control_characters_is_shown_not_obeyed() -> None:
+    problem = Problem("content/a\nb\x1b[31m.md", 0, 0, "bad name")
+    assert str(problem) == "content/a\\nb\\x1b[31m.md: bad name"
