@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from tests.github_standin.webhooks import EXAMPLES_DIR
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 
@@ -82,3 +85,19 @@ def test_actions_are_pinned_to_a_major_version(name: str) -> None:
     for step in steps(load(name)):
         if "uses" in step:
             assert "@v" in step["uses"], step["uses"]
+
+
+def test_ci_fetches_the_recorded_webhook_examples_pinned_before_the_suite() -> None:
+    """With CI set the contract tests fail without ../shared's examples: CI must bring them."""
+    job = load("ci.yml")["jobs"]["test"]
+    names = [s.get("name", "") for s in job["steps"]]
+    fetch = job["steps"][names.index("Recorded GitHub webhook examples into ../shared")]
+    assert names.index(fetch["name"]) < len(names) - 1  # before `make test`
+    assert re.fullmatch(r"[0-9a-f]{40}", fetch["env"]["OCTOKIT_WEBHOOKS"])  # a commit, not a branch
+    assert '"$GITHUB_WORKSPACE/../shared/github/webhook-examples"' in fetch["run"]
+    listed = set(re.findall(r"^\s*([a-z_]+/[\w.-]+) \\$", fetch["run"], re.MULTILINE))
+    recorded = {
+        f"{p.parent.name}/{p.name.removesuffix('.payload.json')}"
+        for p in EXAMPLES_DIR.glob("*/*.payload.json")
+    }
+    assert listed and recorded <= listed  # every example the contract tests read is fetched
