@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,47 @@ class GitError(KennisError):
     """A git command failed; the message never contains credentials."""
 
 
+def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """An environment for git that cannot prompt, read the system config or be redirected.
+
+    ``base`` defaults to this process's environment; GIT_* variables (``GIT_DIR``,
+    ``GIT_INDEX_FILE``…) are dropped from it so they never point git somewhere else.
+    """
+    source = os.environ if base is None else base
+    env = {k: v for k, v in source.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
+    return env
+
+
+def run_git(
+    args: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    input: bytes | None = None,
+    redact: Callable[[str], str] = lambda text: text,
+) -> bytes:
+    """Run ``git -C cwd args…``; its stdout, or `GitError` with git's last words (redacted)."""
+    command = ["git", *(["-C", str(cwd)] if cwd is not None else []), *args]
+    result = subprocess.run(command, input=input, capture_output=True, env=env, check=False)
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip()[-2000:]
+        raise GitError(redact(f"git {_subcommand(args)} failed ({result.returncode}): {detail}"))
+    return result.stdout
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    """The git command's name, past global options such as ``-c key=value``."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ("-c", "-C"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return args[0] if args else "git"
+
+
 class GitReader:
     """Reads files and diffs of a repository (a checkout or a bare mirror) with batched git calls."""
 
@@ -42,14 +84,18 @@ class GitReader:
         """Remove secrets from git's error output (nothing to remove without credentials)."""
         return text
 
-    def git(self, *args: str, stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+    def git(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        cwd: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Run git in the repository (or *cwd*) with `env` plus *extra_env*; stdout as bytes."""
         env = self.env()
-        command = ["git", "-C", str(cwd or self.git_dir), *args]
-        result = subprocess.run(command, input=stdin, capture_output=True, env=env, check=False)
-        if result.returncode != 0:
-            detail = result.stderr.decode("utf-8", "replace").strip()[-2000:]
-            raise GitError(self.redact(f"git {args[0]} failed ({result.returncode}): {detail}"))
-        return result.stdout
+        if extra_env:
+            env = {**(git_env() if env is None else env), **extra_env}
+        return run_git(args, cwd or self.git_dir, env, stdin, self.redact)
 
     def diff_name_status(self, base: str, head: str) -> list[Change]:
         """Changes of ``head`` since its merge base with ``base`` (``base...head``), renames followed."""

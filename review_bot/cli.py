@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import logging
-import os
 import signal
 import sys
 import time
@@ -17,9 +17,10 @@ from typing import IO
 import click
 
 from review_bot.app import WebhookApp
+from review_bot.concerns import root_router
 from review_bot.ledger import STATES, Ledger
-from review_bot.routing import BUILTIN_CONCERNS, load_concerns, router
-from review_bot.settings import ConfigError, Settings, data_dir_from_env
+from review_bot.routing import HandlerSpecError
+from review_bot.settings import ConfigError, Settings
 from review_bot.site.releases import SiteError, SiteStore
 from review_bot.site.static import SiteApp, WSGIApp
 from review_bot.worker import WorkerPool
@@ -45,6 +46,18 @@ def _lock_data_dir(data_dir: Path) -> IO[str]:
     return handle
 
 
+def _settings(*, serving: bool) -> Settings:
+    """The settings, read and checked once; a bad value stops the command, naming the variable."""
+    try:
+        return Settings.from_env(serving=serving)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _logging(settings: Settings, default: str, fmt: str) -> None:
+    logging.basicConfig(level=settings.log_level or default, format=fmt, stream=sys.stderr)
+
+
 def _build_app(settings: Settings) -> object | None:
     if not (settings.app_id and settings.private_key):
         log.warning("KENNIS_APP_ID / KENNIS_PRIVATE_KEY not set: handlers cannot call GitHub")
@@ -65,27 +78,20 @@ def _build_app(settings: Settings) -> object | None:
 @click.option("--workers", type=int, default=None, help="Worker threads [KENNIS_WORKERS, 2].")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Receive webhooks on POST /webhook and process them on worker threads."""
-    logging.basicConfig(
-        level=os.environ.get("KENNIS_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = _settings(serving=True)
+    _logging(settings, "INFO", "%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:  # the one list of concerns, then the operator's extra handlers
+        router = root_router(settings.extra_handlers)
+    except (HandlerSpecError, AttributeError) as exc:
+        raise click.ClickException(f"cannot load handlers (KENNIS_EXTRA_HANDLERS): {exc}") from None
     lock = _lock_data_dir(settings.data_dir)
     workers = settings.workers if workers is None else workers
     ledger = Ledger(
         settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
     )
     resumed = ledger.recover(settings.max_attempts)
-    sites = SiteStore.from_env(settings.data_dir)
+    sites = SiteStore(settings.sites_dir, settings.keep_releases)
     sites.clean_leftovers()  # builds a killed server left half-written
-    try:
-        load_concerns((*BUILTIN_CONCERNS, *settings.extra_handlers), router)
-    except (ImportError, AttributeError) as exc:
-        raise click.ClickException(f"cannot load handlers: {exc}") from None
     pool = WorkerPool(
         ledger,
         router,
@@ -96,6 +102,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         retry_base=settings.retry_base,
         lease_seconds=settings.lease_seconds,
         keep_seconds=settings.ledger_keep_days * 86400,
+        settings=settings,
     )
     if settings.scan_every:
         from review_bot.review_due import start_scheduler
@@ -135,10 +142,12 @@ def _run_server(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
-    # The self-hosted site's address for deployment statuses and preview links.
+    # The self-hosted site's address for deployment statuses and preview links, known only
+    # now that the server is bound; the workers have not started, so every delivery sees it.
     from review_bot.site.deploy import self_url
 
-    os.environ.setdefault("KENNIS_SELF_URL", self_url(str(bound[0]), int(bound[1])))
+    address = self_url(str(bound[0]), int(bound[1]), settings.site_url)
+    pool.settings = dataclasses.replace(settings, self_url=address)
     pool.start()
     # Always printed (whatever the log level): operators and tests read the bound port here.
     click.echo(
@@ -156,7 +165,7 @@ def _run_server(
 
 
 def _ledger() -> Ledger:
-    path = data_dir_from_env() / "ledger.sqlite3"
+    path = _settings(serving=False).ledger_path
     if not path.exists():
         raise click.ClickException(f"no ledger at {path} (set KENNIS_DATA_DIR)")
     return Ledger(path)
@@ -207,7 +216,8 @@ def retry(delivery_id: str) -> None:
 @click.argument("sha", required=False)
 def rollback(sha: str | None) -> None:
     """Make an earlier release of the self-hosted site live (default: the one before)."""
-    sites = SiteStore.from_env(data_dir_from_env())
+    settings = _settings(serving=False)
+    sites = SiteStore(settings.sites_dir, settings.keep_releases)
     before = sites.current()
     try:
         now_live = sites.rollback(sha)
@@ -227,15 +237,12 @@ def rollback(sha: str | None) -> None:
 )
 def scan(repo: str | None, as_of: datetime | None) -> None:
     """Run the freshness scan once: one review-due issue per owner, edited in place."""
-    from review_bot.review_due import scan_from_env
+    from review_bot.review_due import scan_once
 
-    logging.basicConfig(
-        level=os.environ.get("KENNIS_LOG_LEVEL", "WARNING").upper(),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    settings = _settings(serving=False)
+    _logging(settings, "WARNING", "%(levelname)s %(name)s: %(message)s")
     try:
-        report = scan_from_env(os.environ, repo, as_of.date() if as_of else None)
+        report = scan_once(settings, repo, as_of.date() if as_of else None)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     for result in report.results:

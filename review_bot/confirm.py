@@ -38,7 +38,7 @@ from kennis.verify import bump_reviewed
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
-from review_bot.routing import DeliveryContext, router
+from review_bot.routing import DeliveryContext, Router
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
 PR_TITLE = "Confirm pages are still accurate ({owner})"
@@ -47,6 +47,8 @@ PR_BODY = (
     "This records `reviewed` and `reviewed_by`; nothing else changes. Refs #{issue}.\n"
 )
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
+
+router = Router()
 
 # Landings on one branch run one at a time, so two ticks a moment apart both end up on it.
 _branch_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
@@ -157,12 +159,10 @@ def _pr_branch(ctx: DeliveryContext, number: int) -> str | None:
 
 
 def _touched(ctx: DeliveryContext, number: int) -> list[str]:
+    """The pages the pull request adds or changes (the delivery's one PR fan-out)."""
     pull = _repo(ctx).get_pull(number)
-    ctx.mirror.fetch(pull.base.ref, pull.head.ref)
-    changes = ctx.mirror.diff_name_status(
-        f"refs/heads/{pull.base.ref}", f"refs/heads/{pull.head.ref}"
-    )
-    return [c.new_path for c in changes if c.status != "D" and c.new_path.endswith(".md")]
+    changes = ctx.pull_request(number, pull.base.sha, pull.head.sha)
+    return [t.path for t in changes.pages if t.change in ("added", "modified", "renamed")]
 
 
 # -- confirming --------------------------------------------------------------------------------

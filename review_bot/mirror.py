@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from kennis.gitrev import Change, GitError, GitReader, parse_name_status
+from kennis.gitrev import Change, GitError, GitReader, git_env, parse_name_status
 from review_bot.locks import KeyedLocks
 
 __all__ = ["Change", "Mirror", "MirrorError", "parse_name_status"]
@@ -29,28 +27,39 @@ class Mirror(GitReader):
 
     _locks: ClassVar[KeyedLocks[Path]] = KeyedLocks()
 
-    def __init__(self, path: Path, clone_url: str, token: TokenProvider | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clone_url: str,
+        token: TokenProvider | None = None,
+        base_env: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(Path(path))
         self.path = Path(path)
         self.clone_url = clone_url
         self._token = token
+        self._base_env = git_env(base_env)  # Settings.child_env in the App
         self.lock = Mirror._locks.get(self.path.resolve())
 
     @classmethod
     def for_repository(
-        cls, root: Path, full_name: str, clone_url: str, token: TokenProvider | None = None
+        cls,
+        root: Path,
+        full_name: str,
+        clone_url: str,
+        token: TokenProvider | None = None,
+        base_env: Mapping[str, str] | None = None,
     ) -> Mirror:
         """Mirror of ``owner/repo`` at ``root/owner/repo.git``."""
         owner, _, name = full_name.partition("/")
         if not (_SAFE_NAME.match(owner) and _SAFE_NAME.match(name)) or ".." in (owner, name):
             raise MirrorError(f"not a repository name: {full_name!r}")
-        return cls(Path(root) / owner / f"{name}.git", clone_url, token)
+        return cls(Path(root) / owner / f"{name}.git", clone_url, token, base_env)
 
     # -- running git ---------------------------------------------------------------------------
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
+        env = dict(self._base_env)
         if self._token is not None and self.clone_url.startswith("https://"):
             # Passed through the environment, so it is neither on disk nor in the process list.
             basic = base64.b64encode(f"x-access-token:{self._token()}".encode()).decode()
@@ -61,9 +70,15 @@ class Mirror(GitReader):
             )
         return env
 
-    def git(self, *args: str, stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+    def git(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        cwd: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> bytes:
         try:
-            return super().git(*args, stdin=stdin, cwd=cwd)
+            return super().git(*args, stdin=stdin, cwd=cwd, extra_env=extra_env)
         except GitError as exc:
             raise MirrorError(str(exc)) from None
 
@@ -177,15 +192,7 @@ class Commit:
     def _run(
         self, *args: str, stdin: bytes | None = None, extra: dict[str, str] | None = None
     ) -> bytes:
-        env = {**self.mirror.env(), **(extra or {})}
-        result = subprocess.run(
-            ["git", "-C", str(self.mirror.path), *args],
-            input=stdin, capture_output=True, env=env, check=False,
-        )  # fmt: skip
-        if result.returncode != 0:
-            detail = self.mirror.redact(result.stderr.decode("utf-8", "replace").strip()[-2000:])
-            raise MirrorError(f"git {args[0]} failed ({result.returncode}): {detail}")
-        return result.stdout
+        return self.mirror.git(*args, stdin=stdin, extra_env=extra)
 
     def create(self, files: dict[str, bytes], message: str, author: tuple[str, str]) -> str:
         """Commit ``files`` (path -> new bytes, modes kept) on top of ``parent``; return its SHA."""

@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,13 +44,14 @@ from kennis.status import assess_pages
 from review_bot.github_client import GitHubApp, RateLimited, rate_limit_of
 from review_bot.ledger import Ledger
 from review_bot.mirror import Mirror
-from review_bot.routing import DeliveryContext, router
-from review_bot.settings import DEFAULT_API_URL, ConfigError, data_dir_from_env
-from review_bot.settings import _private_key as private_key_from_env
+from review_bot.routing import DeliveryContext, Router
+from review_bot.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
 SCAN_EVENT = "kennis_scan"
+
+router = Router()
 
 
 @dataclass(frozen=True)
@@ -316,20 +317,18 @@ def start_scheduler(
     return thread
 
 
-def scan_from_env(env: Mapping[str, str], only: str | None, as_of: date | None) -> ScanReport:
-    """``kennis-bot scan``: with an App token or the App's own credentials, from the environment.
+def scan_once(settings: Settings, only: str | None, as_of: date | None) -> ScanReport:
+    """``kennis-bot scan``: with an App token or the App's own credentials (from *settings*).
 
     ``KENNIS_GITHUB_TOKEN`` (an installation token, e.g. from GitHub Actions) scans ``--repo``;
     ``KENNIS_APP_ID`` + key scan every installed repository (or just ``--repo``).
     """
-    api = (env.get("KENNIS_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    mirrors = data_dir_from_env(env) / "mirrors"
-    token = env.get("KENNIS_GITHUB_TOKEN")
+    api, mirrors, token = settings.github_api_url, settings.mirrors_dir, settings.github_token
     if token:
         if not only:
             raise ConfigError("KENNIS_GITHUB_TOKEN scans one repository: pass --repo owner/name")
         return run_scan(iter([token_target(token, api, only)]), mirrors, as_of)
-    app_id, key = env.get("KENNIS_APP_ID"), private_key_from_env(env)
+    app_id, key = settings.app_id, settings.private_key
     if not (app_id and key):
         raise ConfigError(
             "set KENNIS_APP_ID and KENNIS_PRIVATE_KEY (or KENNIS_PRIVATE_KEY_FILE), "

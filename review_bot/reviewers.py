@@ -9,12 +9,11 @@ asking, the comment is found by its marker, check runs by name for the head comm
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from github import Github, GithubException
+from github import GithubException
 
 from kennis.confirm import render_confirm_section
 from kennis.gitrev import GitError
@@ -31,8 +30,8 @@ from kennis.review import (
 )
 from review_bot import checks, comments
 from review_bot.locks import KeyedLocks
-from review_bot.pr_changes import PullRequestChanges, changes_for
-from review_bot.routing import DeliveryContext, router
+from review_bot.pr_changes import PullRequestChanges
+from review_bot.routing import DeliveryContext, Router
 from review_bot.state import PullState
 
 if TYPE_CHECKING:
@@ -46,23 +45,8 @@ GITHUB_REFUSED = "GitHub refused to ask them: {message}"
 
 # Deliveries for one pull request run one at a time (they read and write the same state).
 _pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
-_local = threading.local()
 
-
-def client(ctx: DeliveryContext) -> Github:
-    """The installation client for review routing, made lazy.
-
-    Lazy objects are fetched only when a field is read: no GET for the repository or the pull
-    request we already know. Pacing and retries are the App's (``GitHubApp.client``).
-    """
-    github = ctx.github
-    cache: dict[int, Github] = _local.__dict__.setdefault("clients", {})
-    found = cache.get(id(github))
-    if found is None:
-        kwargs = github.requester.kwargs
-        kwargs.update(lazy=True)
-        found = cache[id(github)] = Github(**kwargs)
-    return found
+router = Router()
 
 
 def _state(ctx: DeliveryContext) -> PullState:
@@ -133,11 +117,11 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
     if number is None or not full_name:
         return
     with _pr_locks.hold((full_name.lower(), number)):
-        repo = client(ctx).get_repo(full_name)
+        repo = ctx.lazy_github.get_repo(full_name)
         pr = repo.get_pull(number)
         if pr.state != "open" or pr.draft:
             return
-        changes = changes_for(ctx, number, pr.base.sha, pr.head.sha)
+        changes = ctx.pull_request(number, pr.base.sha, pr.head.sha)
         state = _state(ctx)
         removed = state.people(full_name, number, "removed")
         refused = state.people(full_name, number, "refused")
@@ -357,7 +341,7 @@ def _approvals(
     logins = sorted({a.lstrip("@") for who in (*approved.values(), *earlier.values()) for a in who})
     if not teams or not logins:
         return items
-    members = checks.team_members(client(ctx), teams, logins)
+    members = checks.team_members(ctx.lazy_github, teams, logins)
     return approvals(pages, approved, members, earlier)
 
 

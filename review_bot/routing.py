@@ -1,50 +1,50 @@
-"""Maps (event, action) to handler functions, and the context each handler receives."""
+"""Maps (event, action) to handler functions; routers compose, so one place lists the concerns."""
 
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Callable, Iterable
-from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from github import Github
+from review_bot.context import DeliveryContext
 
-    from review_bot.github_client import GitHubApp
-    from review_bot.mirror import Mirror
+__all__ = ["ANY_ACTION", "DeliveryContext", "Handler", "HandlerSpecError", "Router", "load_extra"]
 
-Handler = Callable[["DeliveryContext"], None]
+Handler = Callable[[DeliveryContext], None]
 ANY_ACTION = "*"
-
-# Concern modules imported by `kennis-bot serve`; each registers its handlers on `router`.
-BUILTIN_CONCERNS: tuple[str, ...] = (
-    "review_bot.reviewers",
-    "review_bot.review_due",
-    "review_bot.confirm",
-    "review_bot.site.deploy",
-    "review_bot.site.previews",
-)
 
 
 class Router:
-    """A registry of handlers; concern modules register with ``@router.on(event, *actions)``."""
+    """Handlers by (event, action): ``@router.on(event, *actions)``; ``Router(a, b)`` merges a, b.
 
-    def __init__(self) -> None:
+    Like bedevere's routers, each concern module has its own; importing a module registers
+    nothing anywhere else. The composition root (`review_bot.concerns`) lists them in order.
+    """
+
+    def __init__(self, *children: Router) -> None:
         self._handlers: dict[tuple[str, str], list[Handler]] = {}
+        for child in children:
+            self.include(child)
 
     def on(self, event: str, *actions: str) -> Callable[[Handler], Handler]:
         """Register the decorated handler for *event* with any of *actions* (all if none given)."""
 
         def register(handler: Handler) -> Handler:
             for action in actions or (ANY_ACTION,):
-                bucket = self._handlers.setdefault((event, action), [])
-                if handler not in bucket:
-                    bucket.append(handler)
+                self._add(event, action, handler)
             return handler
 
         return register
+
+    def include(self, other: Router) -> None:
+        """Add *other*'s handlers after this router's own (a handler already here is kept once)."""
+        for (event, action), handlers in other._handlers.items():
+            for handler in handlers:
+                self._add(event, action, handler)
+
+    def _add(self, event: str, action: str, handler: Handler) -> None:
+        bucket = self._handlers.setdefault((event, action), [])
+        if handler not in bucket:
+            bucket.append(handler)
 
     def handlers_for(self, event: str, action: str | None) -> list[Handler]:
         """Handlers for this (event, action), in registration order, specific before catch-all."""
@@ -61,102 +61,31 @@ class Router:
         )
 
 
-router = Router()
+class HandlerSpecError(Exception):
+    """A ``KENNIS_EXTRA_HANDLERS`` entry names nothing that registers handlers."""
 
 
-def load_concerns(specs: Iterable[str], target: Router = router) -> None:
-    """Import each ``module`` (registers on import) or ``module:func`` (called with the router).
+def load_extra(specs: Iterable[str], root: Router) -> None:
+    """Add operator handlers to *root*: ``pkg.mod`` (its ``router``) or ``pkg.mod:register``.
 
-    This is also the operator hook ``KENNIS_EXTRA_HANDLERS=pkg.mod,other.mod:register``.
+    This is the hook ``KENNIS_EXTRA_HANDLERS=pkg.mod,other.mod:register``; ``register`` is
+    called with the root router.
     """
     for spec in specs:
         module_name, _, attr = spec.partition(":")
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise HandlerSpecError(f"{spec}: cannot import {module_name} ({exc})") from None
         if attr:
-            register = getattr(module, attr)
-            register(target)
-
-
-class DeliveryContext:
-    """What a handler gets: the delivery's identity and payload, plus lazy GitHub and git access."""
-
-    def __init__(
-        self,
-        *,
-        delivery_id: str,
-        event: str,
-        payload: dict[str, Any],
-        attempt: int,
-        app: GitHubApp | None,
-        mirrors_root: Any,
-        ledger_path: Any = None,
-    ) -> None:
-        self.delivery_id = delivery_id
-        self.event = event
-        self.payload = payload
-        self.attempt = attempt
-        self._app = app
-        self._mirrors_root = mirrors_root
-        self.ledger_path = ledger_path  # the SQLite file concerns may keep small state tables in
-        self.log = logging.LoggerAdapter(
-            logging.getLogger("review_bot.handler"), {"delivery": delivery_id}
-        )
-
-    @property
-    def app(self) -> GitHubApp | None:
-        """The App's credentials (None when no App is configured), for cross-repository work."""
-        return self._app
-
-    @property
-    def mirrors_root(self) -> Path:
-        """Where the repository mirrors live."""
-        return Path(self._mirrors_root)
-
-    @property
-    def action(self) -> str | None:
-        action = self.payload.get("action")
-        return action if isinstance(action, str) else None
-
-    @property
-    def installation_id(self) -> int | None:
-        installation = self.payload.get("installation")
-        value = installation.get("id") if isinstance(installation, dict) else None
-        return value if isinstance(value, int) else None
-
-    @property
-    def repository(self) -> dict[str, Any]:
-        repo = self.payload.get("repository")
-        return repo if isinstance(repo, dict) else {}
-
-    @property
-    def repo_full_name(self) -> str | None:
-        name = self.repository.get("full_name")
-        return name if isinstance(name, str) else None
-
-    @cached_property
-    def github(self) -> Github:
-        """PyGithub client authenticated as this delivery's installation (made on first use)."""
-        if self._app is None:
-            raise RuntimeError("no GitHub App configured (set KENNIS_APP_ID, KENNIS_PRIVATE_KEY)")
-        if self.installation_id is None:
-            raise RuntimeError(f"delivery {self.delivery_id} has no installation id")
-        return self._app.client(self.installation_id)
-
-    def installation_token(self) -> str:
-        """Return the installation access token (for git over https); never log it."""
-        if self._app is None or self.installation_id is None:
-            raise RuntimeError("no GitHub App installation for this delivery")
-        return self._app.token(self.installation_id)
-
-    @cached_property
-    def mirror(self) -> Mirror:
-        """The local mirror of the payload's repository (cloned on first fetch)."""
-        from review_bot.mirror import Mirror
-
-        clone_url = self.repository.get("clone_url")
-        if not isinstance(clone_url, str) or not self.repo_full_name:
-            raise RuntimeError(f"delivery {self.delivery_id} names no repository clone_url")
-        token = None
-        if clone_url.startswith("https://") and self._app is not None:
-            token = self.installation_token
-        return Mirror.for_repository(self._mirrors_root, self.repo_full_name, clone_url, token)
+            register = getattr(module, attr, None)
+            if not callable(register):
+                raise HandlerSpecError(f"{spec}: {module_name} has no function {attr}")
+            register(root)
+            continue
+        found = getattr(module, "router", None)
+        if not isinstance(found, Router):
+            raise HandlerSpecError(
+                f"{spec}: {module_name} has no `router` (or name a function: {module_name}:register)"
+            )
+        root.include(found)

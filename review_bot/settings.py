@@ -7,10 +7,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 DEFAULT_DATA_DIR = ".kennis-bot"
+DEFAULT_BUILD_TIMEOUT = 600.0
+DEFAULT_KEEP_RELEASES = 5
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Never handed to child processes: the App's settings and secrets, and git's redirections.
+_NOT_FOR_CHILDREN = re.compile(r"^(KENNIS_|GIT_|GITHUB_TOKEN$|GH_TOKEN$)")
 DEFAULT_CONNECTION_LIMIT = 1000
 DEFAULT_CHANNEL_TIMEOUT = 10
 
@@ -40,6 +46,20 @@ class Settings:
     github_write_pause: float = 1.0
     site_repo: str | None = None  # the one repository whose site is deployed and previewed
     ledger_keep_days: float = 30.0  # finished deliveries are forgotten after this many days
+    deploy: bool = False  # KENNIS_DEPLOY=1: build pushes to the default branch, serve them at /
+    previews: bool = False  # KENNIS_PREVIEWS=1: build pull-request previews
+    site_url: str | None = None  # KENNIS_SITE_URL: the public address of the served site
+    # The App's own address for links when no KENNIS_SITE_URL is set: made by `kennis-bot serve`
+    # once it is listening (``dataclasses.replace``), never read from the environment.
+    self_url: str | None = None
+    build_timeout: float = DEFAULT_BUILD_TIMEOUT  # seconds a site build may take
+    keep_releases: int = DEFAULT_KEEP_RELEASES  # built releases kept for rollback
+    log_level: str | None = None  # KENNIS_LOG_LEVEL; None: the command's own default
+    github_token: str | None = field(default=None, repr=False)  # `kennis-bot scan` only
+    # The environment child processes (git, MkDocs builds) start from: the process's own,
+    # captured once, without the App's secrets (KENNIS_*) and without GIT_* variables that
+    # would point git elsewhere. Callers add what their command needs.
+    child_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     # Open client connections at once, and seconds an idle one is kept: waitress' defaults (100,
     # 120 s) let 100 idle sockets starve /webhook for two minutes.
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
@@ -65,12 +85,24 @@ class Settings:
     def mirrors_dir(self) -> Path:
         return self.data_dir / "mirrors"
 
+    @property
+    def sites_dir(self) -> Path:
+        return self.data_dir / "sites"
+
+    @property
+    def public_url(self) -> str | None:
+        """Where the live site is: ``KENNIS_SITE_URL``, else the App's own address."""
+        return self.site_url or self.self_url
+
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the settings; raise `ConfigError` with an operator-facing message if incomplete."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, serving: bool = True) -> Settings:
+        """Read and check every setting once; raise `ConfigError` naming the variable at fault.
+
+        ``serving=False`` (the inspecting commands) does not require the webhook secret.
+        """
         env = os.environ if env is None else env
         secret = env.get("KENNIS_WEBHOOK_SECRET", "")
-        if not secret.strip():
+        if serving and not secret.strip():
             raise ConfigError(
                 "KENNIS_WEBHOOK_SECRET is not set: refusing to start, because unsigned webhooks "
                 "could not be told apart from forged ones. Set it to the App's webhook secret."
@@ -91,6 +123,14 @@ class Settings:
             github_write_pause=_float(env, "KENNIS_GITHUB_WRITE_PAUSE", 1.0),
             site_repo=_site_repo(env),
             ledger_keep_days=_float(env, "KENNIS_LEDGER_KEEP_DAYS", 30.0),
+            deploy=_flag(env, "KENNIS_DEPLOY"),
+            previews=_flag(env, "KENNIS_PREVIEWS"),
+            site_url=_url(env, "KENNIS_SITE_URL"),
+            build_timeout=_positive(env, "KENNIS_BUILD_TIMEOUT", DEFAULT_BUILD_TIMEOUT),
+            keep_releases=_int(env, "KENNIS_KEEP_RELEASES", DEFAULT_KEEP_RELEASES, minimum=1),
+            log_level=_log_level(env),
+            github_token=env.get("KENNIS_GITHUB_TOKEN") or None,
+            child_env=child_env(env),
             connection_limit=_int(
                 env, "KENNIS_CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, minimum=10
             ),
@@ -124,19 +164,13 @@ def parse_every(raw: str, name: str) -> float | None:
 _REPO_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+$")
 
 
-def site_repo_from_env(env: Mapping[str, str] | None = None) -> str | None:
-    """``KENNIS_SITE_REPO`` (``owner/name``): the repository whose site the App publishes."""
-    env = os.environ if env is None else env
-    return env.get("KENNIS_SITE_REPO", "").strip() or None
-
-
 def _site_repo(env: Mapping[str, str]) -> str | None:
     # One App installation may cover many repositories, but there is one live site (one
     # ``live`` link, one ``previews/pr-N``): which repository it shows is the operator's choice.
-    name = site_repo_from_env(env)
+    name = env.get("KENNIS_SITE_REPO", "").strip() or None
     if name is not None and not _REPO_NAME.match(name):
         raise ConfigError(f"KENNIS_SITE_REPO={name!r} is not a repository (expected owner/name)")
-    wanted = [v for v in ("KENNIS_DEPLOY", "KENNIS_PREVIEWS") if env.get(v, "") == "1"]
+    wanted = [v for v in ("KENNIS_DEPLOY", "KENNIS_PREVIEWS") if _flag(env, v)]
     if name is None and wanted:
         raise ConfigError(
             f"KENNIS_SITE_REPO is not set: {' and '.join(f'{v}=1' for v in wanted)} publishes "
@@ -199,3 +233,39 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     if value < 0:
         raise ConfigError(f"{name}={value} must not be negative")
     return value
+
+
+def child_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The base environment of git and MkDocs child processes (no secrets, no GIT_* redirects)."""
+    return {k: v for k, v in env.items() if not _NOT_FOR_CHILDREN.match(k)}
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip()
+    if raw not in ("", "0", "1"):
+        raise ConfigError(f"{name}={raw!r} must be 1 (on), 0 or empty (off)")
+    return raw == "1"
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise ConfigError(f"{name}={raw!r} is not a web address (expected https://host/path/)")
+    return raw.rstrip("/") + "/"
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(env, name, default)
+    if value <= 0:
+        raise ConfigError(f"{name}={value:g} must be more than zero seconds")
+    return value
+
+
+def _log_level(env: Mapping[str, str]) -> str | None:
+    raw = env.get("KENNIS_LOG_LEVEL", "").strip().upper()
+    if raw and raw not in LOG_LEVELS:
+        raise ConfigError(f"KENNIS_LOG_LEVEL={raw!r} must be one of {', '.join(LOG_LEVELS)}")
+    return raw or None

@@ -12,6 +12,7 @@ from review_bot import payloads
 from review_bot.github_client import GitHubApp, rate_limit_of
 from review_bot.ledger import Claim, Ledger
 from review_bot.routing import DeliveryContext, Router
+from review_bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,10 @@ class WorkerPool:
         lease_seconds: float = 600.0,
         keep_seconds: float = 30 * 86400.0,
         busy: Callable[[], bool] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.ledger = ledger
+        self.settings = settings  # handed to every delivery's context
         self.router = router
         self.size = workers
         self.mirrors_root = mirrors_root
@@ -165,6 +168,7 @@ class WorkerPool:
                 attempt=d.attempts,
                 app=self.app,
                 mirrors_root=self.mirrors_root,
+                settings=self.settings,
                 ledger_path=self.ledger.path,
             )
             for handler in self.router.handlers_for(d.event, d.action):

@@ -4,15 +4,16 @@ from pathlib import Path
 
 import yaml
 
-from review_bot.routing import BUILTIN_CONCERNS, load_concerns, router
+from review_bot.concerns import builtin_router
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "app.yml").read_text())
 
 
 def handled_events() -> set[str]:
-    load_concerns(BUILTIN_CONCERNS)
     return {
-        event for event, _action, _handler in router.routes() if not event.startswith("kennis_")
+        event
+        for event, _action, _handler in builtin_router().routes()
+        if not event.startswith("kennis_")
     }
 
 

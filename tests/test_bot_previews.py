@@ -90,9 +90,7 @@ def preview_comments(site: SiteBot, number: int) -> list[str]:
     ]
 
 
-def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
-    site: SiteBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(site: SiteBot) -> None:
     head = open_pr(
         site,
         7,
@@ -114,12 +112,13 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     assert site.get("/").status == 404  # nothing was deployed: a preview is not the live site
 
     from review_bot.site.previews import preview_summary
+    from review_bot.site.releases import SiteStore
 
-    monkeypatch.setenv("KENNIS_DATA_DIR", str(site.data_dir))
-    summary = preview_summary(REPO, 7)
+    sites = SiteStore(site.data_dir / "sites")
+    summary = preview_summary(sites, REPO, 7)
     assert summary is not None and summary.url == root and summary.reason is None
     assert [path for path, _ in summary.pages] == ["content/guide/new.md", "content/guide/setup.md"]
-    assert preview_summary("acme/other", 7) is None
+    assert preview_summary(sites, "acme/other", 7) is None
 
     close_pr(site, 7)
     wait_for(lambda: "removed" in preview_comments(site, 7)[0])
@@ -129,7 +128,7 @@ def test_preview_of_a_content_change_is_served_linked_and_removed_on_close(
     assert [
         c.body.startswith("<!-- kennis:reviewers -->") for c in site.github.issue(REPO, 7).comments
     ] == [True]
-    assert preview_summary(REPO, 7) is None
+    assert preview_summary(sites, REPO, 7) is None
 
 
 def evil(marker: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -12,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from kennis.gitrev import GitError, GitReader
 from review_bot.locks import KeyedLocks
-from review_bot.routing import DeliveryContext, router
-from review_bot.settings import data_dir_from_env, site_repo_from_env
+from review_bot.routing import DeliveryContext, Router
+from review_bot.settings import Settings
 from review_bot.site.builder import BuildResult, build_release
 from review_bot.site.releases import SHA, SiteStore, write_atomic
 
@@ -29,21 +28,12 @@ DESCRIPTION_LIMIT = 140  # GitHub refuses longer deployment status descriptions
 _slot_locks: KeyedLocks[Path] = KeyedLocks()
 _building: set[str] = set()
 
-
-def enabled(env: dict[str, str] | None = None) -> bool:
-    return (os.environ if env is None else env).get("KENNIS_DEPLOY", "") == "1"
-
-
-def site_url(env: dict[str, str] | None = None) -> str | None:
-    """Where the live site is: ``KENNIS_SITE_URL``, else the App's own address."""
-    env = dict(os.environ) if env is None else env
-    url = env.get("KENNIS_SITE_URL") or env.get("KENNIS_SELF_URL")
-    return url.rstrip("/") + "/" if url else None
+router = Router()
 
 
 def serves(ctx: DeliveryContext) -> bool:
     """Whether the delivery is about the one repository whose site the App publishes."""
-    wanted, name = site_repo_from_env(), ctx.repo_full_name or ""
+    wanted, name = ctx.settings.site_repo, ctx.repo_full_name or ""
     if wanted is not None and name.lower() == wanted.lower():
         return True
     ctx.log.info(
@@ -53,14 +43,13 @@ def serves(ctx: DeliveryContext) -> bool:
     return False
 
 
-def self_url(host: str, port: int, env: dict[str, str] | None = None) -> str:
-    """The App's own address for links: ``KENNIS_SITE_URL`` if set, else where it listens.
+def self_url(host: str, port: int, site_url: str | None = None) -> str:
+    """The App's own address for links: *site_url* if set, else where the App listens.
 
     A wildcard bind (``0.0.0.0``, ``::``) is no address anyone can open: loopback is.
     """
-    env = dict(os.environ) if env is None else env
-    if env.get("KENNIS_SITE_URL"):
-        return env["KENNIS_SITE_URL"].rstrip("/") + "/"
+    if site_url:
+        return site_url.rstrip("/") + "/"
     if host in ("", "0.0.0.0", "::", "[::]"):
         host = "127.0.0.1"
     elif ":" in host and not host.startswith("["):
@@ -68,8 +57,9 @@ def self_url(host: str, port: int, env: dict[str, str] | None = None) -> str:
     return f"http://{host}:{port}/"
 
 
-def store() -> SiteStore:
-    return SiteStore.from_env(data_dir_from_env())
+def store(settings: Settings) -> SiteStore:
+    """The release store under the data directory, keeping ``KENNIS_KEEP_RELEASES`` releases."""
+    return SiteStore(settings.sites_dir, settings.keep_releases)
 
 
 # -- the wanted-commit slot: the newest commit each repository wants live ---------------------
@@ -123,7 +113,7 @@ def journal(sites: SiteStore, **entry: Any) -> None:
 @router.on("push")
 def on_push(ctx: DeliveryContext) -> None:
     """Build the pushed commit (or a newer one) when the push is to the default branch."""
-    if not enabled() or not serves(ctx):
+    if not ctx.settings.deploy or not serves(ctx):
         return
     payload = ctx.payload
     branch = ctx.repository.get("default_branch") or ctx.repository.get("master_branch")
@@ -132,7 +122,7 @@ def on_push(ctx: DeliveryContext) -> None:
         return
     if not isinstance(sha, str) or not SHA.match(sha):
         return
-    Deployer(ctx, store()).request(sha, str(branch))
+    Deployer(ctx, store(ctx.settings)).request(sha, str(branch))
 
 
 class Deployer:
@@ -237,7 +227,7 @@ class DeploymentReport:
         if self.result is None:
             return  # the build itself raised: the delivery is retried and reports again
         if self.result.ok:
-            self.success(site_url(), self.result.seconds)
+            self.success(self.ctx.settings.public_url, self.result.seconds)
         else:
             self.failure(self.result.excerpt)
 

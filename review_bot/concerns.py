@@ -1,0 +1,32 @@
+"""The composition root: which concerns the App runs, in the order their handlers run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from review_bot.routing import Router, load_extra
+
+
+def builtin_router() -> Router:
+    """Every built-in concern's router, merged in order (for one event, earlier ones run first).
+
+    Review routing comes before previews, so both read the pull request's one fan-out
+    (`DeliveryContext.pull_request`) and the sticky comment is made by the review concern.
+    """
+    from review_bot import confirm, review_due, reviewers
+    from review_bot.site import deploy, previews
+
+    return Router(
+        reviewers.router,
+        review_due.router,
+        confirm.router,
+        deploy.router,
+        previews.router,
+    )
+
+
+def root_router(extra: Iterable[str] = ()) -> Router:
+    """The built-in concerns plus the operator's ``KENNIS_EXTRA_HANDLERS``, after them."""
+    root = builtin_router()
+    load_extra(extra, root)
+    return root
