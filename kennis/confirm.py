@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .handles import Handle
+from .handles import Handle, handle_key
 from .page import Page
 from .status import PageStatus
 
@@ -41,7 +41,7 @@ def may_confirm(page: Page, login: str, teams_of: set[str]) -> bool:
     for handle in page.reviewers:
         if handle.is_team and handle.key in teams_of:
             return True
-        if not handle.is_team and handle.key == "@" + login.lower():
+        if not handle.is_team and handle.key == handle_key(login):
             return True
     return False
 

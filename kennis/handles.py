@@ -48,7 +48,7 @@ def parse_handle(value: object) -> Handle:
         )
     text = value.strip()
     if _HANDLE.match(text):
-        return Handle(text, text.lower())
+        return Handle(text, handle_key(text))
     if not text.startswith("@") and _HANDLE.match("@" + text):
         raise ValueError(f'"{text}" is missing the "@" (write "@{text}")')
     raise ValueError(f'"{text}" is not a GitHub handle (expected @login or @org/team)')
@@ -64,9 +64,18 @@ def _show(value: object) -> str:
     return f"{value!r}"
 
 
+def handle_key(login: str) -> str:
+    """The one key handles are compared by (GitHub logins and team slugs ignore case).
+
+    ``Alice`` and ``@Alice`` → ``@alice``; ``Acme/Team`` and ``@acme/team`` → ``@acme/team``.
+    """
+    text = login.strip()
+    return (text if text.startswith("@") else "@" + text).lower()
+
+
 def login_of(text: str) -> Handle:
     """Build a handle from a GitHub API login (no ``@``), e.g. a PR author."""
-    return Handle("@" + text, "@" + text.lower())
+    return Handle("@" + text, handle_key(text))
 
 
 def is_bot(login: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .gitrev import Change
-from .handles import Handle, is_bot, login_of
+from .handles import Handle, handle_key, is_bot, login_of
 from .kb import META_FILE, PAGE_SUFFIX, KnowledgeBase, effective_page
 from .page import Fields, Page
 from .paths import is_under
@@ -232,10 +232,6 @@ class PageApproval:
         return not self.waiting_for
 
 
-def _key(login: str) -> str:
-    return login.lower() if login.startswith("@") else "@" + login.lower()
-
-
 def _ownership_file(path: str) -> bool:
     return path.endswith("/" + META_FILE) or path in OWNERSHIP_FILES
 
@@ -266,7 +262,7 @@ def approvals_by_page(
                 or bool(own & set(changed))
                 or (owners_move and any(_ownership_file(p) for p in changed))
             )
-            (earlier if stale else current).setdefault(page.path, set()).add(_key(login))
+            (earlier if stale else current).setdefault(page.path, set()).add(handle_key(login))
     return current, earlier
 
 
@@ -283,11 +279,13 @@ def approvals(
     """
     pages = tuple(pages)
     if isinstance(approved, Mapping):
-        per_page = {path: {_key(a) for a in who} for path, who in approved.items()}
+        per_page = {path: {handle_key(a) for a in who} for path, who in approved.items()}
     else:
-        everywhere = {_key(a) for a in approved}
+        everywhere = {handle_key(a) for a in approved}
         per_page = {page.path: everywhere for page in pages}
-    members = {team: {_key(m) for m in people} for team, people in (team_members or {}).items()}
+    members = {
+        team: {handle_key(m) for m in people} for team, people in (team_members or {}).items()
+    }
 
     def by(handle: Handle, keys: set[str]) -> set[str]:
         return keys & members.get(handle.key, set()) if handle.is_team else keys & {handle.key}
@@ -305,6 +303,6 @@ def approvals(
             waiting = (
                 (*waiting, page.previous_owner) if page.previous_owner not in waiting else waiting
             )
-        stale = can(page, {_key(a) for a in (earlier or {}).get(page.path, ())}) - keys
+        stale = can(page, {handle_key(a) for a in (earlier or {}).get(page.path, ())}) - keys
         result.append(PageApproval(page, tuple(sorted(who)), waiting, tuple(sorted(stale))))
     return result

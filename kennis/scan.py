@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from .handles import Handle, parse_handle
+from .handles import Handle, handle_key, parse_handle
 from .kb import KnowledgeBase
 from .markdown import escape_inline
 from .paths import is_under, parents
@@ -91,7 +91,7 @@ class ExistingIssue:
 
     @property
     def owner_key(self) -> str:
-        return self.owner.lower()
+        return handle_key(self.owner)
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ class _Chooser:
             reason = REASON_INACTIVE
         elif overdue and before is not None:
             where, listing = before
-            if listing.escalated_from and listing.escalated_from.lower() == owner.key:
+            if listing.escalated_from and handle_key(listing.escalated_from) == owner.key:
                 reason = listing.reason or REASON_IGNORED  # stays escalated while overdue
             elif where == owner.key and _ignored(listing.seen, self.as_of):
                 reason = REASON_IGNORED
@@ -290,7 +290,7 @@ def plan_scan(
     """Who must review what, and the issue writes that make GitHub say so (none if unchanged)."""
     listed = {p.path: (i.owner_key, p) for i in existing for p in i.pages}
     chooser = _Chooser(
-        listed, frozenset(k.lower() for k in inactive), folder or {}, fallback_owner, as_of
+        listed, frozenset(handle_key(k) for k in inactive), folder or {}, fallback_owner, as_of
     )
     owners: dict[str, list[DueEntry]] = {}
     handles: dict[str, Handle] = {}
@@ -361,7 +361,7 @@ def _for_owner(
         return [IssueAction("create", owner.text, None, title, body, assignees, paths)]
     issue = current[0]
     same_pages = [p.semantic for p in issue.pages] == [e.semantic() for e in entries]
-    has_assignees = {a.lower() for a in assignees} <= {a.lower() for a in issue.assignees}
+    has_assignees = {handle_key(a) for a in assignees} <= {handle_key(a) for a in issue.assignees}
     if same_pages and issue.title == title and has_assignees and _MARKER.search(issue.body):
         return []
     return [IssueAction("edit", owner.text, issue.number, title, body, assignees, paths)]
