@@ -20,8 +20,9 @@ serve: $(VENV)/.installed  ## build and serve the knowledge base at http://127.0
 build: $(VENV)/.installed  ## build the site into site/ (strict)
 	$(BIN)/mkdocs build --strict
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed  ## ruff, ruff format --check and mypy (the same checks as .pre-commit-config.yaml)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: $(VENV)/.installed lint  ## run the whole test suite
