@@ -5,12 +5,18 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..context import site_context
 from ..render import add_css, add_css_file
 from .config import PageInfoConfig
-from .renderer import PageInfoRenderer, escape_title
+from .renderer import (
+    PageInfoRenderer,
+    escape_derived_title,
+    escape_section_titles,
+    escape_title,
+)
 
 
 class PageInfoPlugin(BasePlugin[PageInfoConfig]):
@@ -31,6 +37,11 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         self.renderer = PageInfoRenderer.build(site_context(config), files, config, self.config)
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.config.enabled:
+            escape_section_titles(nav.items)
+        return nav
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -41,6 +52,9 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self.config.enabled or self.renderer is None:
+        if not self.config.enabled:
+            return html
+        escape_derived_title(page)  # every page is rendered before any template uses titles
+        if self.renderer is None:
             return html
         return self.renderer.insert(html, page.file.src_uri)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from kennis.urls import page_url_path, site_page_url
@@ -74,11 +77,48 @@ class PageInfoRenderer:
 
 
 def escape_title(page: Page) -> None:
-    """Escape a front-matter title once, as Markup.
+    """Escape the front-matter values the theme prints raw, once, as Markup.
 
-    The theme prints ``page.title`` unescaped in the navigation, the heading and the tab title;
-    Markup is not escaped a second time where the theme does escape.
+    Material prints ``page.title`` unescaped in the navigation, the heading and the tab title,
+    ``description`` into a ``<meta>`` attribute and tag names in the tag list; Markup is not
+    escaped a second time where the theme does escape.
     """
-    title = page.meta.get("title")
-    if isinstance(title, str) and not isinstance(title, Markup):
-        page.meta["title"] = escape(title)
+    meta = page.meta
+    for key in ("title", "description"):
+        if isinstance(meta.get(key), str):
+            meta[key] = _escaped(meta[key])
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [_escaped(t) if isinstance(t, str) else t for t in tags]
+
+
+def escape_derived_title(page: Page) -> None:
+    """Escape a title MkDocs made from the file name (no ``title:``, no heading).
+
+    A heading's title is already HTML text (MkDocs strips its tags and keeps its entities), so
+    only the file-name title is raw. ``kennis check`` refuses such names anyway (the build stops
+    on it); this keeps a name the check let through from reaching the theme as HTML.
+    """
+    if "title" in page.meta or page.is_homepage:
+        return
+    name = page.file.name.replace("-", " ").replace("_", " ")
+    title = page.title
+    if (
+        isinstance(title, str)
+        and not isinstance(title, Markup)
+        and title in (name, name.capitalize())
+    ):
+        page.title = escape(title)
+
+
+def escape_section_titles(items: Iterable[StructureItem]) -> None:
+    """Folder names become section titles, which the theme prints raw: escape them."""
+    for item in items:
+        if isinstance(item, Section):
+            if not isinstance(item.title, Markup):
+                item.title = escape(item.title)
+            escape_section_titles(item.children)
+
+
+def _escaped(value: str) -> Markup:
+    return value if isinstance(value, Markup) else escape(value)
