@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from github import GithubException
 
 from kennis.errors import Problem
-from kennis.handles import Handle
+from kennis.handles import Handle, handle_key
 from kennis.review import PageApproval
 
 if TYPE_CHECKING:
@@ -173,8 +173,8 @@ def publish(repo: Repository, head_sha: str, result: CheckResult, existing: Chec
 def team_members(
     github: Github, teams: Iterable[Handle], approvers: Iterable[str]
 ) -> dict[str, set[str]]:
-    """Which approvers (logins) belong to which team: one membership lookup per pair."""
-    people = sorted({a.lower() for a in approvers})
+    """Which approvers belong to which team (as handle keys): one membership lookup per pair."""
+    people = sorted({handle_key(a)[1:] for a in approvers})
     result: dict[str, set[str]] = {}
     for team in teams:
         members = result.setdefault(team.key, set())
@@ -183,7 +183,7 @@ def team_members(
                 "GET", f"/orgs/{team.org}/teams/{team.slug}/memberships/{login}"
             )
             if status == 200 and json.loads(data or "{}").get("state") == "active":
-                members.add(login)
+                members.add(handle_key(login))
             elif status not in (200, 404):
                 raise GithubException(status, data, headers)
     return result

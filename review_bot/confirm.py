@@ -30,7 +30,7 @@ from kennis.confirm import (
     verify_command,
 )
 from kennis.errors import KennisError
-from kennis.handles import is_bot, login_of
+from kennis.handles import handle_key, is_bot, login_of
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.page import Page
 from kennis.scan import parse_issue, ticked
@@ -190,7 +190,7 @@ def _teams_of(ctx: DeliveryContext, login: str, pages: list[Page]) -> set[str]:
     """Keys of the pages' teams that ``login`` belongs to (one membership call per team)."""
     teams = sorted({h for p in pages for h in p.reviewers if h.is_team}, key=lambda h: h.key)
     members = team_members(ctx.github, teams, [login])
-    return {team for team, people in members.items() if login.lower() in people}
+    return {team for team, people in members.items() if handle_key(login) in people}
 
 
 def _reply_once(ctx: DeliveryContext, request: Request, text: str) -> None:

@@ -27,7 +27,7 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from kennis.errors import KennisError
-from kennis.handles import is_bot
+from kennis.handles import handle_key, is_bot
 from kennis.history_build import index_for
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.scan import (
@@ -165,7 +165,7 @@ def inactive_owners(repo: Repository, kb: KnowledgeBase, due: list[Any]) -> set[
     owners = {s.page.owner.handle for s in due if s.page.owner and not s.page.owner.handle.is_team}
     if not owners:
         return set()
-    members = {"@" + user.login.lower() for user in repo.get_collaborators()}
+    members = {handle_key(user.login) for user in repo.get_collaborators()}
     return {h.key for h in owners if h.key not in members}
 
 
@@ -230,7 +230,8 @@ def _apply(repo: Repository, action: IssueAction, raw: dict[int, Any]) -> None:
     issue = raw[action.number or 0]
     if action.kind == "edit":
         have = [a.login for a in issue.assignees]
-        wanted = have + [a for a in action.assignees if a.lower() not in {h.lower() for h in have}]
+        keys = {handle_key(h) for h in have}
+        wanted = have + [a for a in action.assignees if handle_key(a) not in keys]
         if wanted != have:
             issue.edit(title=action.title, body=action.body, assignees=wanted)
         else:

@@ -17,7 +17,7 @@ from github import GithubException
 
 from kennis.confirm import render_confirm_section
 from kennis.gitrev import GitError
-from kennis.handles import Handle, is_bot
+from kennis.handles import Handle, handle_key, is_bot
 from kennis.review import (
     PageApproval,
     PullRequest,
@@ -101,10 +101,10 @@ def on_review_requested(ctx: DeliveryContext) -> None:
 def _requested_key(ctx: DeliveryContext) -> str | None:
     user, team = ctx.payload.get("requested_reviewer"), ctx.payload.get("requested_team")
     if isinstance(user, dict) and user.get("login"):
-        return "@" + str(user["login"]).lower()
+        return handle_key(str(user["login"]))
     owner = (ctx.repository.get("owner") or {}).get("login") or ""
     if isinstance(team, dict) and team.get("slug") and owner:
-        return f"@{owner}/{team['slug']}".lower()
+        return handle_key(f"{owner}/{team['slug']}")
     return None
 
 
@@ -144,7 +144,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
             pages=items,
             freshness=changes.freshness(today),
             requested=frozenset(requested),
-            author="@" + pr.user.login.lower(),
+            author=handle_key(pr.user.login),
             skipped=[s for s in plan.skipped if s.handle.key not in refused],
             refused=refused,
             problems=len([p for p in changes.problems() if p.severity == "error"]),
@@ -164,7 +164,7 @@ def review_states(reviews: Iterable[Any]) -> tuple[dict[str, str], frozenset[str
     for review in reviews:
         if review.user is None or review.state == "PENDING":
             continue
-        key = "@" + review.user.login.lower()
+        key = handle_key(review.user.login)
         reviewed.add(key)
         if review.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
             latest[key] = (review.state, review.commit_id or "")
@@ -196,8 +196,8 @@ def changed_since(
 
 
 def _requested(pr: GhPullRequest, owner: str) -> set[str]:
-    users = {"@" + u.login.lower() for u in pr.requested_reviewers}
-    return users | {f"@{owner}/{t.slug}".lower() for t in pr.requested_teams}
+    users = {handle_key(u.login) for u in pr.requested_reviewers}
+    return users | {handle_key(f"{owner}/{t.slug}") for t in pr.requested_teams}
 
 
 def _route(

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal
 
+from kennis.handles import handle_key
 from review_bot.ledger import transaction
 
 Kind = Literal["removed", "refused"]
@@ -49,14 +50,14 @@ class PullState:
                 "INSERT INTO pr_people (repo, number, handle, kind, reason, at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repo, number, handle, kind)"
                 " DO UPDATE SET reason = excluded.reason, at = excluded.at",
-                (repo.lower(), number, handle.lower(), kind, reason, time.time()),
+                (repo.lower(), number, handle_key(handle), kind, reason, time.time()),
             )
 
     def forget(self, repo: str, number: int, handle: str, kind: Kind) -> None:
         with self._connect() as db:
             db.execute(
                 "DELETE FROM pr_people WHERE repo = ? AND number = ? AND handle = ? AND kind = ?",
-                (repo.lower(), number, handle.lower(), kind),
+                (repo.lower(), number, handle_key(handle), kind),
             )
 
     def people(self, repo: str, number: int, kind: Kind) -> dict[str, str]:
