@@ -14,6 +14,8 @@ from review_bot.site.builder import BuildError, build_in_checkout, build_release
 from review_bot.site.releases import SiteStore
 from tests.gitrepo import GitRepo
 
+ENV = dict(os.environ)  # the base environment the App's Settings.child_env would be
+
 SECRET = "kennis-test-secret-7d1e9b"
 
 MKDOCS_YML = """\
@@ -74,7 +76,7 @@ def test_links_devices_and_loops_are_never_built(world: tuple[GitRepo, SiteStore
         link(repo, path, target)
     sha = repo.commit("Link host files")
 
-    result = build_release(store, GitReader(repo.root / ".git"), sha, timeout=120)
+    result = build_release(store, GitReader(repo.root / ".git"), sha, env=ENV, timeout=120)
 
     assert result.ok and not result.timed_out, result.log
     assert result.skipped == tuple(sorted(links))
@@ -109,7 +111,7 @@ def test_a_build_runs_outside_the_data_dir_without_the_apps_secrets(
         monkeypatch.setenv(name, value)
 
     out = tmp / "out"
-    result = build_in_checkout(store, GitReader(repo.root / ".git"), sha, out, timeout=120)
+    result = build_in_checkout(store, GitReader(repo.root / ".git"), sha, out, env=ENV, timeout=120)
 
     assert result.ok, result.log
     dumped = json.loads(seen.read_text())
@@ -137,4 +139,4 @@ def test_a_build_folder_inside_the_data_dir_is_refused(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp / "data" / "tmp"))  # TMPDIR in the data dir
     inside = SiteStore(tmp / "data" / "sites")
     with pytest.raises(BuildError, match="inside the App's data folder"):
-        build_release(inside, GitReader(repo.root / ".git"), repo.head, timeout=60)
+        build_release(inside, GitReader(repo.root / ".git"), repo.head, env=ENV, timeout=60)

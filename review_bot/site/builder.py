@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kennis.gitrev import GitReader
+from kennis.gitrev import GitError, GitReader, git_env, run_git
 from kennis.paths import is_under
 from review_bot.site.releases import SiteStore
 
-DEFAULT_TIMEOUT = 600.0
 EXCERPT_LINES = 5
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _LEVEL = re.compile(r"^(ERROR|WARNING|CRITICAL)\s+-\s+")
@@ -91,28 +90,14 @@ def _level(match: re.Match[str]) -> str:
     return "" if match.group(1) == "ERROR" else match.group(1).lower() + ": "
 
 
-def build_timeout(env: dict[str, str] | None = None) -> float:
-    raw = (os.environ if env is None else env).get("KENNIS_BUILD_TIMEOUT", "")
+def _git(
+    *args: str, env: Mapping[str, str], cwd: Path | None = None, stdin: bytes | None = None
+) -> None:
+    """The core's git runner with hooks off; a failure is a `BuildError` (set-up, not content)."""
     try:
-        return float(raw) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-def git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1", LC_ALL="C")
-    return env
-
-
-def _git(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> None:
-    result = subprocess.run(
-        ["git", "-c", "core.hooksPath=/dev/null", *args],
-        cwd=cwd, env=git_env(), input=stdin, capture_output=True, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip()[-1000:]
-        raise BuildError(f"git {args[0]} failed: {detail}")
+        run_git(["-c", "core.hooksPath=/dev/null", *args], cwd, git_env(env), stdin)
+    except GitError as exc:
+        raise BuildError(str(exc)) from None
 
 
 class BuildError(Exception):
@@ -149,12 +134,18 @@ def tree_entries(mirror: GitReader, rev: str, prefix: str = "") -> list[TreeEntr
 
 
 def checkout(
-    mirror: GitReader, sha: str, work: Path, overlay: tuple[str, str] | None = None
+    mirror: GitReader,
+    sha: str,
+    work: Path,
+    overlay: tuple[str, str] | None = None,
+    *,
+    env: Mapping[str, str],
 ) -> tuple[str, ...]:
     """Export *sha*'s regular files into *work* (a clone sharing the mirror's history).
 
     *overlay* ``(rev, folder)`` takes that folder from another commit instead (a preview's
-    content). Returns the paths not exported because they are not regular files.
+    content). Returns the paths not exported because they are not regular files. *env* is the
+    base environment of git (``Settings.child_env``).
     """
     entries = tree_entries(mirror, sha)
     if overlay is not None:
@@ -174,26 +165,27 @@ def checkout(
             overlay[0], [e.path for e in files if is_under(e.path, overlay[1].strip("/"))]
         )
     work.parent.mkdir(parents=True, exist_ok=True)
-    _git("clone", "--shared", "--no-checkout", "--quiet", str(mirror.git_dir), str(work))
-    _git("update-ref", "--no-deref", "HEAD", sha, cwd=work)
+    _git("clone", "--shared", "--no-checkout", "--quiet", str(mirror.git_dir), str(work), env=env)
+    _git("update-ref", "--no-deref", "HEAD", sha, cwd=work, env=env)
     # The index holds the regular files only; checkout-index writes exactly those.
     index = b"".join(
         f"{e.mode} {e.oid}\t{e.path}\0".encode("utf-8", "surrogateescape") for e in files
     )
-    _git("update-index", "-z", "--index-info", cwd=work, stdin=index)
-    _git("checkout-index", "--all", "--force", cwd=work)
+    _git("update-index", "-z", "--index-info", cwd=work, stdin=index, env=env)
+    _git("checkout-index", "--all", "--force", cwd=work, env=env)
     return skipped
 
 
-def mkdocs_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The build's environment: the allowed variables of *base* (default: this process's)."""
-    base = os.environ if base is None else base
+def mkdocs_env(base: Mapping[str, str]) -> dict[str, str]:
+    """The build's environment: the allowed variables of *base* (``Settings.child_env``)."""
     env = {k: v for k, v in base.items() if _BUILD_ENV.match(k)}
     env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
-def run_mkdocs(work: Path, out: Path, timeout: float, log_path: Path) -> BuildResult:
+def run_mkdocs(
+    work: Path, out: Path, timeout: float, log_path: Path, env: Mapping[str, str]
+) -> BuildResult:
     """``mkdocs build --strict`` in *work* into *out*, in its own process group, with a time limit."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-c", _CHILD, str(os.getpid()),
@@ -202,7 +194,7 @@ def run_mkdocs(work: Path, out: Path, timeout: float, log_path: Path) -> BuildRe
     timed_out = False
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            command, cwd=work, env=mkdocs_env(), stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=work, env=mkdocs_env(env), stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         try:
@@ -222,17 +214,22 @@ def build_in_checkout(
     sha: str,
     out: Path,
     *,
+    env: Mapping[str, str],
+    timeout: float,
     overlay: tuple[str, str] | None = None,
-    timeout: float | None = None,
     log_name: str | None = None,
 ) -> BuildResult:
-    """Export *sha* (with *overlay*'s folder) into a fresh work dir, build it into *out*."""
+    """Export *sha* (with *overlay*'s folder) into a fresh work dir, build it into *out*.
+
+    *env* is the base environment of git and MkDocs (``Settings.child_env``), *timeout* the
+    build's limit in seconds (``Settings.build_timeout``).
+    """
     work = work_root(store) / f"{sha[:12]}-{uuid.uuid4().hex[:8]}"
     shutil.rmtree(out, ignore_errors=True)
     try:
-        skipped = checkout(mirror, sha, work, overlay)
+        skipped = checkout(mirror, sha, work, overlay, env=env)
         log_path = store.logs_dir / (log_name or f"{sha}.log")
-        result = run_mkdocs(work, out, build_timeout() if timeout is None else timeout, log_path)
+        result = run_mkdocs(work, out, timeout, log_path, env)
         # The web root holds what the build wrote from the export: never a link or a device.
         removed = tuple(os.path.relpath(p, out) for p in remove_special_files(out))
         return dataclasses.replace(result, skipped=skipped + removed)
@@ -267,12 +264,12 @@ def remove_special_files(root: Path) -> list[Path]:
 
 
 def build_release(
-    store: SiteStore, mirror: GitReader, sha: str, timeout: float | None = None
+    store: SiteStore, mirror: GitReader, sha: str, *, env: Mapping[str, str], timeout: float
 ) -> BuildResult:
     """Build *sha* into ``releases/<sha>.partial`` and, only on success, rename it to the release."""
     partial = store.partial_dir(sha)
     try:
-        result = build_in_checkout(store, mirror, sha, partial, timeout=timeout)
+        result = build_in_checkout(store, mirror, sha, partial, env=env, timeout=timeout)
         if result.ok:
             store.commit_partial(sha)
         return result

@@ -190,7 +190,10 @@ class Deployer:
         report = DeploymentReport(self.ctx, sha)
         report.start(after=previous)
         self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
-        report.result = result = build_release(self.sites, mirror, sha)
+        report.result = result = build_release(
+            self.sites, mirror, sha,
+            env=self.ctx.settings.child_env, timeout=self.ctx.settings.build_timeout,
+        )  # fmt: skip
         entry = dict(delivery=self.ctx.delivery_id, sha=sha, seconds=round(result.seconds, 3))
         if result.ok:
             self.sites.activate(sha)
