@@ -86,17 +86,15 @@ def _set_slot(sites: SiteStore, repo: str, sha: str | None) -> None:
     write_atomic(_slot_file(sites), json.dumps(slots, indent=1, sort_keys=True))
 
 
-def newest(mirror: GitReader, current: str | None, incoming: str, tip: str | None) -> str:
-    """The later of two commits of one branch (a force-push: the branch tip, else *incoming*)."""
-    if current is None or current == incoming:
-        return incoming
-    for older, later in ((current, incoming), (incoming, current)):
-        try:
-            mirror.git("merge-base", "--is-ancestor", older, later)
-            return later
-        except GitError:
-            continue
-    return current if tip == current else incoming
+def withdrawn(mirror: GitReader, sha: str, wanted: str | None) -> bool:
+    """Whether *sha* left the branch: the tip now wanted is another commit not built on it."""
+    if wanted is None or wanted == sha:
+        return False
+    try:
+        mirror.git("merge-base", "--is-ancestor", sha, wanted)
+        return False
+    except GitError:
+        return True  # a force-push removed it (or the tip is unrelated): never publish it
 
 
 def journal(sites: SiteStore, **entry: Any) -> None:
@@ -138,12 +136,13 @@ class Deployer:
         mirror.fetch(branch)
         if mirror.rev_parse(sha) is None:
             mirror.fetch(sha)
-        tip = mirror.rev_parse(f"refs/heads/{branch}")
+        # The branch tip is what goes live, always: a force-push back to an older commit
+        # (``forced: true``) deploys that commit; a late or retried push deploys today's tip.
+        wanted = mirror.rev_parse(f"refs/heads/{branch}") or sha
         with _slot_locks.hold(self.sites.root):
-            wanted = newest(mirror, _slots(self.sites).get(self.repo), sha, tip)
             _set_slot(self.sites, self.repo, wanted)
             if self.repo in _building:
-                note = f"a build is running; it continues with the newest commit {wanted[:12]}"
+                note = f"a build is running; it continues with the branch tip {wanted[:12]}"
                 journal(
                     self.sites,
                     delivery=self.ctx.delivery_id,
@@ -176,33 +175,69 @@ class Deployer:
                     self.sites, delivery=self.ctx.delivery_id, sha=target, outcome="already-live"
                 )
             else:
-                reports.append(self.deploy(mirror, target, reports[-1] if reports else None))
+                self.deploy(mirror, target, reports)
             with _slot_locks.hold(self.sites.root):
                 if _slots(self.sites).get(self.repo) == target:
                     _set_slot(self.sites, self.repo, None)
                     return
 
-    def deploy(
-        self, mirror: GitReader, sha: str, previous: DeploymentReport | None
-    ) -> DeploymentReport:
-        """Build *sha* and switch the live site only if the build succeeded."""
+    def deploy(self, mirror: GitReader, sha: str, reports: list[DeploymentReport]) -> None:
+        """Build *sha* and switch the live site only if the build succeeded and is still wanted."""
         # PyGithub spaces requests out (0.25 s; writes 1 s): GitHub is told beside the build.
         report = DeploymentReport(self.ctx, sha)
-        report.start(after=previous)
-        self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
-        report.result = result = build_release(
-            self.sites, mirror, sha,
-            env=self.ctx.settings.child_env, timeout=self.ctx.settings.build_timeout,
-        )  # fmt: skip
-        entry = dict(delivery=self.ctx.delivery_id, sha=sha, seconds=round(result.seconds, 3))
-        if result.ok:
+        report.start(after=reports[-1] if reports else None)
+        reports.append(report)  # finished (a final status) whatever happens below
+        try:
+            self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
+            result = build_release(
+                self.sites, mirror, sha,
+                env=self.ctx.settings.child_env, timeout=self.ctx.settings.build_timeout,
+            )  # fmt: skip
+        except Exception as exc:
+            why = self._without_paths(f"the build could not run: {exc}")
+            report.conclude("error", why)
+            journal(self.sites, delivery=self.ctx.delivery_id, sha=sha, outcome="error", error=why)
+            raise  # the delivery is retried; the deployment says why meanwhile
+        entry: dict[str, Any] = dict(
+            delivery=self.ctx.delivery_id, sha=sha, seconds=round(result.seconds, 3)
+        )
+        if result.skipped:
+            entry["skipped"] = list(result.skipped)
+            self.ctx.log.warning(
+                "%s: not built (links, submodules or special files): %s",
+                sha[:12], ", ".join(result.skipped),
+            )  # fmt: skip
+        with _slot_locks.hold(self.sites.root):
+            wanted = _slots(self.sites).get(self.repo)
+        if result.ok and withdrawn(mirror, sha, wanted):
+            assert wanted is not None
+            why = f"not published: the branch was force-pushed to {wanted[:12]} meanwhile"
+            report.conclude("inactive", why)
+            journal(self.sites, outcome="withdrawn", note=why, **entry)
+            self.ctx.log.info("build of %s is not published: %s", sha[:12], why)
+        elif result.ok:
             self.sites.activate(sha)
+            report.conclude("success", live_description(result), self.ctx.settings.public_url)
             journal(self.sites, outcome="live", **entry)
             self.ctx.log.info("site for %s is live (built in %.1fs)", sha[:12], result.seconds)
         else:
+            report.conclude("failure", result.excerpt or "the build failed")
             journal(self.sites, outcome="failed", error=result.excerpt, **entry)
             self.ctx.log.warning("build of %s failed:\n%s", sha[:12], result.excerpt)
-        return report
+
+    def _without_paths(self, text: str) -> str:
+        """*text* with the server's folders replaced (it is shown on GitHub)."""
+        for folder, shown in ((self.sites.work_dir, "<build>"), (self.sites.root.parent, "<data>")):
+            text = text.replace(str(folder.absolute()), shown)
+        return text
+
+
+def live_description(result: BuildResult) -> str:
+    """The success status text: build time, and what was left out of the site."""
+    text = f"live (built in {result.seconds:.1f} s)"
+    if result.skipped:
+        text += f"; not built, not a regular file: {', '.join(result.skipped)}"
+    return text
 
 
 class DeploymentReport:
@@ -213,7 +248,7 @@ class DeploymentReport:
         self.sha = sha
         self.deployment: Deployment | None = None
         self.error: Exception | None = None
-        self.result: BuildResult | None = None
+        self.outcome: tuple[str, str, str | None] | None = None  # state, description, URL
         self._thread: threading.Thread | None = None
 
     def start(self, after: DeploymentReport | None = None) -> None:
@@ -227,12 +262,20 @@ class DeploymentReport:
         """Wait for the in-progress status, then report the build's outcome."""
         if self._thread is not None:
             self._thread.join()
-        if self.result is None:
-            return  # the build itself raised: the delivery is retried and reports again
-        if self.result.ok:
-            self.success(self.ctx.settings.public_url, self.result.seconds)
-        else:
-            self.failure(self.result.excerpt)
+        if self.outcome is None:
+            return
+        deployment = self._ready()
+        if deployment is None:
+            return
+        state, description, url = self.outcome
+        extra: dict[str, Any] = {"environment_url": url} if url else {}
+        if state == "success":
+            extra["auto_inactive"] = True
+        deployment.create_status(state, description=one_line(description), **extra)
+
+    def conclude(self, state: str, description: str, url: str | None = None) -> None:
+        """The final status to report: success, failure, error (could not build) or inactive."""
+        self.outcome = (state, description, url)
 
     def begin(self) -> None:
         """Find or create the deployment and mark it in progress (runs beside the build)."""
@@ -257,21 +300,8 @@ class DeploymentReport:
             raise self.error
         return self.deployment
 
-    def success(self, url: str | None, seconds: float) -> None:
-        deployment = self._ready()
-        if deployment is None:
-            return
-        extra = {"environment_url": url} if url else {}
-        deployment.create_status(
-            "success", description=f"live (built in {seconds:.1f} s)", auto_inactive=True, **extra
-        )
 
-    def failure(self, excerpt: str) -> None:
-        deployment = self._ready()
-        if deployment is None:
-            return
-        text = " | ".join(line.strip() for line in excerpt.splitlines() if line.strip())
-        text = text or "the build failed"
-        if len(text) > DESCRIPTION_LIMIT:
-            text = text[: DESCRIPTION_LIMIT - 1] + "…"
-        deployment.create_status("failure", description=text)
+def one_line(text: str) -> str:
+    """*text* as one line GitHub accepts as a status description (at most 140 characters)."""
+    text = " | ".join(line.strip() for line in text.splitlines() if line.strip())
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
