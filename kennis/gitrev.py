@@ -25,6 +25,11 @@ class Change:
     score: int | None = None
 
 
+# git tree modes: regular files (plain and executable); what else a tree can hold, by name.
+_REGULAR = frozenset({"100644", "100755"})
+_SPECIAL = {"120000": "symbolic link", "160000": "submodule"}
+
+
 class GitError(KennisError):
     """A git command failed; the message never contains credentials."""
 
@@ -128,6 +133,18 @@ class GitReader:
             args += ["--", prefix.rstrip("/") + "/"]
         return [p for p in self.git(*args).decode("utf-8", "surrogateescape").split("\0") if p]
 
+    def ls_tree_modes(self, rev: str, prefix: str = "") -> list[tuple[str, str]]:
+        """``(mode, path)`` of every entry at ``rev`` below ``prefix``: files, links, submodules."""
+        args = ["ls-tree", "-r", "-z", "--full-tree", rev]
+        if prefix:
+            args += ["--", prefix.rstrip("/") + "/"]
+        out = self.git(*args).decode("utf-8", "surrogateescape")
+        entries = []
+        for record in filter(None, out.split("\0")):
+            info, _, path = record.partition("\t")
+            entries.append((info.split(" ", 1)[0], path))
+        return entries
+
     def read_files(self, rev: str, paths: Sequence[str]) -> dict[str, bytes | None]:
         """Contents of many files at ``rev`` through one ``git cat-file --batch`` process."""
         unique = list(dict.fromkeys(paths))
@@ -160,7 +177,11 @@ class GitReader:
         That is the config, CODEOWNERS, every folder default and ``pages`` (default: every page).
         """
         config, _ = parse_config(self.read_files(rev, [CONFIG_PATH])[CONFIG_PATH])
-        listing = self.ls_tree(rev, config.content_dir)
+        entries = self.ls_tree_modes(rev, config.content_dir)
+        listing = [path for mode, path in entries if mode in _REGULAR]
+        special = {
+            p: _SPECIAL.get(mode, "special entry") for mode, p in entries if mode not in _REGULAR
+        }
         wanted = set(pages) if pages is not None else None
         needed = [CONFIG_PATH, *LOCATIONS] + [
             p
@@ -169,7 +190,7 @@ class GitReader:
             or (p.endswith(PAGE_SUFFIX) and (wanted is None or p in wanted))
         ]
         files = {p: data for p, data in self.read_files(rev, needed).items() if data is not None}
-        return MemoryTree(files, listing)
+        return MemoryTree(files, listing, special)
 
 
 def parse_name_status(out: bytes) -> list[Change]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from kennis.gitrev import GitReader
+from kennis.kb import load_kb
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
 
@@ -149,3 +151,23 @@ def test_page_and_folder_names_that_would_reach_html_raw_are_errors(
     assert f"the file or folder name contains {shown}" in problem["message"]
     text = kennis(repo.root, "check").stdout
     assert "\n" not in text.split(": the file or folder name", 1)[0].strip("\n")
+
+
+def test_links_and_submodules_committed_to_git_are_errors_when_read_from_a_revision(
+    repo: GitRepo,
+) -> None:
+    _link(repo.root / "content/passwd.md", "/etc/passwd")
+    _link(repo.root / "content/etc", "/etc")
+    repo.commit("Add links", date="2026-01-05T10:00:00+00:00")
+    commit = repo.head
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{commit},content/vendored")
+    (repo.root / "content/vendored").mkdir()  # an unpopulated submodule is an empty folder
+    repo.commit("Add a submodule", date="2026-01-06T10:00:00+00:00")
+
+    kb = load_kb(GitReader(repo.root / ".git").tree_at("HEAD"))
+    assert sorted(kb.pages) == ["content/index.md"]
+    assert [(p.path, p.message.split(",")[0]) for p in kb.errors] == [
+        ("content/etc", "this is a symbolic link"),
+        ("content/passwd.md", "this is a symbolic link"),
+        ("content/vendored", "this is a submodule"),
+    ]
