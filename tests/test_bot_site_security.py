@@ -15,6 +15,7 @@ from tests.botproc import SECRET, deliveries_json, wait_for
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.server import GitHubStandIn
 from tests.sitebot import MKDOCS_YML, REPO, SiteBot, make_site_repo, page, wait_live
+from tests.test_bot_previews import open_pr, preview_comments
 
 pytestmark = pytest.mark.slow  # each test starts a kennis-bot process and builds with MkDocs
 
@@ -171,3 +172,38 @@ def test_an_unusable_build_folder_ends_the_deployment_with_an_error(site: SiteBo
     )
     assert str(site.data_dir) not in description
     assert site.live_sha() is None
+
+
+OVERRIDE = '{% extends "base.html" %}\n'
+
+
+def test_a_pull_request_cannot_change_a_template_the_base_configuration_renders(
+    site: SiteBot, tmp_path: Path
+) -> None:
+    site.start()
+    themed = MKDOCS_YML.replace(
+        "  name: material\n", "  name: material\n  custom_dir: content/overrides\n"
+    )
+    site.origin.write("mkdocs.yml", themed).write("content/overrides/main.html", OVERRIDE)
+    site.origin.commit("Theme overrides live in the content folder")
+    marker = tmp_path / "pwned"
+    jinja = (
+        f'{{% set _ = self.__init__.__globals__.__builtins__.open("{marker}", "w").write("ran") %}}'
+    )
+    evil = {
+        "content/overrides/main.html": OVERRIDE + jinja + "\n",
+        "content/index.md": page("Home", "pr"),
+    }
+    open_pr(site, 11, evil)
+    comment = wait_for(lambda: preview_comments(site, 11))[0]
+    assert "**No preview**" in comment
+    assert "<code>content/overrides/main.html</code>" in comment
+    assert "<code>theme.custom_dir</code>" in comment
+
+    head = open_pr(site, 12, {"content/guide/setup.md": page("Setup", "pr12")})  # content only
+    wait_for(lambda: (c := preview_comments(site, 12)) and f"**Preview** of {head[:12]}" in c[0])
+    assert "version pr12 of the setup page" in site.get("/previews/pr-12/guide/setup/").text
+    wait_for(lambda: all(d["state"] == "done" for d in deliveries_json(site.data_dir)))
+    assert not marker.exists()
+    assert site.get("/previews/pr-11/").status == 404
+    assert not list((site.sites / "logs").glob("pr-11-*"))  # no build was even started
