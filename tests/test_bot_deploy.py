@@ -39,20 +39,14 @@ def test_push_makes_the_new_content_live_and_reports_a_deployment(site: SiteBot)
     site.origin.write("content/index.md", page("Home", "v2"))
     second = site.origin.commit("Say v2")
 
-    sent_at = time.monotonic()
     site.push(first, second)
-    seen_at = wait_live(site, second)
+    wait_live(site, second)  # how long it takes: benchmarks/bench_deploy.py
     build = wait_for(
         lambda: next(
             (e for e in site.journal() if e["sha"] == second and e["outcome"] == "live"), None
         )
     )
-    # Printed, not asserted: timing belongs in benchmarks/, and a loaded CI machine is slow.
-    overhead = seen_at - sent_at - build["seconds"]
-    print(
-        f"\npush delivery -> live: {seen_at - sent_at:.2f} s, build {build['seconds']:.2f} s, "
-        f"overhead {overhead:.2f} s"
-    )
+    assert build["seconds"] > 0  # the journal records the build time
 
     home = site.get("/")
     assert home.status == 200 and home.headers["content-type"] == "text/html; charset=utf-8"
