@@ -1,4 +1,9 @@
-"""Put text from pages (titles, paths) into GitHub comments and issues so it shows literally."""
+"""Put text from pages (titles, paths) into GitHub comments and issues so it shows literally.
+
+This is the one neutraliser for everything the bot echoes: paths, titles, commands, ``/verify``
+arguments. ``escape_inline`` makes prose (no HTML, no Markdown, no @-mention, no ``#123``
+reference, no table break); ``code`` makes a path or argument a code span that cannot break out.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,24 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~-])")
 # A zero-width joiner after "@" shows the same text but mentions nobody: a page title such as
 # "@acme/everyone" must not notify a whole team when the bot quotes it.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# The same joiner after "#" keeps "#123" or "acme/kb#123" from linking (and notifying) an issue.
+_REFERENCE = re.compile(r"#(?=\d)")
 
 
 def escape_inline(text: str) -> str:
-    """One line of literal text: no HTML, no Markdown, no table breaks, no @-mentions."""
+    """One line of literal text: no HTML, no Markdown, no table breaks, no mention or reference."""
     flat = " ".join(text.split())
-    escaped = _SPECIAL.sub(r"\\\1", html.escape(flat, quote=True)).replace("|", "&#124;")
-    return _MENTION.sub("@\u200d", escaped)
+    # Quotes need no escaping in text, and "&#x27;" would have its "#" backslashed below.
+    escaped = _SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+    neutral = _REFERENCE.sub("#\u200d", _MENTION.sub("@\u200d", escaped))
+    return neutral.replace("|", "&#124;")  # last: the entity's "#1" is not a reference
 
 
 def code(text: str) -> str:
-    """A path or name as inline code that survives tables and cannot break out of the span."""
-    return "<code>" + html.escape(text, quote=True).replace("|", "&#124;") + "</code>"
+    """A path or name as inline code that survives tables and cannot break out of the span.
+
+    GitHub neither mentions nor links references inside ``<code>``; a newline or other control
+    character is shown as its escape (a backslash and "n"), so it cannot end a table row.
+    """
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "<code>" + html.escape(shown, quote=True).replace("|", "&#124;") + "</code>"

@@ -21,3 +21,33 @@ def test_escape_inline(text, expected):
 
 def test_code_cannot_break_out():
     assert code("a|b</code><b>") == "<code>a&#124;b&lt;/code&gt;&lt;b&gt;</code>"
+
+
+NEUTRAL = [
+    ("issue reference", "see #123", "see \\#\u200d123"),
+    ("cross-repo reference", "acme/kb#7", "acme/kb\\#\u200d7"),
+    ("heading word stays", "#kitchen", "\\#kitchen"),
+    ("apostrophe", "Don't", "Don't"),
+    ("backticks and a team", "`x` @acme/kitchen-leads", "\\`x\\` @\u200dacme/kitchen\\-leads"),
+    ("pipe after reference", "#1|2", "\\#\u200d1&#124;2"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in NEUTRAL], ids=[c[0] for c in NEUTRAL]
+)
+def test_escape_inline_links_no_issue_and_pings_nobody(text, expected):
+    assert escape_inline(text) == expected
+
+
+CODE = [
+    ("newline", "content/a\nb.md", "<code>content/a\\nb.md</code>"),
+    ("escape sequence", "red\x1b[31m", "<code>red\\x1b[31m</code>"),
+    ("backticks", "``@acme/x``", "<code>``@acme/x``</code>"),
+    ("html", "<img src=x>", "<code>&lt;img src=x&gt;</code>"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CODE], ids=[c[0] for c in CODE])
+def test_code_keeps_a_name_on_one_line_and_inside_the_span(text, expected):
+    assert code(text) == expected
