@@ -2,7 +2,8 @@
 
 This is the one neutraliser for everything the bot echoes: paths, titles, commands, ``/verify``
 arguments. ``escape_inline`` makes prose (no HTML, no Markdown, no @-mention, no ``#123``
-reference, no table break); ``code`` makes a path or argument a code span that cannot break out.
+reference, no table break); ``code`` (in table cells) and ``inline_code`` (elsewhere) make a path
+or argument a code span that cannot break out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!~-])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 # The same joiner after "#" keeps "#123" or "acme/kb#123" from linking (and notifying) an issue.
 _REFERENCE = re.compile(r"#(?=\d)")
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape_inline(text: str) -> str:
@@ -34,5 +36,22 @@ def code(text: str) -> str:
     GitHub neither mentions nor links references inside ``<code>``; a newline or other control
     character is shown as its escape (a backslash and "n"), so it cannot end a table row.
     """
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    shown = _visible(text)
     return "<code>" + html.escape(shown, quote=True).replace("|", "&#124;") + "</code>"
+
+
+def inline_code(text: str) -> str:
+    """A path or argument as a Markdown code span (for lists and prose, not table cells).
+
+    Inside a code span GitHub mentions nobody and links nothing; the fence is one backtick longer
+    than any run of backticks in ``text``, so the text cannot close it early, and control
+    characters are shown as escapes so a newline cannot start a new line of Markdown.
+    """
+    shown = _visible(text)
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
+    pad = " " if "`" in shown else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def _visible(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -12,6 +12,7 @@ from github import GithubException
 
 from kennis.errors import Problem
 from kennis.handles import Handle, handle_key
+from kennis.markdown import inline_code
 from kennis.review import PageApproval
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def metadata_result(problems: Sequence[Problem], page_count: int) -> CheckResult
     """Failure when any error; warnings are shown but do not fail the check."""
     errors = [p for p in problems if p.severity == "error"]
     annotations = tuple(annotation(p) for p in problems)
-    text = "\n".join(f"- `{p}`" for p in problems)[:MAX_TEXT]
+    text = "\n".join(f"- {inline_code(str(p))}" for p in problems)[:MAX_TEXT]
     if errors:
         title = METADATA_BAD.format(errors=_plural(len(errors), "problem"))
         return CheckResult(METADATA, "failure", title, METADATA_BAD_SUMMARY, text, annotations)
@@ -110,13 +111,15 @@ def approval_result(items: Sequence[PageApproval]) -> CheckResult:
     for item in items:
         page = item.page
         if item.ok:
-            lines.append(f"- ✅ `{page.path}`: approved by {', '.join(item.approved_by)}")
+            lines.append(
+                f"- ✅ {inline_code(page.path)}: approved by {', '.join(item.approved_by)}"
+            )
             continue
         need = [h for h in item.waiting_for if h in page.approvers]
         parts = [f"{_who(need)}"] if need else []
         if page.previous_owner is not None and page.previous_owner in item.waiting_for:
             parts.append(f"{page.previous_owner.text} (current owner, owners change)")
-        line = f"- ⏳ `{page.path}`: needs " + " and ".join(parts or ["an owner"])
+        line = f"- ⏳ {inline_code(page.path)}: needs " + " and ".join(parts or ["an owner"])
         if item.earlier:
             line += f" ({', '.join(item.earlier)} {EARLIER})"
         lines.append(line)

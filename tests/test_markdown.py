@@ -1,6 +1,6 @@
 import pytest
 
-from kennis.markdown import code, escape_inline
+from kennis.markdown import code, escape_inline, inline_code
 
 CASES = [
     ("plain", "Closing the kitchen", "Closing the kitchen"),
@@ -51,3 +51,16 @@ CODE = [
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CODE], ids=[c[0] for c in CODE])
 def test_code_keeps_a_name_on_one_line_and_inside_the_span(text, expected):
     assert code(text) == expected
+
+
+INLINE = [
+    ("plain path", "content/a.md", "`content/a.md`"),
+    ("backtick break-out", "x` @acme/kitchen-leads `y", "`` x` @acme/kitchen-leads `y ``"),
+    ("double backticks", "a``b", "``` a``b ```"),
+    ("newline", "a\n# b", "`a\\n# b`"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in INLINE], ids=[c[0] for c in INLINE])
+def test_inline_code_fences_longer_than_any_backtick_run(text, expected):
+    assert inline_code(text) == expected
