@@ -4,7 +4,7 @@ Builds the repository of ``tests/test_mirror.py::test_diff_follows_renames_beyon
 (a base of N pages; the head renames most, edits and deletes some, adds one) with ``git
 fast-import``, mirrors it like the App does, and times side by side in one process run:
 
-- ``Mirror.diff_name_status`` against the bare ``git diff --name-status -M -z`` it runs;
+- ``Mirror.diff_name_status`` against the same ``git diff`` command run bare (output dropped);
 - ``Mirror.read_files`` (one ``git cat-file --batch``) against one ``git show`` per page.
 
     .venv/bin/python benchmarks/bench_mirror.py [--pages 3500] [--read 1000] [--rounds 5]
@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,6 +42,16 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, stdout=subprocess.DEVNULL)
 
 
+class RecordingMirror(Mirror):
+    """The App's mirror, remembering the last git command it ran, so the floor runs the same."""
+
+    last: tuple[str, ...] = ()
+
+    def git(self, *args: str, **kwargs: Any) -> bytes:
+        self.last = args
+        return super().git(*args, **kwargs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3500)
@@ -50,7 +61,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-mirror-") as tmp:
         src = Path(tmp) / "big.git"
         base, head = fast_import_big_repo(src, args.pages)
-        mirror = Mirror.for_repository(Path(tmp) / "m", "acme/big", src.as_uri())
+        mirror = RecordingMirror.for_repository(Path(tmp) / "m", "acme/big", src.as_uri())
         mirror.fetch()
         changes = mirror.diff_name_status(base, head)
         assert len(changes) > 3000 or args.pages < 3500, "more files than the REST API lists"
@@ -59,20 +70,9 @@ def main() -> None:
         assert all(contents[p] for p in pages), "every renamed page reads back"
 
         ours = timed(lambda: mirror.diff_name_status(base, head), args.rounds)
-        floor = timed(
-            lambda: git(
-                mirror.path,
-                "-c",
-                "diff.renameLimit=0",
-                "diff",
-                "--name-status",
-                "-M",
-                "-z",
-                f"{base}...{head}",
-                "--",
-            ),
-            args.rounds,
-        )
+        mirror.diff_name_status(base, head)
+        command = mirror.last  # exactly the git command the App's diff runs
+        floor = timed(lambda: git(mirror.path, *command), args.rounds)
         batched = timed(lambda: mirror.read_files(head, pages), args.rounds)
         sample = pages[: max(1, len(pages) // 20)]
         per_file = timed(
