@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from . import report
+from .changes import load_changes
 from .errors import KennisError
 from .files import write_atomic
 from .gitrev import GitReader
@@ -23,7 +24,7 @@ from .history_build import index_for
 from .kb import KnowledgeBase, effective_page, load_kb
 from .page import TYPES, Fields, Page
 from .paths import is_under, normalize
-from .review import PullRequest, plan_review, touched_pages
+from .review import PullRequest, plan_review
 from .scaffold import plan_new_page
 from .status import assess_pages, most_urgent_first
 from .tree import WorkTree
@@ -300,16 +301,11 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
         for rev in (base, head):
             if reader.rev_parse(rev) is None:
                 raise click.ClickException(f"{rev}: no such revision")
-        changes = reader.diff_name_status(base, head)
-        base_kb = load_kb(reader.tree_at(base))
-        head_kb = load_kb(reader.tree_at(head))
+        changes = load_changes(reader, top.name, 0, base, head)  # the App's pipeline
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
-    config = base_kb.config  # the base side decides: a change cannot loosen its own review
+    config = changes.base.config  # the base side decides: a change cannot loosen its own review
     plan = plan_review(
-        touched_pages(base_kb, head_kb, changes),
-        PullRequest(author),
-        config.max_reviewers,
-        config.fallback_owner,
+        changes.pages, PullRequest(author), config.max_reviewers, config.fallback_owner
     )
     click.echo(report.review_json(plan) if fmt == "json" else report.review_text(plan))

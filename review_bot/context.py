@@ -12,9 +12,9 @@ from review_bot.settings import Settings
 if TYPE_CHECKING:
     from github import Github
 
+    from kennis.changes import PullRequestChanges
     from review_bot.github_client import GitHubApp
     from review_bot.mirror import Mirror
-    from review_bot.pr_changes import PullRequestChanges
 
 
 class DeliveryContext:
@@ -128,9 +128,9 @@ class DeliveryContext:
         """
         key = (number, base_sha, head_sha)
         if key not in self._pull_requests:
-            from review_bot.pr_changes import load_changes
+            from review_bot.pr_changes import changes_for
 
-            self._pull_requests[key] = load_changes(
+            self._pull_requests[key] = changes_for(
                 self.mirror, self.repo_full_name or "", number, base_sha, head_sha
             )
         return self._pull_requests[key]

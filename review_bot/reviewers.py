@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from github import GithubException
 
+from kennis.changes import PullRequestChanges
 from kennis.confirm import render_confirm_section
 from kennis.gitrev import GitError
 from kennis.handles import Handle, handle_key, is_bot
@@ -30,7 +31,6 @@ from kennis.review import (
 )
 from review_bot import checks, comments
 from review_bot.locks import KeyedLocks
-from review_bot.pr_changes import PullRequestChanges
 from review_bot.routing import DeliveryContext, Router
 from review_bot.state import PullState
 

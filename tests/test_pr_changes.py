@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from kennis.changes import load_changes
 from kennis.gitrev import GitReader
-from review_bot.pr_changes import load_changes
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
 
@@ -37,4 +37,4 @@ def test_history_is_not_read_when_every_touched_page_has_a_review_date(tmp_path)
     head = repo.commit("Edit", date="2026-11-20T10:00:00+00:00")
     changes = load_changes(GitReader(repo.root), "acme/kb", 1, base, head)
     changes.statuses(date(2026, 11, 27))
-    assert changes._memo == {}  # no git log pass was needed
+    assert "history" not in vars(changes)  # no git log pass was needed (cached_property)
