@@ -23,10 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kennis.due_issue import parse_issue  # noqa: E402
 from kennis.gitrev import GitReader  # noqa: E402
 from kennis.history_build import build_index  # noqa: E402
 from kennis.kb import load_kb  # noqa: E402
-from kennis.scan import folder_owners, parse_issue, plan_scan  # noqa: E402
+from kennis.scan import folder_owners, plan_scan  # noqa: E402
 from kennis.status import assess_pages  # noqa: E402
 
 AS_OF = date(2026, 3, 1)

@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from . import report
+from . import cli_output
 from .changes import load_changes
+from .confirm import bump_reviewed
 from .errors import KennisError
 from .files import write_atomic
 from .gitrev import GitReader
@@ -28,7 +29,6 @@ from .review import PullRequest, plan_review
 from .scaffold import plan_new_page
 from .status import assess_pages, most_urgent_first
 from .tree import WorkTree
-from .verify import bump_reviewed
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -103,16 +103,16 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
         wanted = [_relative(top, p) for p in paths]
         problems = [p for p in problems if any(is_under(p.path, w) for w in wanted)]
     if fmt == "json":
-        click.echo(report.problems_json(problems))
+        click.echo(cli_output.problems_json(problems))
     elif fmt == "github":
         if problems:
-            click.echo(report.problems_github(problems))
-        click.echo(report.summary(len(kb.pages), len(kb.metas), problems))
+            click.echo(cli_output.problems_github(problems))
+        click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems))
     else:
         for problem in sorted(problems):
             colour = "red" if problem.severity == "error" else "yellow"
             click.echo(click.style(str(problem), fg=colour))
-        click.echo(report.summary(len(kb.pages), len(kb.metas), problems), err=bool(problems))
+        click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems), err=bool(problems))
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)
 
@@ -144,7 +144,7 @@ def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
     top = _root(root)
     kb = load_kb(WorkTree(top))
     pages = _pages_for(kb, top, paths)
-    click.echo(report.owners_json(pages) if fmt == "json" else report.owners_text(pages))
+    click.echo(cli_output.owners_json(pages) if fmt == "json" else cli_output.owners_text(pages))
 
 
 @main.command()
@@ -282,7 +282,7 @@ def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None
         payload = {"as_of": when.isoformat(), "pages": [r.to_json() for r in rows]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(report.stale_table(rows, when))
+    click.echo(cli_output.stale_table(rows, when))
 
 
 @main.command()
@@ -308,4 +308,4 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
     plan = plan_review(
         changes.pages, PullRequest(author), config.max_reviewers, config.fallback_owner
     )
-    click.echo(report.review_json(plan) if fmt == "json" else report.review_text(plan))
+    click.echo(cli_output.review_json(plan) if fmt == "json" else cli_output.review_text(plan))

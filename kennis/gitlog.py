@@ -41,7 +41,7 @@ class Readable(Protocol):
     def read(self, size: int, /) -> bytes | None: ...
 
 
-class Change(NamedTuple):
+class CommitFile(NamedTuple):
     """One file a commit touched; bytes throughout, decoded only for the pages we keep."""
 
     status: int  # the status letter's byte: ord("A"), ord("M"), ord("D"), ord("R"), ...
@@ -57,7 +57,7 @@ class LogCommit(NamedTuple):
     email: bytes
     date: bytes  # strict ISO 8601 with the author's UTC offset
     trailers: bytes  # Co-authored-by values joined by 0x1f
-    changes: list[Change]
+    changes: list[CommitFile]
 
 
 def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str]:
@@ -145,7 +145,7 @@ def check_mailmap(
     return result.stdout.decode("utf-8", "replace").splitlines()
 
 
-def _scan(tokens: list[bytes], start: int, at: int, changes: list[Change], eof: bool) -> int:
+def _scan(tokens: list[bytes], start: int, at: int, changes: list[CommitFile], eof: bool) -> int:
     """Continue reading the commit at ``tokens[start]`` from ``tokens[at]``, adding to ``changes``.
 
     Return the index just after the commit, or -``at`` - 1 (where to resume) if it is cut off.
@@ -167,12 +167,12 @@ def _scan(tokens: list[bytes], start: int, at: int, changes: list[Change], eof: 
         if status in _TWO_PATHS:
             if at + 2 >= end:
                 break
-            changes.append(Change(status, tokens[at + 2], tokens[at + 1]))
+            changes.append(CommitFile(status, tokens[at + 2], tokens[at + 1]))
             at += 3
         else:
             if at + 1 >= end:
                 break
-            changes.append(Change(status, tokens[at + 1], None))
+            changes.append(CommitFile(status, tokens[at + 1], None))
             at += 2
     if not eof:
         return -at - 1  # more changes of this commit may be in the next chunk
@@ -188,7 +188,7 @@ def parse_log(stream: Readable) -> Iterator[LogCommit]:
     chunks is resumed where it stopped, never rescanned, so huge commits stay linear.
     """
     tokens: list[bytes] = []
-    changes: list[Change] = []
+    changes: list[CommitFile] = []
     tail, eof, at = b"", False, 5
     while not eof:
         chunk = stream.read(_CHUNK) or b""

@@ -24,17 +24,17 @@ from github.Repository import Repository
 from kennis.confirm import (
     SECTION_MARKER,
     branch_slug,
+    bump_reviewed,
+    confirm_command,
     confirm_ticks,
     may_confirm,
     refusal,
-    verify_command,
 )
+from kennis.due_issue import parse_issue, ticked
 from kennis.errors import KennisError
 from kennis.handles import handle_key, is_bot, login_of
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.page import Page
-from kennis.scan import parse_issue, ticked
-from kennis.verify import bump_reviewed
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
@@ -96,7 +96,7 @@ def on_comment(ctx: DeliveryContext) -> None:
         ctx.payload.get("comment") or {},
         _sender(ctx),
     )
-    paths = verify_command(comment.get("body"))
+    paths = confirm_command(comment.get("body"))
     if sender is None or paths is None:
         return
     key = f"comment-{comment.get('id')}"

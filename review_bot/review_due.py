@@ -26,20 +26,12 @@ from github import Auth, Github, GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
+from kennis.due_issue import LABEL, LABEL_COLOR, LABEL_DESCRIPTION, parse_issue
 from kennis.errors import KennisError
 from kennis.handles import handle_key, is_bot
 from kennis.history_build import index_for
 from kennis.kb import KnowledgeBase, load_kb
-from kennis.scan import (
-    LABEL,
-    LABEL_COLOR,
-    LABEL_DESCRIPTION,
-    IssueAction,
-    ScanPlan,
-    folder_owners,
-    parse_issue,
-    plan_scan,
-)
+from kennis.scan import IssueAction, ScanPlan, folder_owners, plan_scan
 from kennis.status import assess_pages
 from review_bot.github_client import GitHubApp, RateLimited, rate_limit_of
 from review_bot.ledger import Ledger

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from github import Auth, Github
 
-from kennis.scan import LABEL
+from kennis.due_issue import LABEL
 from tests.botproc import SECRET, bot_command, bot_env, deliveries_json, start_bot, wait_for
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page

@@ -9,11 +9,11 @@ import pytest
 from kennis.confirm import (
     SECTION_MARKER,
     branch_slug,
+    confirm_command,
     confirm_ticks,
     may_confirm,
     refusal,
     render_confirm_section,
-    verify_command,
 )
 from kennis.kb import load_kb
 from kennis.status import assess_pages
@@ -44,7 +44,7 @@ KB = load_kb(MemoryTree(FILES))
     ids=["one", "two-backticked", "bare", "mid-line", "other-word", "empty"],
 )
 def test_verify_commands(body, paths):
-    assert verify_command(body) == paths
+    assert confirm_command(body) == paths
 
 
 @pytest.mark.parametrize(

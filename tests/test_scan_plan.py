@@ -6,18 +6,10 @@ from datetime import date
 
 import pytest
 
+from kennis.due_issue import LABEL, ExistingIssue, parse_issue, ticked
 from kennis.handles import parse_handle
 from kennis.kb import load_kb
-from kennis.scan import (
-    LABEL,
-    ExistingIssue,
-    IssueAction,
-    ScanPlan,
-    folder_owners,
-    parse_issue,
-    plan_scan,
-    ticked,
-)
+from kennis.scan import IssueAction, ScanPlan, folder_owners, plan_scan
 from kennis.status import assess_pages
 from kennis.tree import MemoryTree
 from kennis.urls import page_url

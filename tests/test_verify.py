@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
+from kennis.confirm import bump_reviewed
 from kennis.errors import KennisError
 from kennis.handles import parse_handle
-from kennis.verify import bump_reviewed
 
 ON = date(2026, 11, 27)
 BY = parse_handle("@dave")

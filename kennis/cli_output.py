@@ -1,4 +1,4 @@
-"""Render problems and pages for people (text), programs (JSON) and GitHub Actions (annotations)."""
+"""The CLI's output: problems and pages for people (text), programs (JSON) and GitHub Actions."""
 
 from __future__ import annotations
 

@@ -1,0 +1,222 @@
+"""The review-due issue's text (written by the scan) and reading an existing one back.
+
+Each body carries a marker, one checkbox line per page and a data block::
+
+    <!-- kennis:review-due owner=@alice -->            (whose issue this is)
+    - [ ] [Title](url) — `content/a.md` — due 2026-01-01 (45 days overdue)
+    <!-- kennis:review-due-data
+    {"as_of": "...", "owner": "@alice", "pages": [{"path": ..., "seen": [...], ...}]}
+    -->
+
+The visible checkbox lines say which pages the owner ticked; the data block says which pages
+the bot listed and what it remembers about them (``seen``: scan dates on which the page was
+listed overdue, at most two; ``from``/``why``: whose page it was before escalation). The same
+inputs give byte-identical bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .handles import Handle, handle_key
+from .markdown import escape_inline
+
+LABEL = "kennis:review-due"
+LABEL_COLOR = "d4c5f9"
+LABEL_DESCRIPTION = "Pages whose owner should confirm they are still accurate (kennis)"
+TITLE = "Review due: pages owned by {owner}"
+MARKER = "<!-- kennis:review-due owner={owner} -->"
+DATA_OPEN = "<!-- kennis:review-due-data"
+DATA_CLOSE = "-->"
+INTRO = (
+    "{mention}, these pages are due for review. If a page is still accurate, tick its box "
+    "(or comment `/verify <path>`) and kennis opens a pull request recording who confirmed it "
+    "and when. If it needs changes, edit the page; the list updates on the next scan."
+)
+AS_OF = "_Status as of {as_of}._"
+ESCALATED = " — escalated from {owner} ({why})"
+THANKS = (
+    "{mention}, thank you! Every page on this list has been confirmed or updated, so nothing "
+    "is due for review any more. kennis opens a new issue when a page falls due again."
+)
+MAX_LISTED = 100  # GitHub caps issue bodies at 65,536 characters; the rest follow later
+MORE = "…and {count} more pages, listed here as these are done."
+
+_MARKER = re.compile(r"<!-- kennis:review-due owner=(?P<owner>@[^\s>]+) -->")
+_DATA = re.compile(re.escape(DATA_OPEN) + r"\s*(?P<json>\{.*?\})\s*" + DATA_CLOSE, re.S)
+_LINE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] .*?— `(?P<path>[^`\n]+)` — due", re.M)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What an existing issue says about one page."""
+
+    path: str
+    checked: bool = False
+    seen: tuple[str, ...] = ()
+    escalated_from: str | None = None
+    reason: str | None = None
+    semantic: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExistingIssue:
+    """An open review-due issue, parsed; ``owner`` is the handle text from its marker."""
+
+    number: int
+    owner: str
+    title: str
+    body: str
+    assignees: tuple[str, ...] = ()
+    pages: tuple[Listed, ...] = ()
+
+    @property
+    def owner_key(self) -> str:
+        return handle_key(self.owner)
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """One page in an owner's issue."""
+
+    path: str
+    title: str
+    url: str | None
+    due: date
+    days_overdue: int
+    state: str
+    checked: bool = False
+    seen: tuple[str, ...] = ()
+    escalated_from: str | None = None
+    reason: str | None = None
+
+    def semantic(self) -> tuple[object, ...]:
+        """Everything a reader would notice changing, except day counts (they move daily)."""
+        due = self.due.isoformat()
+        return (
+            self.path,
+            self.title,
+            self.url,
+            due,
+            self.state,
+            self.checked,
+            self.seen,
+            self.escalated_from,
+            self.reason,
+        )
+
+
+def has_marker(body: str) -> bool:
+    """True if ``body`` still carries the marker that makes it a review-due issue."""
+    return _MARKER.search(body) is not None
+
+
+def thanks_body(owner: str) -> str:
+    """The closing body: every page on the owner's list was confirmed or updated."""
+    return MARKER.format(owner=owner) + "\n" + THANKS.format(mention=owner) + "\n"
+
+
+def parse_issue(
+    number: int, title: str, body: str | None, assignees: Iterable[str] = ()
+) -> ExistingIssue | None:
+    """Read an issue's marker, data block and checkboxes; None if it is not a review-due issue."""
+    body = body or ""
+    marker = _MARKER.search(body)
+    if marker is None:
+        return None
+    checked = {m["path"]: m["mark"] != " " for m in _LINE.finditer(body)}
+    pages: list[Listed] = []
+    found = _DATA.search(body)
+    data: dict[str, object] = {}
+    if found:
+        try:
+            loaded = json.loads(found["json"])
+            data = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            data = {}
+    raw_pages = data.get("pages")
+    for item in raw_pages if isinstance(raw_pages, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+            continue
+        seen = tuple(s for s in item.get("seen") or () if isinstance(s, str))
+        tick = checked.get(item["path"], False)
+        semantic = (
+            item["path"],
+            item.get("title"),
+            item.get("url"),
+            item.get("due"),
+            item.get("state"),
+            tick,
+            seen,
+            item.get("from"),
+            item.get("why"),
+        )
+        pages.append(Listed(item["path"], tick, seen, item.get("from"), item.get("why"), semantic))
+    return ExistingIssue(number, marker["owner"], title, body, tuple(assignees), tuple(pages))
+
+
+def ticked(old_body: str | None, new_body: str | None) -> list[str]:
+    """Paths whose box went from ``[ ]`` to ``[x]`` between two versions of an issue body."""
+    before = {m["path"]: m["mark"] != " " for m in _LINE.finditer(old_body or "")}
+    after = {m["path"]: m["mark"] != " " for m in _LINE.finditer(new_body or "")}
+    listed = parse_issue(0, "", new_body)
+    known = {p.path for p in listed.pages} if listed else set()
+    return [p for p, on in after.items() if on and not before.get(p, False) and p in known]
+
+
+def _days(entry: DueEntry) -> str:
+    if entry.state == "due_soon":
+        return "due soon"
+    if entry.days_overdue == 0:
+        return "due today"
+    unit = "day" if entry.days_overdue == 1 else "days"
+    return f"{entry.days_overdue} {unit} overdue"
+
+
+def render_line(entry: DueEntry) -> str:
+    mark = "x" if entry.checked else " "
+    title = escape_inline(entry.title)
+    link = f"[{title}]({entry.url})" if entry.url else title
+    line = f"- [{mark}] {link} — `{entry.path}` — due {entry.due.isoformat()} ({_days(entry)})"
+    if entry.escalated_from:
+        line += ESCALATED.format(owner=entry.escalated_from, why=entry.reason)
+    return line
+
+
+def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: int = 0) -> str:
+    """The issue body: marker, intro, one line per page (most overdue first), data block."""
+    data = {
+        "as_of": as_of.isoformat(),
+        "owner": owner.text,
+        "pages": [
+            {
+                "path": e.path,
+                "title": e.title,
+                "url": e.url,
+                "due": e.due.isoformat(),
+                "state": e.state,
+                "seen": list(e.seen),
+                "from": e.escalated_from,
+                "why": e.reason,
+            }
+            for e in entries
+        ],
+    }
+    lines = [
+        MARKER.format(owner=owner.text),
+        INTRO.format(mention=owner.text),
+        "",
+        *(render_line(e) for e in entries),
+        *([MORE.format(count=more)] if more > 0 else []),
+        "",
+        AS_OF.format(as_of=as_of.isoformat()),
+        "",
+        DATA_OPEN,
+        json.dumps(data, ensure_ascii=False, sort_keys=True).replace("--", "\\u002d-"),
+        DATA_CLOSE,
+    ]
+    return "\n".join(lines) + "\n"
