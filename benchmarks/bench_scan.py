@@ -94,14 +94,22 @@ def main() -> None:
     index = timed("history index (1 git log pass)", t, build_index, repo, kb.config.content_dir)
     statuses = timed("assess pages", t, assess_pages, kb, index, AS_OF)
     folder = folder_owners(kb)
-    plan_args = dict(as_of=AS_OF, site_url=kb.config.site_url, content_dir=kb.config.content_dir,
-                     fallback_owner=None, folder=folder)  # fmt: skip
+    plan_args = dict(
+        as_of=AS_OF,
+        site_url=kb.config.site_url,
+        content_dir=kb.config.content_dir,
+        fallback_owner=None,
+        folder=folder,
+    )
     first = timed("plan (no issues yet)", t, plan_scan, statuses, [], **plan_args)
     existing = [
         parse_issue(n, a.title, a.body, a.assignees) for n, a in enumerate(first.actions, start=1)
     ]
-    again = timed("parse issues + re-plan", t, lambda: plan_scan(
-        statuses, [e for e in existing if e], **plan_args))  # fmt: skip
+    again = timed(
+        "parse issues + re-plan",
+        t,
+        lambda: plan_scan(statuses, [e for e in existing if e], **plan_args),
+    )
     total = sum(t.values())
     due = sum(len(v) for v in first.owners.values())
     print(f"repository: {len(kb.pages)} pages, {args.owners} owners, {due} due for review")
@@ -109,8 +117,10 @@ def main() -> None:
         print(f"  {label:<38} {seconds * 1000:8.0f} ms")
     print(f"  {'total compute':<38} {total * 1000:8.0f} ms   (target ≤ 5000 ms)")
     per_owner = len(first.actions) / max(1, len(first.owners))
-    print(f"first scan: {len(first.actions)} writes for {len(first.owners)} owners "
-          f"({per_owner:.2f} per changed owner, target ≤ 1)")  # fmt: skip
+    print(
+        f"first scan: {len(first.actions)} writes for {len(first.owners)} owners "
+        f"({per_owner:.2f} per changed owner, target ≤ 1)"
+    )
     print(f"second scan, nothing changed: {len(again.actions)} writes (target 0)")
     ok = total <= 5.0 and per_owner <= 1 and not again.actions
     sys.exit(0 if ok else 1)
