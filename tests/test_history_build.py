@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from kennis.changes import load_changes
 from kennis.config import parse_config
 from kennis.errors import KennisError
 from kennis.gitrev import GitReader
 from kennis.history_build import index_for
-from review_bot.pr_changes import load_changes
 from review_bot.review_due import Target, load_repository
 from tests.gitrepo import GitRepo
 from tests.sitekit import KENNIS_YML, build, make_kb, page
