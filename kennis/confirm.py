@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from urllib.parse import quote, unquote
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -18,6 +19,7 @@ from ruamel.yaml.error import YAMLError
 from .errors import KennisError, Problem
 from .frontmatter import _FRONT_MATTER, parse_page
 from .handles import Handle, handle_key
+from .markdown import inline_code
 from .page import Page
 from .status import PageStatus
 
@@ -32,7 +34,12 @@ REFUSED = (
     "still accurate, so this did not change anything:\n\n{lines}\n\n"
     "If you think the page needs changes, please edit it or open an issue."
 )
-UNKNOWN = "- `{path}`: not a page of this knowledge base"
+NOTHING_TO_CONFIRM = "@{sender}, there is nothing to confirm here:\n\n{lines}"
+UNKNOWN = "- {path}: not a page of this knowledge base"
+NEW_PAGE = (
+    "- {path}: new in this pull request; new pages need no confirmation (the owner's approval "
+    "of this pull request is their review)"
+)
 _COMMAND = re.compile(r"^\s*/verify\b(?P<args>[^\n]*)$", re.M)
 _BOX = re.compile(
     r"^\s*[-*] \[(?P<mark>[ xX])\] .*<!-- kennis:confirm path=(?P<path>[^\s>]+) -->", re.M
@@ -62,11 +69,19 @@ def who_can_confirm(page: Page) -> str:
     return ", ".join(h.text for h in page.reviewers) or "nobody (the page has no owner)"
 
 
-def refusal(sender: str, pages: Sequence[Page], unknown: Sequence[str] = ()) -> str:
-    """The polite reply to someone who may not confirm these pages."""
-    lines = [f"- `{p.path}`: {who_can_confirm(p)}" for p in pages]
-    lines += [UNKNOWN.format(path=path) for path in unknown]
-    return REFUSED.format(sender=sender, lines="\n".join(lines))
+def refusal(
+    sender: str, pages: Sequence[Page], unknown: Sequence[str] = (), new: Sequence[str] = ()
+) -> str:
+    """The polite reply about pages that were not confirmed: not theirs, not pages, or new.
+
+    Paths may be whatever a ``/verify`` comment said, so they are shown as code that cannot
+    break out (no mention, no reference, no HTML).
+    """
+    lines = [f"- {inline_code(p.path)}: {who_can_confirm(p)}" for p in pages]
+    lines += [UNKNOWN.format(path=inline_code(path)) for path in unknown]
+    lines += [NEW_PAGE.format(path=inline_code(path)) for path in new]
+    text = REFUSED if pages else NOTHING_TO_CONFIRM
+    return text.format(sender=sender, lines="\n".join(lines))
 
 
 def render_confirm_section(touched: Sequence[PageStatus]) -> str:
@@ -83,16 +98,16 @@ def render_confirm_section(touched: Sequence[PageStatus]) -> str:
         assert fresh.due is not None
         who = " ".join(h.text for h in page.reviewers)
         lines.append(
-            f"- [ ] `{page.path}` — due {fresh.due.isoformat()} — confirm: {who} "
-            f"<!-- kennis:confirm path={page.path} -->"
+            f"- [ ] {inline_code(page.path)} — due {fresh.due.isoformat()} — confirm: {who} "
+            f"<!-- kennis:confirm path={quote(page.path, safe='/')} -->"  # no "-->" in a path
         )
     return "\n".join(lines) + "\n"
 
 
 def confirm_ticks(old_body: str | None, new_body: str | None) -> list[str]:
     """Paths whose confirm box went from ``[ ]`` to ``[x]`` in an edit of the review comment."""
-    before = {m["path"]: m["mark"] != " " for m in _BOX.finditer(old_body or "")}
-    after = {m["path"]: m["mark"] != " " for m in _BOX.finditer(new_body or "")}
+    before = {unquote(m["path"]): m["mark"] != " " for m in _BOX.finditer(old_body or "")}
+    after = {unquote(m["path"]): m["mark"] != " " for m in _BOX.finditer(new_body or "")}
     return [p for p, on in after.items() if on and not before.get(p, False)]
 
 

@@ -34,6 +34,7 @@ from kennis.due_issue import parse_issue, ticked
 from kennis.errors import KennisError
 from kennis.handles import handle_key, is_bot, login_of
 from kennis.kb import KnowledgeBase, load_kb
+from kennis.markdown import inline_code
 from kennis.page import Page
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
@@ -64,6 +65,7 @@ class Request:
     key: str  # identifies the trigger, so a redelivery does not reply twice
     owner: str | None = None  # the review-due issue's owner (names the branch)
     pr_branch: str | None = None  # push to this pull request branch instead
+    new: tuple[str, ...] = ()  # pages the pull request adds: nothing to confirm yet
 
 
 def today() -> date:
@@ -104,8 +106,10 @@ def on_comment(ctx: DeliveryContext) -> None:
         branch = _pr_branch(ctx, issue["number"])
         if branch is None:
             return
-        paths = paths or _touched(ctx, issue["number"])
-        confirm(ctx, Request(sender, tuple(paths), issue["number"], key, pr_branch=branch))
+        touched, added = _touched(ctx, issue["number"])
+        paths = paths or touched
+        request = Request(sender, tuple(paths), issue["number"], key, pr_branch=branch, new=added)
+        confirm(ctx, request)
         return
     listed = parse_issue(issue.get("number", 0), issue.get("title", ""), issue.get("body"))
     if listed is None or not _by_bot(issue):
@@ -158,11 +162,12 @@ def _pr_branch(ctx: DeliveryContext, number: int) -> str | None:
     return str(pull.head.ref)
 
 
-def _touched(ctx: DeliveryContext, number: int) -> list[str]:
-    """The pages the pull request adds or changes (the delivery's one PR fan-out)."""
+def _touched(ctx: DeliveryContext, number: int) -> tuple[list[str], tuple[str, ...]]:
+    """The pages the pull request adds or changes, and those it adds (the PR fan-out)."""
     pull = _repo(ctx).get_pull(number)
     changes = ctx.pull_request(number, pull.base.sha, pull.head.sha)
-    return [t.path for t in changes.pages if t.change in ("added", "modified", "renamed")]
+    touched = [t.path for t in changes.pages if t.change in ("added", "modified", "renamed")]
+    return touched, tuple(t.path for t in changes.pages if t.change == "added")
 
 
 # -- confirming --------------------------------------------------------------------------------
@@ -180,8 +185,10 @@ def confirm(ctx: DeliveryContext, request: Request) -> None:
     teams = _teams_of(ctx, request.sender, known)
     allowed = [p for p in known if may_confirm(p, request.sender, teams)]
     refused = [p for p in known if p not in allowed]
-    if refused or unknown:
-        _reply_once(ctx, request, refusal(request.sender, refused, unknown))
+    new = [p for p in unknown if p in request.new]  # a new page is reviewed by the PR itself
+    unknown = [p for p in unknown if p not in request.new]
+    if refused or unknown or new:
+        _reply_once(ctx, request, refusal(request.sender, refused, unknown, new))
     if allowed:
         land(ctx, kb, mirror, default, request, [p.path for p in allowed])
 
@@ -301,7 +308,7 @@ def _open_pull(
 ) -> None:
     """Open the pull request for the verify branch, listing every page it confirms."""
     changes = mirror.diff_name_status(f"refs/heads/{default}", f"refs/heads/{branch}")
-    lines = "\n".join(f"- `{c.new_path}`" for c in changes)
+    lines = "\n".join(f"- {inline_code(c.new_path)}" for c in changes)
     try:
         repo.create_pull(
             base=default, head=branch, title=PR_TITLE.format(owner=owner),

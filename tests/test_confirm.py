@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -68,6 +69,30 @@ def test_the_refusal_names_who_can_confirm():
     assert text.startswith("@mallory, thanks for checking!")
     assert "- `content/a.md`: @alice, @bob, @acme/ops" in text
     assert "- `content/nope.md`: not a page of this knowledge base" in text
+
+
+def test_the_refusal_shows_hostile_arguments_as_code_that_pings_nobody():
+    text = refusal("mallory", [], ["a`@acme/kitchen-leads`b", "#1\n@bob"])
+    assert "- `` a`@acme/kitchen-leads`b ``: not a page" in text
+    assert "- `#1\\n@bob`: not a page" in text
+    assert "Only a page's owner" not in text  # nothing was refused, there was nothing to do
+
+
+def test_a_new_page_is_said_to_need_no_confirmation():
+    text = refusal("alice", [], [], ["content/new.md"])
+    assert text.startswith("@alice, there is nothing to confirm here:")
+    assert "- `content/new.md`: new in this pull request; new pages need no confirmation" in text
+
+
+def test_a_box_for_a_path_that_would_close_the_hidden_marker_maps_back_whole():
+    statuses = assess_pages(KB, None, date(2026, 3, 1))
+    [status] = [s for s in statuses if s.page.path == "content/a.md"]
+    odd = dataclasses.replace(
+        status, page=dataclasses.replace(status.page, path="content/a -->x.md")
+    )
+    section = render_confirm_section([odd])
+    assert "<!-- kennis:confirm path=content/a%20--%3Ex.md -->" in section  # cannot close early
+    assert confirm_ticks(section, section.replace("- [ ]", "- [x]")) == ["content/a -->x.md"]
 
 
 def test_the_pr_section_asks_only_about_due_and_overdue_pages_and_maps_ticks_back():
