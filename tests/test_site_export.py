@@ -139,3 +139,31 @@ def test_a_build_folder_inside_the_data_dir_is_refused(
     inside = SiteStore(tmp / "data" / "sites")
     with pytest.raises(BuildError, match="inside the App's data folder"):
         build_release(inside, GitReader(repo.root / ".git"), repo.head, env=ENV, timeout=60)
+
+
+LINKING_HOOK = """\
+import os
+
+def on_post_build(config):
+    site = config["site_dir"]
+    os.symlink("/etc/passwd", os.path.join(site, "passwd.txt"))
+    os.symlink({secret!r}, os.path.join(site, "assets"))
+    os.mkfifo(os.path.join(site, "pipe"))
+"""
+
+
+def test_the_web_root_holds_only_folders_and_regular_files(
+    world: tuple[GitRepo, SiteStore, Path],
+) -> None:
+    repo, store, tmp = world
+    repo.write("hooks/links.py", LINKING_HOOK.format(secret=str(tmp / "data" / "mirrors")))
+    repo.write("mkdocs.yml", MKDOCS_YML + "hooks:\n  - hooks/links.py\n")
+    sha = repo.commit("A hook that leaves links in the output")
+
+    result = build_release(store, GitReader(repo.root / ".git"), sha, env=ENV, timeout=120)
+
+    assert result.ok, result.log
+    assert set(result.skipped) == {"passwd.txt", "assets", "pipe"}
+    release = store.release_dir(sha)
+    assert (release / "index.html").is_file()
+    assert not [p for p in release.rglob("*") if p.is_symlink() or not (p.is_dir() or p.is_file())]
