@@ -8,13 +8,11 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from review_bot.locks import KeyedLocks
+from review_bot.sqlite_tx import Transaction, write_lock
 
 STATES = ("queued", "running", "done", "retry", "dead")
 MAX_BACKOFF = 3600.0
@@ -123,8 +121,8 @@ class Ledger:
             self._local.db = db
         return db
 
-    def _tx(self) -> _Transaction:
-        return _Transaction(self._db(), self._write_lock)
+    def _tx(self) -> Transaction:
+        return Transaction(self._db(), self._write_lock)
 
     def checkpoint(self) -> None:
         """Copy committed WAL pages into the database file (without blocking writers)."""
@@ -343,49 +341,6 @@ class Ledger:
             .fetchone()
         )
         return None if row[0] is None else max(0.0, row[0] - now)
-
-
-_WRITE_LOCKS: KeyedLocks[Path] = KeyedLocks()
-
-
-def write_lock(path: Path) -> threading.Lock:
-    """The one in-process writer lock of a database file, shared by everyone writing to it."""
-    return _WRITE_LOCKS.get(Path(path).resolve())
-
-
-@contextmanager
-def transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """A short write transaction on its own connection, under the file's shared writer lock."""
-    db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-    try:
-        db.execute("PRAGMA busy_timeout=30000")
-        with _Transaction(db, write_lock(path)) as tx:
-            yield tx
-    finally:
-        db.close()
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (or ``ROLLBACK`` on error), holding the writer lock."""
-
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        self.db = db
-        self.lock = lock
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.lock.acquire()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.lock.release()
-            raise
-        return self.db
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        try:
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self.lock.release()
 
 
 def _field(payload: dict[str, Any], kind: type, *keys: str) -> Any:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from kennis.handles import handle_key
-from review_bot.ledger import transaction
+from review_bot.sqlite_tx import transaction
 
 Kind = Literal["removed", "refused"]
 
