@@ -154,11 +154,24 @@ def test_force_pushing_main_back_during_a_build_deploys_the_rewound_tip(
     assert f"force-pushed to {first[:12]}" in states[-1]["description"]
 
 
-def test_an_unusable_build_folder_ends_the_deployment_with_an_error(site: SiteBot) -> None:
+UNUSABLE = {  # case: (a folder of the release store replaced by a file, its name in the status)
+    "releases-folder-is-a-file": ("releases", "<data>/sites/releases"),
+    "live-link-is-a-folder": ("live", "<data>/sites/live"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNUSABLE), ids=list(UNUSABLE))
+def test_an_unusable_site_folder_ends_the_deployment_with_an_error(
+    site: SiteBot, case: str
+) -> None:
+    name, shown = UNUSABLE[case]
     site.env = {"KENNIS_MAX_ATTEMPTS": "2"}
     site.start()
-    (site.sites).mkdir(parents=True, exist_ok=True)
-    (site.sites / "releases").write_text("not a folder")  # the build cannot write its release
+    site.sites.mkdir(parents=True, exist_ok=True)
+    if name == "live":
+        (site.sites / "live" / "old").mkdir(parents=True)  # a folder the link cannot replace
+    else:
+        (site.sites / name).write_text("not a folder")
     sha = site.origin.head
     site.push(ZERO, sha)
 
@@ -166,12 +179,9 @@ def test_an_unusable_build_folder_ends_the_deployment_with_an_error(site: SiteBo
     states = final_states(site, sha)
     assert [s["state"] for s in states] == ["in_progress", "error"] * 2
     description = states[-1]["description"]
-    assert (
-        description.startswith("the build could not run:")
-        and "<data>/sites/releases" in description
-    )
+    assert description.startswith("not deployed:") and shown in description, description
     assert str(site.data_dir) not in description
-    assert site.live_sha() is None
+    assert [e["outcome"] for e in site.journal()] == ["error", "error"]
 
 
 OVERRIDE = '{% extends "base.html" %}\n'

@@ -193,11 +193,17 @@ class Deployer:
                 self.sites, mirror, sha,
                 env=self.ctx.settings.child_env, timeout=self.ctx.settings.build_timeout,
             )  # fmt: skip
+            self._settle(mirror, sha, result, report)
         except Exception as exc:
-            why = self._without_paths(f"the build could not run: {exc}")
+            why = self._without_paths(f"not deployed: {exc}")
             report.conclude("error", why)
             journal(self.sites, delivery=self.ctx.delivery_id, sha=sha, outcome="error", error=why)
             raise  # the delivery is retried; the deployment says why meanwhile
+
+    def _settle(
+        self, mirror: GitReader, sha: str, result: BuildResult, report: DeploymentReport
+    ) -> None:
+        """Publish a good build that is still wanted; journal and report the outcome."""
         entry: dict[str, Any] = dict(
             delivery=self.ctx.delivery_id, sha=sha, seconds=round(result.seconds, 3)
         )
