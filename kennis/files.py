@@ -11,8 +11,10 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace ``path`` with ``data`` via a temp file in the same folder and a rename.
 
     The file keeps its permissions; a failure leaves the old file and no temp file behind.
+    Missing parent folders are made.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

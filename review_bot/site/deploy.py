@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kennis.files import write_atomic
 from kennis.gitrev import GitError, GitReader
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
 from review_bot.settings import Settings
 from review_bot.site.builder import BuildResult, build_release
-from review_bot.site.releases import SHA, SiteStore, write_atomic
+from review_bot.site.releases import SHA, SiteStore
 
 if TYPE_CHECKING:
     from github.Deployment import Deployment

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kennis.config import CONFIG_PATH, parse_config
+from kennis.files import write_atomic
 from kennis.gitrev import Change, GitError, GitReader
 from kennis.markdown import code
 from kennis.paths import is_under
@@ -30,7 +31,7 @@ from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, Router
 from review_bot.site.builder import BuildError, build_in_checkout, error_excerpt
 from review_bot.site.deploy import serves, store
-from review_bot.site.releases import SiteStore, swap_symlink, write_atomic
+from review_bot.site.releases import SiteStore, swap_symlink
 from review_bot.site.trusted import ALWAYS_PROTECTED, Protected, protected_paths
 
 if TYPE_CHECKING:

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from kennis.files import write_atomic
+
 SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 PARTIAL = ".partial"
 DEFAULT_KEEP = 5
@@ -33,13 +35,6 @@ def swap_symlink(link: Path, target: str) -> None:
     except OSError:
         temp.unlink(missing_ok=True)
         raise
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 def build_folder(sites_root: Path) -> Path:
