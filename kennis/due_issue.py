@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .handles import Handle, handle_key
-from .markdown import escape_inline
+from .markdown import escape_inline, inline_code
 
 LABEL = "kennis:review-due"
 LABEL_COLOR = "d4c5f9"
@@ -48,7 +48,10 @@ MORE = "…and {count} more pages, listed here as these are done."
 
 _MARKER = re.compile(r"<!-- kennis:review-due owner=(?P<owner>@[^\s>]+) -->")
 _DATA = re.compile(re.escape(DATA_OPEN) + r"\s*(?P<json>\{.*?\})\s*" + DATA_CLOSE, re.S)
-_LINE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] .*?— `(?P<path>[^`\n]+)` — due", re.M)
+# The path is a code span whose fence outlasts its backticks (`markdown.inline_code`).
+_LINE = re.compile(
+    r"^\s*[-*] \[(?P<mark>[ xX])\] .*?— (?P<fence>`+) ?(?P<path>[^\n]+?) ?(?P=fence) — due", re.M
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,8 @@ def render_line(entry: DueEntry) -> str:
     mark = "x" if entry.checked else " "
     title = escape_inline(entry.title)
     link = f"[{title}]({entry.url})" if entry.url else title
-    line = f"- [{mark}] {link} — `{entry.path}` — due {entry.due.isoformat()} ({_days(entry)})"
+    path = inline_code(entry.path)
+    line = f"- [{mark}] {link} — {path} — due {entry.due.isoformat()} ({_days(entry)})"
     if entry.escalated_from:
         line += ESCALATED.format(owner=entry.escalated_from, why=entry.reason)
     return line
