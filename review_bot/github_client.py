@@ -93,7 +93,7 @@ class GitHubApp:
         )
         self._tokens: dict[int, _Token] = {}
         self._token_lock = threading.Lock()
-        self._local = threading.local()
+        self._clients = _ThreadClients()
 
     def __repr__(self) -> str:
         return f"GitHubApp(base_url={self.base_url!r})"
@@ -129,7 +129,7 @@ class GitHubApp:
         Reads are not paced (PyGithub waits 0.25 s before each by default); writes wait
         ``write_pause`` seconds after the previous one, as GitHub asks of integrations.
         """
-        clients: dict[int, Github] = self._local.__dict__.setdefault("clients", {})
+        clients = self._clients.by_installation
         if installation_id not in clients:
             clients[installation_id] = Github(
                 auth=_SharedInstallationAuth(self, installation_id),
@@ -149,3 +149,10 @@ class GitHubApp:
         """Drop a cached token (e.g. after the installation was suspended or its token revoked)."""
         with self._token_lock:
             self._tokens.pop(installation_id, None)
+
+
+class _ThreadClients(threading.local):
+    """Each thread's installation clients (PyGithub clients are not thread-safe)."""
+
+    def __init__(self) -> None:
+        self.by_installation: dict[int, Github] = {}
