@@ -1,5 +1,7 @@
 """Random front matter never makes the core raise: authors always get problems, not tracebacks."""
 
+from datetime import date
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -8,6 +10,7 @@ from kennis.errors import Problem
 from kennis.frontmatter import parse_page
 from kennis.kb import load_kb
 from kennis.page import validate_fields
+from kennis.status import assess_pages
 from kennis.tree import MemoryTree
 
 KEYS = st.sampled_from(
@@ -52,6 +55,9 @@ def check(raw: bytes) -> None:
         assert all(isinstance(p, Problem) for p in more)
     kb = load_kb(MemoryTree({"content/p.md": raw, "content/.meta.yml": raw[4:200]}))
     assert all(isinstance(p, Problem) for p in kb.problems)
+    # Whatever the values, pages are judged, never crash the site, `kennis stale` or the bot.
+    for as_of in (date.min, date(2026, 6, 1), date.max):
+        assess_pages(kb, None, as_of)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
