@@ -1,4 +1,4 @@
-"""End to end: the freshness scan and the confirm flows against the GitHub stand-in, real git."""
+"""End to end: confirming pages with a tick or /verify opens one pull request, against the stand-in."""
 
 from __future__ import annotations
 
@@ -10,135 +10,25 @@ from typing import Any
 import pytest
 from github import Auth, Github
 
-from kennis.due_issue import LABEL
-from tests.botproc import SECRET, bot_command, bot_env, deliveries_json, start_bot, wait_for
+from tests.botproc import SECRET, start_bot
+from tests.duebot import (
+    REPO,
+    content_writes,
+    git,
+    listed,
+    make_world,
+    merge,
+    open_issues,
+    pulls,
+    scan,
+    settled,
+)
 from tests.gitrepo import GitRepo
-from tests.kbfiles import page
-
-REPO = "acme/kb"
-AS_OF = "2026-03-01"
-CONFIG = "review_every: 6 months\ndue_soon: 30 days\nsite_url: https://kb.example.com/\n"
-# As of 2026-03-01 with review_every 6 months and due_soon 30 days:
-FILES = {
-    ".github/kennis.yml": CONFIG,
-    "content/fresh.md": page(title="Fresh", owner='"@alice"', reviewed="2026-01-01"),
-    "content/soon.md": page(title="Soon", owner='"@alice"', reviewed="2025-09-20"),  # due soon
-    "content/due.md": page(title="Due", owner='"@alice"', reviewed="2025-08-01"),  # due
-    "content/old.md": page(title="Old", owner='"@alice"', reviewed="2025-01-10"),  # overdue
-    "content/ever.md": page(title="Ever", owner='"@carol"', review_every="never"),  # evergreen
-    "content/nodate.md": page(title="No date", owner='"@carol"'),  # first commit 2025-01-01
-    "content/ops/.meta.yml": 'owner: "@acme/ops"\n',
-    "content/ops/run.md": page(title="Run", reviewed="2025-08-01"),  # due, team-owned
-    "content/gone.md": page(
-        title="Gone", owner='"@dave"', coauthors='["@erin"]', reviewed="2025-08-01"
-    ),  # dave left: goes to erin
-}
-EXPECTED = {
-    "@alice": ["content/old.md", "content/due.md", "content/soon.md"],
-    "@carol": ["content/nodate.md"],
-    "@acme/ops": ["content/ops/run.md"],
-    "@erin": ["content/gone.md"],
-}
 
 
 @pytest.fixture
 def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
-    src = GitRepo(tmp_path / "src")
-    for path, text in FILES.items():
-        src.write(path, text)
-    src.commit("Start the knowledge base", date="2025-01-01T09:00:00+00:00")
-    remote = tmp_path / "remote.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(src.root), str(remote)], check=True)
-    subprocess.run(
-        ["git", "-C", str(remote), "config", "uploadpack.allowFilter", "true"], check=True
-    )
-    github.add_repo(REPO, clone_url=f"file://{remote}")
-    for login in ("alice", "carol", "erin", "mallory"):
-        github.add_collaborator(REPO, login)
-    github.add_team("acme", "ops", ["olivia"])
-    env = {
-        "KENNIS_APP_ID": str(app_key.app_id),
-        "KENNIS_PRIVATE_KEY": app_key.private_key_pem,
-        "KENNIS_GITHUB_API_URL": github.base_url,
-        "KENNIS_EXTRA_HANDLERS": "review_bot.review_due,review_bot.confirm",
-    }
-    return {"remote": remote, "data": tmp_path / "bot", "env": env}
-
-
-def scan(world: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
-    env = bot_env(world["data"], **world["env"])
-    return subprocess.run(
-        bot_command("scan", "--as-of", AS_OF, *args),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def open_issues(github: Any) -> dict[str, Any]:
-    found = {}
-    for issue in github.repo(REPO).issues.values():
-        if issue.pull is None and issue.state == "open" and LABEL in issue.labels:
-            owner = issue.body.split("owner=", 1)[1].split(" ", 1)[0]
-            assert owner not in found, f"two open issues for {owner}"
-            found[owner] = issue
-    return found
-
-
-def listed(issue: Any) -> list[str]:
-    return [line.split("`")[1] for line in issue.body.splitlines() if line.startswith("- [")]
-
-
-def pulls(github: Any) -> list[Any]:
-    return [i for i in github.repo(REPO).issues.values() if i.pull is not None]
-
-
-def git(remote: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(remote), *args], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def content_writes(github: Any) -> list[tuple[str, str]]:
-    """Write calls, without the token exchange every new process makes (that changes nothing)."""
-    return [(r.method, r.path) for r in github.writes() if not r.path.endswith("/access_tokens")]
-
-
-def merge(remote: Path, pr: Any) -> None:
-    """The stand-in has no merge endpoint: fast-forward main to the PR head, as a merge would."""
-    git(remote, "update-ref", "refs/heads/main", git(remote, "rev-parse", pr.pull.head_ref).strip())
-    pr.state = "closed"
-
-
-def settled(bot: Any, count: int) -> None:
-    wait_for(
-        lambda: sum(d["state"] in ("done", "dead") for d in deliveries_json(bot.data_dir)) >= count,
-        timeout=60,
-    )
-
-
-@pytest.mark.slow  # runs kennis-bot processes against the stand-in
-def test_scan_lists_exactly_the_due_pages_per_owner_and_a_second_scan_writes_nothing(
-    world: dict[str, Any], github: Any
-) -> None:
-    first = scan(world)
-    assert first.returncode == 0, first.stderr
-    issues = open_issues(github)
-    assert {owner: listed(issue) for owner, issue in issues.items()} == EXPECTED
-    assert issues["@alice"].assignees == ["alice"]
-    assert issues["@acme/ops"].assignees == []  # a team is mentioned, not assigned
-    assert "@acme/ops, these pages" in issues["@acme/ops"].body
-    assert "escalated from @dave (no longer has access" in issues["@erin"].body
-    assert "[Old](https://kb.example.com/old/) — `content/old.md` — due 2025-07-10" in (
-        issues["@alice"].body
-    )
-    assert "— due 2025-07-01 (243 days overdue)" in issues["@carol"].body  # from git history
-    github.clear_log()
-    second = scan(world)
-    assert second.returncode == 0, second.stderr
-    assert content_writes(github) == []
-    assert "no writes" in second.stdout
+    return make_world(tmp_path, github, app_key)
 
 
 @pytest.mark.slow  # runs kennis-bot processes against the stand-in
@@ -313,39 +203,6 @@ def test_verify_by_a_stranger_gets_a_reply_and_by_the_owner_closes_the_issue_aft
     assert "thank you" in closed.body
     assert "@carol" not in open_issues(github)
     assert content_writes(github) == [("PATCH", f"/repos/{REPO}/issues/{issue.number}")]
-
-
-@pytest.mark.slow  # runs kennis-bot processes against the stand-in
-def test_running_out_of_api_budget_reports_incomplete_and_the_next_scan_resumes(
-    world: dict[str, Any], github: Any
-) -> None:
-    github.faults.add(
-        "POST", rf"/repos/{REPO}/issues", "primary_rate_limit", count=1, retry_after=3600
-    )
-    first = scan(world)
-    assert first.returncode == 3
-    assert "incomplete" in first.stdout and "resumes next time" in first.stderr
-    second = scan(world)
-    assert second.returncode == 0, second.stderr
-    assert {owner: listed(issue) for owner, issue in open_issues(github).items()} == EXPECTED
-
-
-def test_the_schedule_queues_one_durable_scan_per_period(tmp_path: Path) -> None:
-    from review_bot.ledger import Ledger
-    from review_bot.review_due import SCAN_EVENT, enqueue_scan
-
-    ledger = Ledger(tmp_path / "ledger.sqlite3")
-    every = 6 * 3600.0
-    start = 1_772_323_200.0  # 2026-03-01T00:00:00Z, a period boundary
-    assert enqueue_scan(ledger, every, now=start + 10)
-    assert not enqueue_scan(ledger, every, now=start + 3600)  # same period: deduplicated
-    assert enqueue_scan(ledger, every, now=start + every + 1)  # the next period
-    rows = ledger.recent(None, 10)
-    assert sorted(r.id for r in rows) == [
-        f"kennis-scan-{int(start)}",
-        f"kennis-scan-{int(start + every)}",
-    ]
-    assert {r.event for r in rows} == {SCAN_EVENT}
 
 
 @pytest.mark.slow  # runs kennis-bot processes against the stand-in
