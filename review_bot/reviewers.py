@@ -122,6 +122,8 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         if pr.state != "open" or pr.draft:
             return
         changes = ctx.pull_request(number, pr.base.sha, pr.head.sha)
+        # The metadata check first: whatever fails later, the author sees what is wrong.
+        _publish_checks(repo, changes, None)
         state = _state(ctx)
         removed = state.people(full_name, number, "removed")
         refused = state.people(full_name, number, "refused")
@@ -346,12 +348,13 @@ def _approvals(
 
 
 def _publish_checks(
-    repo: Repository, changes: PullRequestChanges, items: list[PageApproval]
+    repo: Repository, changes: PullRequestChanges, items: list[PageApproval] | None
 ) -> None:
+    """Publish the metadata check, and the approval check when ``items`` are known."""
     existing = checks.existing_runs(repo, changes.head_sha)
     pages = len({c.new_path for c in changes.changes if c.new_path.endswith(".md")})
-    for result in (
-        checks.metadata_result(changes.problems(), pages),
-        checks.approval_result(items),
-    ):
+    results = [checks.metadata_result(changes.problems(), pages)]
+    if items is not None:
+        results.append(checks.approval_result(items))
+    for result in results:
         checks.publish(repo, changes.head_sha, result, existing.get(result.name))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.botproc import wait_for
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.markdown import mentions, references
 from tests.github_standin.server import GitHubStandIn
@@ -46,6 +47,25 @@ def test_a_page_reviewed_on_9999_12_31_gets_the_metadata_check_with_the_error(
     assert note["message"].startswith("reviewed: the due date cannot be computed")
     [comment] = world.comments(number)
     assert "content/kitchen/far.md" in comment.body
+
+
+def test_the_metadata_check_is_posted_even_when_a_later_step_of_the_delivery_fails(
+    world: World,
+) -> None:
+    broken = page("Broken", "@alice", review_every="sometimes")
+    number = world.open_pr({"content/kitchen/broken.md": broken})
+    world.github.faults.add("GET", rf"/repos/{REPO}/pulls/{number}/reviews", "5xx", share=1.0)
+    world.start()
+    world.send("pull_request", "opened", number)
+
+    def metadata() -> object:
+        runs = world.github.repo(REPO).check_runs.values()
+        return next((r for r in runs if r.name == "kennis/metadata"), None)
+
+    run = wait_for(metadata, timeout=30)
+    assert run.conclusion == "failure"
+    assert run.annotations[0]["message"].startswith("review_every:")
+    assert world.comments(number) == []  # the step that failed came later
 
 
 def test_a_symlink_in_a_pull_request_fails_the_metadata_check_naming_it(world: World) -> None:
