@@ -111,7 +111,7 @@ class Settings:
             webhook_secret=secret.encode("utf-8"),
             app_id=env.get("KENNIS_APP_ID") or None,
             private_key=_private_key(env),
-            github_api_url=(env.get("KENNIS_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            github_api_url=(_url(env, "KENNIS_GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             data_dir=data_dir_from_env(env),
             workers=_int(env, "KENNIS_WORKERS", 2, minimum=0),
             max_body=_int(env, "KENNIS_MAX_BODY", DEFAULT_MAX_BODY, minimum=1),

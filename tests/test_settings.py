@@ -34,6 +34,7 @@ BAD = {  # case: (variable, value, what the error says after "NAME='value' ")
     "log-level-unknown": ("KENNIS_LOG_LEVEL", "loud", "must be one of DEBUG, INFO"),
     "scan-every-words": ("KENNIS_SCAN_EVERY", "often", "is not a period"),
     "ledger-sync-unknown": ("KENNIS_LEDGER_SYNC", "sometimes", "must be one of NORMAL, FULL"),
+    "api-url-without-scheme": ("KENNIS_GITHUB_API_URL", "api.github.com", "is not a web address"),
 }
 
 
@@ -58,6 +59,11 @@ GOOD = {  # case: (environment, attribute, expected value)
     "log-level-any-case": ({"KENNIS_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
     "log-level-default": ({}, "log_level", None),
     "site-repo-used": ({"KENNIS_SITE_REPO": "acme/kb"}, "site_repo", "acme/kb"),
+    "api-url-without-slash": (
+        {"KENNIS_GITHUB_API_URL": "https://ghe.example.com/api/v3/"},
+        "github_api_url",
+        "https://ghe.example.com/api/v3",
+    ),
 }
 
 
