@@ -7,6 +7,7 @@ import fcntl
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from datetime import datetime
@@ -16,7 +17,8 @@ from typing import IO
 
 import click
 
-from review_bot.app import WebhookApp
+from review_bot import startup
+from review_bot.app import WebhookApp, allow_open_files, server_options
 from review_bot.concerns import root_router
 from review_bot.ledger import STATES, Ledger
 from review_bot.routing import HandlerSpecError
@@ -84,12 +86,19 @@ def serve(host: str, port: int, workers: int | None) -> None:
         router = root_router(settings.extra_handlers)
     except (HandlerSpecError, AttributeError) as exc:
         raise click.ClickException(f"cannot load handlers (KENNIS_EXTRA_HANDLERS): {exc}") from None
-    lock = _lock_data_dir(settings.data_dir)
     workers = settings.workers if workers is None else workers
-    ledger = Ledger(
-        settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
-    )
-    resumed = ledger.recover(settings.max_attempts)
+    try:
+        startup.check_credentials(settings)
+        startup.make_private(settings.data_dir)
+        lock = _lock_data_dir(settings.data_dir)
+        ledger = Ledger(
+            settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
+        )
+        resumed = ledger.recover(settings.max_attempts)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(startup.unusable(settings.data_dir, exc)) from None
     sites = SiteStore(settings.sites_dir, settings.keep_releases)
     sites.clean_leftovers()  # builds a killed server left half-written
     pool = WorkerPool(
@@ -125,6 +134,7 @@ def _run_server(
 
     # "Task queue depth is N" is logged per queued request during bursts: noise, and slow.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    allow_open_files(settings.connection_limit)
     server = waitress.create_server(
         app,
         host=host,
@@ -134,6 +144,7 @@ def _run_server(
         max_request_body_size=settings.max_body,  # waitress refuses larger bodies unread
         ident="kennis-bot",
         clear_untrusted_proxy_headers=True,
+        **server_options(settings),  # idle clients cannot hold every connection
     )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
