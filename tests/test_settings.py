@@ -35,6 +35,9 @@ BAD = {  # case: (variable, value, what the error says after "NAME='value' ")
     "scan-every-words": ("KENNIS_SCAN_EVERY", "often", "is not a period"),
     "ledger-sync-unknown": ("KENNIS_LEDGER_SYNC", "sometimes", "must be one of NORMAL, FULL"),
     "api-url-without-scheme": ("KENNIS_GITHUB_API_URL", "api.github.com", "is not a web address"),
+    "connection-limit-tiny": ("KENNIS_CONNECTION_LIMIT", "5", "must be at least 10"),
+    "channel-timeout-words": ("KENNIS_CHANNEL_TIMEOUT", "soon", "is not a whole number"),
+    "channel-timeout-zero": ("KENNIS_CHANNEL_TIMEOUT", "0", "must be at least 1"),
 }
 
 
@@ -58,6 +61,8 @@ GOOD = {  # case: (environment, attribute, expected value)
     "keep-releases": ({"KENNIS_KEEP_RELEASES": "2"}, "keep_releases", 2),
     "log-level-any-case": ({"KENNIS_LOG_LEVEL": "debug"}, "log_level", "DEBUG"),
     "log-level-default": ({}, "log_level", None),
+    "connection-limit-default": ({}, "connection_limit", 1000),
+    "channel-timeout": ({"KENNIS_CHANNEL_TIMEOUT": "3"}, "channel_timeout", 3),
     "site-repo-used": ({"KENNIS_SITE_REPO": "acme/kb"}, "site_repo", "acme/kb"),
     "api-url-without-slash": (
         {"KENNIS_GITHUB_API_URL": "https://ghe.example.com/api/v3/"},
