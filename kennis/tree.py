@@ -56,6 +56,10 @@ class WorkTree:
 
     def _walk(self, folder: str) -> Iterable[tuple[str, str]]:
         """Every entry below ``folder`` with its kind ("" for a regular file); links not followed."""
+        top = _kind(self.root / folder) if folder else "folder"
+        if top in _SPECIAL_KINDS:
+            yield folder, top  # the content folder itself is a link or a device: read nothing
+            return
         for current, dirs, names in os.walk(self.root / folder):
             rel = normalize(Path(current).relative_to(self.root))
             kept = []
@@ -68,6 +72,11 @@ class WorkTree:
                 else:
                     yield join(rel, name), kind
             dirs[:] = kept
+
+
+_SPECIAL_KINDS = frozenset(
+    {"symbolic link", "named pipe (FIFO)", "socket", "device", "special file"}
+)
 
 
 def _kind(path: Path) -> str:

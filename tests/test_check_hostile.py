@@ -171,3 +171,17 @@ def test_links_and_submodules_committed_to_git_are_errors_when_read_from_a_revis
         ("content/passwd.md", "this is a symbolic link"),
         ("content/vendored", "this is a submodule"),
     ]
+
+
+def test_a_content_folder_that_is_itself_a_link_is_reported_and_not_read(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "kb")
+    repo.write(".github/kennis.yml", CONFIG)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text(page(owner='"@ana"'))
+    os.symlink(elsewhere, repo.root / "content")
+    checked = kennis(repo.root, "check", "--format", "json")
+    assert checked.returncode == 1
+    assert [(p["path"], p["message"].split(",")[0]) for p in json.loads(checked.stdout)] == [
+        ("content", "this is a symbolic link")
+    ]
