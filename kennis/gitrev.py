@@ -136,8 +136,8 @@ class GitReader:
     def ls_tree_modes(self, rev: str, prefix: str = "") -> list[tuple[str, str]]:
         """``(mode, path)`` of every entry at ``rev`` below ``prefix``: files, links, submodules."""
         args = ["ls-tree", "-r", "-z", "--full-tree", rev]
-        if prefix:
-            args += ["--", prefix.rstrip("/") + "/"]
+        if prefix:  # no trailing slash: a link named like the folder is listed too
+            args += ["--", prefix.rstrip("/")]
         out = self.git(*args).decode("utf-8", "surrogateescape")
         entries = []
         for record in filter(None, out.split("\0")):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from .paths import join, normalize
+from .paths import is_under, join, normalize
 
 
 class Tree(Protocol):
@@ -122,5 +122,4 @@ class MemoryTree:
         return [p for p in self._listing if p.startswith(prefix)]
 
     def special(self, folder: str) -> Iterable[tuple[str, str]]:
-        prefix = f"{folder}/" if folder else ""
-        return sorted((p, k) for p, k in self._special.items() if p.startswith(prefix))
+        return sorted((p, k) for p, k in self._special.items() if is_under(p, folder))

@@ -185,3 +185,15 @@ def test_a_content_folder_that_is_itself_a_link_is_reported_and_not_read(tmp_pat
     assert [(p["path"], p["message"].split(",")[0]) for p in json.loads(checked.stdout)] == [
         ("content", "this is a symbolic link")
     ]
+
+
+def test_a_content_folder_committed_as_a_link_is_an_error_in_the_revision(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "kb")
+    repo.write(".github/kennis.yml", CONFIG)
+    repo.write("docs/index.md", page(owner='"@ana"'))
+    os.symlink("docs", repo.root / "content")
+    repo.commit("Content is a link", date="2026-01-05T10:00:00+00:00")
+    kb = load_kb(GitReader(repo.root / ".git").tree_at("HEAD"))
+    assert [(p.path, p.message.split(",")[0]) for p in kb.errors] == [
+        ("content", "this is a symbolic link")
+    ]
