@@ -9,28 +9,31 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import cli_output
-from .changes import load_changes
-from .confirm import bump_reviewed
-from .errors import KennisError
-from .files import write_atomic
-from .gitrev import GitReader
-from .handles import Handle, parse_handle
-from .history import write_manifest
-from .history_build import index_for
-from .kb import KnowledgeBase, effective_page, load_kb
-from .page import TYPES, Fields, Page
-from .paths import is_under, normalize
-from .review import PullRequest, plan_review
-from .scaffold import plan_new_page
-from .status import assess_pages, most_urgent_first
-from .tree import WorkTree
+# The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
+
+if TYPE_CHECKING:
+    from .handles import Handle
+    from .kb import KnowledgeBase
+    from .page import Page
 
 FORMATS = click.Choice(["text", "json"])
+
+
+class PageTypes(click.Choice):
+    """The page types as a choice, imported only when a command needs them."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from .page import TYPES
+
+        return TYPES
 
 
 def find_root(start: Path) -> Path:
@@ -46,6 +49,8 @@ def find_root(start: Path) -> Path:
 def _handle(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Handle | None:
     if value is None:
         return None
+    from .handles import parse_handle
+
     try:
         return parse_handle(value)
     except ValueError as exc:
@@ -63,6 +68,8 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 
 def _relative(root: Path, given: str) -> str:
     """A user-given path (relative to the current folder) as a repo-relative key."""
+    from .paths import normalize
+
     absolute = (Path.cwd() / given).resolve()
     try:
         return normalize(absolute.relative_to(root.resolve()))
@@ -96,6 +103,11 @@ def main() -> None:
 @root_option
 def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> None:
     """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
+    from . import cli_output
+    from .kb import load_kb
+    from .paths import is_under
+    from .tree import WorkTree
+
     top = _root(root)
     kb = load_kb(WorkTree(top))
     problems = kb.problems
@@ -118,6 +130,10 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
 
 
 def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]:
+    from .kb import effective_page
+    from .page import Fields
+    from .paths import is_under
+
     pages = []
     for given in paths:
         key = _relative(top, given)
@@ -141,6 +157,10 @@ def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]
 @root_option
 def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
     """Show the owner and co-authors of pages, and where each came from."""
+    from . import cli_output
+    from .kb import load_kb
+    from .tree import WorkTree
+
     top = _root(root)
     kb = load_kb(WorkTree(top))
     pages = _pages_for(kb, top, paths)
@@ -148,7 +168,7 @@ def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
 
 
 @main.command()
-@click.argument("kind", metavar="TYPE", type=click.Choice(TYPES))
+@click.argument("kind", metavar="TYPE", type=PageTypes())
 @click.argument("title")
 @click.option(
     "--owner", callback=_handle, help="Owner handle, e.g. @alice (default: the folder's)."
@@ -157,6 +177,12 @@ def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
 @root_option
 def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | None) -> None:
     """Create a page from the template of TYPE."""
+    from .errors import KennisError
+    from .files import write_atomic
+    from .kb import load_kb
+    from .scaffold import plan_new_page
+    from .tree import WorkTree
+
     top = _root(root)
     kb = load_kb(WorkTree(top), only=())
     try:
@@ -181,6 +207,12 @@ def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | 
 @root_option
 def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None) -> None:
     """Record that pages were confirmed accurate: bump reviewed and reviewed_by."""
+    from .confirm import bump_reviewed
+    from .errors import KennisError
+    from .files import write_atomic
+    from .kb import load_kb
+    from .tree import WorkTree
+
     top = _root(root)
     keys = [_relative(top, p) for p in paths]
     kb = load_kb(WorkTree(top), only=keys)
@@ -245,6 +277,12 @@ def _manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @root_option
 def index(out: Path | None, root: Path | None) -> None:
     """Write the history index manifest (JSON) from one pass over git history."""
+    from .errors import KennisError
+    from .history import manifest_chunks, write_manifest
+    from .history_build import index_for
+    from .kb import load_kb
+    from .tree import WorkTree
+
     top = _root(root)
     kb = load_kb(WorkTree(top), only=())
     try:
@@ -252,7 +290,8 @@ def index(out: Path | None, root: Path | None) -> None:
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
     if out is None:
-        click.echo(json.dumps(history.to_json(), indent=2, ensure_ascii=False))
+        sys.stdout.writelines(manifest_chunks(history))  # streamed: no whole-manifest string
+        sys.stdout.flush()
     else:
         write_manifest(history, out)
         click.echo(
@@ -270,6 +309,13 @@ def index(out: Path | None, root: Path | None) -> None:
 @root_option
 def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None) -> None:
     """List pages that are due soon, due or overdue, most overdue first."""
+    from . import cli_output
+    from .errors import KennisError
+    from .history_build import index_for
+    from .kb import load_kb
+    from .status import assess_pages, most_urgent_first
+    from .tree import WorkTree
+
     top = _root(root)
     kb = load_kb(WorkTree(top))
     try:
@@ -295,6 +341,12 @@ def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None
 @root_option
 def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) -> None:
     """Who would be asked to review the change from BASE to HEAD, and why."""
+    from . import cli_output
+    from .changes import load_changes
+    from .errors import KennisError
+    from .gitrev import GitReader
+    from .review import PullRequest, plan_review
+
     top = _root(root)
     reader = GitReader(top)
     try:

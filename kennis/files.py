@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -22,6 +23,26 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             handle.write(payload)
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[str], new_mode: int = 0o644) -> None:
+    """Like ``write_atomic``, but streams UTF-8 text chunk by chunk (never one big string).
+
+    A new file gets ``new_mode`` (readable by the web server or CI step that consumes it; a temp
+    file is 0600); an existing file keeps its permissions.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20) as handle:
+            handle.writelines(chunks)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else new_mode
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -28,13 +28,14 @@ authors, and last_modified/last_author from its creating commit. Built by
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kennis.errors import KennisError, Problem
-from kennis.files import write_atomic
+from kennis.files import write_atomic_chunks
 
 MANIFEST_VERSION = 1
 
@@ -209,10 +210,25 @@ def _contributions(value: object, where: str) -> tuple[Contribution, ...]:
 
 
 def write_manifest(index: HistoryIndex, path: Path) -> None:
-    """Write ``index`` as pretty JSON atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(index.to_json(), indent=2, ensure_ascii=False) + "\n")
+    """Write ``index`` as pretty JSON atomically (temp file in the same folder, then rename), 0644.
+
+    Streamed one page at a time: the same text as ``json.dumps(index.to_json(), indent=2)``
+    without holding it (or the whole JSON tree) in memory.
+    """
+    write_atomic_chunks(Path(path), manifest_chunks(index))
+
+
+def manifest_chunks(index: HistoryIndex) -> Iterator[str]:
+    """The manifest's text in pieces, one page each (``kennis index`` prints these to stdout)."""
+    head = {"version": MANIFEST_VERSION, "head": index.head, "content_dir": index.content_dir}
+    yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "pages": {'
+    separator = "\n    "
+    for path in sorted(index.pages):
+        entry = json.dumps(index.pages[path].to_json(), indent=2, ensure_ascii=False)
+        yield separator + json.dumps(path, ensure_ascii=False) + ": "
+        yield entry.replace("\n", "\n    ")
+        separator = ",\n    "
+    yield "\n  }\n}\n" if index.pages else "}\n}\n"
 
 
 def load_manifest(path: Path) -> HistoryIndex:

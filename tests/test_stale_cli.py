@@ -108,3 +108,27 @@ def test_bad_manifest_is_explained(repo, tmp_path):
     assert (
         result.returncode == 1 and f"{bad}:2:" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+def test_index_out_is_readable_by_others_and_the_same_text_as_stdout(repo, tmp_path):
+    """The manifest is handed to a web server or a later CI step: 0644, not a temp file's 0600."""
+    out = tmp_path / "published" / "history.json"
+    assert kennis(repo.root, "index", "--out", str(out)).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert out.read_text(encoding="utf-8") == kennis(repo.root, "index").stdout
+    assert [p.name for p in out.parent.iterdir()] == ["history.json"]  # no temp file left
+    out.chmod(0o600)  # an existing file keeps the mode its owner chose
+    assert kennis(repo.root, "index", "--out", str(out)).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_help_does_not_import_the_core():
+    """`kennis --help` stays fast: no git, YAML or history code is imported to print it."""
+    code = (
+        "import sys; from kennis.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('kennis.', 'git', 'yaml'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['kennis.cli']"
