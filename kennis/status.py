@@ -10,6 +10,7 @@ from .freshness import Freshness, assess
 from .history import HistoryIndex, PageHistory
 from .kb import KnowledgeBase
 from .page import Page
+from .visibility import is_counted
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,11 @@ def assess_pages(
 
 
 def most_urgent_first(statuses: list[PageStatus]) -> list[PageStatus]:
-    """Pages needing review: overdue before due before due soon, longest overdue first."""
-    needing = [s for s in statuses if s.freshness.needs_review]
+    """Pages needing review: overdue before due before due soon, longest overdue first.
+
+    Drafts, wanted stubs and archived pages never need review (``visibility.is_counted``).
+    """
+    needing = [s for s in statuses if s.freshness.needs_review and is_counted(s.page)]
     return sorted(
         needing,
         key=lambda s: (

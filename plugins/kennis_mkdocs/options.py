@@ -11,6 +11,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 
 AS_OF_ENV = "KENNIS_AS_OF"
+PREVIEW_ENV = "KENNIS_PREVIEW"
 
 
 class DateOption(c.BaseConfigOption[date | None]):
@@ -41,6 +42,11 @@ class KennisConfig(base.Config):
     """A history manifest written by ``kennis index --out FILE``, for builds from a shallow clone.
     Without it the history is read from git. The first kennis plugin that sets it wins."""
 
+    preview = c.Type(bool, default=False)
+    """Build for authors, not readers: ``status: draft`` pages are built (with a Draft badge)
+    instead of left out. ``mkdocs serve`` (and ``kennis serve``) and ``KENNIS_PREVIEW=1`` (set by
+    the App's pull-request previews) do the same."""
+
 
 def resolve_as_of(configured: date | None, environ: dict[str, str] | Any = os.environ) -> date:
     """The day freshness is judged on: the option, else ``$KENNIS_AS_OF``, else today."""
@@ -53,3 +59,10 @@ def resolve_as_of(configured: date | None, environ: dict[str, str] | Any = os.en
         return date.fromisoformat(raw)
     except ValueError:
         raise PluginError(f"{AS_OF_ENV}={raw!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
+def resolve_preview(
+    configured: bool, serving: bool, environ: dict[str, str] | Any = os.environ
+) -> bool:
+    """Whether this build is a preview: the option, ``mkdocs serve``, or ``$KENNIS_PREVIEW=1``."""
+    return configured or serving or environ.get(PREVIEW_ENV, "").strip() == "1"

@@ -12,6 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from kennis.status import PageStatus
+from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 
 from .context import SiteContext, site_context
 from .options import KennisConfig
@@ -26,7 +27,7 @@ from .render import (
 )
 
 #: Pages that are not (yet) content readers rely on: left out of health and contributors.
-NOT_CONTENT = ("wanted", "archived")
+NOT_CONTENT = VISIBILITY_NOT_CONTENT
 
 
 class ReportConfig(KennisConfig):

@@ -176,17 +176,27 @@ def checkout(
     return skipped
 
 
-def mkdocs_env(base: Mapping[str, str]) -> dict[str, str]:
+def mkdocs_env(base: Mapping[str, str], preview: bool = False) -> dict[str, str]:
     """The build's environment: the allowed variables of *base* (``Settings.child_env``)."""
     env = {k: v for k, v in base.items() if _BUILD_ENV.match(k)}
     env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    if preview:
+        env["KENNIS_PREVIEW"] = "1"  # the kennis plugins' switch: drafts are shown
     return env
 
 
 def run_mkdocs(
-    work: Path, out: Path, timeout: float, log_path: Path, env: Mapping[str, str]
+    work: Path,
+    out: Path,
+    timeout: float,
+    log_path: Path,
+    env: Mapping[str, str],
+    preview: bool = False,
 ) -> BuildResult:
-    """``mkdocs build --strict`` in *work* into *out*, in its own process group, with a time limit."""
+    """``mkdocs build --strict`` in *work* into *out*, in its own process group, with a time limit.
+
+    A *preview* build (a pull request's) tells the kennis plugins so: drafts are shown in it.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-c", _CHILD, str(os.getpid()),
                "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)]  # fmt: skip
@@ -194,7 +204,7 @@ def run_mkdocs(
     timed_out = False
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            command, cwd=work, env=mkdocs_env(env), stdout=log, stderr=subprocess.STDOUT,
+            command, cwd=work, env=mkdocs_env(env, preview), stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         try:
@@ -218,6 +228,7 @@ def build_in_checkout(
     timeout: float,
     overlay: tuple[str, str] | None = None,
     log_name: str | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Export *sha* (with *overlay*'s folder) into a fresh work dir, build it into *out*.
 
@@ -229,7 +240,7 @@ def build_in_checkout(
     try:
         skipped = checkout(mirror, sha, work, overlay, env=env)
         log_path = store.logs_dir / (log_name or f"{sha}.log")
-        result = run_mkdocs(work, out, timeout, log_path, env)
+        result = run_mkdocs(work, out, timeout, log_path, env, preview)
         # The web root holds what the build wrote from the export: never a link or a device.
         removed = tuple(os.path.relpath(p, out) for p in remove_special_files(out))
         return dataclasses.replace(result, skipped=skipped + removed)

@@ -289,7 +289,7 @@ def build_preview(
         result = build_in_checkout(
             sites, mirror, base_sha, out, overlay=(head_sha, content_dir),
             env=ctx.settings.child_env, timeout=ctx.settings.build_timeout,
-            log_name=f"pr-{number}-{head_sha}.log",
+            log_name=f"pr-{number}-{head_sha}.log", preview=True,
         )  # fmt: skip
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)

@@ -8,7 +8,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from kennis.visibility import Audience
+
 from ..context import site_context
+from ..drafts import drop_unpublished
+from ..options import resolve_preview
 from ..render import add_css, add_css_file
 from .config import PageInfoConfig
 from .renderer import (
@@ -24,6 +28,11 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
 
     def __init__(self) -> None:
         self.renderer: PageInfoRenderer | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.enabled:
@@ -34,7 +43,10 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if not self.config.enabled:
             return files
         add_css_file(config, files)
-        self.renderer = PageInfoRenderer.build(site_context(config), files, config, self.config)
+        context = site_context(config)
+        audience = Audience(preview=resolve_preview(self.config.preview, self.serving))
+        drop_unpublished(files, context, audience)
+        self.renderer = PageInfoRenderer.build(context, files, config, self.config)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
