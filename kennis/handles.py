@@ -10,6 +10,8 @@ _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 _TEAM_SLUG = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
 _HANDLE = re.compile(rf"^@(?P<login>{_LOGIN})(?:/(?P<team>{_TEAM_SLUG}))?$")
 BOT_SUFFIX = "[bot]"
+# GitHub's private commit e-mails name the login: "123+alice@users.noreply.github.com".
+_NOREPLY = re.compile(rf"^(?:\d+\+)?(?P<login>{_LOGIN})@users\.noreply\.github\.com$", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,9 @@ def login_of(text: str) -> Handle:
 
 def is_bot(login: str) -> bool:
     return login.lower().endswith(BOT_SUFFIX)
+
+
+def noreply_login(email: str) -> str | None:
+    """The GitHub login a commit e-mail names (GitHub's no-reply addresses), else None."""
+    match = _NOREPLY.match(email.strip())
+    return match["login"] if match else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from kennis.handles import Handle
+from kennis.handles import Handle, noreply_login
 from kennis.history import Person
 
 PACKAGE = Path(__file__).resolve().parent
@@ -20,8 +19,6 @@ TEMPLATES = PACKAGE / "templates"
 CSS_SOURCE = PACKAGE / "assets" / "kennis.css"
 CSS_URI = "assets/kennis/kennis.css"
 GITHUB = "https://github.com"
-# GitHub's private commit e-mails name the login: "123+alice@users.noreply.github.com".
-_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,8 @@ def handle_link(handle: Handle) -> Link:
 
 def person_link(person: Person) -> Link:
     """A git author; linked to GitHub only when the e-mail is a GitHub no-reply address."""
-    match = _NOREPLY.match(person.email)
-    return Link(person.name or person.email, f"{GITHUB}/{match['login']}" if match else None)
+    login = noreply_login(person.email)
+    return Link(person.name or person.email, f"{GITHUB}/{login}" if login else None)
 
 
 def human_date(day: date | datetime | None) -> str:

@@ -1,0 +1,260 @@
+"""Knowledge requests: the issue form's fields, suggested experts, and the page a claim starts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from .errors import KennisError
+from .frontmatter import parse_page
+from .handles import Handle, handle_key, is_bot, login_of, noreply_login
+from .history import HistoryIndex
+from .kb import KnowledgeBase, effective_page
+from .markdown import escape_inline, inline_code
+from .page import Fields
+from .paths import is_under, join, normalize
+from .scaffold import plan_new_page, slugify, template
+
+LABEL = "kennis:request"
+OPEN = "kennis:request/open"
+CLAIMED = "kennis:request/claimed"
+FIELDS = ("What do you need to know?", "What is it for?", "Section", "Who might know?")
+TITLE_PREFIX = "Request: "
+MAX_EXPERTS = 5
+RECENT = timedelta(days=365)
+BRANCH_PREFIX = "kennis/request-"
+TRIAGE_MARKER = "<!-- kennis:request-triage -->"
+CLOSED_MARKER = "<!-- kennis:request-closed -->"
+_NO_RESPONSE = "_No response_"  # what GitHub writes for an empty optional form field
+_FIELD = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.M)
+_COMMAND = re.compile(r"^/(claim|unclaim)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """The four fields of a request, as plain text."""
+
+    need: str
+    purpose: str = ""
+    section: str = ""
+    who: str = ""
+
+
+def parse_form(body: str | None) -> RequestForm:
+    """Read GitHub's rendering of the issue form (``### Field`` then the answer) back."""
+    text = (body or "").replace("\r\n", "\n")
+    heads = list(_FIELD.finditer(text))
+    found: dict[str, str] = {}
+    for head, nxt in zip(heads, [*heads[1:], None], strict=True):
+        value = text[head.end() : nxt.start() if nxt else len(text)].strip()
+        found[head.group(1).strip().lower()] = "" if value == _NO_RESPONSE else value
+    need, purpose, section, who = (found.get(name.lower(), "") for name in FIELDS)
+    return RequestForm(need, purpose, section.strip().strip("/"), who)
+
+
+def form_body(form: RequestForm) -> str:
+    """The issue body GitHub makes from the form, so ``POST /requests`` files the same issue."""
+    values = (form.need, form.purpose, form.section, form.who)
+    return "\n\n".join(f"### {name}\n\n{value.strip() or _NO_RESPONSE}" for name, value in
+                       zip(FIELDS, values, strict=True))  # fmt: skip
+
+
+def request_title(issue_title: str, form: RequestForm) -> str:
+    """The page title a request asks for: the issue title without the form's prefix."""
+    title = issue_title.strip()
+    if title.lower().startswith(TITLE_PREFIX.lower()):
+        title = title[len(TITLE_PREFIX) :].strip()
+    if not title:
+        title = (form.need.strip().splitlines() or [""])[0]
+    return title[:120].strip() or "Requested page"
+
+
+def section_folder(kb: KnowledgeBase, section: str) -> str | None:
+    """The content folder a section names, or None when it is empty, unsafe or unknown."""
+    if not section or ".." in section.split("/") or section.startswith("/"):
+        return None
+    try:
+        folder = normalize(join(kb.config.content_dir, section))
+    except ValueError:
+        return None
+    content = kb.config.content_dir
+    known = any(is_under(p, folder) for p in kb.pages) or folder in {
+        f for f in kb.metas if f != content
+    }
+    return folder if known else None
+
+
+def suggest_experts(
+    kb: KnowledgeBase,
+    index: HistoryIndex | None,
+    section: str,
+    requester: str | None,
+    today: date,
+    limit: int = MAX_EXPERTS,
+) -> list[Handle]:
+    """Owners and co-authors of the section's pages, then its most active editors of the last year.
+
+    Editors come from the history index (people with a GitHub no-reply address, so they can be
+    mentioned), ranked by commits to the section's pages last changed within a year. Never the
+    requester, never a bot; at most ``limit``.
+    """
+    folder = section_folder(kb, section)
+    if folder is None:
+        return []
+    pages = [p for path, p in sorted(kb.pages.items()) if is_under(path, folder)]
+    found: list[Handle] = [h for p in pages for h in p.reviewers]
+    since = datetime.combine(today, datetime.min.time(), UTC) - RECENT
+    edits: Counter[str] = Counter()
+    for page in pages:
+        history = index.get(page.path) if index else None
+        if history is None or history.last_modified.astimezone(UTC) < since:
+            continue
+        for part in history.contributions:
+            login = noreply_login(part.person.email)
+            if login:
+                edits[login] += part.commits
+    found += [login_of(name) for name, _ in sorted(edits.items(), key=lambda kv: (-kv[1], kv[0]))]
+    skip = {handle_key(requester)} if requester else set()
+    out: list[Handle] = []
+    for handle in found:
+        if handle.key in skip or is_bot(handle.login):
+            continue
+        skip.add(handle.key)
+        out.append(handle)
+    return out[:limit]
+
+
+def triage_comment(experts: list[Handle], section: str, known_section: bool) -> str:
+    """The one comment on a new request: who might write it, and 👍 for everyone else."""
+    if experts:
+        people = ", ".join(h.text for h in experts)
+        lead = (
+            f"People who know this part of the knowledge base: {people}. Could one of you write it?"
+        )
+    elif section and not known_section:
+        lead = f"There is no section {inline_code(section)} yet, so nobody is suggested."
+    else:
+        lead = "Nobody owns or edited this section lately, so nobody is suggested."
+    return (
+        f"{TRIAGE_MARKER}\nThanks for asking! {lead}\n\n"
+        "- Anyone who can write it: comment `/claim` and kennis opens a draft page for you.\n"
+        "- Need this too? Add a 👍 to the request, so the most wanted pages are written first.\n"
+    )
+
+
+def command(body: str | None) -> str | None:
+    """``claim`` or ``unclaim`` when a comment is that command on a line of its own."""
+    match = _COMMAND.search(body or "")
+    return match.group(1) if match else None
+
+
+def branch_for(number: int) -> str:
+    return f"{BRANCH_PREFIX}{number}"
+
+
+def request_of_branch(ref: str) -> int | None:
+    """The request number a ``kennis/request-<n>`` branch was made for."""
+    if not ref.startswith(BRANCH_PREFIX) or not ref[len(BRANCH_PREFIX) :].isdigit():
+        return None
+    return int(ref[len(BRANCH_PREFIX) :])
+
+
+@dataclass(frozen=True)
+class DraftPage:
+    """The file a claim writes: a new page or a wanted stub made the claimer's draft."""
+
+    path: str
+    text: str
+    stub: bool  # True: an existing `status: wanted` page is edited
+    todo: tuple[str, ...]  # the template's headings still to write
+
+
+def wanted_stub(kb: KnowledgeBase, title: str, folder: str | None) -> str | None:
+    """A ``status: wanted`` page with the request's title or file name (in its section first)."""
+    slug = slugify(title)
+    stubs = [p for path, p in sorted(kb.pages.items()) if p.status == "wanted"]
+    same = [p for p in stubs if (p.title or "").strip().casefold() == title.casefold()
+            or p.path.rsplit("/", 1)[-1] == f"{slug}.md"]  # fmt: skip
+    same.sort(key=lambda p: not (folder and is_under(p.path, folder)))
+    return same[0].path if same else None
+
+
+def draft_page(
+    kb: KnowledgeBase,
+    title: str,
+    section: str,
+    claimer: str,
+    issue_url: str,
+    today: date,
+    stub_text: str | None = None,
+    stub_path: str | None = None,
+) -> DraftPage:
+    """The page a claim proposes: the stub edited, or the type's template filled in."""
+    owner = login_of(claimer)
+    values = {"owner": f'"{owner.text}"', "status": "draft", "requested_in": f'"{issue_url}"'}
+    if stub_path is not None and stub_text is not None:
+        text = set_front_matter(stub_text, values, stub_path)
+        return DraftPage(stub_path, text, True, _headings(text))
+    folder = section_folder(kb, section)
+    rel = folder[len(kb.config.content_dir) :].strip("/") if folder else ""
+    path = join(folder or kb.config.content_dir, slugify(title) + ".md")
+    kind = effective_page(kb, path, Fields(path, {}, {})).type
+    new = plan_new_page(kb, kind, title, rel, owner, today)
+    if new.path in kb.pages:
+        raise KennisError(f"{new.path} already exists")
+    text = set_front_matter(new.text, values, new.path)
+    return DraftPage(new.path, text, False, _headings(template(kind)))
+
+
+def set_front_matter(text: str, values: dict[str, str], path: str) -> str:
+    """Set top-level keys to YAML scalars (replacing a line, else adding one before the end)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        lines = ["---", "---", *lines]
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise KennisError(f"{path}: front matter is not closed")
+    for key, value in values.items():
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        at = next((i for i in range(1, end) if pattern.match(lines[i])), None)
+        if at is None:
+            lines.insert(end, f"{key}: {value}")
+            end += 1
+        else:
+            lines[at] = f"{key}: {value}"
+    out = "\n".join(lines)
+    _, problems = parse_page(out.encode(), path)
+    if problems:
+        raise KennisError(str(problems[0]))
+    return out
+
+
+def _headings(text: str) -> tuple[str, ...]:
+    return tuple(m.group(1) for m in re.finditer(r"(?m)^##\s+(.+?)\s*$", text))
+
+
+def pr_body(form: RequestForm, page: DraftPage, number: int, claimer: str) -> str:
+    """What the draft pull request says: the request, the file, and what is left to write."""
+    todo = "\n".join(f"- [ ] {escape_inline(h)}" for h in page.todo) or "- [ ] the page itself"
+    purpose = f"\n\nIt is for: {escape_inline(form.purpose)}" if form.purpose else ""
+    made = "turns the wanted page" if page.stub else "starts"
+    return (
+        f"@{claimer} claimed request #{number}; this draft {made} {inline_code(page.path)}.\n\n"
+        f"Asked: {escape_inline(form.need)}{purpose}\n\n"
+        f"Left to write (the comments in the file say what goes where):\n{todo}\n\n"
+        "When the page is ready: set `status: published`, mark this pull request ready for "
+        f"review; merging it closes the request.\n"
+    )
+
+
+def thanks(requester: str | None, author: str | None, path: str | None) -> str:
+    """The closing comment once the requested page is merged."""
+    asked = f"@{requester}" if requester and not is_bot(requester) else "everyone who asked"
+    wrote = f"@{author}" if author and not is_bot(author) else "the author"
+    where = f" It is at {inline_code(path)}." if path else ""
+    return (
+        f"{CLOSED_MARKER}\nThe requested page is written and merged.{where} "
+        f"Thank you {asked} for asking and {wrote} for writing it!\n"
+    )
