@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from .paths import normalize
 from .yamlload import load_yaml
 
 CONFIG_PATH = ".github/kennis.yml"
+REVIEWS_PATH = ".github/kennis-reviews.yml"  # confirmations when pages carry no front matter
 VERIFY_MODES = ("pr", "commit")
 
 
@@ -23,6 +25,7 @@ class Config:
     """The knowledge base's settings, with the defaults of DESIGN.md."""
 
     content_dir: str = "content"
+    content_dir_source: Source = DEFAULT  # DEFAULT: not set in kennis.yml (mkdocs.yml decides)
     review_every: Interval = field(default_factory=lambda: Interval(12, "months"))
     review_every_source: Source = DEFAULT
     due_soon: Interval = field(default_factory=lambda: Interval(30, "days"))
@@ -32,6 +35,8 @@ class Config:
     site_url: str | None = None
     ignore_revs: str | None = None  # a file of commits that do not count as edits
     verify: str = "pr"  # how confirmations land: "pr" (a pull request) or "commit" (directly)
+    adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
+    front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
 
 
 def _positive_int(value: object) -> int:
@@ -52,6 +57,23 @@ def _url(value: object) -> str:
     raise ValueError(f"{value!r} is not a web address starting with https://")
 
 
+def _day(value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{value!r} is not true or false")
+
+
 def _verify(value: object) -> str:
     if value in VERIFY_MODES:
         return str(value)
@@ -67,6 +89,8 @@ _KEYS: dict[str, Any] = {
     "site_url": _url,
     "ignore_revs": _path,
     "verify": _verify,
+    "adopted": _day,
+    "front_matter": _flag,
 }
 
 
@@ -112,6 +136,8 @@ def parse_config(raw: bytes | None, path: str = CONFIG_PATH) -> tuple[Config, li
             values["review_every_source"] = Source(path, line)
         if key == "fallback_owner":
             values["fallback_source"] = Source(path, line)
+        if key == "content_dir":
+            values["content_dir_source"] = Source(path, line)
     return Config(**values), problems
 
 

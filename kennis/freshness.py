@@ -1,7 +1,8 @@
 """Freshness of a page as of a date: evergreen, fresh, due soon, due or overdue (DESIGN ★).
 
-``due = basis + review_every`` where the basis is the ``reviewed`` date, else the page's first
-commit date. As of a date D the page is
+``due = basis + review_every`` where the basis is the ``reviewed`` date, else the later of the
+page's first commit date and the adoption date (``adopted:`` in ``.github/kennis.yml``, written by
+``kennis init``: a repository adopted today has no wall of overdue pages). As of a date D the page is
 
 - ``evergreen`` when ``review_every`` is ``never``;
 - ``overdue``   when D ≥ due + review_every;
@@ -26,7 +27,7 @@ from typing import Literal
 from kennis.intervals import Interval, OutOfRange
 
 State = Literal["evergreen", "fresh", "due_soon", "due", "overdue"]
-Basis = Literal["reviewed", "first_commit", "none"]
+Basis = Literal["reviewed", "first_commit", "adopted", "none"]
 
 #: States from least to most urgent; ``kennis stale`` lists the last three.
 STATES: tuple[State, ...] = ("evergreen", "fresh", "due_soon", "due", "overdue")
@@ -68,9 +69,10 @@ def assess(
     review_every: Interval,
     due_soon: Interval,
     as_of: date,
+    adopted: date | None = None,
 ) -> Freshness:
-    """Judge a page as of ``as_of`` from its ``reviewed`` date, else its first commit date."""
-    since, basis = _basis(reviewed, first_commit)
+    """Judge a page as of ``as_of`` from ``reviewed``, else its first commit or ``adopted``."""
+    since, basis = _basis(reviewed, first_commit, adopted)
     if review_every.never:
         return Freshness("evergreen", None, since, 0, basis)
     if since is None:
@@ -123,7 +125,9 @@ def _earlier(interval: Interval, day: date) -> date:
         return date.min
 
 
-def _basis(reviewed: date | None, first_commit: date | None) -> tuple[date | None, Basis]:
+def _basis(
+    reviewed: date | None, first_commit: date | None, adopted: date | None = None
+) -> tuple[date | None, Basis]:
     # A datetime is a date too, but comparing it with a plain date raises: keep only the day.
     if isinstance(reviewed, datetime):
         reviewed = reviewed.date()
@@ -131,6 +135,8 @@ def _basis(reviewed: date | None, first_commit: date | None) -> tuple[date | Non
         first_commit = first_commit.date()
     if reviewed is not None:
         return reviewed, "reviewed"
+    if first_commit is not None and adopted is not None and adopted > first_commit:
+        return adopted, "adopted"
     if first_commit is not None:
         return first_commit, "first_commit"
     return None, "none"

@@ -6,14 +6,15 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .codeowners import LOCATIONS, CodeOwners, parse_codeowners
-from .config import CONFIG_PATH, Config, parse_config
+from .config import CONFIG_PATH, REVIEWS_PATH, Config, parse_config
 from .errors import Problem
 from .freshness import due_date_problem
 from .frontmatter import parse_page
+from .mkdocs_yml import MKDOCS_PATH, SiteConfig, load_site_config
 from .page import (
     DEFAULT,
     ITEMS,
@@ -25,6 +26,7 @@ from .page import (
     validate_fields,
 )
 from .paths import is_under, join, parents
+from .reviews_file import parse_reviews
 from .tree import Tree
 from .yamlload import load_yaml
 
@@ -44,6 +46,17 @@ class KnowledgeBase:
     metas: dict[str, Fields] = field(default_factory=dict)  # folder → its .meta.yml
     pages: dict[str, Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    site: SiteConfig | None = None  # mkdocs.yml, when there is one
+    reviews: dict[str, Fields] = field(default_factory=dict)  # front_matter: false sidecar
+
+    def excluded(self, path: str) -> bool:
+        """A page MkDocs' ``exclude_docs`` leaves out of the site: in no report, count or link."""
+        if self.site is None or not path.endswith(PAGE_SUFFIX):
+            return False
+        content = self.config.content_dir
+        if content and not is_under(path, content):
+            return False
+        return self.site.excluded(path[len(content) + 1 :] if content else path)
 
     @property
     def errors(self) -> list[Problem]:
@@ -67,17 +80,44 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
             codeowners, found = parse_codeowners(raw, location)
             problems += found
             break
-    kb = KnowledgeBase(config, codeowners, problems=problems)
-    listing = sorted(tree.files(config.content_dir))
+    site, found = load_site_config(tree.read)
+    config, problems = _docs_folder(config, site), problems + found + _disagree(config, site)
+    kb = KnowledgeBase(config, codeowners, problems=problems, site=site)
+    listing = [p for p in sorted(tree.files(config.content_dir)) if not kb.excluded(p)]
     kb.problems += _special_entries(tree, config.content_dir) + _unsafe_names(listing, config)
     for path in listing:
         if path.rsplit("/", 1)[-1] == META_FILE:
             _load_meta(kb, tree, path)
+    if not config.front_matter:
+        kb.reviews, found = parse_reviews(tree.read(REVIEWS_PATH))
+        kb.problems += found
     wanted = set(only) if only is not None else None
     for path in listing:
         if path.endswith(PAGE_SUFFIX) and (wanted is None or path in wanted):
             _load_page(kb, path, tree.read(path) or b"")
     return kb
+
+
+def _docs_folder(config: Config, site: SiteConfig | None) -> Config:
+    """Without ``content_dir`` in kennis.yml, the docs folder is mkdocs.yml's ``docs_dir``."""
+    if site is None or config.content_dir_source != DEFAULT:
+        return config
+    return replace(config, content_dir=site.docs_dir)
+
+
+def _disagree(config: Config, site: SiteConfig | None) -> list[Problem]:
+    if site is None or config.content_dir_source == DEFAULT or config.content_dir == site.docs_dir:
+        return []
+    return [
+        Problem(
+            CONFIG_PATH,
+            config.content_dir_source.line,
+            1,
+            f"content_dir is {config.content_dir!r} but {MKDOCS_PATH} says docs_dir is "
+            f"{site.docs_dir or '.'!r}: remove content_dir from {CONFIG_PATH} (kennis then uses "
+            f"docs_dir) or make both name the same folder",
+        )
+    ]
 
 
 def _special_entries(tree: Tree, content_dir: str) -> list[Problem]:
@@ -210,6 +250,8 @@ def _chain(kb: KnowledgeBase, path: str) -> list[Fields]:
 def effective_page(kb: KnowledgeBase, path: str, own: Fields, heading: str | None = None) -> Page:
     """Merge folder defaults and the page (nearest scalar wins, lists add up), then owners."""
     layers = [*_chain(kb, path), own]
+    if path in kb.reviews:  # front_matter: false keeps confirmations in the sidecar
+        layers.append(kb.reviews[path])
     scalars: dict[str, tuple[Any, Source]] = {}
     lists: dict[str, list[tuple[Any, Source]]] = {}
     for layer in layers:

@@ -56,7 +56,9 @@ def assess_pages(
     for page in pages:
         history = index.get(page.path) if index else None
         created = history.created.date() if history else None
-        freshness = assess(page.reviewed, created, page.review_every, kb.config.due_soon, as_of)
+        freshness = assess(
+            page.reviewed, created, page.review_every, kb.config.due_soon, as_of, kb.config.adopted
+        )
         result.append(PageStatus(page, history, freshness))
     return result
 
