@@ -53,6 +53,9 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
             ]
         return FrontMatter(None, text, 1), []
     body_line = text.count("\n", 0, match.end()) + 1
+    placeholders = find_placeholders(match.group(1) or "", path)
+    if placeholders:
+        return None, placeholders
     located, problem = load_yaml(match.group(1) or "", path, line_offset=1)
     if problem:
         return None, [problem]
@@ -69,3 +72,29 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
             )
         ]
     return FrontMatter(located, text, body_line), []
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w-]*)\s*\}\}")
+_FILL = {
+    "title": "write the page's title here",
+    "reviewed": "remove this line (the first commit counts) or write a date as YYYY-MM-DD",
+    "owner": 'write the owner\'s handle in quotes, like "@alice", or remove the line to inherit',
+}
+
+
+def find_placeholders(yaml_text: str, path: str) -> list[Problem]:
+    """Template placeholders such as ``{{title}}`` left in the front matter, one problem each."""
+    problems = []
+    for number, line in enumerate(yaml_text.splitlines(), start=2):
+        for found in _PLACEHOLDER.finditer(line):
+            name = found.group(1)
+            fill = _FILL.get(name, "replace it with the real value")
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    found.start() + 1,
+                    f"{found.group(0)} is a placeholder left from the template: {fill}",
+                )
+            )
+    return problems

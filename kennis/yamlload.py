@@ -9,6 +9,7 @@ how "billion laughs" documents explode.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,10 @@ class _Builder:
             return self.mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # 2026-13-45: a date shape, not a calendar day
+            raise _Refused(self.fail(node, _impossible(node, exc))) from None
 
     def mapping(self, node: yaml.MappingNode, key: Key) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -117,10 +121,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
     except _Refused as refused:
         return None, refused.problem
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        return None, Problem(path, line, col, f"YAML syntax error: {message}")
+        return None, syntax_problem(exc, text, path, line_offset)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         # libyaml reports some errors (e.g. control characters) without a mark; the constructor
         # raises ValueError for impossible dates like 2026-02-30.
@@ -129,3 +130,77 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
         return None, Problem(path, 1 + line_offset, 1, "YAML is nested too deeply")
     finally:
         loader.dispose()
+
+
+def _impossible(node: yaml.Node, exc: Exception) -> str:
+    value = getattr(node, "value", "")
+    return (
+        f"{value} is not a date on the calendar ({exc}); write a real day as YYYY-MM-DD,"
+        " e.g. 2026-03-01"
+    )
+
+
+_HANDLE = re.compile(r"@[^\s,\]}#]+")
+_HANDLE_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?:(?P<key>[\w-]+):\s*)?(?P<handle>@[^\s,\]#]+)")
+
+
+def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int) -> Problem:
+    """A YAML syntax error in plain words, at the place the author must look."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    lines = text.splitlines()
+    source = lines[mark.line] if mark and mark.line < len(lines) else ""
+    opened = _open_quote(lines[: mark.line] if mark else [])
+    if opened is not None:
+        return Problem(
+            path, opened[0] + 1 + offset, opened[1] + 1,
+            f"this quote is never closed (reading stopped at line {line}, column {col}):"
+            " end the value with the same quote mark on this line",
+        )  # fmt: skip
+    if mark is not None and source[mark.column : mark.column + 1] == "@":
+        found = _HANDLE_LINE.match(source)
+        handle = _HANDLE.match(source, mark.column)
+        key = f"{found.group('key')}: " if found and found.group("key") else ""
+        if found is None or found.group("handle") != (handle.group(0) if handle else None):
+            key = ""  # inside a list: only the handle itself needs quotes
+        return Problem(
+            path, line, col,
+            f'a handle starting with @ must be in quotes: write {key}"{handle.group(0) if handle else "@login"}"',
+        )  # fmt: skip
+    context = (exc.context or "").strip()
+    if context.startswith("while scanning a quoted scalar") and exc.context_mark is not None:
+        opened = exc.context_mark
+        return Problem(
+            path, opened.line + 1 + offset, opened.column + 1,
+            f"this quote is never closed (reading stopped at line {line}, column {col}):"
+            " end the value with the same quote mark on this line",
+        )  # fmt: skip
+    return Problem(path, line, col, f"YAML syntax error: {problem}")
+
+
+def _open_quote(lines: list[str]) -> tuple[int, int] | None:
+    """Where a quote opened in ``lines`` is still open after the last of them (0-based), if any.
+
+    A quote left open runs on over the next lines, so YAML stops at some later character; the
+    author needs the line where the quote began.
+    """
+    quote: tuple[int, int, str] | None = None
+    for number, text in enumerate(lines):
+        column = 0
+        while column < len(text):
+            char = text[column]
+            if quote is None:
+                if char == "#" and (column == 0 or text[column - 1] in " \t"):
+                    break  # a comment
+                if char in "\"'" and (column == 0 or text[column - 1] in " \t:[{,-"):
+                    quote = (number, column, char)
+            elif char == "\\" and quote[2] == '"':
+                column += 1
+            elif char == quote[2]:
+                if char == "'" and text[column + 1 : column + 2] == "'":
+                    column += 1  # '' is a quote inside single quotes
+                else:
+                    quote = None
+            column += 1
+    return (quote[0], quote[1]) if quote else None

@@ -59,7 +59,8 @@ BROKEN = [
     ("merge key", b"---\nbase: &b {x: 1}\nother:\n  <<: *b\n---\n", 4, 3, "merge keys"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00", 1, 1, "binary"),
     ("latin-1", b"---\ntitle: ok\n---\nCaf\xe9\n", 4, 4, "not UTF-8"),
-    ("impossible date", b"---\nreviewed: 2026-02-30\n---\n", 2, 1, "invalid YAML"),
+    # issue 14: the value's own line and column, in plain words
+    ("impossible date", b"---\nreviewed: 2026-02-30\n---\n", 2, 11, "not a date on the calendar"),
     ("too long", b"---\nx: '" + b"a" * 70_000 + b"'\n---\n", 2, 1, "too long"),
     ("deep nesting", b"---\nx: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", 2, 1003, "nesting"),
 ]
