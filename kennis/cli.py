@@ -194,10 +194,8 @@ def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | 
         raise click.ClickException(f"{planned.path} already exists; pick another title")
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, planned.text.encode("utf-8"))
-    who = planned.owner.text if planned.owner else "the folder's owner"
-    click.echo(
-        f"created {planned.path} ({kind}, owned by {who}); it is a draft until you set status: published"
-    )
+    click.echo(f"created {planned.path} ({kind}); it is a draft until you set status: published")
+    click.echo(f"owner: {planned.owner_line()}")
 
 
 @main.command()

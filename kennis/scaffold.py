@@ -11,8 +11,8 @@ from importlib import resources
 from .errors import KennisError
 from .handles import Handle
 from .kb import KnowledgeBase, effective_page
-from .page import TYPES, Fields
-from .paths import join, normalize
+from .page import TYPES, Attributed, Fields
+from .paths import is_under, join, normalize
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,15 @@ class NewPage:
     text: str
     owner: Handle | None  # None: inherited, so not written into the page
     owner_via: str
+    resolved: Attributed | None = None  # who will own it, and the file and line that says so
+
+    def owner_line(self) -> str:
+        """``@acme/kitchen-leads, from content/operations/kitchen/.meta.yml:2``."""
+        if self.owner is not None:
+            return f"{self.owner.text}, from --owner"
+        if self.resolved is None:
+            return "nobody yet"
+        return f"{self.resolved.handle.text}, from {self.resolved.source}"
 
 
 def slugify(title: str) -> str:
@@ -48,11 +57,7 @@ def plan_new_page(
     """Fill the template; refuse when nobody would own the page or the file already exists."""
     if not title.strip():
         raise KennisError("the title is empty")
-    folder = (
-        normalize(join(kb.config.content_dir, section.strip("/")))
-        if section
-        else kb.config.content_dir
-    )
+    folder = section_folder(kb.config.content_dir, section)
     path = join(folder, slugify(title) + ".md")
     inherited = effective_page(kb, path, Fields(path, {}, {}))
     if owner is None and inherited.owner is None:
@@ -66,4 +71,19 @@ def plan_new_page(
         # Inherit the folder's owner rather than copying it: a later change of folder owner applies.
         text = re.sub(r"(?m)^owner:.*\{\{owner\}\}.*\r?\n", "", text)
         via = inherited.owner_via
-    return NewPage(path, text, owner, via)
+    return NewPage(path, text, owner, via, inherited.owner)
+
+
+def section_folder(content_dir: str, section: str) -> str:
+    """The folder of ``--in SECTION``; refused when it is not inside the content folder."""
+    content = normalize(content_dir)
+    try:
+        folder = normalize(join(content, section.strip().lstrip("/"))) if section else content
+    except ValueError:
+        folder = None
+    if folder is None or not is_under(folder, content):
+        raise KennisError(
+            f"--in {section}: pages live inside {content or 'the repository'}/;"
+            " name a section folder there (e.g. --in kitchen)"
+        )
+    return folder
