@@ -13,7 +13,7 @@ from typing import Any
 
 import git
 
-from kennis import gitlog
+from kennis import gitlog, history_cache
 from kennis.config import Config
 from kennis.errors import KennisError
 from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
@@ -29,6 +29,10 @@ _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 class ShallowCloneError(KennisError):
     """The repository is a shallow clone, so page dates would be wrong."""
+
+
+class _NotNewest(Exception):
+    """A commit older than the cached one came first in the walk (dates out of order)."""
 
 
 _Ident = tuple[bytes, bytes]  # (name, email) as git printed them, .mailmap already applied
@@ -101,14 +105,25 @@ def _walk(
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,
     rev: str = "HEAD",
-) -> dict[bytes, _Tally]:
-    """Walk history newest-first; map every historical path of a HEAD page to its tally."""
+    newest: frozenset[bytes] | None = None,
+) -> tuple[dict[bytes, _Tally], dict[bytes, _Tally]]:
+    """Walk history newest-first; map every historical path of a HEAD page to its tally.
+
+    Also returns the paths still open (pages not yet traced to the commit that added them).
+    With ``newest``, only those commits are read, and they must be the walk's first ones (else
+    `_NotNewest`): the tallies are then exactly what a full pass has at that point.
+    """
     tallies = {p: _Tally() for p in pages}
-    if not tallies:
-        return tallies
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
+    if not tallies or newest == frozenset():
+        return tallies, alias
+    left = len(newest) if newest is not None else -1
     with gitlog.GitLogStream(repo, [rev, "--"], env=env) as commits:
         for seq, commit in enumerate(commits):
+            if newest is not None:
+                if commit.sha not in newest:
+                    raise _NotNewest(commit.sha)
+                left -= 1
             counted = commit.sha not in ignored
             for status, path, old_path in commit.changes:
                 if status == _RENAMED and old_path is not None:
@@ -122,11 +137,11 @@ def _walk(
                     tally = alias.get(path)
                 if tally is not None:
                     tally.touch(commit, seq, counted)
-            if not alias:
+            if not alias or left == 0:
                 # Every page has reached the commit that added it, and only the alias map leads
                 # from a path to a page: no older commit can change any answer.
                 break
-    return tallies
+    return tallies, alias
 
 
 def _parse_ident(raw: str) -> Person:
@@ -221,6 +236,7 @@ def build_index(
     ignore_revs: Path | Iterable[str] | None = None,
     env: Mapping[str, str] | None = None,
     rev: str = "HEAD",
+    cache: Path | bool = False,
 ) -> HistoryIndex:
     """Index every ``*.md`` page under ``content_dir`` at ``rev`` with ONE streaming git log pass.
 
@@ -229,6 +245,9 @@ def build_index(
     ``rev`` is the commit to index (the App indexes a pull request's base commit).
     ``ignore_revs``: commits that count as no edit, as SHAs or a file of them. Callers use
     ``index_for``, which reads that file from the indexed revision.
+
+    ``cache``: a file (True: the repository's own, in ``.git/kennis/``) keeping the index at the commit it was built for (`kennis.history_cache`);
+    the next call reads only the commits since, when that gives the full pass's answer.
 
     Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
     path that is not a git repository. A repository without commits gives an empty index.
@@ -247,7 +266,31 @@ def build_index(
         head = repo.commit(rev).hexsha
     except (ValueError, git.BadName) as exc:
         raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
-    tallies = _walk(repo, gitlog.head_markdown(repo, content_dir, head), ignored_shas, env, head)
+    paths = gitlog.head_markdown(repo, content_dir, head)
+    if cache is False:
+        tallies, _ = _walk(repo, paths, ignored_shas, env, head)
+        return HistoryIndex(head, _finish(repo, tallies, env), content_dir)
+    where = (
+        history_cache.default_path(Path(repo.common_dir), content_dir) if cache is True else cache
+    )
+    key = history_cache.fingerprint(content_dir, ignored_shas, history_cache.mailmap(repo))
+    cached = history_cache.load(where, key)
+    if cached is not None and cached.content_dir == content_dir:
+        index = _update(repo, cached, paths, ignored_shas, env, head)
+        if index is not None:
+            if index is not cached:
+                history_cache.save(where, index, key)
+            return index
+    tallies, _ = _walk(repo, paths, ignored_shas, env, head)
+    index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
+    if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
+        history_cache.save(where, index, key)  # an older revision never replaces a newer cache
+    return index
+
+
+def _finish(
+    repo: git.Repo, tallies: Mapping[bytes, _Tally], env: Mapping[str, str] | None
+) -> dict[str, PageHistory]:
     raws = {raw for tally in tallies.values() for raw in tally.coauthors}
     finisher = _Finisher(_canonical_coauthors(repo, raws, env))
     pages = {}
@@ -255,7 +298,49 @@ def build_index(
         if tally.created is not None:  # a HEAD path no commit touched cannot happen; be safe
             page = finisher.page(path, tally)
             pages[page.path] = page
-    return HistoryIndex(head=head, pages=pages, content_dir=content_dir)
+    return pages
+
+
+def _update(
+    repo: git.Repo,
+    cached: HistoryIndex,
+    paths: list[bytes],
+    ignored: frozenset[bytes],
+    env: Mapping[str, str] | None,
+    head: str,
+) -> HistoryIndex | None:
+    """The index at ``head`` from the cached one and the commits since; None: do a full pass.
+
+    Only when the new commits are exactly the first ones a full walk reads and they rest on the
+    cached commit alone (a branch forked earlier and merged since falls back to a full pass), so
+    the answer is the full pass's, page by page.
+    """
+    if cached.head == head:
+        return cached
+    newest = history_cache.newer_commits(repo, cached.head, head)
+    if newest is None:
+        return None
+    try:
+        tallies, open_paths = _walk(repo, paths, ignored, env, head, newest)
+    except _NotNewest:
+        return None
+    fresh = _finish(repo, {p: t for p, t in tallies.items() if t.created is not None}, env)
+    waiting = {id(tally): path for path, tally in open_paths.items()}
+    pages: dict[str, PageHistory] = {}
+    for path, tally in tallies.items():
+        text = path.decode("utf-8", "surrogateescape")
+        before = waiting.get(id(tally))
+        if before is None:  # added since the cached commit: the new commits tell it all
+            pages[text] = fresh[text]
+            continue
+        older = cached.pages.get(before.decode("utf-8", "surrogateescape"))
+        if older is None:
+            return None  # it came from outside the content folder: only a full pass knows
+        if tally.created is None:
+            pages[text] = history_cache.renamed(older, text)
+        else:
+            pages[text] = history_cache.merge_page(fresh[text], older, tally.last is not None)
+    return HistoryIndex(head=head, pages=pages, content_dir=cached.content_dir)
 
 
 def index_for(
@@ -263,6 +348,7 @@ def index_for(
     config: Config,
     rev: str | None = None,
     manifest: Path | None = None,
+    cache: Path | bool = True,
 ) -> HistoryIndex:
     """The history index of ``config.content_dir`` at ``rev`` (default HEAD), for every caller.
 
@@ -270,13 +356,17 @@ def index_for(
     or its reader) that counts no commit listed in the ignore-revs file as the indexed revision has
     it (``ignore_revs`` from the config, else ``.git-blame-ignore-revs`` when there is one). No work
     tree is read or moved.
+
+    ``cache`` (default: a file in the repository's git folder, ``.git/kennis/`` or the App's
+    mirror) keeps the index at the commit it was built for, so the next call reads only newer
+    commits; pass a path to keep it elsewhere (e.g. for ``actions/cache``), False for none.
     """
     if manifest is not None:
         return load_manifest(manifest)
     reader = source if isinstance(source, GitReader) else GitReader(Path(source))
     rev = rev or "HEAD"
     ignored = ignored_revisions(reader, config, rev)
-    return build_index(reader.git_dir, config.content_dir, ignored, reader.env(), rev)
+    return build_index(reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache)
 
 
 def ignored_revisions(reader: GitReader, config: Config, rev: str) -> frozenset[str]:

@@ -1,0 +1,135 @@
+"""The history index cached at the commit it was built for, and merging newer history into it.
+
+A cache file holds one ``HistoryIndex`` (the manifest's JSON) plus a fingerprint of what else
+decides the answer: the content folder, the ignored revisions and ``.mailmap``. A changed
+fingerprint, an unreadable file or another version means no cache (a full pass rebuilds it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import git
+
+from kennis.files import write_atomic
+from kennis.history import Contribution, HistoryIndex, PageHistory, Person
+
+CACHE_VERSION = 1
+#: The cache folder inside a repository's git directory (``actions/cache`` can keep it: ``.git/kennis``).
+CACHE_FOLDER = "kennis"
+
+
+def default_path(git_dir: Path, content_dir: str) -> Path:
+    """Where a repository (or the App's mirror) keeps its cache: one file per content folder."""
+    digest = hashlib.sha256(content_dir.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(git_dir) / CACHE_FOLDER / f"history-{digest}.json"
+
+
+def fingerprint(content_dir: str, ignored: frozenset[bytes], mailmap: bytes | None) -> str:
+    """What besides the commits decides the index: a change invalidates the cache."""
+    digest = hashlib.sha256()
+    digest.update(content_dir.encode("utf-8", "surrogateescape") + b"\0")
+    for sha in sorted(ignored):
+        digest.update(sha + b"\n")
+    digest.update(b"\0mailmap\0" + (mailmap if mailmap is not None else b"\xff"))
+    return digest.hexdigest()
+
+
+def load(path: Path, key: str) -> HistoryIndex | None:
+    """The cached index, or None when there is none, it is damaged or its fingerprint differs."""
+    try:
+        data = json.loads(Path(path).read_bytes())
+        if data.get("cache_version") != CACHE_VERSION or data.get("fingerprint") != key:
+            return None
+        return HistoryIndex.from_json(data["index"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # a cache is only ever a shortcut: anything odd means a full pass
+
+
+def save(path: Path, index: HistoryIndex, key: str) -> None:
+    """Write the cache atomically; a folder we may not write to just means no cache."""
+    data = {"cache_version": CACHE_VERSION, "fingerprint": key, "index": index.to_json()}
+    with contextlib.suppress(OSError):
+        write_atomic(Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> PageHistory:
+    """One page's history: ``older`` up to the cached commit, ``newer`` from there to HEAD.
+
+    ``newer`` was built from the new commits alone (so its ``created`` is meaningless);
+    ``newer_counted`` says whether any of them counts as an edit (not an ignored revision).
+    """
+    last = (
+        (newer.last_modified, newer.last_author)
+        if newer_counted
+        else (older.last_modified, older.last_author)
+    )
+    return PageHistory(
+        path=newer.path,
+        created=older.created,
+        last_modified=last[0],
+        last_author=last[1],
+        authors=older.authors + tuple(p for p in newer.authors if p not in older.authors),
+        coauthors=tuple(dict.fromkeys(older.coauthors + newer.coauthors)),
+        commits=older.commits + newer.commits,
+        previous_paths=newer.previous_paths + older.previous_paths,
+        contributions=_merge_contributions(older.contributions + newer.contributions),
+    )
+
+
+def renamed(page: PageHistory, path: str) -> PageHistory:
+    """An untouched cached page under its (same) HEAD path."""
+    return page if page.path == path else replace(page, path=path)
+
+
+def _merge_contributions(items: tuple[Contribution, ...]) -> tuple[Contribution, ...]:
+    """Per person: commits added up, the earliest first date; ordered as a full pass orders them."""
+    counts: dict[Person, int] = {}
+    firsts: dict[Person, datetime] = {}
+    for item in items:
+        counts[item.person] = counts.get(item.person, 0) + item.commits
+        firsts[item.person] = min(firsts.get(item.person, item.first), item.first)
+    ordered = sorted(counts, key=lambda person: (firsts[person], person))
+    return tuple(Contribution(person, counts[person], firsts[person]) for person in ordered)
+
+
+def newer_commits(repo: git.Repo, cached: str, head: str) -> frozenset[bytes] | None:
+    """Commits in ``cached..head`` when ``cached`` is their only boundary, else None."""
+    try:
+        out = repo.git.rev_list("--boundary", f"{cached}..{head}")
+    except git.GitCommandError:
+        return None  # the cached commit is gone (a force push, a gc)
+    listed: set[str] = set()
+    boundary: set[str] = set()
+    for line in out.split():
+        (boundary if line.startswith("-") else listed).add(line.lstrip("-"))
+    if boundary != {cached}:
+        return None  # not an ancestor, or a branch from before the cached commit merged since
+    return frozenset(sha.encode("ascii") for sha in listed)
+
+
+def is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
+    """Whether ``older`` is ``newer`` or one of its ancestors."""
+    try:
+        repo.git.merge_base("--is-ancestor", older, newer)
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def mailmap(repo: git.Repo) -> bytes | None:
+    """The ``.mailmap`` git log applies: the work tree's file, or HEAD's in a bare mirror."""
+    if repo.working_tree_dir:
+        try:
+            return (Path(repo.working_tree_dir) / ".mailmap").read_bytes()
+        except OSError:
+            return None
+    try:
+        return bytes(repo.git.cat_file("blob", "HEAD:.mailmap", stdout_as_string=False))
+    except git.GitCommandError:
+        return None
