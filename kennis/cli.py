@@ -105,12 +105,13 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
     from . import cli_output
     from .kb import load_kb
+    from .navigation import full_navigation_problems
     from .paths import is_under
     from .tree import WorkTree
 
     top = _root(root)
     kb = load_kb(WorkTree(top))
-    problems = kb.problems
+    problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
     if paths:
         wanted = [_relative(top, p) for p in paths]
         problems = [p for p in problems if any(is_under(p.path, w) for w in wanted)]

@@ -16,7 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.sitekit import REPO_URL, build, make_kb
+from kennis.navigation import theme_features
+from tests import sitekit
+from tests.sitekit import REPO_URL, build, make_kb, mkdocs_yml
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -125,3 +127,71 @@ def test_a_quiz_answer_gives_feedback(page, base_url: str) -> None:  # type: ign
     feedback.wait_for(state="visible", timeout=5000)
     assert "Correct answer" in feedback.inner_text()
     assert quiz.locator("section.content").is_visible()  # the explanation is revealed
+
+
+NAV_PAGES = {
+    "content/index.md": sitekit.page("Welcome", owner='"@alice"', reviewed="2026-03-01"),
+    "content/kitchen/index.md": sitekit.page("Kitchen", owner='"@bob"', reviewed="2026-03-01"),
+    "content/kitchen/closing.md": sitekit.page(
+        "Closing the kitchen", owner='"@bob"', reviewed="2026-03-01"
+    ),
+    "content/kitchen/fridge.md": sitekit.page(
+        "Fridge temperatures", owner='"@bob"', reviewed="2026-03-01"
+    ),
+    "content/office/index.md": sitekit.page("Office", owner='"@carol"', reviewed="2026-03-01"),
+    "content/office/printer.md": sitekit.page(
+        "The printer", owner='"@carol"', reviewed="2026-03-01"
+    ),
+    "content/office/wifi/index.md": sitekit.page("Wi-Fi", owner='"@carol"', reviewed="2026-03-01"),
+    "content/office/wifi/guests.md": sitekit.page(
+        "Guest Wi-Fi", owner='"@carol"', reviewed="2026-03-01"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def nav_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site built with the starter mkdocs.yml's theme features (navigation.prune among them)."""
+    features = theme_features(Path(__file__).resolve().parent.parent / "mkdocs.yml")
+    assert "navigation.prune" in features
+    root = tmp_path_factory.mktemp("nav") / "repo"
+    repo = make_kb(root, pages=NAV_PAGES)
+    text = mkdocs_yml().replace("features: [content.action.edit]", f"features: {features}")
+    repo.write("mkdocs.yml", text).commit("Starter features", date="2026-03-02T10:00:00+00:00")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    yield from _serve(built.site)
+
+
+def _serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_pruned_navigation_keeps_tabs_sections_and_siblings(page, nav_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 1400, "height": 900})  # wide enough for tabs and sidebar
+    page.goto(nav_url + "kitchen/fridge/")
+    tabs = page.locator(".md-tabs")
+    assert tabs.is_visible()
+    assert tabs.get_by_role("link", name="Kitchen").is_visible()
+    assert tabs.get_by_role("link", name="Office").is_visible()
+    sidebar = page.locator(".md-sidebar--primary")
+    assert sidebar.get_by_role("link", name="Closing the kitchen").is_visible()  # a sibling
+    # Pruned: another tab's pages are not in this page's HTML at all (that is what keeps it linear).
+    assert "Guest Wi-Fi" not in page.content()
+    tabs.get_by_role("link", name="Office").click()
+    page.wait_for_url(nav_url + "office/")  # the tab opens the section's index page
+    assert page.locator("h1").first.inner_text() == "Office"
+    sidebar = page.locator(".md-sidebar--primary")
+    assert sidebar.get_by_role("link", name="The printer").is_visible()
+    sidebar.get_by_role(
+        "link", name="Wifi", exact=True
+    ).click()  # a nested section (its folder name) opens its index
+    page.wait_for_url(nav_url + "office/wifi/")
+    assert page.locator(".md-sidebar--primary").get_by_role("link", name="Guest Wi-Fi").is_visible()
