@@ -21,9 +21,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote, unquote
 
 from .handles import Handle, handle_key
+from .intervals import parse_interval
 from .markdown import escape_inline, inline_code
+from .owner_actions import OwnerCommand
 
 LABEL = "kennis:review-due"
 LABEL_COLOR = "d4c5f9"
@@ -43,6 +46,14 @@ THANKS = (
     "{mention}, thank you! Every page on this list has been confirmed or updated, so nothing "
     "is due for review any more. kennis opens a new issue when a page falls due again."
 )
+ACTIONS_INTRO = (
+    "Or decide with a tick: archive a page nobody should follow any more, snooze it for a "
+    "month, or confirm them all. To hand a page over, comment `/handover <path> @new-owner`."
+)
+CONFIRM_ALL = "* [ ] **Confirm all** pages listed here <!-- kennis:act confirm -->"
+ACTION_ROW = "  - [ ] {label} <!-- kennis:act {action} path={path} -->"
+ACTION_LABELS = {"archive": "archive (kept for history)", "snooze": "snooze for 1 month"}
+SNOOZE_TICK = "1 month"
 MAX_LISTED = 100  # GitHub caps issue bodies at 65,536 characters; the rest follow later
 MORE = "…and {count} more pages, listed here as these are done."
 
@@ -171,6 +182,41 @@ def ticked(old_body: str | None, new_body: str | None) -> list[str]:
     return [p for p, on in after.items() if on and not before.get(p, False) and p in known]
 
 
+_ACT = re.compile(
+    r"^\s*[-*] \[(?P<mark>[ xX])\] .*<!-- kennis:act (?P<action>[a-z]+)(?: path=(?P<path>[^\s>]+))? -->",
+    re.M,
+)
+
+
+def action_rows(path: str) -> list[str]:
+    """The tick rows under one page line: archive, snooze (the path percent-encoded)."""
+    where = quote(path, safe="/")  # no "-->" can end the hidden comment early
+    return [ACTION_ROW.format(label=ACTION_LABELS[a], action=a, path=where) for a in ACTION_LABELS]
+
+
+def action_ticks(old_body: str | None, new_body: str | None) -> list[OwnerCommand]:
+    """Action rows ticked between two versions of an issue body, as owner commands.
+
+    "Confirm all" comes back as a command with action ``confirm`` and no path.
+    """
+
+    def marks(body: str | None) -> dict[tuple[str, str], bool]:
+        found = _ACT.finditer(body or "")
+        return {(m["action"], unquote(m["path"] or "")): m["mark"] != " " for m in found}
+
+    before, after = marks(old_body), marks(new_body)
+    result = []
+    for (action, path), on in after.items():
+        if not on or before.get((action, path), False):
+            continue
+        if action == "confirm":
+            result.append(OwnerCommand("confirm", ""))
+        elif action in ACTION_LABELS and path:
+            every = parse_interval(SNOOZE_TICK) if action == "snooze" else None
+            result.append(OwnerCommand(action, path, interval=every))
+    return result
+
+
 def _days(entry: DueEntry) -> str:
     if entry.state == "due_soon":
         return "due soon"
@@ -214,8 +260,12 @@ def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: 
         MARKER.format(owner=owner.text),
         INTRO.format(mention=owner.text),
         "",
-        *(render_line(e) for e in entries),
+        *(line for e in entries for line in (render_line(e), *action_rows(e.path))),
         *([MORE.format(count=more)] if more > 0 else []),
+        "",
+        ACTIONS_INTRO,
+        "",
+        CONFIRM_ALL,
         "",
         AS_OF.format(as_of=as_of.isoformat()),
         "",

@@ -278,6 +278,8 @@ def effective_page(kb: KnowledgeBase, path: str, own: Fields, heading: str | Non
         type=_value(scalars, "type") or "article",
         status=_value(scalars, "status") or "published",
         tags=tags,
+        archived=_value(scalars, "archived"),
+        snoozed_until=_value(scalars, "snoozed_until"),
     )
 
 

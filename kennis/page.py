@@ -14,7 +14,17 @@ from .yamlload import Located
 
 TYPES = ("article", "how-to", "checklist", "sop", "story", "faq", "quiz", "video", "podcast")
 STATUSES = ("draft", "published", "wanted", "archived")
-SCALAR_KEYS = ("title", "owner", "reviewed", "reviewed_by", "review_every", "type", "status")
+SCALAR_KEYS = (
+    "title",
+    "owner",
+    "reviewed",
+    "reviewed_by",
+    "review_every",
+    "type",
+    "status",
+    "archived",
+    "snoozed_until",
+)
 LIST_KEYS = ("coauthors", "tags")
 
 
@@ -104,6 +114,8 @@ SCALARS: dict[str, Callable[[object], Any]] = {
     "review_every": parse_interval,
     "type": _choice(TYPES, "type"),
     "status": _choice(STATUSES, "status"),
+    "archived": _as_date,  # the day /archive retired the page
+    "snoozed_until": _as_date,  # out of the review-due issue until this day
 }
 ITEMS: dict[str, Callable[[object], Any]] = {"coauthors": parse_handle, "tags": _tag}
 HINTS = {"coauthors": '["@bob", "@acme/team"]', "tags": "[onboarding, kitchen]"}
@@ -160,6 +172,8 @@ class Page:
     type: str
     status: str
     tags: tuple[str, ...]
+    archived: date | None = None
+    snoozed_until: date | None = None
 
     @property
     def reviewers(self) -> tuple[Handle, ...]:

@@ -158,6 +158,8 @@ def plan_scan(
     unowned: list[str] = []
     for status in most_urgent_first(list(statuses)):
         page = status.page
+        if page.snoozed_until is not None and page.snoozed_until > as_of:
+            continue  # the owner said "not now": back on the list when the snooze ends
         if page.owner is None and fallback_owner is None:
             unowned.append(page.path)
             continue

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from github import GithubException
 from github.Repository import Repository
 
 from kennis.confirm import (
@@ -32,20 +31,26 @@ from kennis.confirm import (
 )
 from kennis.due_issue import parse_issue, ticked
 from kennis.errors import KennisError
+from kennis.frontmatter_edit import edit_front_matter
 from kennis.handles import handle_key, is_bot, login_of
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.markdown import inline_code
+from kennis.owner_actions import TRAILERS, OwnerCommand, noreply, plan_edit, summary
 from kennis.page import Page
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
+from review_bot.proposals import open_pull, remote_tip
 from review_bot.routing import DeliveryContext, Router
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
 PR_TITLE = "Confirm pages are still accurate ({owner})"
 PR_BODY = (
-    "{sender} confirmed that these pages are still accurate:\n\n{lines}\n\n"
-    "This records `reviewed` and `reviewed_by`; nothing else changes. Refs #{issue}.\n"
+    "{sender} confirmed that these pages are still accurate, or decided what happens to them "
+    "(archive, hand over, snooze):\n\n{lines}\n\n"
+    "Each commit records one decision in the pages' front matter (`reviewed`/`reviewed_by`, "
+    "`status: archived`, `owner`, `snoozed_until`) and names who made it in a trailer; "
+    "nothing else changes. Refs #{issue}.\n"
 )
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
 
@@ -66,6 +71,7 @@ class Request:
     owner: str | None = None  # the review-due issue's owner (names the branch)
     pr_branch: str | None = None  # push to this pull request branch instead
     new: tuple[str, ...] = ()  # pages the pull request adds: nothing to confirm yet
+    command: OwnerCommand | None = None  # an owner decision instead of a confirmation
 
 
 def today() -> date:
@@ -173,7 +179,7 @@ def _touched(ctx: DeliveryContext, number: int) -> tuple[list[str], tuple[str, .
 # -- confirming --------------------------------------------------------------------------------
 
 
-def confirm(ctx: DeliveryContext, request: Request) -> None:
+def confirm(ctx: DeliveryContext, request: Request) -> list[Page]:
     """Check who may confirm, reply to the rest, land the bump for the allowed pages."""
     default = str(ctx.repository.get("default_branch") or "main")
     mirror = ctx.mirror
@@ -188,9 +194,13 @@ def confirm(ctx: DeliveryContext, request: Request) -> None:
     new = [p for p in unknown if p in request.new]  # a new page is reviewed by the PR itself
     unknown = [p for p in unknown if p not in request.new]
     if refused or unknown or new:
-        _reply_once(ctx, request, refusal(request.sender, refused, unknown, new))
+        text = refusal(request.sender, refused, unknown, new)
+        if request.command is not None:
+            text = text.replace("can confirm that it is still accurate", "can decide this")
+        _reply_once(ctx, request, text)
     if allowed:
         land(ctx, kb, mirror, default, request, [p.path for p in allowed])
+    return allowed
 
 
 def _teams_of(ctx: DeliveryContext, login: str, pages: list[Page]) -> set[str]:
@@ -208,26 +218,39 @@ def _reply_once(ctx: DeliveryContext, request: Request, text: str) -> None:
     issue.create_comment(f"{marker}\n{text}")
 
 
-def _bumped(mirror: Mirror, base: str, paths: list[str], sender: str, on: date) -> dict[str, bytes]:
-    """New bytes of the pages whose reviewed/reviewed_by change (none if already confirmed)."""
+def _bumped(
+    mirror: Mirror, base: str, paths: list[str], request: Request, on: date, kb: KnowledgeBase
+) -> dict[str, bytes]:
+    """New bytes of the pages the request changes (none if already confirmed or decided)."""
     current = mirror.read_files(base, paths)
     changed = {}
     for path in paths:
-        raw = current.get(path)
-        if raw is None:
+        raw, page = current.get(path), kb.page(path)
+        if raw is None or page is None:
             continue
-        new = bump_reviewed(raw, path, login_of(sender), on)
+        if request.command is None:
+            new = bump_reviewed(raw, path, login_of(request.sender), on)
+        else:
+            edit = plan_edit(request.command, page, on)
+            if isinstance(edit, str):
+                continue  # refused before landing (see owner_commands); nothing to write
+            new = edit_front_matter(raw, path, edit)
         if new != raw:
             changed[path] = new
     return changed
 
 
 def _message(paths: list[str], request: Request) -> str:
+    """The commit message; its trailer names who decided (the history index credits them)."""
     lines = "\n".join(f"- {p}" for p in paths)
-    return (
-        f"Confirm {paths[0] if len(paths) == 1 else f'{len(paths)} pages'} still accurate\n\n"
-        f"Confirmed by @{request.sender} (#{request.issue}):\n{lines}\n"
-    )
+    what = paths[0] if len(paths) == 1 else f"{len(paths)} pages"
+    command = request.command
+    trailer = TRAILERS[command.action if command else "confirm"]
+    if command is None:
+        head = f"Confirm {what} still accurate\n\nConfirmed by @{request.sender}"
+    else:
+        head = f"{what}: {summary(command)}\n\nDecided by @{request.sender}"
+    return f"{head} (#{request.issue}):\n{lines}\n\n{trailer}: {noreply(request.sender)}\n"
 
 
 def land(
@@ -247,16 +270,22 @@ def land(
     target = request.pr_branch or (default if kb.config.verify == "commit" else None)
     if target is not None:
         with _branch_locks.hold((repo_name.lower(), target)):
-            _commit_and_push(mirror, target, paths, request, on)
+            _commit_and_push(mirror, kb, target, paths, request, on)
         return
     owner = request.owner or "@" + request.sender
-    branch = f"kennis/verify-{branch_slug(owner)}-{on.isoformat()}"
+    branch = day_branch(owner, on)
     with _branch_locks.hold((repo_name.lower(), branch)):
-        _land_on_verify_branch(ctx, mirror, default, branch, owner, request, paths, on)
+        _land_on_verify_branch(ctx, kb, mirror, default, branch, owner, request, paths, on)
+
+
+def day_branch(owner: str, on: date | None = None) -> str:
+    """The owner's one branch (and pull request) of the day for confirmations and decisions."""
+    return f"kennis/verify-{branch_slug(owner)}-{(on or today()).isoformat()}"
 
 
 def _land_on_verify_branch(
     ctx: DeliveryContext,
+    kb: KnowledgeBase,
     mirror: Mirror,
     default: str,
     branch: str,
@@ -275,26 +304,20 @@ def _land_on_verify_branch(
     head = f"{(ctx.repo_full_name or '').split('/')[0]}:{branch}"
     pulls = list(repo.get_pulls(state="all", head=head))
     is_open = any(p.state == "open" for p in pulls)
-    tip = _remote_tip(mirror, branch)
+    tip = remote_tip(mirror, branch)
     if tip is not None and (is_open or not pulls):
         mirror.fetch(branch)
-        _commit_and_push(mirror, branch, paths, request, on)
+        _commit_and_push(mirror, kb, branch, paths, request, on)
     else:
         base = mirror.rev_parse(f"refs/heads/{default}")
         assert base is not None
-        changed = _bumped(mirror, base, paths, request.sender, on)
+        changed = _bumped(mirror, base, paths, request, on, kb)
         if not changed:
             return  # already confirmed on the default branch
         sha = Commit(mirror, base).create(changed, _message(sorted(changed), request), AUTHOR)
         push(mirror, sha, branch, lease=tip or "")
     if not is_open:
         _open_pull(ctx, repo, mirror, default, branch, owner, request)
-
-
-def _remote_tip(mirror: Mirror, branch: str) -> str | None:
-    """Where ``branch`` is on the origin now, or None if it does not exist there."""
-    out = mirror.git("ls-remote", "--heads", "origin", f"refs/heads/{branch}").decode()
-    return out.split()[0] if out.strip() else None
 
 
 def _open_pull(
@@ -309,27 +332,20 @@ def _open_pull(
     """Open the pull request for the verify branch, listing every page it confirms."""
     changes = mirror.diff_name_status(f"refs/heads/{default}", f"refs/heads/{branch}")
     lines = "\n".join(f"- {inline_code(c.new_path)}" for c in changes)
-    try:
-        repo.create_pull(
-            base=default, head=branch, title=PR_TITLE.format(owner=owner),
-            body=PR_BODY.format(sender="@" + request.sender, lines=lines, issue=request.issue),
-        )  # fmt: skip
-    except GithubException as exc:
-        head = f"{(ctx.repo_full_name or '').split('/')[0]}:{branch}"
-        # "A pull request already exists": one opened meanwhile shows this branch, our bump too.
-        if exc.status != 422 or not list(repo.get_pulls(state="open", head=head)):
-            raise
+    body = PR_BODY.format(sender="@" + request.sender, lines=lines, issue=request.issue)
+    owner_login = (ctx.repo_full_name or "").split("/")[0]
+    open_pull(repo, owner_login, default, branch, PR_TITLE.format(owner=owner), body)
 
 
 def _commit_and_push(
-    mirror: Mirror, branch: str, paths: list[str], request: Request, on: date
+    mirror: Mirror, kb: KnowledgeBase, branch: str, paths: list[str], request: Request, on: date
 ) -> None:
     """Bump on top of ``branch``; if someone pushed meanwhile, fetch and try once more."""
     for attempt in (1, 2):
         head = mirror.rev_parse(f"refs/heads/{branch}")
         if head is None:
             raise KennisError(f"branch {branch} not found")
-        changed = _bumped(mirror, head, paths, request.sender, on)
+        changed = _bumped(mirror, head, paths, request, on, kb)
         if not changed:
             return
         sha = Commit(mirror, head).create(changed, _message(sorted(changed), request), AUTHOR)
