@@ -1,0 +1,214 @@
+"""Fixes for common front-matter mistakes, planned line by line so a review can offer them.
+
+Pure planning: ``plan_fixes(path, text)`` reads a page's front matter as lines (not as YAML, so a
+line YAML cannot parse, such as ``owner: @bob``, does not hide the lines after it) and returns one
+``Fix`` per line it can mend: the line's new text, or a question when the intent is unclear.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .intervals import parse_interval
+from .markdown import inline_code
+from .page import LIST_KEYS, SCALAR_KEYS, STATUSES, TYPES
+
+#: Keys a near-miss may be corrected to (Material and other plugins' keys are left alone).
+KNOWN_KEYS = tuple(dict.fromkeys((*SCALAR_KEYS, *LIST_KEYS, "archived", "snoozed_until")))
+DATE_KEYS = ("reviewed", "archived", "snoozed_until")
+HANDLE_KEYS = ("owner", "reviewed_by")
+CHOICES = {"type": TYPES, "status": STATUSES}
+
+_LINE = re.compile(
+    r"^(?P<key>[A-Za-z_][\w-]*)(?P<sep>[ \t]*:[ \t]*)(?P<value>.*?)(?P<trail>[ \t]+#.*)?$"
+)
+_CLOSE = re.compile(r"\A-{3}[ \t]*$|\A\.{3}[ \t]*$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+_WORDS = {
+    "a": 1, "an": 1, "one": 1, "een": 1, "two": 2, "twee": 2, "three": 3, "drie": 3, "four": 4,
+    "vier": 4, "five": 5, "vijf": 5, "six": 6, "zes": 6, "seven": 7, "zeven": 7, "eight": 8,
+    "acht": 8, "nine": 9, "negen": 9, "ten": 10, "tien": 10, "twelve": 12, "twaalf": 12,
+}  # fmt: skip
+_UNITS = {
+    "d": "day", "day": "day", "days": "day", "dag": "day", "dagen": "day",
+    "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week", "weken": "week",
+    "m": "month", "mo": "month", "mos": "month", "mnd": "month", "month": "month",
+    "months": "month", "maand": "month", "maanden": "month",
+    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year", "jaar": "year",
+    "jaren": "year",
+}  # fmt: skip
+_SINGLE = {
+    "half a year": "6 months", "half year": "6 months", "halfjaar": "6 months",
+    "half jaar": "6 months", "een half jaar": "6 months", "halfjaarlijks": "6 months",
+    "yearly": "1 year", "annually": "1 year", "jaarlijks": "1 year", "quarterly": "3 months",
+    "a quarter": "3 months", "kwartaal": "3 months", "monthly": "1 month",
+    "maandelijks": "1 month", "weekly": "1 week", "wekelijks": "1 week",
+    "nooit": "never", "evergreen": "never",
+}  # fmt: skip
+
+
+MARKER = "<!-- kennis:suggestion -->"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One line to mend: its 1-based number, new text (None: a question) and why."""
+
+    path: str
+    line: int
+    old: str
+    new: str | None
+    message: str
+
+    @property
+    def key(self) -> str:
+        """What makes this fix the same one again: file, line and the offered text."""
+        return f"{self.path}:{self.line}:{self.new if self.new is not None else '?' + self.old}"
+
+    def comment(self) -> str:
+        """The review comment: why, then GitHub's suggestion block (or just the question)."""
+        if self.new is None:
+            return f"{MARKER}\n{self.message}"
+        return f"{MARKER}\n{self.message}. Click *Commit suggestion* to fix it:\n\n```suggestion\n{self.new}\n```"
+
+
+def front_matter_lines(text: str) -> list[tuple[int, str]]:
+    """(1-based line number, text) of each front-matter line; empty without front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r").rstrip() != "---":
+        return []
+    found = []
+    for number, raw in enumerate(lines[1:], start=2):
+        line = raw.rstrip("\r")
+        if _CLOSE.match(line):
+            return found
+        found.append((number, line))
+    return []  # never closed: not front matter
+
+
+def plan_fixes(path: str, text: str) -> list[Fix]:
+    """Every fixable mistake in the page's front matter, one per line, in line order."""
+    fixes = []
+    for number, line in front_matter_lines(text):
+        fix = _fix_line(path, number, line)
+        if fix is not None and "`" * 3 not in (fix.new or ""):  # the block must stay closed
+            fixes.append(fix)
+    return fixes
+
+
+def _fix_line(path: str, number: int, line: str) -> Fix | None:
+    match = _LINE.match(line)
+    if match is None:
+        return None
+    key, value = match.group("key"), match.group("value")
+    reasons = []
+    if key not in KNOWN_KEYS:
+        near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.8)
+        if not near:
+            return None
+        reasons.append(f"{inline_code(key)} looks like a misspelling of `{near[0]}`")
+        key = near[0]
+    new_value, why, question = _fix_value(key, value)
+    if question is not None:
+        return Fix(path, number, line, None, question)
+    if why:
+        reasons.append(why)
+    if not reasons:
+        return None
+    new = f"{key}{match.group('sep')}{new_value}{match.group('trail') or ''}"
+    return Fix(path, number, line, new, "; ".join(reasons)) if new != line else None
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _fix_value(key: str, value: str) -> tuple[str, str, str | None]:
+    """(new value, why, question): the value as it should be written."""
+    plain = _unquoted(value.strip())
+    if key in HANDLE_KEYS and value.startswith("@"):
+        return f'"{value}"', "a handle starting with @ must be in quotes", None
+    if key == "coauthors" and re.search(r"(^|[\[,]\s*)@", value):
+        quoted = re.sub(r"(?<![\"'\w])(@[\w./-]+)", r'"\1"', value)
+        return quoted, "handles starting with @ must be in quotes", None
+    if key in DATE_KEYS and plain:
+        return _fix_date(value, plain)
+    if key == "review_every" and plain:
+        return _fix_interval(value, plain)
+    if key in CHOICES and plain and plain.lower() not in CHOICES[key]:
+        near = difflib.get_close_matches(plain.lower(), CHOICES[key], n=1, cutoff=0.75)
+        if near:
+            return near[0], f"{inline_code(plain)} is not a {key}; the nearest is `{near[0]}`", None
+    return value, "", None
+
+
+def _fix_date(value: str, plain: str) -> tuple[str, str, str | None]:
+    try:
+        date.fromisoformat(plain)
+        return value, "", None
+    except ValueError:
+        pass
+    ymd = _YMD.match(plain)
+    if ymd:
+        year, month, day = (int(g) for g in ymd.groups())
+        found = _day(year, month, day)
+        return (found, "dates are written YYYY-MM-DD", None) if found else (value, "", None)
+    dmy = _DMY.match(plain)
+    if not dmy:
+        return value, "", None
+    a, b, year = (int(g) for g in dmy.groups())
+    day_first, month_first = _day(year, b, a), _day(year, a, b)
+    if day_first and month_first and day_first != month_first:
+        question = (
+            f"Which day is {inline_code(plain)}: {_spoken(day_first)} or {_spoken(month_first)}? Please"
+            f" write it as YYYY-MM-DD (`{day_first}` or `{month_first}`)."
+        )
+        return value, "", question
+    found = day_first or month_first
+    if found is None:
+        return value, "", None
+    return found, "dates are written YYYY-MM-DD", None
+
+
+def _day(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _spoken(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def canonical_interval(text: str) -> str | None:
+    """``6 maanden``, ``half a year``, ``6 month`` → ``6 months``; None when not understood."""
+    words = re.sub(r"\s+", " ", text.strip().lower())
+    words = re.sub(r"^(every|each|elke|iedere|om de) ", "", words)
+    if words in _SINGLE:
+        return _SINGLE[words]
+    match = re.fullmatch(r"(\d{1,4}|[a-z]+) ?([a-z]+)", words)
+    if match is None:
+        return None
+    count = int(match.group(1)) if match.group(1).isdigit() else _WORDS.get(match.group(1))
+    unit = _UNITS.get(match.group(2))
+    if not count or unit is None:
+        return None
+    try:
+        return str(parse_interval(f"{count} {unit}s"))
+    except ValueError:
+        return None
+
+
+def _fix_interval(value: str, plain: str) -> tuple[str, str, str | None]:
+    canonical = canonical_interval(plain)
+    if canonical is None or canonical == plain:
+        return value, "", None
+    return canonical, f'review intervals are written like "{canonical}"', None
