@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -91,6 +92,14 @@ def _as_text(value: object) -> str:
     raise ValueError("must be text")
 
 
+def _as_url(value: object) -> str:
+    """An http(s) address, e.g. the request a page was written for (``requested_in``)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"https?://[^\s/?#]+(?:[/?#]\S*)?", text):
+        return text
+    raise ValueError(f"{value!r} is not a web address (expected https://…)")
+
+
 def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
     def check(value: object) -> str:
         if isinstance(value, str) and value.strip().lower() in options:
@@ -114,6 +123,7 @@ SCALARS: dict[str, Callable[[object], Any]] = {
     "review_every": parse_interval,
     "type": _choice(TYPES, "type"),
     "status": _choice(STATUSES, "status"),
+    "requested_in": _as_url,  # the knowledge request the page was written for
     "archived": _as_date,  # the day /archive retired the page
     "snoozed_until": _as_date,  # out of the review-due issue until this day
 }

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, unquote
 
 from .errors import KennisError
 from .frontmatter import parse_page
@@ -27,6 +28,8 @@ RECENT = timedelta(days=365)
 BRANCH_PREFIX = "kennis/request-"
 TRIAGE_MARKER = "<!-- kennis:request-triage -->"
 CLOSED_MARKER = "<!-- kennis:request-closed -->"
+PAGE_MARKER = "<!-- kennis:request-page {path} -->"
+_PAGE_MARKER = re.compile(r"<!-- kennis:request-page (\S+) -->")
 _NO_RESPONSE = "_No response_"  # what GitHub writes for an empty optional form field
 _FIELD = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.M)
 _COMMAND = re.compile(r"^/(claim|unclaim)\s*$", re.M)
@@ -57,8 +60,10 @@ def parse_form(body: str | None) -> RequestForm:
 def form_body(form: RequestForm) -> str:
     """The issue body GitHub makes from the form, so ``POST /requests`` files the same issue."""
     values = (form.need, form.purpose, form.section, form.who)
-    return "\n\n".join(f"### {name}\n\n{value.strip() or _NO_RESPONSE}" for name, value in
-                       zip(FIELDS, values, strict=True))  # fmt: skip
+    return "\n\n".join(
+        f"### {name}\n\n{value.strip() or _NO_RESPONSE}"
+        for name, value in zip(FIELDS, values, strict=True)
+    )
 
 
 def request_title(issue_title: str, form: RequestForm) -> str:
@@ -175,8 +180,12 @@ def wanted_stub(kb: KnowledgeBase, title: str, folder: str | None) -> str | None
     """A ``status: wanted`` page with the request's title or file name (in its section first)."""
     slug = slugify(title)
     stubs = [p for path, p in sorted(kb.pages.items()) if p.status == "wanted"]
-    same = [p for p in stubs if (p.title or "").strip().casefold() == title.casefold()
-            or p.path.rsplit("/", 1)[-1] == f"{slug}.md"]  # fmt: skip
+    same = [
+        p
+        for p in stubs
+        if (p.title or "").strip().casefold() == title.casefold()
+        or p.path.rsplit("/", 1)[-1] == f"{slug}.md"
+    ]
     same.sort(key=lambda p: not (folder and is_under(p.path, folder)))
     return same[0].path if same else None
 
@@ -241,12 +250,19 @@ def pr_body(form: RequestForm, page: DraftPage, number: int, claimer: str) -> st
     purpose = f"\n\nIt is for: {escape_inline(form.purpose)}" if form.purpose else ""
     made = "turns the wanted page" if page.stub else "starts"
     return (
+        PAGE_MARKER.format(path=quote(page.path)) + "\n"
         f"@{claimer} claimed request #{number}; this draft {made} {inline_code(page.path)}.\n\n"
         f"Asked: {escape_inline(form.need)}{purpose}\n\n"
         f"Left to write (the comments in the file say what goes where):\n{todo}\n\n"
         "When the page is ready: set `status: published`, mark this pull request ready for "
         f"review; merging it closes the request.\n"
     )
+
+
+def page_of_body(body: str) -> str | None:
+    """The page a request's pull request writes, from the marker ``pr_body`` put in it."""
+    match = _PAGE_MARKER.search(body)
+    return unquote(match.group(1)) if match else None
 
 
 def thanks(requester: str | None, author: str | None, path: str | None) -> str:

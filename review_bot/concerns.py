@@ -13,7 +13,7 @@ def builtin_router() -> Router:
     Review routing comes before previews, so both read the pull request's one fan-out
     (`DeliveryContext.pull_request`) and the sticky comment is made by the review concern.
     """
-    from review_bot import confirm, owner_commands, review_due, reviewers
+    from review_bot import confirm, owner_commands, requests, review_due, reviewers
     from review_bot.site import deploy, previews
 
     return Router(
@@ -21,6 +21,7 @@ def builtin_router() -> Router:
         review_due.router,
         confirm.router,
         owner_commands.router,
+        requests.router,
         deploy.router,
         previews.router,
     )

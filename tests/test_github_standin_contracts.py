@@ -132,6 +132,7 @@ def test_every_endpoint_answers_in_githubs_published_shape(
     c.call("DELETE", f"{issues}/{n}/labels/bar", list[m.Label])
     c.call("POST", f"{issues}/{n}/assignees", m.Issue, {"assignees": ["carol"]}, 201)
     c.call("DELETE", f"{issues}/{n}/assignees", m.Issue, {"assignees": ["carol"]})
+    c.call("POST", f"{issues}/{n}/reactions", m.Reaction, {"content": "+1"}, 201)
     c.call("GET", "/repos/acme/kb/assignees/bob", None, status=204)
     out = {
         "title": "kennis",

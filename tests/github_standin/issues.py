@@ -281,3 +281,27 @@ def check_assignee(gh: GitHubStandIn, req: Request) -> Reply:
     if not _assignable(gh, repo, req.params["login"]):
         raise not_found()
     return Reply(204)
+
+
+@route("POST", "/repos/{owner}/{repo}/issues/{number}/reactions")
+def add_reaction(gh: GitHubStandIn, req: Request) -> Reply:
+    """One reaction per person and content: 201 when new, 200 when it was already there."""
+    _, issue = _issue(gh, req)
+    content = req.body_dict().get("content")
+    if content not in shapes.REACTIONS:
+        raise validation_failed("Reaction", "content", "invalid", content)
+    who = gh.store.user(req.actor or "ghost")
+    people = issue.reactions.setdefault(str(content), [])
+    status = 200 if who.login in people else 201
+    if status == 201:
+        people.append(who.login)
+    return Reply(
+        status,
+        {
+            "id": gh.store.new_id(),
+            "node_id": shapes.node_id("REA", len(people)),
+            "user": shapes.login(gh.base_url, gh.store, who.login),
+            "content": content,
+            "created_at": now_iso(),
+        },
+    )

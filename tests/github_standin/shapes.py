@@ -264,7 +264,7 @@ def issue(api: str, store: Store, r: Repo, i: Issue) -> dict[str, Any]:
         "updated_at": i.updated_at,
         "closed_by": None,
         "author_association": _association(store, r, i.user),
-        "reactions": reactions(base),
+        "reactions": reactions(base, i.reactions),
         "timeline_url": f"{base}/timeline",
         "performed_via_github_app": None,
     }
@@ -281,11 +281,13 @@ def issue(api: str, store: Store, r: Repo, i: Issue) -> dict[str, Any]:
     return out
 
 
-def reactions(url: str) -> dict[str, Any]:
-    counts = dict.fromkeys(
-        ["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"], 0
-    )
-    return {"url": f"{url}/reactions", "total_count": 0, **counts}
+REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
+
+
+def reactions(url: str, given: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """GitHub's reaction rollup: a count per content and their total."""
+    counts = {name: len((given or {}).get(name, [])) for name in REACTIONS}
+    return {"url": f"{url}/reactions", "total_count": sum(counts.values()), **counts}
 
 
 def team(api: str, store: Store, t: Team, full: bool = False) -> dict[str, Any]:

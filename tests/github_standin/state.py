@@ -47,6 +47,7 @@ class Review:
     body: str
     commit_id: str
     submitted_at: str
+    comments: list[dict[str, Any]] = field(default_factory=list)  # line comments (path, line, body)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Issue:
     closed_at: str | None = None
     comments: list[Comment] = field(default_factory=list)
     pull: Pull | None = None
+    reactions: dict[str, list[str]] = field(default_factory=dict)  # content -> logins
 
 
 @dataclass

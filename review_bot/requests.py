@@ -1,0 +1,236 @@
+"""Knowledge requests: triage a new request, ``/claim`` and ``/unclaim`` it, close it when written.
+
+Triggers: ``issues`` opened with the form's label (``kennis:request``), ``issue_comment``
+created with ``/claim`` or ``/unclaim`` on such an issue, and ``pull_request`` closed (merged)
+from a ``kennis/request-<n>`` branch. Every step is idempotent: the triage and the closing
+comment carry markers, replies are keyed by the comment that asked, and a claim reuses the
+request's one branch and its open pull request.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from github.Issue import Issue
+from github.Repository import Repository
+
+from kennis.handles import is_bot
+from kennis.history_build import index_for
+from kennis.kb import load_kb
+from kennis.requests import (
+    CLAIMED,
+    CLOSED_MARKER,
+    LABEL,
+    OPEN,
+    TRIAGE_MARKER,
+    branch_for,
+    command,
+    draft_page,
+    page_of_body,
+    parse_form,
+    pr_body,
+    request_of_branch,
+    request_title,
+    section_folder,
+    suggest_experts,
+    thanks,
+    triage_comment,
+    wanted_stub,
+)
+from review_bot.locks import KeyedLocks
+from review_bot.mirror import Commit, push
+from review_bot.proposals import open_pull, remote_tip
+from review_bot.routing import DeliveryContext, Router
+
+AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
+REPLY_MARKER = "<!-- kennis:request-reply {key} -->"
+TAKEN = (
+    "Thanks, @{sender}! {claimer} is already writing this page. Ask them to `/unclaim` it first."
+)
+NO_ACCESS = "Sorry, @{sender}: only people with access to this repository can claim a request."
+NOT_YOURS = "Sorry, @{sender}: only {claimer} (who claimed it) can `/unclaim` this request."
+NOT_CLAIMED = "@{sender}, nobody has claimed this request, so there is nothing to `/unclaim`."
+CLOSED = "@{sender}, this request is closed already."
+
+router = Router()
+_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()  # one claim at a time per request
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _repo(ctx: DeliveryContext) -> Repository:
+    return ctx.github.get_repo(ctx.repo_full_name or "", lazy=True)
+
+
+def _is_request(issue: dict[str, Any]) -> bool:
+    labels = {(lab or {}).get("name", "").lower() for lab in issue.get("labels") or []}
+    return LABEL in labels and not issue.get("pull_request")
+
+
+def _default(ctx: DeliveryContext) -> str:
+    return str(ctx.repository.get("default_branch") or "main")
+
+
+# -- triage ------------------------------------------------------------------------------------
+
+
+@router.on("issues", "opened", "labeled")
+def on_opened(ctx: DeliveryContext) -> None:
+    """Label a new request open and suggest who could write it, once."""
+    issue = ctx.payload.get("issue") or {}
+    if not _is_request(issue) or issue.get("state") != "open":
+        return
+    added = ((ctx.payload.get("label") or {}).get("name") or "").lower()
+    if ctx.action == "labeled" and added != LABEL:
+        return  # GitHub sends "labeled" for every label, ours included
+    with _locks.hold(((ctx.repo_full_name or "").lower(), int(issue["number"]))):
+        _triage(ctx, issue)
+
+
+def _triage(ctx: DeliveryContext, issue: dict[str, Any]) -> None:
+    live = _repo(ctx).get_issue(issue["number"])
+    names = {label.name.lower() for label in live.labels}
+    if CLAIMED not in names and OPEN not in names:
+        live.add_to_labels(OPEN)
+    if any(TRIAGE_MARKER in (c.body or "") for c in live.get_comments()):
+        return
+    form = parse_form(issue.get("body"))
+    default = _default(ctx)
+    ctx.mirror.fetch(default)
+    rev = f"refs/heads/{default}"
+    kb = load_kb(ctx.mirror.tree_at(rev))
+    index = index_for(ctx.mirror, kb.config, rev=rev)
+    requester = (issue.get("user") or {}).get("login")
+    experts = suggest_experts(kb, index, form.section, requester, today())
+    known = section_folder(kb, form.section) is not None
+    live.create_comment(triage_comment(experts, form.section, known))
+
+
+# -- /claim and /unclaim ----------------------------------------------------------------------
+
+
+@router.on("issue_comment", "created")
+def on_comment(ctx: DeliveryContext) -> None:
+    """``/claim`` takes the request and opens its draft; ``/unclaim`` gives it back."""
+    issue, comment = ctx.payload.get("issue") or {}, ctx.payload.get("comment") or {}
+    sender = (ctx.payload.get("sender") or {}).get("login")
+    what = command(comment.get("body"))
+    if what is None or not _is_request(issue) or not isinstance(sender, str) or is_bot(sender):
+        return
+    key = f"comment-{comment.get('id')}"
+    with _locks.hold(((ctx.repo_full_name or "").lower(), int(issue["number"]))):
+        live = _repo(ctx).get_issue(issue["number"])
+        if what == "claim":
+            _claim(ctx, live, sender, key)
+        else:
+            _unclaim(ctx, live, sender, key)
+
+
+def _claimer(live: Issue) -> str | None:
+    return live.assignees[0].login if live.assignees else None
+
+
+def _claim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
+    claimer = _claimer(live)
+    if live.state != "open":
+        return _reply_once(live, key, CLOSED.format(sender=sender))
+    if claimer is not None and claimer.lower() != sender.lower():
+        return _reply_once(live, key, TAKEN.format(sender=sender, claimer="@" + claimer))
+    if _repo(ctx).get_collaborator_permission(sender) == "none":
+        return _reply_once(live, key, NO_ACCESS.format(sender=sender))
+    if claimer is None:
+        live.add_to_assignees(sender)
+    _swap_labels(live, add=CLAIMED, drop=OPEN)
+    _propose(ctx, live, sender)
+
+
+def _unclaim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
+    claimer = _claimer(live)
+    if claimer is None:
+        return _reply_once(live, key, NOT_CLAIMED.format(sender=sender))
+    if claimer.lower() != sender.lower() and _repo(ctx).get_collaborator_permission(sender) not in (
+        "admin",
+        "maintain",
+    ):
+        return _reply_once(live, key, NOT_YOURS.format(sender=sender, claimer="@" + claimer))
+    live.remove_from_assignees(claimer)
+    _swap_labels(live, add=OPEN, drop=CLAIMED)
+
+
+def _swap_labels(live: Issue, add: str, drop: str) -> None:
+    """Replace one state label with the other in one call.
+
+    The whole list is set (PUT) because our labels contain "/", which PyGithub leaves unquoted
+    in the DELETE path, where GitHub reads it as a path separator.
+    """
+    names = [label.name for label in live.labels]
+    wanted = [n for n in names if n.lower() != drop] + (
+        [add] if add not in map(str.lower, names) else []
+    )
+    if wanted != names:
+        live.set_labels(*wanted)
+
+
+def _reply_once(live: Issue, key: str, text: str) -> None:
+    marker = REPLY_MARKER.format(key=key)
+    if not any(marker in (c.body or "") for c in live.get_comments()):
+        live.create_comment(f"{marker}\n{text}")
+
+
+def _propose(ctx: DeliveryContext, live: Issue, claimer: str) -> None:
+    """The request's draft page on ``kennis/request-<n>``, and one draft pull request for it."""
+    repo, branch, default = _repo(ctx), branch_for(live.number), _default(ctx)
+    owner = (ctx.repo_full_name or "").split("/")[0]
+    if list(repo.get_pulls(state="open", head=f"{owner}:{branch}")):
+        return  # a redelivered or repeated claim: the draft is there
+    mirror = ctx.mirror
+    mirror.fetch(default)
+    base = mirror.rev_parse(f"refs/heads/{default}")
+    assert base is not None
+    kb = load_kb(mirror.tree_at(f"refs/heads/{default}"))
+    form = parse_form(live.body)
+    title = request_title(" ".join(live.title.split()), form)
+    stub = wanted_stub(kb, title, section_folder(kb, form.section))
+    stub_text = (mirror.read_file(base, stub) or b"").decode("utf-8") if stub else None
+    page = draft_page(kb, title, form.section, claimer, live.html_url, today(), stub_text, stub)
+    if remote_tip(mirror, branch) is None:
+        message = f"Start {page.path} for request #{live.number}\n\nClaimed by @{claimer}.\n"
+        sha = Commit(mirror, base).create({page.path: page.text.encode()}, message, AUTHOR)
+        push(mirror, sha, branch, lease="")
+    body = pr_body(form, page, live.number, claimer)
+    open_pull(repo, owner, default, branch, f"Write: {title}", body, draft=True)
+
+
+# -- closure -----------------------------------------------------------------------------------
+
+
+@router.on("pull_request", "closed")
+def on_merged(ctx: DeliveryContext) -> None:
+    """The requested page is merged: thank the requester and the author, close the request."""
+    pull = ctx.payload.get("pull_request") or {}
+    number = request_of_branch(str((pull.get("head") or {}).get("ref") or ""))
+    if number is None or not pull.get("merged"):
+        return
+    with _locks.hold(((ctx.repo_full_name or "").lower(), number)):
+        _close(ctx, number, pull)
+
+
+def _close(ctx: DeliveryContext, number: int, pull: dict[str, Any]) -> None:
+    live = _repo(ctx).get_issue(number)
+    if live.pull_request is not None or LABEL not in {lab.name.lower() for lab in live.labels}:
+        return
+    if not any(CLOSED_MARKER in (c.body or "") for c in live.get_comments()):
+        requester = live.user.login if live.user else None
+        author = _claimer(live) or (pull.get("user") or {}).get("login")
+        path = _requested_path(ctx)
+        live.create_comment(thanks(requester, author, path))
+    if live.state == "open":
+        live.edit(state="closed", state_reason="completed")
+
+
+def _requested_path(ctx: DeliveryContext) -> str | None:
+    """The page the request's pull request wrote, as its body's marker names it (for the thanks)."""
+    return page_of_body(str((ctx.payload.get("pull_request") or {}).get("body") or ""))
