@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_adopt import LOGINS_HELP, init, suggest_owners  # click only, like this module
+
 # The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
 
 if TYPE_CHECKING:
@@ -104,14 +106,17 @@ def main() -> None:
 def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> None:
     """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
     from . import cli_output
-    from .kb import load_kb
+    from .kb import content_folder_problem, load_kb
     from .navigation import full_navigation_problems
     from .paths import is_under
     from .tree import WorkTree
 
     top = _root(root)
-    kb = load_kb(WorkTree(top))
+    tree = WorkTree(top)
+    kb = load_kb(tree)
     problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
+    missing = content_folder_problem(kb, tree)
+    problems += [missing] if missing else []
     if paths:
         wanted = [_relative(top, p) for p in paths]
         problems = [p for p in problems if any(is_under(p.path, w) for w in wanted)]
@@ -153,16 +158,34 @@ def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=FORMATS, default="text")
+@click.option("--suggest", is_flag=True, help="Suggest owners per folder from the last 12 months.")
+@click.option("--logins", type=click.Path(dir_okay=False, path_type=Path), help=LOGINS_HELP)
+@click.option("--force", is_flag=True, help="With --suggest: replace owners in .meta.yml files.")
+@click.option(
+    "--as-of", "as_of", help="With --suggest: the day the 12 months end (default: today)."
+)
 @root_option
-def owners(paths: Sequence[str], fmt: str, root: Path | None) -> None:
+def owners(
+    paths: Sequence[str],
+    fmt: str,
+    suggest: bool,
+    logins: Path | None,
+    force: bool,
+    as_of: str | None,
+    root: Path | None,
+) -> None:
     """Show the owner and co-authors of pages, and where each came from."""
     from . import cli_output
     from .kb import load_kb
     from .tree import WorkTree
 
     top = _root(root)
+    if suggest:
+        return suggest_owners(top, logins, force, as_of)
+    if not paths:
+        raise click.UsageError("name the pages or folders (or --suggest)")
     kb = load_kb(WorkTree(top))
     pages = _pages_for(kb, top, paths)
     click.echo(cli_output.owners_json(pages) if fmt == "json" else cli_output.owners_text(pages))
@@ -360,3 +383,6 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
         changes.pages, PullRequest(author), config.max_reviewers, config.fallback_owner
     )
     click.echo(cli_output.review_json(plan) if fmt == "json" else cli_output.review_text(plan))
+
+
+main.add_command(init)  # kennis init lives in cli_adopt.py with the adoption commands

@@ -98,6 +98,25 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
     return kb
 
 
+def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
+    """A content folder that is missing or holds no page: an error, never "all good"."""
+    folder = kb.config.content_dir
+    if any(p.endswith(PAGE_SUFFIX) for p in tree.files(folder)):
+        return None
+    if kb.config.content_dir_source != DEFAULT:
+        where = f"content_dir in {CONFIG_PATH}"
+    elif kb.site is not None:
+        where = f"docs_dir in {MKDOCS_PATH}" if kb.site.docs_dir_line else "MkDocs' default"
+    else:
+        where = f"the default; set content_dir in {CONFIG_PATH} or run `kennis init`"
+    what = "holds no Markdown page" if _has_any(tree, folder) else "does not exist (or is empty)"
+    return Problem(folder or ".", 0, 0, f"the content folder {folder or '.'}/ ({where}) {what}")
+
+
+def _has_any(tree: Tree, folder: str) -> bool:
+    return next(iter(tree.files(folder)), None) is not None
+
+
 def _docs_folder(config: Config, site: SiteConfig | None) -> Config:
     """Without ``content_dir`` in kennis.yml, the docs folder is mkdocs.yml's ``docs_dir``."""
     if site is None or config.content_dir_source != DEFAULT:
