@@ -6,13 +6,11 @@ import dataclasses
 import fcntl
 import json
 import logging
-import signal
 import sqlite3
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 from typing import IO
 
 import click
@@ -23,6 +21,7 @@ from review_bot.concerns import root_router
 from review_bot.ledger import STATES, Ledger
 from review_bot.routing import HandlerSpecError
 from review_bot.settings import ConfigError, Settings
+from review_bot.shutdown import GracefulStop
 from review_bot.site.releases import SiteError, SiteStore
 from review_bot.site.static import SiteApp, WSGIApp
 from review_bot.worker import WorkerPool
@@ -147,11 +146,8 @@ def _run_server(
         **server_options(settings),  # idle clients cannot hold every connection
     )
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(0)  # waitress' loop catches it and shuts its task threads down
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = GracefulStop(server, settings.stop_grace)
+    stopping.install()
     bound = server.getsockname() if hasattr(server, "getsockname") else (host, port)
     # The self-hosted site's address for deployment statuses and preview links, known only
     # now that the server is bound; the workers have not started, so every delivery sees it.
@@ -171,8 +167,10 @@ def _run_server(
     finally:
         log.info("kennis-bot stopping: finishing deliveries in progress")
         server.close()
-        pool.stop()
-        log.info("kennis-bot stopped")
+        # Workers take no new delivery; the current one has what is left of KENNIS_STOP_GRACE
+        # (the rest stays queued for the next start).
+        unfinished = pool.stop(stopping.remaining())
+        log.info("kennis-bot stopped (%d deliveries left unfinished)", unfinished)
 
 
 def _ledger() -> Ledger:

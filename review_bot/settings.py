@@ -64,6 +64,12 @@ class Settings:
     # 120 s) let 100 idle sockets starve /webhook for two minutes.
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
     channel_timeout: int = DEFAULT_CHANNEL_TIMEOUT
+    # SIGTERM: seconds to answer requests in flight and let workers finish their delivery.
+    stop_grace: float = 30.0
+    # Seconds between catch-ups of failed or missed deliveries (None: never; also at start).
+    catchup_every: float | None = 600.0
+    # postgresql://… selects the shared PostgreSQL ledger (several replicas); None: SQLite.
+    database_url: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         shown = {
@@ -135,6 +141,11 @@ class Settings:
                 env, "KENNIS_CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, minimum=10
             ),
             channel_timeout=_int(env, "KENNIS_CHANNEL_TIMEOUT", DEFAULT_CHANNEL_TIMEOUT, minimum=1),
+            stop_grace=_float(env, "KENNIS_STOP_GRACE", 30.0),
+            catchup_every=parse_every(
+                env.get("KENNIS_CATCHUP_EVERY", "10m"), "KENNIS_CATCHUP_EVERY"
+            ),
+            database_url=_database_url(env),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
@@ -255,6 +266,18 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
         raise ConfigError(f"{name}={raw!r} is not a web address (expected https://host/path/)")
     return raw.rstrip("/") + "/"
+
+
+def _database_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("KENNIS_DATABASE_URL", "").strip()
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            "KENNIS_DATABASE_URL must start with postgresql:// (leave it empty for the SQLite "
+            "ledger in KENNIS_DATA_DIR)"
+        )
+    return raw
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:

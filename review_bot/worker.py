@@ -66,12 +66,18 @@ class WorkerPool:
     def wake(self) -> None:
         self._wake.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the current deliveries; unfinished ones resume at the next start."""
+    def stop(self, timeout: float = 10.0) -> int:
+        """Take no new delivery; wait up to *timeout* seconds in all for the current ones.
+
+        Returns how many workers were still busy then: their deliveries resume (or are taken
+        over when their lease ends) at the next start, the rest never left the queue.
+        """
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return sum(thread.is_alive() for thread in self._threads)
 
     def _run(self) -> None:
         try:
@@ -117,6 +123,8 @@ class WorkerPool:
         deadline = time.monotonic() + GIVE_WAY
         while self.busy() and time.monotonic() < deadline:
             time.sleep(0.001)
+        if self._stop.is_set():
+            return False  # stopping: what is not claimed yet stays queued
         try:
             claim = self.ledger.claim(self.lease_seconds, max_attempts=self.max_attempts)
         except Exception:
