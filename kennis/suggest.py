@@ -81,7 +81,7 @@ def front_matter_lines(text: str) -> list[tuple[int, str]]:
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r").rstrip() != "---":
         return []
-    found = []
+    found: list[tuple[int, str]] = []
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip("\r")
         if _CLOSE.match(line):
@@ -212,3 +212,28 @@ def _fix_interval(value: str, plain: str) -> tuple[str, str, str | None]:
     if canonical is None or canonical == plain:
         return value, "", None
     return canonical, f'review intervals are written like "{canonical}"', None
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
+
+
+def lines_in_diff(patch: str) -> set[int]:
+    """New-side line numbers inside the hunks of a unified diff (where a review may comment)."""
+    lines: set[int] = set()
+    for match in _HUNK.finditer(patch):
+        start, count = int(match.group(1)), int(match.group(2) or "1")
+        lines.update(range(start, start + count))
+    return lines
+
+
+def review_body(fixes: list[Fix]) -> str:
+    """The review's own text: what the comments are and how to take them."""
+    count = "one fix" if len(fixes) == 1 else f"{len(fixes)} fixes"
+    return (
+        f"{REVIEW_MARKER}\nkennis found {count} for the page settings at the top of the page."
+        " Each comment below sits on the line to change: click *Commit suggestion* to take it"
+        " (or answer the question). Nothing else needs to change."
+    )
+
+
+REVIEW_MARKER = "<!-- kennis:suggestions -->"

@@ -13,11 +13,12 @@ def builtin_router() -> Router:
     Review routing comes before previews, so both read the pull request's one fan-out
     (`DeliveryContext.pull_request`) and the sticky comment is made by the review concern.
     """
-    from review_bot import confirm, owner_commands, requests, review_due, reviewers
+    from review_bot import confirm, owner_commands, requests, review_due, reviewers, suggestions
     from review_bot.site import deploy, previews
 
     return Router(
         reviewers.router,
+        suggestions.router,  # after the metadata check: fixes for what it found, as one review
         review_due.router,
         confirm.router,
         owner_commands.router,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import shapes
 from .core import ApiError, Reply, Request, not_found, page, repo_of, route, validation_failed
+from .review_comments import review_comments
 from .shapes_pulls import diff_entry, pull
 from .state import Issue, Pull, Repo, Review, now_iso
 
@@ -217,6 +218,7 @@ def submit_review(gh: GitHubStandIn, req: Request) -> Reply:
         raise ApiError(
             422, "Unprocessable Entity", [f"Review Can not {event.lower()} without a body"]
         )
+    comments = review_comments(repo, pr, body)
     state = _EVENTS.get(event or "", "PENDING")
     review = Review(
         gh.store.new_id(),
@@ -225,6 +227,7 @@ def submit_review(gh: GitHubStandIn, req: Request) -> Reply:
         body.get("body") or "",
         body.get("commit_id") or pr.head_sha,
         now_iso(),
+        comments,
     )
     pr.reviews.append(review)
     if state != "PENDING":

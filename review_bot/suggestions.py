@@ -1,0 +1,108 @@
+"""Suggested fixes: one pull-request review whose comments carry GitHub suggestion blocks.
+
+The core plans the fixes (``kennis.suggest``); this adapter keeps them to lines of the diff,
+posts at most one review per push, and remembers which fixes it offered so a redelivery or a
+push that leaves those lines alone offers nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from github import GithubException
+from github.PullRequest import ReviewComment
+
+from kennis.changes import PullRequestChanges
+from kennis.gitrev import GitError
+from kennis.paths import is_under
+from kennis.suggest import Fix, lines_in_diff, plan_fixes, review_body
+from review_bot.locks import KeyedLocks
+from review_bot.routing import DeliveryContext, Router
+from review_bot.sqlite_tx import transaction
+
+router = Router()
+_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pr_suggestions (
+    repo    TEXT NOT NULL,
+    number  INTEGER NOT NULL,
+    fix     TEXT NOT NULL,
+    head    TEXT NOT NULL,
+    at      REAL NOT NULL,
+    PRIMARY KEY (repo, number, fix)
+)
+"""
+
+
+@router.on("pull_request", "opened", "reopened", "ready_for_review", "synchronize")
+def on_pull_request(ctx: DeliveryContext) -> None:
+    pr = ctx.payload.get("pull_request") or {}
+    number, full_name = pr.get("number"), ctx.repo_full_name
+    if not isinstance(number, int) or not full_name or ctx.ledger_path is None:
+        return
+    with _locks.hold((full_name.lower(), number)):
+        github_pr = ctx.lazy_github.get_repo(full_name).get_pull(number)
+        if github_pr.state != "open":
+            return
+        head = github_pr.head.sha
+        changes = ctx.pull_request(number, github_pr.base.sha, head)
+        offered = _offered(ctx.ledger_path, full_name, number)
+        fixes = [f for f in pr_fixes(ctx, changes) if f.key not in offered]
+        if not fixes:
+            return
+        comments: list[ReviewComment] = [
+            {"path": f.path, "line": f.line, "side": "RIGHT", "body": f.comment()} for f in fixes
+        ]
+        try:
+            github_pr.create_review(body=review_body(fixes), event="COMMENT", comments=comments)
+        except GithubException as exc:
+            if exc.status != 422:
+                raise
+            ctx.log.info("GitHub refused the suggested fixes for #%d: %s", number, exc.data)
+            return
+        _remember(ctx.ledger_path, full_name, number, fixes, head)
+
+
+def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
+    """The fixes for the pull request's pages, on lines GitHub lets a review comment on."""
+    content = changes.head.config.content_dir.strip("/")
+    fixes: list[Fix] = []
+    for path in changes.changed_paths:
+        if not path.endswith(".md") or not is_under(path, content):
+            continue
+        raw = ctx.mirror.read_file(changes.head_sha, path)
+        if raw is None:
+            continue
+        planned = plan_fixes(path, raw.decode("utf-8-sig", errors="replace"))
+        if not planned:
+            continue
+        try:
+            patch = ctx.mirror.git(
+                "diff", "-U3", f"{changes.base_sha}...{changes.head_sha}", "--", path
+            ).decode("utf-8", errors="replace")
+        except GitError as exc:
+            ctx.log.info("no diff for %s: %s", path, exc)
+            continue
+        allowed = lines_in_diff(patch)
+        fixes += [f for f in planned if f.line in allowed]
+    return fixes
+
+
+def _offered(db_path: Path, repo: str, number: int) -> set[str]:
+    with transaction(db_path) as db:
+        db.execute(_SCHEMA)
+        rows = db.execute(
+            "SELECT fix FROM pr_suggestions WHERE repo = ? AND number = ?", (repo.lower(), number)
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _remember(db_path: Path, repo: str, number: int, fixes: list[Fix], head: str) -> None:
+    with transaction(db_path) as db:
+        db.executemany(
+            "INSERT OR IGNORE INTO pr_suggestions (repo, number, fix, head, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(repo.lower(), number, f.key, head, time.time()) for f in fixes],
+        )
