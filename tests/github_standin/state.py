@@ -81,6 +81,7 @@ class Issue:
     closed_at: str | None = None
     comments: list[Comment] = field(default_factory=list)
     pull: Pull | None = None
+    reactions: dict[str, list[str]] = field(default_factory=dict)  # content -> logins
 
 
 @dataclass
