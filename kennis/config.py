@@ -35,6 +35,8 @@ class Config:
     site_url: str | None = None
     ignore_revs: str | None = None  # a file of commits that do not count as edits
     verify: str = "pr"  # how confirmations land: "pr" (a pull request) or "commit" (directly)
+    bots: tuple[str, ...] = ()  # logins/e-mails whose commits are not edits (besides the App)
+    review_nudge_after: int = 3  # working days a knowledge PR may wait for its owners
     adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
     front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
 
@@ -74,6 +76,20 @@ def _flag(value: object) -> bool:
     raise ValueError(f"{value!r} is not true or false")
 
 
+def _bots(value: object) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(v.strip() for v in value)
+    raise ValueError('must be a list of GitHub logins or e-mail addresses, e.g. ["renovate[bot]"]')
+
+
+def _working_days(value: object) -> int:
+    if isinstance(value, str):
+        interval = parse_interval(value)
+        if interval.unit == "days" and interval.count >= 1:
+            return interval.count
+    raise ValueError(f"{value!r} is not a number of working days, e.g. 3 days")
+
+
 def _verify(value: object) -> str:
     if value in VERIFY_MODES:
         return str(value)
@@ -89,6 +105,8 @@ _KEYS: dict[str, Any] = {
     "site_url": _url,
     "ignore_revs": _path,
     "verify": _verify,
+    "bots": _bots,
+    "review_nudge_after": _working_days,
     "adopted": _day,
     "front_matter": _flag,
 }

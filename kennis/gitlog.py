@@ -16,10 +16,13 @@ from kennis.errors import KennisError, Problem
 
 # One record per commit, introduced by RS (0x1e) so it can never be mistaken for a status token.
 # Fields are NUL-separated; co-author trailers (case-insensitive key, as git matches it) are joined
-# with US (0x1f). ``-z`` terminates the header with NUL, then the name-status entries follow as
+# with US (0x1f); the credit trailers the App writes (Confirmed-by, Archived-by, Handed-over-by,
+# Snoozed-by) follow as ``Key: value`` in a sixth field, joined the same way. ``-z`` terminates the header with NUL, then the name-status entries follow as
 # ``\nSTATUS\0path\0`` (``R<score>\0old\0new\0`` for renames).
 LOG_FORMAT = (
     "%x1e%H%x00%aN%x00%aE%x00%aI%x00%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1f)"
+    "%x00%(trailers:key=Confirmed-by,key=Archived-by,key=Handed-over-by,key=Snoozed-by,unfold,"
+    "separator=%x1f)"
 )
 
 # The flags that make the stream. The benchmark's floor uses exactly these, so the comparison is
@@ -33,6 +36,7 @@ _PIPE_SIZE = 1 << 20  # ...while a large pipe lets git run ahead (Linux F_SETPIP
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ on Linux
 _NL = ord("\n")
 _TWO_PATHS = frozenset(b"RC")
+_HEADER = 6  # fields before a commit's file entries: sha, name, e-mail, date, two trailer lists
 
 
 class Readable(Protocol):
@@ -58,6 +62,7 @@ class LogCommit(NamedTuple):
     date: bytes  # strict ISO 8601 with the author's UTC offset
     trailers: bytes  # Co-authored-by values joined by 0x1f
     changes: list[CommitFile]
+    credits: bytes = b""  # "Confirmed-by: Name <email>" and the like, joined by 0x1f
 
 
 def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str]:
@@ -151,7 +156,7 @@ def _scan(tokens: list[bytes], start: int, at: int, changes: list[CommitFile], e
     Return the index just after the commit, or -``at`` - 1 (where to resume) if it is cut off.
     """
     end = len(tokens)
-    if end - start < 5:
+    if end - start < _HEADER:
         if eof:
             raise ValueError(f"git log output ends inside a commit header: {tokens[start:]!r}")
         return -at - 1
@@ -189,7 +194,7 @@ def parse_log(stream: Readable) -> Iterator[LogCommit]:
     """
     tokens: list[bytes] = []
     changes: list[CommitFile] = []
-    tail, eof, at = b"", False, 5
+    tail, eof, at = b"", False, _HEADER
     while not eof:
         chunk = stream.read(_CHUNK) or b""
         if chunk:
@@ -206,9 +211,9 @@ def parse_log(stream: Readable) -> Iterator[LogCommit]:
             if end < 0:
                 at = -end - 1
                 break
-            sha, name, email, date, trailers = tokens[start : start + 5]
-            yield LogCommit(sha[1:], name, email, date, trailers, changes)
-            start, at, changes = end, end + 5, []
+            sha, name, email, date, trailers, credits = tokens[start : start + _HEADER]
+            yield LogCommit(sha[1:], name, email, date, trailers, changes, credits)
+            start, at, changes = end, end + _HEADER, []
         del tokens[:start]
         at -= start
 

@@ -14,12 +14,16 @@ Manifest JSON (``HistoryIndex.to_json``, written by ``kennis index --out``), ver
           "authors": [{"name": ..., "email": ...}],     # commit authors, first contribution first
           "coauthors": [{"name": ..., "email": ...}],   # Co-authored-by trailers, same order
           "commits": 7,                  # commits that touched it (ignored revisions excluded)
-          "previous_paths": ["content/kitchen/closing.md"]   # newest first
+          "previous_paths": ["content/kitchen/closing.md"],  # newest first
+          "credits": [{"kind": "confirmed", "name": ..., "email": ..., "when": ...}]
+                                         # from Confirmed-by/Archived-by/... trailers, newest first
         }
       }
     }
 
-Names and e-mails are canonical (``.mailmap`` applied, also to trailers). Ignored revisions count
+Commits by bots (the App, ``[bot]`` accounts, the ``bots:`` config list) count as no edit, like
+ignored revisions; their trailers still credit the person who confirmed or decided. Names and
+e-mails are canonical (``.mailmap`` applied, also to trailers). Ignored revisions count
 for nothing but the page's existence; a page whose every commit is ignored has ``commits: 0``, no
 authors, and last_modified/last_author from its creating commit. Built by
 ``kennis.history_build``; more: benchmarks/README.md.
@@ -67,6 +71,18 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """Upkeep someone did through the App: a trailer (``Confirmed-by:``…) on the App's commit."""
+
+    kind: str  # "confirmed" | "archived" | "handed_over" | "snoozed"
+    person: Person
+    when: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.person.to_json(), "when": self.when.isoformat()}
+
+
+@dataclass(frozen=True)
 class PageHistory:
     """What git knows about one page at HEAD, following its renames back in time."""
 
@@ -79,6 +95,7 @@ class PageHistory:
     commits: int
     previous_paths: tuple[str, ...] = ()
     contributions: tuple[Contribution, ...] = ()  # per person, in order of first contribution
+    credits: tuple[Credit, ...] = ()  # confirmations and owner decisions, newest first
 
     @property
     def contributors(self) -> tuple[Person, ...]:
@@ -95,6 +112,7 @@ class PageHistory:
             "commits": self.commits,
             "previous_paths": list(self.previous_paths),
             "contributions": [c.to_json() for c in self.contributions],
+            "credits": [c.to_json() for c in self.credits],
         }
 
 
@@ -188,7 +206,21 @@ def _page_from_json(path: str, value: object) -> PageHistory:
         commits=commits,
         previous_paths=tuple(previous),
         contributions=_contributions(data.get("contributions", []), f"{where}.contributions"),
+        credits=_credits(data.get("credits", []), f"{where}.credits"),
     )
+
+
+def _credits(value: object, where: str) -> tuple[Credit, ...]:
+    """Optional (manifests written before it existed lack it): confirmations and decisions."""
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list")
+    result = []
+    for i, item in enumerate(value):
+        entry = _mapping(item, f"{where}[{i}]")
+        kind = _string(entry.get("kind"), f"{where}[{i}].kind")
+        when = _moment(entry.get("when"), f"{where}[{i}].when")
+        result.append(Credit(kind, _person(entry, f"{where}[{i}]"), when))
+    return tuple(result)
 
 
 def _contributions(value: object, where: str) -> tuple[Contribution, ...]:

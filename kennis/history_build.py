@@ -18,12 +18,22 @@ from kennis.config import Config
 from kennis.errors import KennisError
 from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
 from kennis.gitrev import GitReader
-from kennis.history import Contribution, HistoryIndex, PageHistory, Person, load_manifest
+from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person, load_manifest
 
 #: The ignore-revs file read when ``ignore_revs`` is not configured (git blame's convention).
 DEFAULT_IGNORE_REVS = ".git-blame-ignore-revs"
 _RENAMED = ord("R")
 _CREATED = frozenset(b"AC")  # added, or copied from another file (only with -C, never here)
+#: Credit trailers the App writes on its commits (kennis.owner_actions.TRAILERS), by kind.
+CREDIT_KINDS = {
+    b"confirmed-by": "confirmed",
+    b"archived-by": "archived",
+    b"handed-over-by": "handed_over",
+    b"snoozed-by": "snoozed",
+}
+#: Authors whose commits are never edits: the App itself; ``[bot]`` accounts are matched by suffix.
+DEFAULT_BOTS = frozenset({b"kennis-bot", b"kennis-bot@users.noreply.github.com"})
+_BOT_EMAIL = b"[bot]@users.noreply.github.com"
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 
@@ -41,7 +51,16 @@ _Ident = tuple[bytes, bytes]  # (name, email) as git printed them, .mailmap alre
 class _Tally:
     """Mutable per-page accumulator while walking history newest-first; raw bytes until the end."""
 
-    __slots__ = ("authors", "coauthors", "commits", "created", "last", "previous", "sha")
+    __slots__ = (
+        "authors",
+        "coauthors",
+        "commits",
+        "created",
+        "credits",
+        "last",
+        "previous",
+        "sha",
+    )
 
     def __init__(self) -> None:
         self.sha = b""
@@ -53,6 +72,7 @@ class _Tally:
         self.authors: dict[_Ident, list[Any]] = {}
         self.coauthors: dict[bytes, list[Any]] = {}
         self.previous: list[bytes] = []
+        self.credits: list[tuple[str, bytes, bytes]] = []  # (kind, raw ident, date), newest first
 
     def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
         if commit.sha == self.sha:
@@ -60,6 +80,12 @@ class _Tally:
         self.sha = commit.sha
         ident = (commit.name, commit.email)
         self.created = (commit.date, ident)
+        if commit.credits:  # the App's commits: no edit, but credit to who confirmed or decided
+            for raw in commit.credits.split(b"\x1f"):
+                key, _, value = raw.partition(b":")
+                kind = CREDIT_KINDS.get(key.strip().lower())
+                if kind is not None and value.strip():
+                    self.credits.append((kind, value.strip(), commit.date))
         if not counted:
             return
         if self.last is None:
@@ -73,8 +99,11 @@ class _Tally:
             entry[1] += 1
             entry[2] = commit.date
         if commit.trailers:
+            own = b"<" + commit.email.lower() + b">"
             for raw in commit.trailers.split(b"\x1f"):
                 key = raw.strip()
+                if own in key.lower():
+                    continue  # the author listing themself as co-author counts once
                 found = self.coauthors.get(key)
                 if found is None:
                     self.coauthors[key] = [seq, 1, commit.date]
@@ -106,6 +135,7 @@ def _walk(
     env: Mapping[str, str] | None,
     rev: str = "HEAD",
     newest: frozenset[bytes] | None = None,
+    bots: frozenset[bytes] = DEFAULT_BOTS,
 ) -> tuple[dict[bytes, _Tally], dict[bytes, _Tally]]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally.
 
@@ -124,7 +154,11 @@ def _walk(
                 if commit.sha not in newest:
                     raise _NotNewest(commit.sha)
                 left -= 1
-            counted = commit.sha not in ignored
+            counted = commit.sha not in ignored and not (
+                commit.email.lower() in bots
+                or commit.name.lower() in bots
+                or commit.email.endswith(_BOT_EMAIL)
+            )
             for status, path, old_path in commit.changes:
                 if status == _RENAMED and old_path is not None:
                     tally = alias.pop(path, None)
@@ -142,6 +176,17 @@ def _walk(
                 # from a path to a page: no older commit can change any answer.
                 break
     return tallies, alias
+
+
+def bot_idents(bots: Iterable[str]) -> frozenset[bytes]:
+    """Lower-case names and e-mails a ``bots:`` entry matches (a login also by its no-reply)."""
+    found: set[bytes] = set()
+    for entry in bots:
+        text = entry.strip().lstrip("@").lower()
+        found.add(text.encode("utf-8"))
+        if "@" not in text:
+            found.add(f"{text}@users.noreply.github.com".encode())
+    return frozenset(found)
 
 
 def _parse_ident(raw: str) -> Person:
@@ -210,6 +255,10 @@ class _Finisher:
             commits=tally.commits,
             previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
             contributions=self.contributions(authors + coauthors),
+            credits=tuple(
+                Credit(kind, self.coauthors[raw], self.moment(day))
+                for kind, raw, day in tally.credits
+            ),
         )
 
     def contributions(self, people: list[tuple[Person, list[Any]]]) -> tuple[Contribution, ...]:
@@ -237,6 +286,7 @@ def build_index(
     env: Mapping[str, str] | None = None,
     rev: str = "HEAD",
     cache: Path | bool = False,
+    bots: Iterable[str] = (),
 ) -> HistoryIndex:
     """Index every ``*.md`` page under ``content_dir`` at ``rev`` with ONE streaming git log pass.
 
@@ -249,6 +299,9 @@ def build_index(
     ``cache``: a file (True: the repository's own, in ``.git/kennis/``) keeping the index at the commit it was built for (`kennis.history_cache`);
     the next call reads only the commits since, when that gives the full pass's answer.
 
+    ``bots``: logins or e-mails (the ``bots:`` config) whose commits, like the App's own and any
+    ``[bot]`` account's, count as no edit; their credit trailers still count.
+
     Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
     path that is not a git repository. A repository without commits gives an empty index.
     """
@@ -257,6 +310,7 @@ def build_index(
     else:
         ignored = ignore_revs or ()
     ignored_shas = frozenset(sha.encode("ascii") for sha in ignored)
+    bot_set = DEFAULT_BOTS | bot_idents(bots)
     repo = _open_repo(Path(repo_root))
     content_dir = content_dir.strip("/") or "."
     if rev == "HEAD" and not repo.head.is_valid():
@@ -268,20 +322,21 @@ def build_index(
         raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
     paths = gitlog.head_markdown(repo, content_dir, head)
     if cache is False:
-        tallies, _ = _walk(repo, paths, ignored_shas, env, head)
+        tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
         return HistoryIndex(head, _finish(repo, tallies, env), content_dir)
     where = (
         history_cache.default_path(Path(repo.common_dir), content_dir) if cache is True else cache
     )
-    key = history_cache.fingerprint(content_dir, ignored_shas, history_cache.mailmap(repo))
+    decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
+    key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo))
     cached = history_cache.load(where, key)
     if cached is not None and cached.content_dir == content_dir:
-        index = _update(repo, cached, paths, ignored_shas, env, head)
+        index = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
         if index is not None:
             if index is not cached:
                 history_cache.save(where, index, key)
             return index
-    tallies, _ = _walk(repo, paths, ignored_shas, env, head)
+    tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
     index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
     if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
         history_cache.save(where, index, key)  # an older revision never replaces a newer cache
@@ -292,6 +347,7 @@ def _finish(
     repo: git.Repo, tallies: Mapping[bytes, _Tally], env: Mapping[str, str] | None
 ) -> dict[str, PageHistory]:
     raws = {raw for tally in tallies.values() for raw in tally.coauthors}
+    raws |= {raw for tally in tallies.values() for _kind, raw, _day in tally.credits}
     finisher = _Finisher(_canonical_coauthors(repo, raws, env))
     pages = {}
     for path, tally in tallies.items():
@@ -308,6 +364,7 @@ def _update(
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,
     head: str,
+    bots: frozenset[bytes] = DEFAULT_BOTS,
 ) -> HistoryIndex | None:
     """The index at ``head`` from the cached one and the commits since; None: do a full pass.
 
@@ -321,7 +378,7 @@ def _update(
     if newest is None:
         return None
     try:
-        tallies, open_paths = _walk(repo, paths, ignored, env, head, newest)
+        tallies, open_paths = _walk(repo, paths, ignored, env, head, newest, bots)
     except _NotNewest:
         return None
     fresh = _finish(repo, {p: t for p, t in tallies.items() if t.created is not None}, env)
@@ -366,7 +423,9 @@ def index_for(
     reader = source if isinstance(source, GitReader) else GitReader(Path(source))
     rev = rev or "HEAD"
     ignored = ignored_revisions(reader, config, rev)
-    return build_index(reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache)
+    return build_index(
+        reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache, config.bots
+    )
 
 
 def ignored_revisions(reader: GitReader, config: Config, rev: str) -> frozenset[str]:

@@ -79,6 +79,7 @@ def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> P
         commits=older.commits + newer.commits,
         previous_paths=newer.previous_paths + older.previous_paths,
         contributions=_merge_contributions(older.contributions + newer.contributions),
+        credits=newer.credits + older.credits,
     )
 
 

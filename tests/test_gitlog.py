@@ -85,7 +85,9 @@ def test_truncated_stream_is_an_error_not_a_wrong_answer(stream: bytes, cut: int
 
 
 def test_huge_commit_in_small_reads_stays_linear(tmp_path: Path) -> None:
-    record = b"\x1e" + b"f" * 40 + b"\0N\0e@x\x002024-01-01T00:00:00+00:00\0\0\n"
+    record = (
+        b"\x1e" + b"f" * 40 + b"\0N\0e@x\x002024-01-01T00:00:00+00:00\0\0\0\n"
+    )  # six header fields
     body = b"".join(b"A\0content/p%d.md\0" % i for i in range(50_000))
     commits = list(parse_log(Trickle(record + body, 65536)))
     assert len(commits) == 1
