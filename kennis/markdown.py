@@ -55,3 +55,14 @@ def inline_code(text: str) -> str:
 
 def _visible(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def escape_lines(text: str) -> str:
+    """Several lines of literal text (a reader's paragraphs): each line as `escape_inline` makes it."""
+    return "\n".join(escape_inline(line) if line.strip() else "" for line in text.splitlines())
+
+
+def plain_title(text: str, limit: int = 100) -> str:
+    """One line for an issue or PR title (not Markdown): mentions and references made inert."""
+    flat = " ".join(text.split())[:limit]
+    return _REFERENCE.sub("#\u200d", _MENTION.sub("@\u200d", flat))

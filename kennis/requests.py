@@ -32,6 +32,7 @@ PAGE_MARKER = "<!-- kennis:request-page {path} -->"
 _PAGE_MARKER = re.compile(r"<!-- kennis:request-page (\S+) -->")
 _NO_RESPONSE = "_No response_"  # what GitHub writes for an empty optional form field
 _FIELD = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.M)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # the bot's hidden markers are not answers
 _COMMAND = re.compile(r"^/(claim|unclaim)\s*$", re.M)
 
 
@@ -51,7 +52,7 @@ def parse_form(body: str | None) -> RequestForm:
     heads = list(_FIELD.finditer(text))
     found: dict[str, str] = {}
     for head, nxt in zip(heads, [*heads[1:], None], strict=True):
-        value = text[head.end() : nxt.start() if nxt else len(text)].strip()
+        value = _COMMENT.sub("", text[head.end() : nxt.start() if nxt else len(text)]).strip()
         found[head.group(1).strip().lower()] = "" if value == _NO_RESPONSE else value
     need, purpose, section, who = (found.get(name.lower(), "") for name in FIELDS)
     return RequestForm(need, purpose, section.strip().strip("/"), who)

@@ -18,15 +18,19 @@ from github.Repository import Repository
 from kennis.handles import is_bot
 from kennis.history_build import index_for
 from kennis.kb import load_kb
+from kennis.markdown import escape_lines, plain_title
 from kennis.requests import (
     CLAIMED,
     CLOSED_MARKER,
     LABEL,
     OPEN,
+    TITLE_PREFIX,
     TRIAGE_MARKER,
+    RequestForm,
     branch_for,
     command,
     draft_page,
+    form_body,
     page_of_body,
     parse_form,
     pr_body,
@@ -41,9 +45,11 @@ from kennis.requests import (
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, push
 from review_bot.proposals import open_pull, remote_tip
+from review_bot.requests_intake import REQUEST_EVENT
 from review_bot.routing import DeliveryContext, Router
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
+PUBLIC_MARKER = "<!-- kennis:request-id {id} -->"
 REPLY_MARKER = "<!-- kennis:request-reply {key} -->"
 TAKEN = (
     "Thanks, @{sender}! {claimer} is already writing this page. Ask them to `/unclaim` it first."
@@ -72,6 +78,34 @@ def _is_request(issue: dict[str, Any]) -> bool:
 
 def _default(ctx: DeliveryContext) -> str:
     return str(ctx.repository.get("default_branch") or "main")
+
+
+# -- a request from the site (POST /requests) --------------------------------------------------
+
+
+@router.on(REQUEST_EVENT)
+def on_public_request(ctx: DeliveryContext) -> None:
+    """File a reader's request as the issue the form makes (once per request id)."""
+    raw = ctx.payload.get("request")
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise ValueError("a request delivery without its request")
+    text = {k: str(raw.get(k) or "") for k in ("need", "purpose", "section", "who")}
+    form = RequestForm(**{k: v if k == "section" else escape_lines(v) for k, v in text.items()})
+    marker = PUBLIC_MARKER.format(id=raw["id"])
+    repo = _site_repo(ctx)
+    with _locks.hold(((ctx.repo_full_name or "").lower(), 0)):
+        if any(marker in (i.body or "") for i in repo.get_issues(state="all", labels=[LABEL])):
+            return
+        title = TITLE_PREFIX + plain_title(text["need"].splitlines()[0] if text["need"] else "")
+        repo.create_issue(title=title, body=f"{form_body(form)}\n\n{marker}", labels=[LABEL])
+
+
+def _site_repo(ctx: DeliveryContext) -> Repository:
+    """The site repository through its own installation (a reader's request carries none)."""
+    app, name = ctx.app, ctx.repo_full_name or ""
+    if app is None:
+        raise RuntimeError("requests from the site need the App's credentials")
+    return app.client(app.installation_for(name)).get_repo(name, lazy=True)
 
 
 # -- triage ------------------------------------------------------------------------------------

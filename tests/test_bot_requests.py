@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -12,9 +13,18 @@ from typing import Any
 import pytest
 import yaml
 
-from kennis.requests import CLAIMED, LABEL, OPEN, TRIAGE_MARKER, RequestForm, form_body
-from tests.botproc import SECRET, start_bot
+from kennis.requests import (
+    CLAIMED,
+    LABEL,
+    OPEN,
+    TRIAGE_MARKER,
+    RequestForm,
+    form_body,
+    parse_form,
+)
+from tests.botproc import SECRET, start_bot, wait_for
 from tests.duebot import git, merge, pulls, settled
+from tests.github_standin.markdown import mentions, references
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
 
@@ -180,3 +190,38 @@ def test_claiming_a_wanted_stubs_request_edits_the_stub_and_unclaim_is_the_claim
     finally:
         bot.stop()
     assert issue.assignees == [] and OPEN in issue.labels and CLAIMED not in issue.labels
+
+
+def _post(bot: Any, body: dict[str, Any]) -> Any:
+    raw = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", "Origin": "https://kb.example.com"}
+    return bot.request("POST", "/requests", raw, headers)
+
+
+@pytest.mark.slow  # runs kennis-bot against the stand-in
+def test_a_reader_without_an_account_files_the_same_request_limited_and_neutralised(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    env = dict(world["env"], KENNIS_SITE_REPO=REPO, KENNIS_SITE_URL="https://kb.example.com/")
+    bot = start_bot(world["data"], **env, KENNIS_FEEDBACK_LIMIT="2")
+    need = "How do we close the till? cc @acme/everyone see #12 <img src=x>"
+    try:
+        answer = _post(bot, {"need": need, "purpose": "Closing alone", "section": "operations"})
+        assert answer.status == 202, answer.body
+        assert _post(bot, {"need": ""}).status == 400
+        assert _post(bot, {"need": "again"}).status == 429  # two per window
+        (issue,) = wait_for(
+            lambda: [i for i in github.repo(REPO).issues.values() if LABEL in i.labels]
+        )
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        sender.send("issues", "opened", repo=REPO, number=issue.number)
+        wait_for(lambda: any(TRIAGE_MARKER in c.body for c in issue.comments))
+    finally:
+        bot.stop()
+    assert issue.title.startswith("Request: How do we close the till?")
+    form = parse_form(issue.body)
+    assert (form.purpose, form.section) == ("Closing alone", "operations")
+    assert mentions(issue.body) == [] and references(issue.body) == []
+    assert "<img" not in issue.body and "@\u200dacme/everyone" in issue.body
+    triage = next(c.body for c in issue.comments if TRIAGE_MARKER in c.body)
+    assert "@olivia, @oscar, @rita, @pat, @quinn." in triage  # no requester to leave out
