@@ -37,6 +37,7 @@ class Config:
     verify: str = "pr"  # how confirmations land: "pr" (a pull request) or "commit" (directly)
     bots: tuple[str, ...] = ()  # logins/e-mails whose commits are not edits (besides the App)
     review_nudge_after: int = 3  # working days a knowledge PR may wait for its owners
+    outdated_reports: int = 2  # distinct reader reports that mark a page "reported outdated"
     adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
     front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
 
@@ -107,6 +108,7 @@ _KEYS: dict[str, Any] = {
     "verify": _verify,
     "bots": _bots,
     "review_nudge_after": _working_days,
+    "outdated_reports": _positive_int,
     "adopted": _day,
     "front_matter": _flag,
 }

@@ -14,7 +14,9 @@ from typing import IO, Any
 from urllib.parse import parse_qs
 
 from review_bot import signature
+from review_bot.feedback_intake import FeedbackEndpoint
 from review_bot.ledger import Ledger
+from review_bot.requests_intake import RequestsEndpoint
 from review_bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,11 @@ class WebhookApp:
         self.on_recorded = on_recorded or (lambda: None)
         self._inflight = 0
         self._inflight_lock = threading.Lock()
+        # Public endpoints (readers' browsers, not GitHub): their own intake, review_bot/public.py.
+        self.public: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
+            "/feedback": FeedbackEndpoint(settings, ledger, self.on_recorded),
+            "/requests": RequestsEndpoint(settings, ledger, self.on_recorded),
+        }
 
     @property
     def acknowledging(self) -> bool:
@@ -174,6 +181,8 @@ class WebhookApp:
                 if method != "POST":
                     raise _Reject("405 Method Not Allowed", "use POST")
                 return self.webhook(environ, start)
+            if path in self.public:
+                return self.public[path](environ, start)
             if path == "/healthz":
                 if method not in ("GET", "HEAD"):
                     raise _Reject("405 Method Not Allowed", "use GET")

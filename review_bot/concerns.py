@@ -13,7 +13,15 @@ def builtin_router() -> Router:
     Review routing comes before previews, so both read the pull request's one fan-out
     (`DeliveryContext.pull_request`) and the sticky comment is made by the review concern.
     """
-    from review_bot import confirm, owner_commands, requests, review_due, reviewers, suggestions
+    from review_bot import (
+        confirm,
+        feedback,
+        owner_commands,
+        requests,
+        review_due,
+        reviewers,
+        suggestions,
+    )
     from review_bot.site import deploy, previews
 
     return Router(
@@ -21,6 +29,7 @@ def builtin_router() -> Router:
         suggestions.router,  # after the metadata check: fixes for what it found, as one review
         review_due.router,
         confirm.router,
+        feedback.router,  # before deploy: a push that clears reports builds without the banner
         owner_commands.router,
         requests.router,
         deploy.router,

@@ -145,6 +145,11 @@ class GitHubApp:
         """Every installation of the App (``GET /app/installations``, paginated, as the App)."""
         return [inst.id for inst in self._integration.get_installations()]
 
+    def installation_for(self, full_name: str) -> int:
+        """The installation covering ``owner/name`` (``GET /repos/{owner}/{repo}/installation``)."""
+        owner, _, name = full_name.partition("/")
+        return int(self._integration.get_repo_installation(owner, name).id)
+
     def forget(self, installation_id: int) -> None:
         """Drop a cached token (e.g. after the installation was suspended or its token revoked)."""
         with self._token_lock:

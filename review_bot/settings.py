@@ -70,6 +70,14 @@ class Settings:
     catchup_every: float | None = 600.0
     # postgresql://… selects the shared PostgreSQL ledger (several replicas); None: SQLite.
     database_url: str | None = field(default=None, repr=False)
+    # Reader feedback (POST /feedback): extra origins granted CORS besides the site's own, the SSO
+    # proxy's header naming the reader, reports per client per window, and the coalescing window
+    # (at most one GitHub write per page per this many seconds).
+    feedback_origins: tuple[str, ...] = ()
+    feedback_identity_header: str | None = None
+    feedback_limit: int = 20
+    feedback_window: float = 600.0
+    feedback_write_every: float = 60.0
 
     def __repr__(self) -> str:
         shown = {
@@ -146,6 +154,11 @@ class Settings:
                 env.get("KENNIS_CATCHUP_EVERY", "10m"), "KENNIS_CATCHUP_EVERY"
             ),
             database_url=_database_url(env),
+            feedback_origins=_origins(env, "KENNIS_FEEDBACK_ORIGINS"),
+            feedback_identity_header=_header(env, "KENNIS_FEEDBACK_IDENTITY_HEADER"),
+            feedback_limit=_int(env, "KENNIS_FEEDBACK_LIMIT", 20, minimum=1),
+            feedback_window=_positive(env, "KENNIS_FEEDBACK_WINDOW", 600.0),
+            feedback_write_every=_positive(env, "KENNIS_FEEDBACK_WRITE_EVERY", 60.0),
             extra_handlers=tuple(
                 item.strip()
                 for item in env.get("KENNIS_EXTRA_HANDLERS", "").split(",")
@@ -266,6 +279,26 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
         raise ConfigError(f"{name}={raw!r} is not a web address (expected https://host/path/)")
     return raw.rstrip("/") + "/"
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    found = []
+    for item in env.get(name, "").replace(",", " ").split():
+        parsed = urlsplit(item)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path.strip("/"):
+            raise ConfigError(f"{name}: {item!r} is not an origin (expected https://host[:port])")
+        found.append(f"{parsed.scheme}://{parsed.netloc}".lower())
+    return tuple(found)
+
+
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,100}$")
+
+
+def _header(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if raw and not _HEADER_NAME.match(raw):
+        raise ConfigError(f"{name}={raw!r} is not an HTTP header name (e.g. X-Forwarded-User)")
+    return raw or None
 
 
 def _database_url(env: Mapping[str, str]) -> str | None:

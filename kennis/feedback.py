@@ -1,0 +1,180 @@
+"""Readers' feedback on a page: the tally, the "reported outdated" rule and the texts that show them.
+
+Pure code: the App stores reports and writes the one feedback issue per page, the site shows the
+banner; both decide with these functions. Reader text reaches GitHub only through
+`quote_reader`, which makes every line inert (no HTML, image, mention or reference).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote, unquote
+
+from .markdown import escape_inline, inline_code
+
+KINDS = ("helpful", "not_helpful", "outdated", "unclear", "missing", "wrong", "thanks")
+LABEL = "kennis:feedback"
+LABEL_COLOR = "c5def5"
+LABEL_DESCRIPTION = "Readers' feedback on one page (kennis)"
+OUTDATED_LABEL = "kennis:outdated"
+OUTDATED_COLOR = "d93f0b"
+OUTDATED_DESCRIPTION = "Readers reported this page as out of date (kennis)"
+MAX_COMMENT = 2000
+_MARKER = re.compile(r"<!-- kennis:feedback page=(\S+) -->")
+_SHOWN = {
+    "helpful": "👍 helpful",
+    "not_helpful": "👎 not helpful",
+    "outdated": "outdated",
+    "unclear": "unclear",
+    "missing": "something missing",
+    "wrong": "wrong",
+    "thanks": "thanks",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One reader's report on one page."""
+
+    id: str
+    page: str  # repository-relative path of the page
+    kind: str
+    on: date
+    comment: str = ""
+    identity: str | None = None  # from the SSO header or the GitHub login of an issue form
+    by_owner: bool = False  # the owner or a co-author reported it (one is enough)
+
+
+def marker(page: str) -> str:
+    """The hidden line that ties an issue to its page (percent-encoded: no ``-->`` inside)."""
+    return f"<!-- kennis:feedback page={quote(page, safe='/')} -->"
+
+
+def page_of(body: str | None) -> str | None:
+    """The page a feedback issue is about, from its marker."""
+    found = _MARKER.search(body or "")
+    return unquote(found.group(1)) if found else None
+
+
+def outdated_reports(reports: Iterable[Report]) -> list[Report]:
+    """The distinct ``outdated`` reports: one per named reader, every anonymous one counts."""
+    seen: set[str] = set()
+    kept = []
+    for report in reports:
+        if report.kind != "outdated":
+            continue
+        if report.identity:
+            if report.identity.lower() in seen:
+                continue
+            seen.add(report.identity.lower())
+        kept.append(report)
+    return kept
+
+
+def is_reported_outdated(reports: Sequence[Report], threshold: int) -> bool:
+    """``threshold`` distinct outdated reports, or one from the owner or a co-author."""
+    found = outdated_reports(reports)
+    return len(found) >= threshold or any(r.by_owner for r in found)
+
+
+def helpful_share(reports: Iterable[Report]) -> tuple[int, int]:
+    """(helpful votes, all votes) where a vote is 👍 or 👎."""
+    counts = Counter(r.kind for r in reports)
+    return counts["helpful"], counts["helpful"] + counts["not_helpful"]
+
+
+def needs_attention(reports: Sequence[Report], threshold: int) -> bool:
+    """Reported outdated, or at least five votes of which fewer than half helpful."""
+    helpful, votes = helpful_share(reports)
+    return is_reported_outdated(reports, threshold) or (votes >= 5 and helpful * 2 < votes)
+
+
+def issue_title(page: str) -> str:
+    return f"Reader feedback: {page}"
+
+
+def tally_lines(reports: Sequence[Report]) -> list[str]:
+    """One table row per kind: how many, first and last date."""
+    rows = ["| feedback | reports | first | last |", "|---|---:|---|---|"]
+    for kind in KINDS:
+        days = sorted(r.on for r in reports if r.kind == kind)
+        if days:
+            rows.append(f"| {_SHOWN[kind]} | {len(days)} | {days[0]} | {days[-1]} |")
+    return rows
+
+
+def issue_body(
+    page: str, owner: str | None, reports: Sequence[Report], threshold: int, page_url: str | None
+) -> str:
+    """The feedback issue's body: whose page, the running tally, the reported-outdated state."""
+    where = f"[{inline_code(page)}]({page_url})" if page_url else inline_code(page)
+    who = owner or "the knowledge team"
+    lines = [
+        marker(page),
+        f"Readers' feedback on {where}, for its owner {who}.",
+        "",
+        *tally_lines(reports),
+        "",
+    ]
+    if is_reported_outdated(reports, threshold):
+        lines.append(
+            f"**Reported outdated** by {_colleagues(len(outdated_reports(reports)))}: the site "
+            "shows a banner until the page is confirmed (`/verify` or the review-due issue's "
+            "box) or edited."
+        )
+    lines.append("Comments from readers follow below; they are quoted as plain text.")
+    return "\n".join(lines) + "\n"
+
+
+def quote_reader(report: Report) -> str:
+    """A reader's comment as an inert quote: every line escaped, no mention, image or HTML."""
+    who = f"{escape_inline(report.identity)} " if report.identity else "A reader "
+    head = f"{who}({_SHOWN[report.kind]}, {report.on}):"
+    quoted = [
+        f"> {escape_inline(line)}" if line.strip() else ">" for line in report.comment.split("\n")
+    ]
+    return "\n".join([head, *quoted])
+
+
+def comments_text(reports: Sequence[Report]) -> str:
+    """Several readers' comments in one issue comment (writes are coalesced per page)."""
+    return "\n\n".join(quote_reader(r) for r in reports) + "\n<!-- kennis:feedback-comments -->\n"
+
+
+def thanks_text(reports: Sequence[Report], how: str) -> str:
+    """Closing comment: the page was confirmed or edited; thanks to the readers."""
+    n = len(outdated_reports(reports)) or len(reports)
+    return (
+        f"Thank you, {_colleagues(n)} — the page was {how}, so the reported-outdated banner is "
+        "gone. New feedback opens this issue again.\n<!-- kennis:feedback-closed -->\n"
+    )
+
+
+def banner_text(count: int, since: date, owner: str | None) -> str:
+    """The site's banner: "2 colleagues reported on 3 December that this page may be out of date"."""
+    who = f"{owner} has been asked" if owner else "the knowledge team has been asked"
+    return (
+        f"{_colleagues(count)[0].upper()}{_colleagues(count)[1:]} reported on "
+        f"{since.day} {since:%B} that this page may be out of date; {who}."
+    )
+
+
+def _colleagues(n: int) -> str:
+    return "a colleague" if n == 1 else f"{n} colleagues"
+
+
+def reports_summary(reports: Sequence[Report]) -> dict[str, object]:
+    """One page's open reports for the site build: counts, first outdated day, owner's own."""
+    outdated = outdated_reports(reports)
+    helpful, votes = helpful_share(reports)
+    return {
+        "outdated": len(outdated),
+        "since": min(r.on for r in outdated).isoformat() if outdated else None,
+        "by_owner": any(r.by_owner for r in outdated),
+        "helpful": helpful,
+        "votes": votes,
+    }

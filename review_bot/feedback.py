@@ -1,0 +1,308 @@
+"""Readers' feedback concern: one issue per page, coalesced writes, the reported-outdated state.
+
+Reports come from ``POST /feedback`` (a ``kennis_feedback`` delivery) or from the
+``outdated.yml`` issue form. Each page's issue is written at most once per
+``KENNIS_FEEDBACK_WRITE_EVERY`` seconds: a report inside the window queues one delayed
+``kennis_feedback_flush`` delivery (deduplicated by its due time), which writes whatever changed.
+A push to the default branch that touches a reported page (an edit or a confirmation) clears
+its reports and closes the issue with thanks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from github import GithubException
+from github.Repository import Repository
+
+from kennis import feedback as fb
+from kennis.handles import handle_key, parse_handle
+from kennis.urls import page_url
+from review_bot.feedback_intake import FEEDBACK_EVENT, SitePages, read_pages
+from review_bot.feedback_store import FeedbackStore
+from review_bot.ledger import Ledger
+from review_bot.locks import KeyedLocks
+from review_bot.mirror import Mirror
+from review_bot.routing import DeliveryContext, Router
+
+FLUSH_EVENT = "kennis_feedback_flush"
+FORM_TITLE = "[outdated] "
+_FORM_PAGE = re.compile(r"^### Page\s*\n+\s*(\S[^\n]*)", re.MULTILINE)
+_FORM_DETAILS = re.compile(r"^### What is out of date\?\s*\n+(.*?)(?=^### |\Z)", re.M | re.S)
+
+router = Router()
+_pages_locks: KeyedLocks[str] = KeyedLocks()
+
+
+def _store(ctx: DeliveryContext) -> FeedbackStore:
+    return FeedbackStore(Path(ctx.ledger_path))
+
+
+def _site_repo(ctx: DeliveryContext) -> Repository:
+    """The site repository through its own installation (reports carry no installation id)."""
+    app = ctx.app
+    name = ctx.repo_full_name or ""
+    if app is None:
+        raise RuntimeError("reader feedback needs the App's credentials")
+    if ctx.installation_id is not None:
+        return ctx.github.get_repo(name)
+    return app.client(app.installation_for(name)).get_repo(name)
+
+
+@router.on(FEEDBACK_EVENT)
+def on_report(ctx: DeliveryContext) -> None:
+    """Store the reader's report (once), then write the page's issue if its window allows."""
+    raw = ctx.payload.get("report")
+    if not isinstance(raw, dict):
+        raise ValueError("a feedback delivery without its report")
+    report = fb.Report(
+        id=str(raw["id"]), page=str(raw["page"]), kind=str(raw["kind"]),
+        on=date.fromisoformat(str(raw["on"])), comment=str(raw.get("comment") or ""),
+        identity=raw.get("identity") if isinstance(raw.get("identity"), str) else None,
+    )  # fmt: skip
+    _store(ctx).add(ctx.repo_full_name or "", report)
+    flush(ctx, report.page)
+
+
+@router.on(FLUSH_EVENT)
+def on_flush(ctx: DeliveryContext) -> None:
+    page = ctx.payload.get("page")
+    if isinstance(page, str):
+        flush(ctx, page)
+
+
+def flush(ctx: DeliveryContext, page: str) -> None:
+    """At most one GitHub write for *page* now; anything left waits for the next window."""
+    repo_name = ctx.repo_full_name or ""
+    store = _store(ctx)
+    every = ctx.settings.feedback_write_every
+    with _pages_locks.hold(f"{repo_name.lower()}\0{page}"):
+        state = store.page_state(repo_name, page)
+        now = time.time()
+        if state.last_write + every > now:
+            _schedule(ctx, page, state.last_write + every)
+            return
+        repo = _site_repo(ctx)
+        pages = _pages_of(ctx, repo)
+        if _write_once(ctx, repo, pages, page, store):
+            _schedule(ctx, page, time.time() + every)
+    write_reports_file(ctx)
+
+
+def _write_once(
+    ctx: DeliveryContext, repo: Repository, pages: SitePages, page: str, store: FeedbackStore
+) -> bool:
+    """Do the one most useful write for *page*; True if one was made (more may follow)."""
+    name = ctx.repo_full_name or ""
+    reports = store.open_reports(name, page)
+    state = store.page_state(name, page)
+    if not reports:
+        return False
+    owner = pages.owners.get(page)
+    reviewers = set(pages.reviewers.get(page, ()))
+    reports = [r if r.by_owner else _owner_flag(r, reviewers) for r in reports]
+    body, labels = _wanted(ctx, pages, page, owner, reports)
+    written = hashlib.sha256(json.dumps([body, labels]).encode()).hexdigest()
+    if state.issue is None:
+        _ensure_labels(repo)
+        issue = _create(repo, page, body, labels, owner)
+        store.wrote(name, page, issue, written)
+        return True
+    pending = store.unposted(name, page)
+    if pending:
+        repo.get_issue(state.issue).create_comment(fb.comments_text(pending))
+        store.mark_posted([r.id for r in pending])
+        store.wrote(name, page, state.issue, state.written)
+        return True
+    if written != state.written:
+        repo.get_issue(state.issue).edit(body=body, labels=labels, state="open")
+        store.wrote(name, page, state.issue, written)
+        return True
+    return False  # an unchanged tally writes nothing
+
+
+def _owner_flag(report: fb.Report, reviewers: set[str]) -> fb.Report:
+    if report.identity and handle_key(report.identity.lstrip("@")) in reviewers:
+        return replace(report, by_owner=True)
+    return report
+
+
+def _wanted(
+    ctx: DeliveryContext, pages: SitePages, page: str, owner: str | None, reports: list[fb.Report]
+) -> tuple[str, list[str]]:
+    url = page_url(ctx.settings.public_url, pages.content_dir, page)
+    threshold = pages.outdated_reports
+    body = fb.issue_body(page, owner, reports, threshold, url)
+    labels = [fb.LABEL]
+    if fb.is_reported_outdated(reports, threshold):
+        labels.append(fb.OUTDATED_LABEL)
+    return body, labels
+
+
+def _create(repo: Repository, page: str, body: str, labels: list[str], owner: str | None) -> int:
+    handle = parse_handle(owner) if owner else None
+    assignees = [handle.login] if handle is not None and not handle.is_team else []
+    try:
+        issue = repo.create_issue(fb.issue_title(page), body, labels=labels, assignees=assignees)
+    except GithubException as exc:
+        if exc.status != 422 or not assignees:
+            raise
+        issue = repo.create_issue(fb.issue_title(page), body, labels=labels)
+    return issue.number
+
+
+def _ensure_labels(repo: Repository) -> None:
+    for name, color, about in (
+        (fb.LABEL, fb.LABEL_COLOR, fb.LABEL_DESCRIPTION),
+        (fb.OUTDATED_LABEL, fb.OUTDATED_COLOR, fb.OUTDATED_DESCRIPTION),
+    ):
+        try:
+            repo.create_label(name, color, about)
+        except GithubException as exc:
+            if exc.status != 422:  # already there
+                raise
+
+
+def _schedule(ctx: DeliveryContext, page: str, due: float) -> None:
+    """One delayed flush per page and window (its id is its due time: a redelivery is a no-op)."""
+    name = ctx.repo_full_name or ""
+    key = hashlib.sha256(f"{name.lower()}\0{page}".encode()).hexdigest()[:20]
+    payload = {"repository": {"full_name": name}, "page": page}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    Ledger(Path(ctx.ledger_path)).record(
+        f"feedback-flush-{key}-{int(due)}", FLUSH_EVENT, raw, payload, now=due
+    )
+
+
+def _pages_of(ctx: DeliveryContext, repo: Repository) -> SitePages:
+    """The site's pages at the default branch's tip (the mirror is fetched first)."""
+    token = ctx.installation_token if repo.clone_url.startswith("https://") else None
+    mirror = Mirror.for_repository(
+        ctx.mirrors_root, repo.full_name, repo.clone_url, token, ctx.settings.child_env
+    )
+    mirror.fetch(repo.default_branch)
+    sha = mirror.rev_parse(f"refs/heads/{repo.default_branch}") or "HEAD"
+    return read_pages(mirror, sha)
+
+
+# -- the issue form (no JavaScript, no endpoint) ------------------------------------------------
+
+
+@router.on("issues", "opened")
+def on_form_issue(ctx: DeliveryContext) -> None:
+    """An issue from ``outdated.yml`` counts as an outdated report and joins the page's issue."""
+    issue = ctx.payload.get("issue")
+    if not isinstance(issue, dict) or not str(issue.get("title", "")).startswith(FORM_TITLE):
+        return
+    body = str(issue.get("body") or "")
+    found = _FORM_PAGE.search(body)
+    if found is None:
+        return
+    repo = _site_repo(ctx)
+    pages = _pages_of(ctx, repo)
+    page = _form_page(found.group(1).strip(), pages)
+    if page is None:
+        return
+    details = _FORM_DETAILS.search(body)
+    login = str((issue.get("user") or {}).get("login") or "")
+    report = fb.Report(
+        id=f"issue-{issue.get('number')}", page=page, kind="outdated",
+        on=datetime.now(UTC).date(),
+        comment=(details.group(1).strip() if details else "").replace("_No response_", ""),
+        identity=f"@{login}" if login else None,
+        by_owner=handle_key(login) in set(pages.reviewers.get(page, ())) if login else False,
+    )  # fmt: skip
+    _store(ctx).add(ctx.repo_full_name or "", report)
+    flush(ctx, page)
+    state = _store(ctx).page_state(ctx.repo_full_name or "", page)
+    note = f"Thanks — this report joins #{state.issue}" if state.issue else "Thanks — noted"
+    owner = pages.owners.get(page)
+    note += f"; {owner} has been asked." if owner else "."
+    form = repo.get_issue(int(issue["number"]))
+    form.create_comment(note + "\n<!-- kennis:feedback-form -->\n")
+    form.edit(state="closed", state_reason="completed")
+
+
+def _form_page(raw: str, pages: SitePages) -> str | None:
+    """The form's page field (a path, or the page's address) as a repository path."""
+    text = raw.strip().strip("`").split("#")[0].split("?")[0]
+    for candidate in (text, f"{pages.content_dir}/{text.lstrip('/')}"):
+        if candidate in pages.owners:
+            return candidate
+    for path in pages.owners:  # an address: match the page's URL tail
+        rel = path[len(pages.content_dir) + 1 :]
+        tail = rel.removesuffix(".md").removesuffix("/index")
+        if tail and text.rstrip("/").endswith(tail):
+            return path
+    return None
+
+
+# -- clearing: a push that edits or confirms a reported page ------------------------------------
+
+
+@router.on("push")
+def on_push(ctx: DeliveryContext) -> None:
+    """Reports on pages this push changed are cleared; their issues close with thanks."""
+    payload: dict[str, Any] = ctx.payload
+    branch = ctx.repository.get("default_branch")
+    if payload.get("ref") != f"refs/heads/{branch}" or not ctx.repo_full_name:
+        return
+    site = ctx.settings.site_repo
+    if site and site.lower() != ctx.repo_full_name.lower():
+        return
+    store = _store(ctx)
+    reported = store.pages_with_reports(ctx.repo_full_name)
+    if reported:
+        changed = _changed(ctx, str(payload.get("before") or ""), str(payload.get("after") or ""))
+        for page in (p for p in reported if p in changed):
+            _clear(ctx, store, page)
+    write_reports_file(ctx)
+
+
+def _changed(ctx: DeliveryContext, before: str, after: str) -> set[str]:
+    mirror = ctx.mirror
+    mirror.fetch(after)
+    if not before.strip("0"):
+        return set()
+    out = mirror.git("diff", "--name-only", "--no-renames", before, after, "--")
+    return set(out.decode("utf-8", "surrogateescape").splitlines())
+
+
+def _clear(ctx: DeliveryContext, store: FeedbackStore, page: str) -> None:
+    name = ctx.repo_full_name or ""
+    with _pages_locks.hold(f"{name.lower()}\0{page}"):
+        reports = store.open_reports(name, page)
+        state = store.page_state(name, page)
+        store.clear(name, page)
+        if state.issue is None:
+            return
+        issue = ctx.github.get_repo(name).get_issue(state.issue)
+        issue.create_comment(fb.thanks_text(reports, "confirmed or edited"))
+        issue.edit(state="closed", state_reason="completed", labels=[fb.LABEL])
+        store.wrote(name, page, state.issue, "")
+
+
+def write_reports_file(ctx: DeliveryContext) -> Path:
+    """The open reports per page, for the self-hosted build's banner (next to the sites)."""
+    from kennis.files import write_atomic
+
+    name = ctx.repo_full_name or ""
+    store = _store(ctx)
+    data: dict[str, Any] = {}
+    for page in store.pages_with_reports(name):
+        reports = store.open_reports(name, page)
+        data[page] = fb.reports_summary(reports)
+    path = reports_file(ctx.settings.data_dir)
+    write_atomic(path, json.dumps({"pages": data}, indent=1).encode())
+    return path
+
+
+def reports_file(data_dir: Path) -> Path:
+    return Path(data_dir) / "feedback" / "reports.json"

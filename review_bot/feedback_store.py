@@ -1,0 +1,146 @@
+"""Readers' reports and each page's feedback issue, kept in the ledger database.
+
+Reports are stored once (keyed by the report id the endpoint answered with), so a redelivered or
+resumed report is counted once. Per page the table keeps the issue number, when the App last
+wrote to GitHub for it and what it wrote, so writes are coalesced and an unchanged tally writes
+nothing. No client address is ever stored here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kennis.feedback import Report
+from review_bot.sqlite_tx import transaction
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback_reports (
+    id        TEXT PRIMARY KEY,
+    repo      TEXT NOT NULL,
+    page      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    comment   TEXT NOT NULL DEFAULT '',
+    identity  TEXT,
+    by_owner  INTEGER NOT NULL DEFAULT 0,
+    on_day    TEXT NOT NULL,
+    at        REAL NOT NULL,
+    posted    INTEGER NOT NULL DEFAULT 0,
+    cleared   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS feedback_open ON feedback_reports (repo, page, cleared);
+CREATE TABLE IF NOT EXISTS feedback_pages (
+    repo        TEXT NOT NULL,
+    page        TEXT NOT NULL,
+    issue       INTEGER,
+    last_write  REAL NOT NULL DEFAULT 0,
+    written     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (repo, page)
+);
+"""
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the App last did on GitHub for one page's feedback."""
+
+    issue: int | None = None
+    last_write: float = 0.0
+    written: str = ""
+
+
+class FeedbackStore:
+    """The two feedback tables; each call opens its own short transaction (any thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        with self._connect() as db:
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                db.execute(statement)
+
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
+
+    def add(self, repo: str, report: Report, now: float | None = None) -> bool:
+        """Store a report; False when its id is already known (a redelivery)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO feedback_reports (id, repo, page, kind, comment, identity,"
+                " by_owner, on_day, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report.id, repo.lower(), report.page, report.kind, report.comment,
+                    report.identity, int(report.by_owner), report.on.isoformat(),
+                    time.time() if now is None else now,
+                ),
+            )  # fmt: skip
+            return cursor.rowcount == 1
+
+    def open_reports(self, repo: str, page: str) -> list[Report]:
+        """Reports on *page* not yet cleared by a confirmation or an edit, oldest first."""
+        return [r for r, _ in self._rows(repo, page)]
+
+    def unposted(self, repo: str, page: str) -> list[Report]:
+        """Open reports with a comment that is not yet on the issue."""
+        return [r for r, posted in self._rows(repo, page) if r.comment and not posted]
+
+    def _rows(self, repo: str, page: str) -> list[tuple[Report, bool]]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, page, kind, on_day, comment, identity, by_owner, posted"
+                " FROM feedback_reports WHERE repo = ? AND page = ? AND cleared = 0"
+                " ORDER BY at, id",
+                (repo.lower(), page),
+            ).fetchall()
+        return [
+            (Report(i, p, k, date.fromisoformat(d), c, who, bool(o)), bool(posted))
+            for i, p, k, d, c, who, o, posted in rows
+        ]
+
+    def mark_posted(self, ids: list[str]) -> None:
+        with self._connect() as db:
+            db.executemany(
+                "UPDATE feedback_reports SET posted = 1 WHERE id = ?", [(i,) for i in ids]
+            )
+
+    def clear(self, repo: str, page: str) -> int:
+        """The page was confirmed or edited: its open reports are settled."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "UPDATE feedback_reports SET cleared = 1 WHERE repo = ? AND page = ? AND cleared = 0",
+                (repo.lower(), page),
+            )
+            return cursor.rowcount
+
+    def pages_with_reports(self, repo: str) -> list[str]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT DISTINCT page FROM feedback_reports WHERE repo = ? AND cleared = 0"
+                " ORDER BY page",
+                (repo.lower(),),
+            ).fetchall()
+        return [page for (page,) in rows]
+
+    def page_state(self, repo: str, page: str) -> PageState:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT issue, last_write, written FROM feedback_pages WHERE repo = ? AND page = ?",
+                (repo.lower(), page),
+            ).fetchone()
+        return PageState(*row) if row else PageState()
+
+    def wrote(
+        self, repo: str, page: str, issue: int | None, written: str, now: float | None = None
+    ) -> None:
+        """Remember one GitHub write for *page* (its time starts the next coalescing window)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO feedback_pages (repo, page, issue, last_write, written)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (repo, page) DO UPDATE SET"
+                " issue = excluded.issue, last_write = excluded.last_write,"
+                " written = excluded.written",
+                (repo.lower(), page, issue, time.time() if now is None else now, written),
+            )
