@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -216,3 +217,13 @@ def test_a_theme_custom_dir_overrides_the_page_info_template(tmp_path) -> None:
     assert '<p class="house-style" data-kennis-state="overdue">Closing the kitchen</p>' in html
     assert "kennis-pageinfo" not in html
     assert 'data-kennis-banner="overdue"' in html  # the banner template was not overridden
+
+
+def test_search_indexes_the_page_not_kennis_banners_or_page_info(site: Built) -> None:
+    """Material's search skips ``data-search-exclude``: results start with the page's own words."""
+    docs = json.loads((site.site / "search" / "search_index.json").read_text())["docs"]
+    text = "\n".join(doc["text"] for doc in docs)
+    assert "overdue for review" not in text and "Report outdated" not in text
+    assert "next review due" not in text and "Last edited" not in text
+    closing = next(d for d in docs if d["location"] == "kitchen/closing/")
+    assert closing["text"].startswith("<p>Some text.")
