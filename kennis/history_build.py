@@ -329,12 +329,14 @@ def build_index(
     )
     decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
     key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo))
-    cached = history_cache.load(where, key)
+    cached, from_file = history_cache.load(where, key)
     if cached is not None and cached.content_dir == content_dir:
         index = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
         if index is not None:
             if index is not cached:
-                history_cache.save(where, index, key)
+                # An update of the index in memory leaves the file as it is: rewriting it each
+                # time would cost more than the update; a restart reads it and walks a bit more.
+                history_cache.save(where, index, key, to_file=from_file)
             return index
     tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
     index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import git
 
 from kennis.files import write_atomic
-from kennis.history import Contribution, HistoryIndex, PageHistory, Person
+from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: The cache folder inside a repository's git directory (``actions/cache`` can keep it: ``.git/kennis``).
 CACHE_FOLDER = "kennis"
 
@@ -40,22 +43,129 @@ def fingerprint(content_dir: str, ignored: frozenset[bytes], mailmap: bytes | No
     return digest.hexdigest()
 
 
-def load(path: Path, key: str) -> HistoryIndex | None:
-    """The cached index, or None when there is none, it is damaged or its fingerprint differs."""
+class _Recent:
+    """The last indexes this process built, by cache file.
+
+    A long-running App or ``mkdocs serve`` updates the one in memory instead of reading and
+    rewriting the file every time.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.items: OrderedDict[Path, tuple[str, HistoryIndex]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, path: Path, key: str) -> HistoryIndex | None:
+        with self.lock:
+            found = self.items.get(path)
+            if found is None or found[0] != key:
+                return None
+            self.items.move_to_end(path)
+            return found[1]
+
+    def put(self, path: Path, key: str, index: HistoryIndex) -> None:
+        with self.lock:
+            self.items[path] = (key, index)
+            self.items.move_to_end(path)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_RECENT = _Recent()
+
+
+def forget() -> None:
+    """Drop the indexes this process remembers (the next build reads the file, as at start)."""
+    with _RECENT.lock:
+        _RECENT.items.clear()
+
+
+def load(path: Path, key: str) -> tuple[HistoryIndex | None, bool]:
+    """The cached index and whether it came from the file (not this process's memory).
+
+    None when there is none, it is damaged or its fingerprint differs.
+    """
+    path = Path(path).absolute()
+    remembered = _RECENT.get(path, key)
+    if remembered is not None:
+        return remembered, False
     try:
-        data = json.loads(Path(path).read_bytes())
+        data = json.loads(path.read_bytes())
         if data.get("cache_version") != CACHE_VERSION or data.get("fingerprint") != key:
-            return None
-        return HistoryIndex.from_json(data["index"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return None  # a cache is only ever a shortcut: anything odd means a full pass
+            return None, True
+        index = decode(data["index"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        return None, True  # a cache is only ever a shortcut: anything odd means a full pass
+    _RECENT.put(path, key, index)
+    return index, True
 
 
-def save(path: Path, index: HistoryIndex, key: str) -> None:
-    """Write the cache atomically; a folder we may not write to just means no cache."""
-    data = {"cache_version": CACHE_VERSION, "fingerprint": key, "index": index.to_json()}
+def save(path: Path, index: HistoryIndex, key: str, *, to_file: bool = True) -> None:
+    """Remember the index; write the file atomically (a folder we may not write: no file)."""
+    path = Path(path).absolute()
+    _RECENT.put(path, key, index)
+    if not to_file:
+        return
+    data = {"cache_version": CACHE_VERSION, "fingerprint": key, "index": encode(index)}
     with contextlib.suppress(OSError):
-        write_atomic(Path(path), json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def encode(index: HistoryIndex) -> dict[str, Any]:
+    """A compact form: people and dates once each, pages as rows of their positions."""
+    people: dict[Person, int] = {}
+    dates: dict[datetime, int] = {}
+
+    def who(person: Person) -> int:
+        return people.setdefault(person, len(people))
+
+    def when(moment: datetime) -> int:
+        return dates.setdefault(moment, len(dates))
+
+    rows = [
+        [
+            page.path,
+            when(page.created),
+            when(page.last_modified),
+            who(page.last_author),
+            [who(p) for p in page.authors],
+            [who(p) for p in page.coauthors],
+            page.commits,
+            list(page.previous_paths),
+            [[who(c.person), c.commits, when(c.first)] for c in page.contributions],
+            [[c.kind, who(c.person), when(c.when)] for c in page.credits],
+        ]
+        for page in index.pages.values()
+    ]
+    return {
+        "head": index.head,
+        "content_dir": index.content_dir,
+        "people": [[p.name, p.email] for p in people],
+        "dates": [d.isoformat() for d in dates],
+        "pages": rows,
+    }
+
+
+def decode(data: dict[str, Any]) -> HistoryIndex:
+    """The index from `encode`'s form (every person and date decoded once)."""
+    people = [Person(str(name), str(email)) for name, email in data["people"]]
+    dates = [datetime.fromisoformat(text) for text in data["dates"]]
+    pages = {}
+    for row in data["pages"]:
+        path, created, modified, last, authors, coauthors, commits, before, parts, done = row
+        pages[path] = PageHistory(
+            path=path,
+            created=dates[created],
+            last_modified=dates[modified],
+            last_author=people[last],
+            authors=tuple(people[i] for i in authors),
+            coauthors=tuple(people[i] for i in coauthors),
+            commits=int(commits),
+            previous_paths=tuple(before),
+            contributions=tuple(Contribution(people[i], int(n), dates[d]) for i, n, d in parts),
+            credits=tuple(Credit(str(kind), people[i], dates[d]) for kind, i, d in done),
+        )
+    return HistoryIndex(str(data["head"]), pages, str(data["content_dir"]))
 
 
 def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> PageHistory:

@@ -13,7 +13,7 @@ import pytest
 from kennis.config import Config
 from kennis.history import HistoryIndex
 from kennis.history_build import index_for
-from kennis.history_cache import default_path
+from kennis.history_cache import default_path, forget
 from tests.gitrepo import GitRepo
 
 CONFIG = Config()
@@ -98,9 +98,13 @@ def test_cached_updates_equal_a_full_pass(tmp_path: Path, seed: int) -> None:
     for round_ in range(6):
         for _ in range(world.rng.randint(1, 3)):
             world.step()
+        restart = round_ % 2 == 1  # as a new process: the update starts from the file
+        if restart:
+            forget()
         updated = index_for(world.repo.root, CONFIG, cache=cache)
         assert updated == full(world.repo), f"round {round_}"
-        assert json.loads(cache.read_text())["index"]["head"] == world.repo.head
+        if restart or round_ == 0:
+            assert json.loads(cache.read_text())["index"]["head"] == world.repo.head
 
 
 def seeded(tmp_path: Path) -> tuple[GitRepo, Path]:
@@ -114,8 +118,10 @@ def seeded(tmp_path: Path) -> tuple[GitRepo, Path]:
 def poison(cache: Path, path: str) -> None:
     """Mark one cached page: only a build that reuses the cache can still show the mark."""
     data = json.loads(cache.read_text())
-    data["index"]["pages"][path]["commits"] = 99
+    row = next(row for row in data["index"]["pages"] if row[0] == path)
+    row[6] = 99  # its number of commits
     cache.write_text(json.dumps(data))
+    forget()  # as a new process: read the file
 
 
 def test_a_new_commit_reads_only_the_commits_since_the_cached_one(tmp_path: Path) -> None:
@@ -169,8 +175,23 @@ def test_an_older_revision_does_not_replace_a_newer_cache(tmp_path: Path) -> Non
         "edit", author=PEOPLE[1], date="2025-01-02T09:00:00+00:00"
     )
     index_for(repo.root, CONFIG, cache=cache)
+    forget()
     old = index_for(repo.root, CONFIG, rev=first, cache=cache)
     assert old == index_for(repo.root, CONFIG, rev=first, cache=False)
+    assert json.loads(cache.read_text())["index"]["head"] == repo.head
+
+
+def test_a_long_running_process_updates_the_index_in_memory(tmp_path: Path) -> None:
+    repo, cache = seeded(tmp_path)
+    index_for(repo.root, CONFIG, cache=cache)
+    written = cache.read_bytes()
+    repo.append("content/p1.md", "edit\n").commit(
+        "edit", author=PEOPLE[1], date="2025-01-02T09:00:00+00:00"
+    )
+    assert index_for(repo.root, CONFIG, cache=cache) == full(repo)
+    assert cache.read_bytes() == written  # not rewritten for one commit
+    forget()  # a restart: the file is behind by one commit, the update walks it
+    assert index_for(repo.root, CONFIG, cache=cache) == full(repo)
     assert json.loads(cache.read_text())["index"]["head"] == repo.head
 
 
@@ -182,6 +203,7 @@ def test_the_default_cache_lives_in_the_git_folder_and_a_damaged_one_is_rebuilt(
     where = default_path(repo.root / ".git", CONFIG.content_dir)
     assert where.is_file() and where.parent == repo.root / ".git" / "kennis"
     where.write_text("{not json")
+    forget()
     assert index_for(repo.root, CONFIG) == full(repo)
     assert json.loads(where.read_text())["index"]["head"] == repo.head
 
