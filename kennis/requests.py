@@ -275,3 +275,82 @@ def thanks(requester: str | None, author: str | None, path: str | None) -> str:
         f"{CLOSED_MARKER}\nThe requested page is written and merged.{where} "
         f"Thank you {asked} for asking and {wrote} for writing it!\n"
     )
+
+
+# -- what the site shows: requests as the Issues API lists them -------------------------------
+
+
+@dataclass(frozen=True)
+class KnownRequest:
+    """One request issue as the Wanted pages and Knowledge health pages show it."""
+
+    number: int
+    title: str
+    url: str
+    thumbs: int  # 👍 reactions: how many others need it too
+    opened: date
+    claimer: str | None
+    closed: date | None = None
+    fulfilled: bool = False  # closed as completed (the page was written)
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _web(value: object) -> str:
+    return value if isinstance(value, str) and re.match(r"https?://", value) else ""
+
+
+def known_requests(issues: object) -> list[KnownRequest]:
+    """Requests from a list of GitHub issue objects (the Issues API's shape); others skipped."""
+    found = []
+    for item in issues if isinstance(issues, list) else []:
+        if (
+            not isinstance(item, dict)
+            or item.get("pull_request")
+            or not isinstance(item.get("number"), int)
+        ):
+            continue
+        labels = {
+            (lab or {}).get("name", "").lower()
+            for lab in item.get("labels") or []
+            if isinstance(lab, dict)
+        }
+        opened = _day(item.get("created_at"))
+        if LABEL not in labels or opened is None:
+            continue
+        assignees = [a.get("login") for a in item.get("assignees") or [] if isinstance(a, dict)]
+        thumbs = (item.get("reactions") or {}).get("+1", 0)
+        closed = _day(item.get("closed_at")) if item.get("state") == "closed" else None
+        found.append(
+            KnownRequest(
+                item["number"],
+                request_title(str(item.get("title") or ""), RequestForm("")),
+                _web(item.get("html_url")),
+                thumbs if isinstance(thumbs, int) else 0,
+                opened,
+                next((a for a in assignees if isinstance(a, str)), None),
+                closed,
+                closed is not None and item.get("state_reason") in (None, "completed"),
+            )
+        )
+    return found
+
+
+def open_ranked(requests: list[KnownRequest]) -> list[KnownRequest]:
+    """Open requests, most 👍 first, then the oldest."""
+    still = [r for r in requests if r.closed is None]
+    return sorted(still, key=lambda r: (-r.thumbs, r.opened, r.number))
+
+
+def per_month(requests: list[KnownRequest]) -> list[tuple[str, int, int]]:
+    """(``YYYY-MM``, requests opened, requests fulfilled) for every month with either."""
+    opened = Counter(r.opened.strftime("%Y-%m") for r in requests)
+    done = Counter(r.closed.strftime("%Y-%m") for r in requests if r.closed and r.fulfilled)
+    return [(m, opened[m], done[m]) for m in sorted(set(opened) | set(done))]

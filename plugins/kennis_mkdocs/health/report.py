@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from mkdocs.structure.files import File, Files
 
 from kennis.freshness import STATES
+from kennis.requests import per_month
 
 from ..context import SiteContext
 from ..reports import NOT_CONTENT, PageRef, page_ref, section_of, section_title
+from ..requests_source import load_requests
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Health:
     fallback: list[PageRef] = field(default_factory=list)
     never_reviewed: list[PageRef] = field(default_factory=list)
     states: tuple[str, ...] = STATES
+    # Knowledge requests per month: (YYYY-MM, opened, fulfilled); None when not known here.
+    requests: list[tuple[str, int, int]] | None = None
 
 
 def health(context: SiteContext, files: Files, report: File) -> Health:
@@ -73,4 +77,6 @@ def health(context: SiteContext, files: Files, report: File) -> Health:
         refs.sort(key=lambda r: (-r.days_overdue, r.path))
     ordered = sorted(groups.items(), key=lambda item: (-item[1][0].days_overdue, item[0]))
     result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
+    known = load_requests()
+    result.requests = None if known is None else per_month(known)
     return result

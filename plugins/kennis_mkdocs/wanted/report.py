@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from mkdocs.structure.files import File, Files
 
+from kennis.requests import KnownRequest, open_ranked
+
 from ..context import SiteContext
 from ..render import relative_url
 from ..reports import PageRef, page_ref
+from ..requests_source import load_requests
 from .links import missing_links
 
 
@@ -35,6 +38,7 @@ class Wanted:
 
     stubs: list[PageRef]
     missing: list[MissingPage]
+    requests: list[KnownRequest] | None = None  # open ones, most wanted first; None: not known
 
 
 def _suggest(path: str) -> str:
@@ -53,7 +57,14 @@ def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
         for path, text in context.markdown.items()
         if path in context.kb.pages and context.kb.pages[path].status != "archived"
     }
-    found = missing_links(sources, lambda src_uri: files.get_file_from_path(src_uri) is not None)
+    found = missing_links(
+        sources,
+        # A page exclude_docs leaves out exists: it is not "wanted", and no report names it.
+        lambda src_uri: (
+            files.get_file_from_path(src_uri) is not None
+            or context.kb.excluded(context.repo_path(src_uri))
+        ),
+    )
     missing = []
     for path in sorted(found, key=lambda p: (-len(found[p]), p)):
         linkers = []
@@ -62,4 +73,5 @@ def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
             title = page.title if page and page.title else src_uri
             linkers.append(Linker(title, relative_url(files, src_uri, report)))
         missing.append(MissingPage(path, _suggest(path), linkers))
-    return Wanted(stubs, missing)
+    known = load_requests()
+    return Wanted(stubs, missing, None if known is None else open_ranked(known))

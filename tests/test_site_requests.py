@@ -1,0 +1,101 @@
+"""Real builds: knowledge requests on the Wanted pages and Knowledge health pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from github import Auth, Github
+
+from kennis.requests import LABEL
+from tests.sitekit import build, make_kb
+
+REPO = "acme/kb"
+
+
+def _issue(number: int, title: str, created: str, thumbs: int, **more: Any) -> dict[str, Any]:
+    return {
+        "number": number,
+        "title": f"Request: {title}",
+        "html_url": f"https://github.com/{REPO}/issues/{number}",
+        "labels": [{"name": LABEL}],
+        "created_at": f"{created}T09:00:00Z",
+        "reactions": {"+1": thumbs, "total_count": thumbs},
+        "state": "open",
+        "assignees": [],
+        **more,
+    }
+
+
+ISSUES = [
+    _issue(1, "Allergen <b>labels</b>", "2026-05-01", 2),
+    _issue(2, "Closing the till", "2026-05-20", 5, assignees=[{"login": "bob"}]),
+    _issue(3, "Night rota", "2026-04-01", 2),
+    _issue(
+        4,
+        "Fire drill",
+        "2026-04-10",
+        9,
+        state="closed",
+        closed_at="2026-05-25T10:00:00Z",
+        state_reason="completed",
+    ),
+    {"number": 5, "title": "A pull request", "pull_request": {}, "labels": [{"name": LABEL}]},
+]
+
+
+def _requests(html: str) -> list[str]:
+    return re.findall(r'<li data-request="(\d+)">', html)
+
+
+@pytest.mark.slow  # three real MkDocs builds
+def test_wanted_ranks_open_requests_and_health_counts_them_per_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_kb(tmp_path / "kb")
+    listing = tmp_path / "requests.json"
+    listing.write_text(json.dumps(ISSUES))
+    monkeypatch.setenv("KENNIS_REQUESTS_FILE", str(listing))
+    site = build(tmp_path / "kb")
+    assert site.returncode == 0, site.output
+    wanted = site.html("knowledge/wanted")
+    assert _requests(wanted) == ["2", "3", "1"]  # most 👍 first, then the oldest
+    assert 'href="https://github.com/bob">@bob</a>' in wanted
+    assert "Allergen &lt;b&gt;labels&lt;/b&gt;" in wanted and "<b>labels" not in wanted
+    health = site.html("knowledge/health")
+    rows = re.findall(
+        r'<tr data-month="([\d-]+)"><td>[\d-]+</td><td>(\d+)</td><td>(\d+)</td>', health
+    )
+    assert rows == [("2026-04", "2", "0"), ("2026-05", "2", "1")]
+
+
+@pytest.mark.slow  # real MkDocs builds against the stand-in
+def test_a_workflow_build_lists_requests_from_the_issues_api_and_none_still_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, github: Any
+) -> None:
+    make_kb(tmp_path / "kb")
+    github.add_repo(REPO)
+    for login in ("rita", "sam", "tim"):
+        github.add_collaborator(REPO, login)
+    few = github.add_issue(REPO, "Request: Few", author="rita", labels=[LABEL])
+    many = github.add_issue(REPO, "Request: Many", author="rita", labels=[LABEL])
+    for login in ("sam", "tim"):
+        as_user = Github(auth=Auth.Token(github.user_token(login)), base_url=github.base_url)
+        as_user.get_repo(REPO).get_issue(many.number).create_reaction("+1")
+    github.add_issue(REPO, "Not a request", author="rita")
+    monkeypatch.delenv("KENNIS_REQUESTS_FILE", raising=False)
+    monkeypatch.setenv("GITHUB_TOKEN", github.user_token("rita"))
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    monkeypatch.setenv("GITHUB_API_URL", github.base_url)
+    site = build(tmp_path / "kb")
+    assert site.returncode == 0, site.output
+    assert _requests(site.html("knowledge/wanted")) == [str(many.number), str(few.number)]
+
+    monkeypatch.delenv("GITHUB_TOKEN")
+    bare = build(tmp_path / "kb")
+    assert bare.returncode == 0, bare.output
+    assert "Requests are not known to this build" in bare.html("knowledge/wanted")
+    assert "Requests are not known to this build" in bare.html("knowledge/health")
