@@ -1,18 +1,25 @@
 """Site build time with the kennis plugins vs. without them vs. the popular git plugins.
 
-    python benchmarks/bench_site.py --pages 2000 --commits 10000 --rounds 3
+    python benchmarks/bench_site.py --pages 1000 --commits 5000 --rounds 3
+    python benchmarks/bench_site.py --pages 10000 --commits 20000 --rounds 1 --publish 3
 
 Generates (once, into benchmarks/work/, git-ignored) a synthetic knowledge base with ``gen_kb.py``,
 writes three configurations next to its content and builds each with the real ``mkdocs build`` in a
 subprocess, alternating the sides every round so background load hits all of them alike:
 
-- ``plain``:  Material + search, every kennis plugin ``enabled: false``;
+- ``plain``:  Material + search with the starter's *linear* navigation (``navigation.prune``),
+  every kennis plugin ``enabled: false``: the baseline;
 - ``kennis``: the same plus the four kennis plugins (page info, health, contributors, wanted);
 - ``git``:    the same as plain plus ``git-revision-date-localized`` (created + last-updated dates)
   and ``git-authors`` (authors per page): the closest the popular plugins get to kennis' page info.
 
-Then it runs three builds in ONE process, as ``mkdocs serve`` does on rebuilds, and reports how
-often the knowledge base was loaded and the git history read (``kennis_mkdocs.context.STATS``).
+It prints seconds per 1,000 pages and the average HTML bytes per page of each side. Then it runs
+three builds in ONE process, as ``mkdocs serve`` does on rebuilds, and reports how often the
+knowledge base was loaded and the git history read (``kennis_mkdocs.context.STATS``).
+
+``--publish N``: push → live for a one-page change through the self-hosted deploy's own code
+(``review_bot.site.builder.build_release`` into a ``SiteStore``, then ``activate``), N times.
+The git side needs the ``bench`` extra (``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
@@ -36,7 +43,10 @@ edit_uri: edit/main/content/
 docs_dir: content
 theme:
   name: material
-  features: [content.action.edit]
+  # The linear navigation of the starter mkdocs.yml: without navigation.prune every page carries
+  # the whole tree and the baseline itself grows with pages² (issue 19).
+  features: [navigation.tabs, navigation.sections, navigation.indexes, navigation.prune,
+    content.action.edit]
 validation:
   links:
     not_found: info
@@ -99,14 +109,52 @@ def build_once(repo: Path, name: str) -> float:
     return elapsed
 
 
+def html_per_page(repo: Path, name: str) -> float:
+    """Average bytes of a built page's HTML (the search index and assets aside)."""
+    site = repo.parent / f"{repo.name}-site-{name}"
+    sizes = [p.stat().st_size for p in site.rglob("*.html") if "search" not in p.parts]
+    return sum(sizes) / max(1, len(sizes))
+
+
+def publish_latency(repo: Path, rounds: int) -> list[tuple[float, float]]:
+    """Build + switch of a one-page change, the way the App's self-hosted deploy does it."""
+    from kennis.gitrev import GitReader
+    from review_bot.site.builder import build_release
+    from review_bot.site.releases import SiteStore
+
+    clone = repo.parent / f"{repo.name}-publish"
+    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com", "-C", str(clone)]
+    if not clone.exists():
+        subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+        (clone / "mkdocs.yml").write_text(CONFIGS["kennis"])
+        subprocess.run([*git, "commit", "-qam", "Publish with kennis"], check=True)
+    store = SiteStore(repo.parent / f"{repo.name}-sites")
+    env = {**os.environ, "KENNIS_AS_OF": AS_OF}
+    page = sorted((clone / "content").rglob("*.md"))[len(os.listdir(clone / "content")) // 2]
+    results = []
+    for round_ in range(rounds + 1):  # the first publishes the whole site (nothing to time)
+        with page.open("a") as handle:
+            handle.write(f"\nOne more line, round {round_}.\n")
+        subprocess.run([*git, "commit", "-qam", f"Edit one page ({round_})"], check=True)
+        sha = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+        started = time.perf_counter()
+        built = build_release(store, GitReader(clone / ".git"), sha.strip(), env=env, timeout=7200)
+        if not built.ok:
+            sys.exit(f"publish build failed:\n{built.excerpt}")
+        switched = time.perf_counter()
+        store.activate(sha.strip())
+        if round_:
+            results.append((switched - started, time.perf_counter() - switched))
+    return results
+
+
 def rebuilds_in_one_process(repo: Path, times: int) -> dict[str, int]:
     """What ``mkdocs serve`` does per rebuild: load the config afresh and build."""
     os.environ["KENNIS_AS_OF"] = AS_OF
     os.chdir(repo)
+    from kennis_mkdocs import context
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-
-    from kennis_mkdocs import context
 
     before = dict(context.STATS)
     for _ in range(times):
@@ -119,27 +167,47 @@ def rebuilds_in_one_process(repo: Path, times: int) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--commits", type=int, default=10000)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sides", default="plain,kennis,git")
+    parser.add_argument("--publish", type=int, default=0, help="time N one-page publishes")
+    parser.add_argument("--no-rebuilds", action="store_true", help="skip the serve-style rebuilds")
     args = parser.parse_args()
     repo = ensure_repo(args.pages, args.commits, args.seed)
-    sides = args.sides.split(",")
+    sides = [side for side in args.sides.split(",") if side]
     times: dict[str, list[float]] = {side: [] for side in sides}
+    loads = [os.getloadavg()[0]]
     for round_ in range(args.rounds):
         order = sides[round_ % len(sides) :] + sides[: round_ % len(sides)]
         for side in order:
             times[side].append(build_once(repo, side))
+            loads.append(os.getloadavg()[0])
             print(f"round {round_ + 1}: {side:7} {times[side][-1]:6.2f} s", file=sys.stderr)
     print(
         f"\n{args.pages} pages / {args.commits} commits, {args.rounds} rounds; "
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}"
+        f"Python {platform.python_version()}; load average (1 min) during the run "
+        f"{min(loads):.1f}–{max(loads):.1f}"
     )
-    print("| side | min s | median s | overhead vs plain (min / median) |")
-    print("|---|---|---|---|")
+    report(times, args.pages, repo)
+    if args.publish:
+        done = publish_latency(repo, args.publish)
+        build_s = statistics.median(b for b, _ in done)
+        switch_s = statistics.median(w for _, w in done)
+        print(f"\npublish a one-page change ({args.publish}×, median): build {build_s:.2f} s + "
+              f"switch {switch_s:.3f} s = {build_s + switch_s:.2f} s")  # fmt: skip
+    if "kennis" in sides and not args.no_rebuilds:
+        stats = rebuilds_in_one_process(repo, 3)
+        print(f"\n3 builds in one process (as `mkdocs serve` rebuilds): {stats}")
+
+
+def report(times: dict[str, list[float]], pages: int, repo: Path) -> None:
+    print(
+        "| side | min s | median s | s / 1,000 pages (median) | HTML KB / page | vs plain (min / median) |"
+    )
+    print("|---|---|---|---|---|---|")
     plain = times.get("plain")
     for side, values in times.items():
         low, mid = min(values), statistics.median(values)
@@ -149,10 +217,9 @@ def main() -> None:
                 f"{100 * (low / min(plain) - 1):+.1f} % / "
                 f"{100 * (mid / statistics.median(plain) - 1):+.1f} %"
             )
-        print(f"| {side} | {low:.2f} | {mid:.2f} | {extra} |")
-    if "kennis" in sides:
-        stats = rebuilds_in_one_process(repo, 3)
-        print(f"\n3 builds in one process (as `mkdocs serve` rebuilds): {stats}")
+        per_k = mid * 1000 / pages
+        html = html_per_page(repo, side) / 1000
+        print(f"| {side} | {low:.2f} | {mid:.2f} | {per_k:.2f} | {html:.1f} | {extra} |")
 
 
 if __name__ == "__main__":

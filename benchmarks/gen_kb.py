@@ -158,7 +158,7 @@ class Generator:
         ops = [self.create() for _ in range(bulk)]
         ops += [
             modify("README.md", b"# Knowledge base\n"),
-            modify("mkdocs.yml", b"site_name: KB\n"),
+            modify("mkdocs.yml", b"site_name: KB\ndocs_dir: content\n"),
         ]
         self.change(ops, "Import the knowledge base")
         per_commit = 1 + args.merge_rate
