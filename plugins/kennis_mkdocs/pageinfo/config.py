@@ -21,3 +21,7 @@ class PageInfoConfig(KennisConfig):
 
     contributors = c.Type(int, default=8)
     """Show at most this many contributors from the git history (0 hides the list)."""
+
+    write_buttons = c.Type(bool, default=True)
+    """Put "Write a new … here" buttons (GitHub's new-file editor with the type's template filled
+    in) on every section index and wanted stub. Needs ``repo_url`` on GitHub."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
@@ -12,8 +13,9 @@ from kennis.visibility import Audience
 
 from ..context import site_context
 from ..drafts import drop_unpublished
+from ..newpage import add_script, page_block
 from ..options import resolve_preview
-from ..render import add_css, add_css_file
+from ..render import add_css, add_css_file, environment
 from .config import PageInfoConfig
 from .renderer import (
     PageInfoRenderer,
@@ -29,6 +31,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
     def __init__(self) -> None:
         self.renderer: PageInfoRenderer | None = None
         self.serving = False
+        self.write_env: jinja2.Environment | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
@@ -47,6 +50,9 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         audience = Audience(preview=resolve_preview(self.config.preview, self.serving))
         drop_unpublished(files, context, audience)
         self.renderer = PageInfoRenderer.build(context, files, config, self.config)
+        if self.config.write_buttons and config.repo_url:
+            add_script(config, files)
+            self.write_env = environment(config)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -67,6 +73,8 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if not self.config.enabled:
             return html
         escape_derived_title(page)  # every page is rendered before any template uses titles
+        if self.write_env is not None:
+            html += page_block(site_context(config), config, page.file.src_uri, self.write_env)
         if self.renderer is None:
             return html
         return self.renderer.insert(html, page.file.src_uri)

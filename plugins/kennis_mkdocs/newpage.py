@@ -1,0 +1,104 @@
+"""Write-a-new-page buttons on section indexes, wanted stubs and the Wanted pages page."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from kennis.kb import effective_page
+from kennis.newpage import WriteLink, branch_of, write_links
+from kennis.page import Attributed, Fields
+from kennis.paths import join
+
+from .context import SiteContext
+
+JS_URI = "assets/kennis/kennis-write.js"
+JS_SOURCE = Path(__file__).parent / "assets" / "kennis-write.js"
+SECTION_INTRO = "Know something this section is missing? Start a new page here:"
+STUB_INTRO = "Know about this? Write it: pick the kind of page it should be."
+
+
+@dataclass(frozen=True)
+class WriteBlock:
+    """What ``kennis/write.html`` shows for one folder."""
+
+    folder: str
+    intro: str
+    links: list[WriteLink]
+    owner: str | None
+    prompt: bool = field(default=True)  # ask for the title in the browser
+
+
+def add_script(config: MkDocsConfig, files: Files) -> None:
+    """The small script that asks for the title (the links work without it)."""
+    if JS_URI not in [str(s) for s in config.extra_javascript]:
+        config.extra_javascript.append(JS_URI)
+    if files.get_file_from_path(JS_URI) is None:
+        files.append(File.generated(config, JS_URI, abs_src_path=str(JS_SOURCE)))
+
+
+def folder_owner(context: SiteContext, folder: str) -> Attributed | None:
+    """Who would own a new page in ``folder`` (repo-relative), and the file that says so."""
+    probe = join(folder, "new-page.md")
+    return effective_page(context.kb, probe, Fields(probe, {}, {})).owner
+
+
+def block_for(
+    context: SiteContext, config: MkDocsConfig, folder: str, title: str | None, name: str | None
+) -> WriteBlock | None:
+    if not config.repo_url:
+        return None
+    owner = folder_owner(context, folder)
+    links = write_links(config.repo_url, branch_of(config.edit_uri), folder, owner, title)
+    if name is not None:  # a named file (a wanted page): keep its name
+        links = [_renamed(link, name) for link in links]
+    intro = SECTION_INTRO if title is None else STUB_INTRO
+    who = owner.handle.text if owner else None
+    return WriteBlock(folder, intro, links, who, prompt=title is None)
+
+
+def _renamed(link: WriteLink, name: str) -> WriteLink:
+    parts = urlsplit(link.url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    query["filename"] = name
+    url = parts._replace(query=urlencode(query, quote_via=quote)).geturl()
+    return WriteLink(link.kind, link.label, url)
+
+
+def page_block(
+    context: SiteContext, config: MkDocsConfig, src_uri: str, env: jinja2.Environment
+) -> str:
+    """The buttons for a section index or a wanted stub, as HTML ("" for other pages)."""
+    path = context.repo_path(src_uri)
+    page = context.kb.pages.get(path)
+    folder = posixpath.dirname(path)
+    block = None
+    if posixpath.basename(src_uri) in ("index.md", "README.md"):
+        block = block_for(context, config, folder, None, None)
+    elif page is not None and page.status == "wanted":
+        stem = posixpath.basename(path).removesuffix(".md")
+        title = page.title or stem.replace("-", " ").capitalize()
+        block = block_for(context, config, folder, title, None)
+        if block is not None:  # the stub's own name is taken: the new page sits next to it
+            block = WriteBlock(
+                folder, block.intro,
+                [_renamed(link, f"{stem}-{link.kind}.md") for link in block.links],
+                block.owner, prompt=False,
+            )  # fmt: skip
+    if block is None:
+        return ""
+    return env.get_template("kennis/write.html").render(write=block)
+
+
+def missing_block(
+    context: SiteContext, config: MkDocsConfig, src_uri: str, title: str
+) -> WriteBlock | None:
+    """Buttons for a page someone linked to: its own folder and file name, the suggested title."""
+    path = context.repo_path(src_uri)
+    return block_for(context, config, posixpath.dirname(path), title, posixpath.basename(path))
