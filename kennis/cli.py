@@ -233,6 +233,7 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
     from .errors import KennisError
     from .files import write_atomic
     from .kb import load_kb
+    from .reviews_file import sidecar_update
     from .tree import WorkTree
 
     top = _root(root)
@@ -244,14 +245,22 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
         file = top / key
         if not file.is_file():
             raise click.ClickException(f"{key}: no such page")
+        if not kb.config.front_matter:
+            continue  # the page is not touched: the sidecar records the confirmation
         try:
-            updates.append((key, file, bump_reviewed(file.read_bytes(), key, by, when)))
+            updates.append((file, bump_reviewed(file.read_bytes(), key, by, when)))
         except KennisError as exc:
             raise click.ClickException(
                 f"{exc}\n{key}: not changed; fix the errors above first"
             ) from exc
-    for key, file, data in updates:  # write only once every page is known to be editable
+    if not kb.config.front_matter:  # one sidecar file, read with the repository's errors
+        try:
+            updates = [sidecar_update(top, [(k, by, when) for k in keys])]
+        except KennisError as exc:
+            raise click.ClickException(f"{exc}\nnothing changed") from exc
+    for file, data in updates:  # write only once every page is known to be editable
         write_atomic(file, data)
+    for key in keys:
         page = kb.page(key)
         if page is not None and by.key not in {h.key for h in page.reviewers}:
             click.echo(f"warning: {by.text} is not the owner or a co-author of {key}", err=True)

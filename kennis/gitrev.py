@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .codeowners import LOCATIONS
-from .config import CONFIG_PATH, parse_config
+from .config import CONFIG_PATH, REVIEWS_PATH
 from .errors import KennisError
-from .kb import META_FILE, PAGE_SUFFIX
+from .kb import META_FILE, PAGE_SUFFIX, content_dir_of
+from .mkdocs_yml import MKDOCS_PATH
 from .tree import MemoryTree
 
 
@@ -176,8 +177,16 @@ class GitReader:
 
         That is the config, CODEOWNERS, every folder default and ``pages`` (default: every page).
         """
-        config, _ = parse_config(self.read_files(rev, [CONFIG_PATH])[CONFIG_PATH])
-        entries = self.ls_tree_modes(rev, config.content_dir)
+        # The settings that decide the content folder (kennis.yml, mkdocs.yml and what it
+        # INHERITs) and the front_matter: false sidecar, read in one batch.
+        seen = self.read_files(rev, [CONFIG_PATH, MKDOCS_PATH, REVIEWS_PATH])
+
+        def read(path: str) -> bytes | None:
+            if path not in seen:
+                seen[path] = self.read_files(rev, [path])[path]
+            return seen[path]
+
+        entries = self.ls_tree_modes(rev, content_dir_of(read))
         listing = [path for mode, path in entries if mode in _REGULAR]
         special = {
             p: _SPECIAL.get(mode, "special entry") for mode, p in entries if mode not in _REGULAR
@@ -189,7 +198,8 @@ class GitReader:
             if p.endswith("/" + META_FILE)
             or (p.endswith(PAGE_SUFFIX) and (wanted is None or p in wanted))
         ]
-        files = {p: data for p, data in self.read_files(rev, needed).items() if data is not None}
+        read_now = self.read_files(rev, needed)
+        files = {p: data for p, data in {**seen, **read_now}.items() if data is not None}
         return MemoryTree(files, listing, special)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -115,6 +115,13 @@ def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
 
 def _has_any(tree: Tree, folder: str) -> bool:
     return next(iter(tree.files(folder)), None) is not None
+
+
+def content_dir_of(read: Callable[[str], bytes | None]) -> str:
+    """The content folder the settings read through ``read`` name (kennis.yml, else mkdocs.yml)."""
+    config, _ = parse_config(read(CONFIG_PATH))
+    site, _ = load_site_config(read)
+    return _docs_folder(config, site).content_dir
 
 
 def _docs_folder(config: Config, site: SiteConfig | None) -> Config:

@@ -21,12 +21,11 @@ from . import gitlog
 from .config import Config
 from .errors import KennisError, Problem
 from .gitrev import GitReader
-from .handles import parse_handle
-from .history_build import ignored_revisions
+from .handles import is_bot, noreply_login, parse_handle
+from .history_build import DEFAULT_BOTS, bot_idents, ignored_revisions
 from .paths import is_under
 from .yamlload import load_yaml
 
-_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.I)
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 CO_AUTHORS = 2
 
@@ -69,12 +68,15 @@ def login_of(name: str, email: str, logins: Mapping[str, str]) -> str | None:
     for key in (email.lower(), name.lower()):
         if key in logins:
             return logins[key]
-    match = _NOREPLY.match(email)
-    return f"@{match['login']}" if match else None
+    login = noreply_login(email)
+    return f"@{login}" if login else None
 
 
-def is_bot(name: str, email: str) -> bool:
-    return name.lower().endswith("[bot]") or "[bot]@" in email.lower()
+def _is_bot(name: str, email: str, bots: frozenset[bytes]) -> bool:
+    """GitHub's ``[bot]`` accounts, the App's own commits and the config's ``bots:``."""
+    if name.lower().encode() in bots or email.lower().encode() in bots:
+        return True
+    return is_bot(name) or is_bot(noreply_login(email) or "") or "[bot]@" in email.lower()
 
 
 def read_logins(path: Path) -> dict[str, str]:
@@ -118,6 +120,7 @@ def suggest_owners(
     if reader.rev_parse("HEAD") is None:
         return list(wanted.values())
     ignored = {sha.encode() for sha in ignored_revisions(reader, config, "HEAD")}
+    bots = DEFAULT_BOTS | bot_idents(config.bots)
     try:
         repo = git.Repo(root)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -131,7 +134,7 @@ def suggest_owners(
                 continue
             touched = _folders(commit, wanted, config.content_dir)
             if touched:
-                _count(commit, day, touched, wanted, logins)
+                _count(commit, day, touched, wanted, logins, bots)
     return list(wanted.values())
 
 
@@ -175,8 +178,9 @@ def _count(
     touched: set[str],
     wanted: Mapping[str, FolderSuggestion],
     logins: Mapping[str, str],
+    bots: frozenset[bytes],
 ) -> None:
-    people = [(n, e) for n, e in _people(commit) if not is_bot(n, e)]
+    people = [(n, e) for n, e in _people(commit) if not _is_bot(n, e, bots)]
     if not people:
         return
     handles = {login_of(n, e, logins) for n, e in people}

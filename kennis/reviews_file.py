@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -80,3 +81,8 @@ def record_reviews(raw: bytes | None, confirmed: Iterable[tuple[str, Handle, dat
     yaml.dump(data, out)
     return out.getvalue().encode("utf-8")
 
+
+def sidecar_update(root: Path, confirmed: Iterable[tuple[str, Handle, date]]) -> tuple[Path, bytes]:
+    """The sidecar file of the work tree at ``root`` and its bytes with ``confirmed`` recorded."""
+    file = root / REVIEWS_PATH
+    return file, record_reviews(file.read_bytes() if file.is_file() else None, confirmed)

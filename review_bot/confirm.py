@@ -20,6 +20,7 @@ from typing import Any
 
 from github.Repository import Repository
 
+from kennis.config import REVIEWS_PATH
 from kennis.confirm import (
     SECTION_MARKER,
     branch_slug,
@@ -37,6 +38,7 @@ from kennis.kb import KnowledgeBase, load_kb
 from kennis.markdown import inline_code
 from kennis.owner_actions import TRAILERS, OwnerCommand, noreply, plan_edit, summary
 from kennis.page import Page
+from kennis.reviews_file import record_reviews
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
@@ -221,7 +223,15 @@ def _reply_once(ctx: DeliveryContext, request: Request, text: str) -> None:
 def _bumped(
     mirror: Mirror, base: str, paths: list[str], request: Request, on: date, kb: KnowledgeBase
 ) -> dict[str, bytes]:
-    """New bytes of the pages the request changes (none if already confirmed or decided)."""
+    """New bytes of the pages the request changes (none if already confirmed or decided).
+
+    With ``front_matter: false`` a confirmation changes the sidecar file, never a page.
+    """
+    if not kb.config.front_matter and request.command is None:
+        known = [(p, login_of(request.sender), on) for p in paths if kb.page(p) is not None]
+        raw = mirror.read_files(base, [REVIEWS_PATH]).get(REVIEWS_PATH)
+        new = record_reviews(raw, known)
+        return {REVIEWS_PATH: new} if known and new != raw else {}
     current = mirror.read_files(base, paths)
     changed = {}
     for path in paths:

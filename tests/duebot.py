@@ -37,10 +37,12 @@ EXPECTED = {
 }
 
 
-def make_world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
+def make_world(
+    tmp_path: Path, github: Any, app_key: Any, files: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The origin (bare, filters allowed), the stand-in's view of it and the bot's environment."""
     src = GitRepo(tmp_path / "src")
-    for path, text in FILES.items():
+    for path, text in (FILES if files is None else files).items():
         src.write(path, text)
     src.commit("Start the knowledge base", date="2025-01-01T09:00:00+00:00")
     remote = tmp_path / "remote.git"

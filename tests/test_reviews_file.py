@@ -1,0 +1,134 @@
+"""front_matter: false: confirmations live in .github/kennis-reviews.yml and no page is touched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from github import Auth, Github
+
+from kennis.cli import main
+from kennis.kb import load_kb
+from kennis.tree import WorkTree
+from tests.botproc import SECRET, start_bot
+from tests.duebot import (
+    CONFIG,
+    REPO,
+    git,
+    listed,
+    make_world,
+    merge,
+    open_issues,
+    pulls,
+    scan,
+    settled,
+)
+from tests.gitrepo import GitRepo
+
+SIDECAR = ".github/kennis-reviews.yml"
+FILES = {
+    ".github/kennis.yml": CONFIG + "front_matter: false\n",
+    "content/.meta.yml": 'owner: "@alice"\n',
+    "content/due.md": "# Due\n\nNo front matter here, ever.\n",
+    "content/fresh.md": "# Fresh\n\nNeither here.\n",
+    SIDECAR: (
+        "# Written by kennis: who confirmed which page, and when.\n"
+        "content/due.md:\n  reviewed: 2025-08-01  # before the move\n"
+        "content/fresh.md:\n  reviewed: 2026-01-01\n  reviewed_by: '@alice'\n"
+    ),
+}
+
+
+def repo_with(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "kb")
+    for path, text in FILES.items():
+        repo.write(path, text)
+    repo.commit("start", date="2025-01-01T09:00:00+00:00")
+    return repo
+
+
+def test_check_and_stale_read_the_sidecar(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path)
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
+    assert checked.exit_code == 0 and "all good" in checked.output
+    stale = CliRunner().invoke(
+        main, ["stale", "--as-of", "2026-03-01", "--format", "json", "--root", str(repo.root)]
+    )
+    rows = json.loads(stale.output)["pages"]
+    assert [(r["path"], r["reviewed"]) for r in rows] == [("content/due.md", "2025-08-01")]
+
+
+def test_verify_changes_only_the_sidecar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = repo_with(tmp_path)
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            "content/due.md",
+            "--by",
+            "@alice",
+            "--on",
+            "2026-03-02",
+            "--root",
+            str(repo.root),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert repo.git("status", "--porcelain").split() == ["M", SIDECAR]
+    text = (repo.root / SIDECAR).read_text()
+    assert text.startswith("# Written by kennis")  # comments kept
+    assert "reviewed: 2026-03-02" in text and "reviewed_by: '@alice'" in text
+    kb = load_kb(WorkTree(repo.root))
+    page = kb.page("content/due.md")
+    assert page is not None and page.reviewed.isoformat() == "2026-03-02"
+    assert page.reviewed_by is not None and page.reviewed_by.text == "@alice"
+
+
+def test_a_bad_sidecar_entry_is_reported_with_its_line(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path)
+    repo.write(SIDECAR, "content/due.md:\n  reviewed: last week\n")
+    checked = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
+    assert checked.exit_code == 1
+    assert f"{SIDECAR}:2:" in checked.output and "reviewed" in checked.output
+
+
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
+def test_a_bot_confirmation_changes_only_the_sidecar(
+    tmp_path: Path, github: Any, app_key: Any, webhook_sender: Any
+) -> None:
+    world = make_world(tmp_path, github, app_key, files=FILES)
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    old_body = issue.body
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    as_alice.get_repo(REPO).get_issue(issue.number).edit(
+        body=old_body.replace("- [ ] [Due]", "- [x] [Due]")
+    )
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        payload = sender.payload(
+            "issues",
+            "edited",
+            repo=REPO,
+            number=issue.number,
+            sender="alice",
+            overrides={"changes": {"body": {"from": old_body}}},
+        )
+        sender.send("issues", payload=payload)
+        settled(bot, 1)
+    finally:
+        bot.stop()
+    (pr,) = pulls(github)
+    head = pr.pull.head_ref
+    assert git(world["remote"], "diff", "--name-only", "main", head).split() == [SIDECAR]
+    sidecar = git(world["remote"], "show", f"{head}:{SIDECAR}")
+    assert sidecar.startswith("# Written by kennis") and "reviewed_by: '@alice'" in sidecar
+    merge(world["remote"], pr)
+    assert scan(world).returncode == 0
+    still = open_issues(github).get("@alice")
+    assert still is None or listed(still) == [], still.body
