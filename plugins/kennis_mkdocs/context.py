@@ -26,7 +26,7 @@ from kennis.kb import KnowledgeBase, load_kb
 from kennis.status import PageStatus, assess_pages
 from kennis.tree import WorkTree
 
-from .options import KennisConfig, resolve_as_of
+from .options import KennisConfig, resolve_as_of, resolve_history_cache
 
 log = get_plugin_logger(__name__)
 
@@ -98,15 +98,19 @@ def site_context(config: MkDocsConfig) -> SiteContext:
     return context
 
 
-def _shared(config: MkDocsConfig) -> tuple[date | None, str | None]:
-    """``as_of`` and ``manifest`` from the first enabled kennis plugin that sets them."""
+def _shared(config: MkDocsConfig) -> tuple[date | None, str | None, str | bool]:
+    """``as_of``, ``manifest`` and ``history_cache``: the first enabled kennis plugin's that sets it."""
     as_of, manifest = None, None
+    cache: str | bool | None = None
     for plugin in config.plugins.values():
         options = getattr(plugin, "config", None)
         if isinstance(options, KennisConfig) and options.enabled:
             as_of = as_of or options.as_of
             manifest = manifest or options.manifest
-    return as_of, manifest
+            value = options.history_cache
+            if cache is None and value is not True and isinstance(value, str | bool):
+                cache = value
+    return as_of, manifest, True if cache is None else cache
 
 
 def _load(config: MkDocsConfig) -> SiteContext:
@@ -116,8 +120,9 @@ def _load(config: MkDocsConfig) -> SiteContext:
     STATS["kb_loads"] += 1
     content_dir = _content_dir(root, Path(config.docs_dir), kb)
     report_problems(kb)
-    as_of, manifest = _shared(config)
-    index = _history(root, kb, Path(manifest) if manifest else None)
+    as_of, manifest, cache = _shared(config)
+    cache_file = resolve_history_cache(cache, root, config.site_dir)
+    index = _history(root, kb, Path(manifest) if manifest else None, cache_file)
     return SiteContext(root, content_dir, kb, index, resolve_as_of(as_of), tree.markdown)
 
 
@@ -160,14 +165,16 @@ def _head(root: Path) -> str:
         return ""
 
 
-def _history(root: Path, kb: KnowledgeBase, manifest: Path | None) -> HistoryIndex:
+def _history(
+    root: Path, kb: KnowledgeBase, manifest: Path | None, cache: Path | bool
+) -> HistoryIndex:
     key = (str(root), kb.config.content_dir, _head(root), str(manifest) if manifest else None)
     if key[2] and key in _history_cache:
         log.debug("history unchanged since the last build (HEAD %s)", key[2][:10])
         return _history_cache[key]
     started = time.perf_counter()
     try:
-        index = index_for(root, kb.config, manifest=manifest)
+        index = index_for(root, kb.config, manifest=manifest, cache=cache)
     except KennisError as error:
         text = "; ".join(str(p) if p.path else p.message for p in error.problems)
         hint = ""

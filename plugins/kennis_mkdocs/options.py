@@ -1,9 +1,10 @@
-"""Options every kennis plugin shares: ``enabled``, ``as_of`` and ``manifest``."""
+"""Options every kennis plugin shares: ``enabled``, ``as_of``, ``manifest``, ``history_cache``."""
 
 from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base
@@ -42,6 +43,13 @@ class KennisConfig(base.Config):
     """A history manifest written by ``kennis index --out FILE``, for builds from a shallow clone.
     Without it the history is read from git. The first kennis plugin that sets it wins."""
 
+    history_cache = c.Type((str, bool), default=True)
+    """Where the history index is kept at the commit it was built for, so the next build reads
+    only the commits since (keep the file with ``actions/cache`` between CI runs). Default
+    (``true``): ``.kennis-history-cache.json`` beside ``site_dir``; a path (relative to
+    ``mkdocs.yml``) puts it there; ``false`` reads the whole history every build. The first
+    kennis plugin that sets it wins."""
+
     preview = c.Type(bool, default=False)
     """Build for authors, not readers: ``status: draft`` pages are built (with a Draft badge)
     instead of left out. ``mkdocs serve`` (and ``kennis serve``) and ``KENNIS_PREVIEW=1`` (set by
@@ -66,3 +74,15 @@ def resolve_preview(
 ) -> bool:
     """Whether this build is a preview: the option, ``mkdocs serve``, or ``$KENNIS_PREVIEW=1``."""
     return configured or serving or environ.get(PREVIEW_ENV, "").strip() == "1"
+
+
+CACHE_NAME = ".kennis-history-cache.json"
+
+
+def resolve_history_cache(configured: str | bool, root: Path, site_dir: str) -> Path | bool:
+    """The cache file for ``index_for``: beside ``site_dir`` by default, or False for none."""
+    if configured is False:
+        return False
+    if configured is True:
+        return Path(site_dir).resolve().parent / CACHE_NAME
+    return (root / configured).resolve()
