@@ -36,6 +36,7 @@ from kennis.status import assess_pages
 from review_bot.github_client import GitHubApp, RateLimited, rate_limit_of
 from review_bot.ledger import Ledger
 from review_bot.mirror import Mirror
+from review_bot.nudges import nudge_pulls
 from review_bot.routing import DeliveryContext, Router
 from review_bot.settings import ConfigError, Settings
 
@@ -129,12 +130,16 @@ def load_repository(target: Target, mirrors_root: Path, as_of: date) -> tuple[Kn
 
     Both are read at the branch's commit: the mirror's HEAD stays where it is.
     """
-    token = target.token if target.clone_url.startswith("https://") else None
-    mirror = Mirror.for_repository(mirrors_root, target.full_name, target.clone_url, token)
+    mirror = _mirror(target, mirrors_root)
     mirror.fetch(target.default_branch)
     ref = f"refs/heads/{target.default_branch}"
     kb = load_kb(mirror.tree_at(ref))
     return kb, assess_pages(kb, index_for(mirror, kb.config, rev=ref), as_of)
+
+
+def _mirror(target: Target, mirrors_root: Path) -> Mirror:
+    token = target.token if target.clone_url.startswith("https://") else None
+    return Mirror.for_repository(mirrors_root, target.full_name, target.clone_url, token)
 
 
 def existing_issues(repo: Repository) -> tuple[list[Any], dict[int, Any]]:
@@ -177,6 +182,9 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
         result.due_pages, result.owners = len(due), len(plan.owners)
         result.escalated = len(plan.escalations)
         apply_plan(repo, plan, raw, result)
+        nudged = nudge_pulls(repo, _mirror(target, mirrors_root), kb, as_of)
+        if nudged:
+            result.writes["nudge"] = nudged
     except GithubException as exc:
         limited = rate_limit_of(exc)
         if limited is None:
