@@ -8,6 +8,7 @@ import json
 import logging
 import sqlite3
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -116,6 +117,13 @@ def serve(host: str, port: int, workers: int | None) -> None:
         from review_bot.review_due import start_scheduler
 
         start_scheduler(ledger, settings.scan_every, pool.wake)
+    if settings.catchup_every and pool.app is not None:
+        from review_bot.catchup import CatchUp, start_catchup
+
+        catchup = CatchUp(
+            settings.github_api_url, pool.app.jwt, ledger, settings.github_write_pause
+        )
+        start_catchup(catchup, settings.catchup_every, threading.Event())
     webhooks = WebhookApp(settings, ledger, pool.wake)
     pool.busy = lambda: webhooks.acknowledging
     app = SiteApp(webhooks, sites.root)
@@ -187,10 +195,16 @@ def _ledger() -> Ledger:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def deliveries(state: str | None, limit: int, fmt: str) -> None:
-    """List recent deliveries with their state, attempts and last error (newest first)."""
-    rows = _ledger().recent(state, limit)
+    """List recent deliveries with their state, attempts and last error (newest first).
+
+    Deliveries that catch-up asked GitHub to send again are marked recovered.
+    """
+    ledger = _ledger()
+    rows = ledger.recent(state, limit)
+    recovered = ledger.recovered(row.id for row in rows) if rows else set()
     if fmt == "json":
-        click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+        listed = [{**row.as_json(), "recovered": row.id in recovered} for row in rows]
+        click.echo(json.dumps(listed, indent=2))
         return
     if not rows:
         click.echo("no deliveries")
@@ -200,6 +214,8 @@ def deliveries(state: str | None, limit: int, fmt: str) -> None:
         line = f"{received}  {row.id}  {event:<32} {row.state:<7} attempts={row.attempts}"
         if row.repo:
             line += f"  {row.repo}"
+        if row.id in recovered:
+            line += "  (recovered by catch-up)"
         click.echo(line)
         if row.last_error and row.state != "done":
             click.echo(f"    last error: {row.last_error.splitlines()[0][:200]}")

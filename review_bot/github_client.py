@@ -86,8 +86,9 @@ class GitHubApp:
         self.write_pause = write_pause
         self._retries = retries
         self._max_wait = max_rate_limit_wait
+        self._app_auth = Auth.AppAuth(int(app_id), private_key)
         self._integration = GithubIntegration(
-            auth=Auth.AppAuth(int(app_id), private_key),
+            auth=self._app_auth,
             base_url=base_url,
             retry=self._retry(),
         )
@@ -140,6 +141,10 @@ class GitHubApp:
                 seconds_between_writes=self.write_pause or None,
             )
         return clients[installation_id]
+
+    def jwt(self) -> str:
+        """A fresh JSON Web Token for calls made as the App itself (``/app/...``)."""
+        return str(self._app_auth.token)
 
     def installation_ids(self) -> list[int]:
         """Every installation of the App (``GET /app/installations``, paginated, as the App)."""

@@ -116,14 +116,18 @@ class BotProcess:
         return self.proc.wait(timeout)
 
 
-def start_bot(data_dir: Path, timeout: float = 20, **env: str) -> BotProcess:
-    """Start the real server on a free port and wait until ``/healthz`` answers."""
+def start_bot(data_dir: Path, timeout: float = 20, port: int = 0, **env: str) -> BotProcess:
+    """Start the real server (on a free port unless *port*) and wait until ``/healthz`` answers."""
     data_dir.mkdir(parents=True, exist_ok=True)
     full_env = bot_env(data_dir, **env)
     log_path = data_dir / f"serve-{time.monotonic_ns()}.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            bot_command("serve", "--port", "0"), env=full_env, stdout=log, stderr=log, cwd=ROOT
+            bot_command("serve", "--port", str(port)),
+            env=full_env,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
         )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

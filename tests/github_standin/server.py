@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import auth, checks, deployments, faults, issues, pulls, repos  # noqa: F401  (routes register)
+from . import auth, checks, deployments, faults, hook_deliveries, issues, pulls, repos  # noqa: F401  (routes register)
 from .core import ROUTES, ApiError, Reply, Request
 from .seeding import Seeding
 from .state import Store
@@ -45,6 +45,7 @@ class GitHubStandIn(Seeding):
         self.store = Store(app_id, app_slug)
         self.lock = threading.RLock()
         self.faults = faults.FaultPlan()
+        self.hooks = hook_deliveries.HookLog()  # the App's webhook and its delivery log
         self.requests: list[LoggedRequest] = []
         self.token_ttl = 3600.0
         self._used: dict[str, int] = {}
