@@ -159,7 +159,9 @@ def _mkdocs_yml(root: Path, report: InitReport, force: bool) -> None:
     plugins = "".join(f"  - {p}\n" for p in ("search", "meta", *KENNIS_PLUGINS))
     text = (
         f"site_name: {name}\ndocs_dir: {report.docs_dir or '.'}\n"
-        "theme:\n  name: material\n"
+        # navigation.prune: each page carries its own part of the navigation, so the build
+        # stays linear in the page count (kennis check warns without it past 500 pages).
+        "theme:\n  name: material\n  features: [navigation.prune]\n"
         "# kennis: owner, review dates and freshness on every page; generated reports.\n"
         f"plugins:\n{plugins}"
     )

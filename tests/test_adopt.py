@@ -100,3 +100,126 @@ def test_logins_file_maps_company_addresses(tmp_path: Path) -> None:
         main, ["owners", "--suggest", "--logins", str(bad), "--root", str(repo.root)]
     )
     assert refused.exit_code == 1 and f"{bad}:1:" in refused.output
+
+
+EXISTING_MKDOCS = """# Our handbook: keep this comment
+site_name: Handbook
+docs_dir: handbook   # where the pages are
+theme:
+  name: material
+plugins:
+  - search
+  - tags:
+      tags_file: tags.md   # a plugin with options stays as written
+"""
+
+
+def handbook(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "kb")
+    repo.write("mkdocs.yml", EXISTING_MKDOCS).write("handbook/a/page.md", "# Page\n")
+    repo.commit(
+        "start", author="Ana <1+ana@users.noreply.github.com>", date="2026-05-01T10:00:00+02:00"
+    )
+    return repo
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def test_init_keeps_mkdocs_yml_comments_and_is_idempotent(tmp_path: Path) -> None:
+    repo = handbook(tmp_path)
+    first = CliRunner().invoke(main, ["init", str(repo.root), "--suggest-owners", "--on", DAY])
+    assert first.exit_code == 0, first.output
+    text = (repo.root / "mkdocs.yml").read_text()
+    assert text.startswith("# Our handbook: keep this comment\n")
+    assert "docs_dir: handbook   # where the pages are" in text
+    assert "tags_file: tags.md   # a plugin with options stays as written" in text
+    assert "  - meta\n  - kennis/pageinfo\n  - kennis/health" in text
+    config = (repo.root / ".github/kennis.yml").read_text()
+    assert f"adopted: {DAY}" in config and "content_dir" not in config  # mkdocs.yml decides
+    assert "docs folder: handbook/ (docs_dir in mkdocs.yml)" in first.output
+    assert "next:" in first.output and "mkdocs serve" in first.output
+    before = snapshot(repo.root)
+    again = CliRunner().invoke(
+        main, ["init", str(repo.root), "--suggest-owners", "--on", "2026-07-01"]
+    )
+    assert again.exit_code == 0, again.output
+    assert snapshot(repo.root) == before  # nothing rewritten, not even the adoption date
+    assert "kept .github/kennis.yml (it exists; --force rewrites it)" in again.output
+    assert "kept handbook/a/.meta.yml (owner @ana is set; --force replaces it)" in again.output
+    forced = CliRunner().invoke(main, ["init", str(repo.root), "--force", "--on", "2026-07-01"])
+    assert forced.exit_code == 0 and "rewrote .github/kennis.yml" in forced.output
+    assert "adopted: 2026-07-01" in (repo.root / ".github/kennis.yml").read_text()
+
+
+def test_init_github_adds_workflows_and_the_app_manifest(tmp_path: Path) -> None:
+    repo = handbook(tmp_path)
+    result = CliRunner().invoke(main, ["init", str(repo.root), "--github", "--on", DAY])
+    assert result.exit_code == 0, result.output
+    for name in ("kennis-check", "deploy", "freshness"):
+        text = (repo.root / f".github/workflows/{name}.yml").read_text()
+        assert "pip install kennis" in text and "pip install -e ." not in text
+    assert (repo.root / "app.yml").read_text() == (
+        Path(__file__).parents[1] / "app.yml"
+    ).read_text()
+
+
+@pytest.mark.parametrize("name", ["deploy.yml", "freshness.yml"])
+def test_the_shipped_workflows_follow_this_repository(name: str) -> None:
+    """The copies init writes differ from this repository's own only in how kennis is installed."""
+    top = Path(__file__).parents[1]
+    ours = (top / ".github/workflows" / name).read_text().splitlines()
+    shipped = (top / "kennis/templates/github" / name).read_text().splitlines()
+    differ = [(a, b) for a, b in zip(ours, shipped, strict=True) if a != b]
+    assert len(differ) == 1 and "pip install" in differ[0][0] and "kennis" in differ[0][1]
+
+
+def test_init_on_an_empty_folder_writes_a_site_that_builds(tmp_path: Path) -> None:
+    root = tmp_path / "new-kb"
+    result = CliRunner().invoke(main, ["init", str(root), "--on", DAY])
+    assert result.exit_code == 0, result.output
+    assert "docs folder: docs/ (no docs folder found" in result.output
+    assert "docs_dir: docs" in (root / "mkdocs.yml").read_text()
+    assert (root / "docs/index.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("first_commit", "adopted", "due", "basis"),
+    [
+        ("2014-12-08", "2026-06-15", "2027-06-15", "adopted"),
+        ("2026-08-01", "2026-06-15", "2027-08-01", "first_commit"),
+        ("2014-12-08", None, "2015-12-08", "first_commit"),
+    ],
+    ids=["old-page-dated-from-adoption", "newer-page-from-its-commit", "no-adoption"],
+)
+def test_never_reviewed_pages_are_due_from_the_later_of_first_commit_and_adoption(
+    first_commit: str, adopted: str | None, due: str, basis: str
+) -> None:
+    from datetime import date
+
+    from kennis.freshness import assess
+    from kennis.intervals import Interval
+
+    found = assess(
+        None,
+        date.fromisoformat(first_commit),
+        Interval(12, "months"),
+        Interval(30, "days"),
+        date(2026, 6, 15),
+        date.fromisoformat(adopted) if adopted else None,
+    )
+    assert (found.due.isoformat() if found.due else None, found.basis) == (due, basis)
+    reviewed = assess(
+        date(2020, 1, 1),
+        date(2014, 1, 1),
+        Interval(12, "months"),
+        Interval(30, "days"),
+        date(2026, 6, 15),
+        date(2026, 6, 15),
+    )
+    assert reviewed.basis == "reviewed" and reviewed.state == "overdue"  # a review is a review
