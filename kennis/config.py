@@ -40,6 +40,7 @@ class Config:
     outdated_reports: int = 2  # distinct reader reports that mark a page "reported outdated"
     adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
     front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
+    first_time_coach: Handle | None = None  # an extra reviewer for first-time authors
 
 
 def _positive_int(value: object) -> int:
@@ -111,6 +112,7 @@ _KEYS: dict[str, Any] = {
     "outdated_reports": _positive_int,
     "adopted": _day,
     "front_matter": _flag,
+    "first_time_coach": parse_handle,
 }
 
 

@@ -76,6 +76,7 @@ class ReviewerReport:
     refused: Mapping[str, str] = field(default_factory=dict)  # handle key -> why
     problems: int = 0
     confirm: str = ""  # the "please confirm" section for due pages (kennis.confirm)
+    welcome: str = ""  # first-time authors: who reviews, what to fix, when live (kennis.welcome)
 
 
 escape = escape_inline
@@ -154,7 +155,7 @@ def _requested_in_page_order(report: ReviewerReport) -> str:
 
 def render(report: ReviewerReport) -> str:
     """The comment's Markdown, marker first; deterministic for the same report."""
-    lines = [MARKER, HEADING, ""]
+    lines = [MARKER, *([report.welcome, ""] if report.welcome else []), HEADING, ""]
     if not report.pages:
         lines.append(NO_PAGES)
     else:

@@ -33,6 +33,7 @@ from review_bot import checks, comments
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
 from review_bot.state import PullState
+from review_bot.welcome import welcome_section
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest as GhPullRequest
@@ -141,6 +142,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         requested = _requested(pr, full_name.split("/")[0])
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
+        welcome = welcome_section(repo, pr, changes, items, requested, ask)
         today = datetime.now(UTC).date()
         report = comments.ReviewerReport(
             pages=items,
@@ -151,6 +153,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
             refused=refused,
             problems=len([p for p in changes.problems() if p.severity == "error"]),
             confirm=render_confirm_section(changes.statuses(today)),
+            welcome=welcome,
         )
         comments.upsert(pr, comments.render(report))
         _publish_checks(repo, changes, items)
