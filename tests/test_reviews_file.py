@@ -27,6 +27,7 @@ from tests.duebot import (
     settled,
 )
 from tests.gitrepo import GitRepo
+from tests.sitekit import build
 
 SIDECAR = ".github/kennis-reviews.yml"
 FILES = {
@@ -132,3 +133,19 @@ def test_a_bot_confirmation_changes_only_the_sidecar(
     assert scan(world).returncode == 0
     still = open_issues(github).get("@alice")
     assert still is None or listed(still) == [], still.body
+
+
+def test_the_site_shows_the_sidecar_reviews(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path)
+    repo.write(
+        "mkdocs.yml",
+        "site_name: KB\ndocs_dir: content\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - kennis/pageinfo\n",
+    )
+    built = build(repo.root, as_of="2026-03-01")
+    assert built.returncode == 0, built.output[-2000:]
+    fresh = (built.site / "fresh/index.html").read_text()
+    due = (built.site / "due/index.html").read_text()
+    assert 'data-kennis-state="fresh"' in fresh and "2026-01-01" in fresh
+    assert 'data-kennis-state="due"' in due
+    assert repo.git("status", "--porcelain") == "?? mkdocs.yml"  # no page touched by the build
