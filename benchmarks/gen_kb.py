@@ -30,11 +30,12 @@ _VOCABULARY = (
     "customer complaint refund till cash float report weekly audit fire exit first aid kit"
 )
 WORDS = _VOCABULARY.split()
-SECTIONS = [
-    f"{a}-{b}"
-    for a in ("ops", "people", "kitchen", "finance", "it", "safety", "sales", "support")
-    for b in ("basics", "howto", "policy", "reference", "faq")
-]
+AREAS = ("ops", "people", "kitchen", "finance", "it", "safety", "sales", "support")
+KINDS = ("basics", "howto", "policy", "reference", "faq")
+PER_FOLDER = (
+    25  # pages per folder, about: a bigger knowledge base has more folders, not fuller ones
+)
+LANGUAGES = ("en", "de", "fr", "es", "it", "ja", "ko", "pt", "ru", "zh", "nl", "pl")
 START = 1_500_000_000  # 2017-07-14
 STEP = 3 * 3600  # mean gap between commits
 
@@ -44,6 +45,13 @@ class Page:
     ident: int
     path: str
     version: int = 0
+    lang: int = 0  # index into LANGUAGES; translations of one page share its ident
+
+
+def sections(pages: int) -> list[str]:
+    """``area/kind-n`` folders, enough for about PER_FOLDER pages each (the tabs are the areas)."""
+    per_kind = max(1, pages // (PER_FOLDER * len(AREAS) * len(KINDS)))
+    return [f"{a}/{b}-{n}" for a in AREAS for b in KINDS for n in range(per_kind)]
 
 
 def zipf_weights(n: int, s: float = 1.1) -> list[float]:
@@ -57,7 +65,7 @@ def pick(rng: random.Random, cumulative: list[float], n: int) -> int:
 
 def page_text(page: Page) -> bytes:
     """Front matter + a body fixed by the page id + edit notes that change with the version."""
-    rng = random.Random(page.ident)
+    rng = random.Random(page.ident * 97 + page.lang)
     title = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
     lines = ["---", f"title: {title}", f'owner: "@user{rng.randrange(300)}"', "---", f"# {title}"]
     for _ in range(rng.randrange(12, 30)):
@@ -84,6 +92,9 @@ class Generator:
         self.people = [(f"Person {i}", f"person{i}@example.com") for i in range(args.authors)]
         self.person_weights = zipf_weights(len(self.people), 1.0)
         self.page_weights = zipf_weights(args.pages * 2, 1.1)
+        self.languages = LANGUAGES[: max(1, getattr(args, "languages", 1))]
+        self.sections = sections(args.pages // len(self.languages))
+        self.translations: dict[int, list[Page]] = {}
 
     # -- people and pages ----------------------------------------------------------------------
     def person(self) -> tuple[str, str]:
@@ -93,11 +104,23 @@ class Generator:
             return name.upper(), email.replace("@example.com", "@old.example")  # pre-.mailmap
         return name, email
 
-    def create(self) -> bytes:
-        page = Page(self.next_id, f"content/{self.rng.choice(SECTIONS)}/page-{self.next_id}.md")
+    def folder(self, lang: int) -> str:
+        prefix = f"{self.languages[lang]}/" if len(self.languages) > 1 else ""
+        return f"content/{prefix}{self.rng.choice(self.sections)}"
+
+    def create(self) -> list[bytes]:
+        """A new page, in every language at once (parallel translated folders, same names)."""
+        section = self.rng.choice(self.sections)
+        group = []
+        for lang, code in enumerate(self.languages):
+            prefix = f"{code}/" if len(self.languages) > 1 else ""
+            group.append(
+                Page(self.next_id, f"content/{prefix}{section}/page-{self.next_id}.md", 0, lang)
+            )
+        self.translations[self.next_id] = group
         self.next_id += 1
-        self.pages.append(page)
-        return modify(page.path, page_text(page))
+        self.pages += group
+        return [modify(page.path, page_text(page)) for page in group]
 
     def hot_page(self) -> Page:
         index = pick(self.rng, self.page_weights, len(self.pages))
@@ -110,7 +133,7 @@ class Generator:
     def rename(self) -> list[bytes]:
         page = self.hot_page()
         old = page.path
-        page.path = f"content/{self.rng.choice(SECTIONS)}/moved-{page.ident}-{page.version}.md"
+        page.path = f"{self.folder(page.lang)}/moved-{page.ident}-{page.version}.md"
         ops = [b'R "%s" "%s"\n' % (old.encode(), page.path.encode())]
         if self.rng.random() < 0.5:
             ops.append(self.edit(page))  # renamed and edited in one commit (git shows R0xx)
@@ -118,7 +141,25 @@ class Generator:
 
     def delete(self) -> bytes:
         page = self.pages.pop(self.rng.randrange(len(self.pages)))
+        self.translations[page.ident].remove(page)
         return b"D %s\n" % page.path.encode()
+
+    def edits(self) -> list[bytes]:
+        """One to three hot pages; with translations, half the time every language follows."""
+        ops = []
+        for _ in range(self.rng.choice((1, 1, 1, 2, 3))):
+            page = self.hot_page()
+            group = self.translations[page.ident]
+            same_commit = len(group) > 1 and self.rng.random() < 0.5
+            ops += [self.edit(p) for p in (group if same_commit else [page])]
+        if self.rng.random() < getattr(
+            self.args, "sweep_rate", 0.0
+        ):  # a link fix or a rename across the site
+            ops += [
+                self.edit(self.rng.choice(self.pages))
+                for _ in range(getattr(self.args, "sweep_size", 40))
+            ]
+        return ops
 
     # -- commits -------------------------------------------------------------------------------
     def message(self, subject: str) -> str:
@@ -154,8 +195,11 @@ class Generator:
         args = self.args
         deletions = int(args.pages * 0.02)
         to_create = args.pages + deletions
-        bulk = max(args.pages // 5, to_create - int(args.commits * 0.4))
-        ops = [self.create() for _ in range(bulk)]
+        languages = len(self.languages)
+        deletions //= languages
+        to_create = args.pages // languages + deletions
+        bulk = max(to_create // 5, to_create - int(args.commits * 0.4))
+        ops = [op for _ in range(bulk) for op in self.create()]
         ops += [
             modify("README.md", b"# Knowledge base\n"),
             modify("mkdocs.yml", b"site_name: KB\ndocs_dir: content\n"),
@@ -167,9 +211,9 @@ class Generator:
             remaining = to_create - self.next_id
             share = remaining / units_left
             creations = int(share) + (self.rng.random() < share - int(share))
-            ops = [self.create() for _ in range(creations)]
+            ops = [op for _ in range(creations) for op in self.create()]
             if not ops or self.rng.random() < 0.3:
-                ops += [self.edit(self.hot_page()) for _ in range(self.rng.choice((1, 1, 1, 2, 3)))]
+                ops += self.edits()
             if self.rng.random() < args.rename_rate:
                 ops += self.rename()
             if deletions and self.rng.random() < deletions / units_left:
@@ -228,6 +272,12 @@ def main() -> None:
     parser.add_argument("--coauthor-rate", type=float, default=0.08)
     parser.add_argument("--merge-rate", type=float, default=0.25, help="share landed via a PR")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--languages", type=int, default=1, help="parallel translated folders (content/en/…)"
+    )
+    parser.add_argument("--sweep-rate", type=float, default=0.0, help="share of edit commits "
+                        "that also touch --sweep-size random pages")  # fmt: skip
+    parser.add_argument("--sweep-size", type=int, default=40)
     args = parser.parse_args()
     generate(args.target, args)
 
