@@ -18,6 +18,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -99,7 +100,10 @@ def per_page(repo: Path, sample: list[str], follow: bool) -> tuple[float, dict[s
 def ensure_repo(args: argparse.Namespace) -> Path:
     if args.repo:
         return Path(args.repo)
-    target = HERE / "work" / f"kb-{args.pages}p-{args.commits}c-s{args.seed}"
+    shape = (
+        f"-{args.languages}l-sw{args.sweep_rate}" if args.languages > 1 or args.sweep_rate else ""
+    )
+    target = HERE / "work" / f"kb-{args.pages}p-{args.commits}c-s{args.seed}{shape}"
     if not target.exists():
         gen_args = argparse.Namespace(
             pages=args.pages,
@@ -109,11 +113,34 @@ def ensure_repo(args: argparse.Namespace) -> Path:
             coauthor_rate=0.08,
             merge_rate=0.25,
             seed=args.seed,
+            languages=args.languages,
+            sweep_rate=args.sweep_rate,
+            sweep_size=args.sweep_size,
         )
         started = time.perf_counter()
         gen_kb.generate(target, gen_args)
         print(f"generator: {time.perf_counter() - started:.1f}s")
     return target
+
+
+PEAKS: list[float] = []  # MB: the `kennis index` process tree's peak RSS, per round
+
+
+def index_process(repo: Path) -> tuple[float, float]:
+    """The whole ``kennis index --out`` process, cold (no history cache): seconds and peak MB.
+
+    The peak is ``ru_maxrss`` of the process tree (Python or its git, whichever is larger).
+    """
+    shutil.rmtree(repo / ".git" / "kennis", ignore_errors=True)
+    out = repo.parent / f"{repo.name}-history.json"
+    command = [str(Path(sys.executable).parent / "kennis"), "index", "--root", str(repo)]
+    started = time.perf_counter()
+    proc = subprocess.Popen([*command, "--out", str(out)], stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("kennis index failed")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def race(repo: Path, content_dir: str, repeat: int) -> dict[str, list[float]]:
@@ -130,8 +157,11 @@ def race(repo: Path, content_dir: str, repeat: int) -> dict[str, list[float]]:
             "-z",
         ],
     }
-    times: dict[str, list[float]] = {"(a) build_index": []}
+    times: dict[str, list[float]] = {"(a) build_index": [], "(d) kennis index --out, process": []}
     for _ in range(repeat):
+        wall, peak = index_process(repo)
+        times["(d) kennis index --out, process"].append(wall)
+        PEAKS.append(peak)
         for name, command in commands.items():
             times.setdefault(name, []).append(timed(functools.partial(git_to_devnull, command)))
         times.setdefault("floor: index's git command, GIT_FLUSH unset", []).append(
@@ -150,6 +180,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sample", type=int, default=40, help="pages timed one call each")
+    parser.add_argument("--languages", type=int, default=1, help="gen_kb: translated folders")
+    parser.add_argument("--sweep-rate", type=float, default=0.0, help="gen_kb: sweeping commits")
+    parser.add_argument("--sweep-size", type=int, default=40)
     args = parser.parse_args()
     repo = ensure_repo(args)
     commits, n_pages, pages = repo_facts(repo, args.content_dir)
@@ -179,6 +212,13 @@ def main() -> None:
     )
     print(f"(c) with --follow, extrapolated{'':17} {follow_call / len(few) * n_pages:7.1f} s")
     index_t = times["(a) build_index"]
+    process_t = times["(d) kennis index --out, process"]
+    for floor in ("floor: index's git command", "floor: bare git log --name-status -M -z"):
+        print(
+            f"ratio process / {floor[7:]:32} min {min(process_t) / min(times[floor]):5.2f}×   "
+            f"median {statistics.median(process_t) / statistics.median(times[floor]):5.2f}×"
+            f"   (target ≤ 1.5; peak RSS {max(PEAKS):.0f} MB, target ≤ 300)"
+        )
     for floor in ("floor: index's git command", "floor: bare git log --name-status -M -z"):
         print(
             f"ratio index / {floor[7:]:34} min {min(index_t) / min(times[floor]):5.2f}×   "
