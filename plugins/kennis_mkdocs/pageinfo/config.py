@@ -25,3 +25,7 @@ class PageInfoConfig(KennisConfig):
     write_buttons = c.Type(bool, default=True)
     """Put "Write a new … here" buttons (GitHub's new-file editor with the type's template filled
     in) on every section index and wanted stub. Needs ``repo_url`` on GitHub."""
+
+    reading_order = c.Type(bool, default=True)
+    """Without a ``nav:`` in mkdocs.yml, title each section after its index page's ``title:`` and
+    list its pages and sub-sections in the order the index page links to them."""

@@ -15,6 +15,7 @@ from ..context import site_context
 from ..drafts import drop_unpublished
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
+from ..reading_order import apply_reading_order
 from ..render import add_css, add_css_file, environment
 from .config import PageInfoConfig
 from .renderer import (
@@ -57,6 +58,8 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.config.enabled:
+            if self.config.reading_order and config.nav is None:
+                apply_reading_order(nav, site_context(config))
             escape_section_titles(nav.items)
         return nav
 
