@@ -61,7 +61,11 @@ def load_site_config(
     site, problems = parse_site_config(read(MKDOCS_PATH))
     if site is None or not site.inherit or (site.docs_dir_line and site.exclude_docs):
         return site, problems
-    parent, _ = parse_site_config(read(normalize(site.inherit)))
+    try:
+        inherited = normalize(site.inherit)
+    except ValueError:  # outside the repository (an absolute path): nothing kennis may read
+        return site, problems
+    parent, _ = parse_site_config(read(inherited))
     if parent is None:
         return site, problems
     docs_dir = (site.docs_dir, site.docs_dir_line) if site.docs_dir_line else (parent.docs_dir, 0)
@@ -88,7 +92,7 @@ def parse_site_config(raw: bytes | None) -> tuple[SiteConfig | None, list[Proble
         line = _line_of(node, "docs_dir")
     if docs_dir == ".":
         docs_dir = ""
-    inherit = data.get("INHERIT") if isinstance(data.get("INHERIT"), str) else ""
+    inherit = str(data["INHERIT"]) if isinstance(data.get("INHERIT"), str) else ""
     return SiteConfig(docs_dir, line, _patterns(data.get("exclude_docs")), inherit), []
 
 

@@ -141,3 +141,14 @@ def test_the_site_never_names_an_excluded_page(repo: GitRepo) -> None:
         html = (built.site / generated / "index.html").read_text()
         assert "plan" not in html.lower() and "private" not in html, generated
         assert "nowhere" not in html  # a link on an excluded page is nobody's wanted page
+
+
+@pytest.mark.parametrize(
+    ("inherit", "docs_dir"),
+    [("base.yml", "from-base"), ("/etc/mkdocs.yml", "docs"), ("../up.yml", "docs")],
+    ids=["inside", "absolute", "outside"],
+)
+def test_inherit_is_followed_inside_the_repository_only(inherit: str, docs_dir: str) -> None:
+    files = {"mkdocs.yml": f"INHERIT: {inherit}\n".encode(), "base.yml": b"docs_dir: from-base\n"}
+    kb = load_kb(MemoryTree(files, [], {}))
+    assert kb.config.content_dir == docs_dir
