@@ -299,10 +299,6 @@ def write_reports_file(ctx: DeliveryContext) -> Path:
     for page in store.pages_with_reports(name):
         reports = store.open_reports(name, page)
         data[page] = fb.reports_summary(reports)
-    path = reports_file(ctx.settings.data_dir)
+    path = ctx.settings.feedback_reports_file
     write_atomic(path, json.dumps({"pages": data}, indent=1).encode())
     return path
-
-
-def reports_file(data_dir: Path) -> Path:
-    return Path(data_dir) / "feedback" / "reports.json"

@@ -104,6 +104,11 @@ class Settings:
         return self.data_dir / "sites"
 
     @property
+    def feedback_reports_file(self) -> Path:
+        """Open reader reports per page, written by the App for its own site builds."""
+        return self.data_dir / "feedback" / "reports.json"
+
+    @property
     def public_url(self) -> str | None:
         """Where the live site is: ``KENNIS_SITE_URL``, else the App's own address."""
         return self.site_url or self.self_url

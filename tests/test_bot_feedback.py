@@ -162,3 +162,69 @@ def test_a_report_survives_sigkill_between_202_and_processing(site: SiteBot) -> 
     assert "| unclear | 1 |" in (issue.body or "")
     assert sum("once" in c.body for c in issue.comments) == 1
     assert len(feedback_issues(site)) == 1
+
+
+SITE_YML = """\
+site_name: Test KB
+docs_dir: content
+theme:
+  name: material
+markdown_extensions: [admonition]
+plugins:
+  - kennis/pageinfo
+  - kennis/feedback:
+      endpoint: /feedback
+"""
+
+
+def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
+    site: SiteBot,
+) -> None:
+    origin = site.origin
+    origin.write("mkdocs.yml", SITE_YML)
+    origin.write(".github/kennis.yml", 'content_dir: content\nfallback_owner: "@acme/kb-team"\n')
+    origin.commit("Site with the kennis plugins")
+    for _ in range(2):
+        assert send(site, {"page": PAGE, "kind": "outdated"}).status == 202
+    issue = wait_for(lambda: next(iter(feedback_issues(site)), None))
+    wait_for(lambda: "kennis:outdated" in issue.labels)
+    reports = site.data_dir / "feedback" / "reports.json"
+    wait_for(lambda: reports.exists() and PAGE in reports.read_text())
+    before, after = origin.git("rev-parse", "HEAD~1").strip(), origin.head
+    wait_live_after(site, before, after)
+    html = site.get("/ops/expenses-faq/").text
+    assert "2 colleagues reported on" in html and "@sam-okafor has been asked" in html
+    assert 'data-kennis-reported="outdated"' in html
+    # The owner confirms: the merged change bumps reviewed: (what /verify's pull request does).
+    origin.write(f"content/{PAGE}", EXPENSES.replace("2026-11-01", "2026-12-02"))
+    origin.commit("Confirm the expenses FAQ", author="Sam Okafor <sam@example.com>")
+    wait_live_after(site, after, origin.head)
+    html = site.get("/ops/expenses-faq/").text
+    assert "may be out of date" not in html and 'data-kennis-reported="outdated"' not in html
+    assert issue.state == "closed"
+    assert "Thank you, 2 colleagues" in issue.comments[-1].body
+
+
+def wait_live_after(site: SiteBot, before: str, after: str) -> None:
+    from tests.sitebot import wait_live
+
+    site.push(before, after)
+    wait_live(site, after, timeout=60)
+
+
+def test_an_issue_from_the_form_joins_the_pages_issue(site: SiteBot) -> None:
+    form = site.github.add_issue(
+        REPO,
+        f"[outdated] {PAGE}",
+        author="dana",
+        body=f"### Page\n\n{PAGE}\n\n### What is out of date?\n\nThe limit changed @everyone\n",
+    )
+    payload = site.sender.payload("issues", "opened", repo=REPO, number=form.number, sender="dana")
+    assert site.sender.send("issues", payload=payload).status == 202
+    wait_for(lambda: form.state == "closed")
+    (issue,) = feedback_issues(site)
+    assert issue.number != form.number
+    assert "| outdated | 1 |" in (issue.body or "") and issue.assignees == ["sam-okafor"]
+    assert f"joins #{issue.number}" in form.comments[-1].body
+    comment = wait_for(lambda: issue.comments and issue.comments[0].body)
+    assert "The limit changed" in comment and "@everyone" not in comment

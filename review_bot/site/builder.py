@@ -45,7 +45,9 @@ cli()
 # App's secrets and the key file's path never reach MkDocs, hooks or plugins).
 _BUILD_ENV = re.compile(
     r"^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|PYTHONPATH|PYTHONHASHSEED"
-    r"|SOURCE_DATE_EPOCH|NO_COLOR|SSL_CERT_FILE|SSL_CERT_DIR)$"
+    r"|SOURCE_DATE_EPOCH|NO_COLOR|SSL_CERT_FILE|SSL_CERT_DIR"
+    # Files the App writes for the build (no secrets): open reader reports for the banner.
+    r"|KENNIS_FEEDBACK_REPORTS)$"
 )
 
 

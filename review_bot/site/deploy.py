@@ -44,6 +44,11 @@ def serves(ctx: DeliveryContext) -> bool:
     return False
 
 
+def build_env(settings: Settings) -> dict[str, str]:
+    """The build's base environment: the children's, plus where the open reader reports are."""
+    return {**settings.child_env, "KENNIS_FEEDBACK_REPORTS": str(settings.feedback_reports_file)}
+
+
 def self_url(host: str, port: int, site_url: str | None = None) -> str:
     """The App's own address for links: *site_url* if set, else where the App listens.
 
@@ -192,7 +197,7 @@ class Deployer:
             self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
             result = build_release(
                 self.sites, mirror, sha,
-                env=self.ctx.settings.child_env, timeout=self.ctx.settings.build_timeout,
+                env=build_env(self.ctx.settings), timeout=self.ctx.settings.build_timeout,
             )  # fmt: skip
             self._settle(mirror, sha, result, report)
         except Exception as exc:

@@ -1,0 +1,1 @@
+"""The ``kennis/feedback`` plugin: the reader-feedback widget and the reported-outdated banner."""

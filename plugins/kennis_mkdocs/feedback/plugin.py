@@ -1,0 +1,45 @@
+"""The ``kennis/feedback`` plugin: lifecycle hooks only; the HTML is made in ``render``."""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..context import site_context
+from .config import FeedbackConfig
+from .render import SCRIPT_SOURCE, SCRIPT_URI, FeedbackRenderer, widget_settings
+from .source import load_reports
+
+
+class FeedbackPlugin(BasePlugin[FeedbackConfig]):
+    """Material's feedback widget wired to the App, and the reported-outdated banner."""
+
+    def __init__(self) -> None:
+        self.renderer: FeedbackRenderer | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled or not self.config.endpoint:
+            return config
+        analytics = config.extra.setdefault("analytics", {})
+        analytics.setdefault("feedback", widget_settings(self.config.title))
+        if SCRIPT_URI not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT_URI)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        if self.config.endpoint and files.get_file_from_path(SCRIPT_URI) is None:
+            files.append(File.generated(config, SCRIPT_URI, abs_src_path=str(SCRIPT_SOURCE)))
+        context = site_context(config)
+        self.renderer = FeedbackRenderer(context, load_reports(), config, self.config)
+        return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return html
+        return self.renderer.insert(html, page.file.src_uri)
