@@ -306,6 +306,7 @@ def effective_page(kb: KnowledgeBase, path: str, own: Fields, heading: str | Non
         tags=tags,
         archived=_value(scalars, "archived"),
         snoozed_until=_value(scalars, "snoozed_until"),
+        requested_in=_value(own.scalars, "requested_in"),  # the page's own, never a folder's
     )
 
 

@@ -184,6 +184,7 @@ class Page:
     tags: tuple[str, ...]
     archived: date | None = None
     snoozed_until: date | None = None
+    requested_in: str | None = None  # the knowledge request it was written for
 
     @property
     def reviewers(self) -> tuple[Handle, ...]:

@@ -11,7 +11,7 @@ import pytest
 from github import Auth, Github
 
 from kennis.requests import LABEL
-from tests.sitekit import build, make_kb
+from tests.sitekit import PAGES, build, make_kb, page
 
 REPO = "acme/kb"
 
@@ -99,3 +99,18 @@ def test_a_workflow_build_lists_requests_from_the_issues_api_and_none_still_buil
     assert bare.returncode == 0, bare.output
     assert "Requests are not known to this build" in bare.html("knowledge/wanted")
     assert "Requests are not known to this build" in bare.html("knowledge/health")
+
+
+@pytest.mark.slow  # a real MkDocs build
+def test_a_page_written_on_request_links_the_request_in_its_page_info(tmp_path: Path) -> None:
+    url = f"https://github.com/{REPO}/issues/7"
+    pages = dict(PAGES)
+    pages["content/kitchen/till.md"] = page(
+        "Closing the till", owner='"@bob"', reviewed="2026-05-01", requested_in=f'"{url}"'
+    )
+    make_kb(tmp_path / "kb", pages)
+    site = build(tmp_path / "kb")
+    assert site.returncode == 0, site.output
+    till = site.html("kitchen/till")
+    assert re.search(rf'<dt>Written on request</dt><dd><a href="{re.escape(url)}">', till)
+    assert "Written on request" not in site.html("kitchen/fridge")

@@ -43,6 +43,8 @@ class PageInfo:
     report_url: str | None
     banner: str | None  # "due" | "overdue" | None
 
+    requested_in: str | None = None  # the request it was written for (a web address)
+
     @property
     def ask(self) -> tuple[Link, ...]:
         """Who to ask about this page: the owner, then co-authors."""
@@ -81,6 +83,7 @@ def page_info(
         days_overdue=fresh.days_overdue,
         report_url=report_url(status, title, page_url, repo_url, label),
         banner=fresh.state if banner and fresh.state in ("due", "overdue") else None,
+        requested_in=page.requested_in,
     )
 
 
