@@ -278,3 +278,23 @@ def test_every_template_builds_into_a_strict_site(tmp_path: Path) -> None:
     sop = (tmp_path / "site" / "sop" / "index.html").read_text("utf-8")
     heading = re.search(r"<h1[^>]*>([^<]*)", sop)
     assert heading and html.unescape(heading.group(1)).strip() == 'Opening "early" shift'
+
+
+def test_tabs_show_section_titles_in_the_home_pages_order(starter_site: tuple[Path, str]) -> None:
+    site, _ = starter_site
+    home = (site / "index.html").read_text("utf-8")
+    tabs = re.findall(r'class="md-tabs__link">\s*(.*?)\s*</a>', home, re.S)
+    assert tabs[1:5] == [
+        "Starting at Acme", "Running our sites", "Lessons learned", "How we share knowledge",
+    ]  # fmt: skip
+
+
+def test_the_sharing_guide_reads_in_the_order_its_index_recommends(
+    starter_site: tuple[Path, str],
+) -> None:
+    site, _ = starter_site
+    html = (site / "sharing" / "index.html").read_text("utf-8")
+    nav = html[html.index("md-nav--primary") :]
+    order = list(dict.fromkeys(re.findall(r'href="([a-z-]+)/"', nav)))
+    assert order[:3] == ["roles", "edit-in-the-browser", "review"]
+    assert order.index("after-merge") > order.index("re-confirming")

@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import ContributorsConfig
-from .report import milestone, recognition
+from .report import load_reviews, milestone, recognition
 
 
 class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
@@ -22,6 +22,12 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
         options = self.config
         return {
             "newcomer_days": options.newcomer_days,
-            "record": recognition(context, options.newcomer_days, options.milestones),
+            "record": recognition(
+                context,
+                options.newcomer_days,
+                options.milestones,
+                options.upkeep_milestones,
+                load_reviews(context.root, options.reviews),
+            ),
             "milestone": lambda n: milestone(n, options.milestones),
         }

@@ -9,14 +9,25 @@ Computed from the history index alone (no git call). Per person:
 The index records each person's commits and first date per page (``PageHistory.contributions``).
 A manifest written before that lacks them; then *edits* counts one per page a person shares with
 others (a lower bound) and *first contribution* is bounded by the page's dates.
+
+Upkeep counts too (``PageHistory.credits``, from the App's trailers): pages *confirmed* and
+confirmed *on time* (within the page's review interval of its creation or previous
+confirmation), pages *handed over* and *archived*, and *reviews* given on knowledge pull requests
+(a reviews file, see ``reviews``). People are keyed by ``kennis.people.person_key``: one person,
+one row, whatever name or address a commit used. Nobody is ranked by edit count alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
 
 from kennis.history import PageHistory, Person
+from kennis.intervals import Interval, OutOfRange
+from kennis.people import person_key
 
 from ..context import SiteContext
 from ..render import Link, person_link
@@ -33,6 +44,16 @@ class Contributor:
     coauthored: set[str] = field(default_factory=set)
     edits: int = 0
     first: date | None = None
+    confirmed: int = 0
+    on_time: int = 0
+    handed_over: int = 0
+    archived: int = 0
+    reviews: int = 0
+
+    @property
+    def upkeep(self) -> int:
+        """Confirmations, hand-overs, archivings and reviews: keeping knowledge true."""
+        return self.confirmed + self.handed_over + self.archived + self.reviews
 
     @property
     def link(self) -> Link:
@@ -49,10 +70,30 @@ class Recognition:
     people: list[Contributor]
     newcomers: list[Contributor]
     milestones: list[tuple[int, list[Contributor]]]
+    upkeep_milestones: list[tuple[int, list[Contributor]]] = field(default_factory=list)
 
 
 def _key(person: Person) -> str:
-    return person.email.lower() or person.name.lower()
+    return person_key(person)
+
+
+def _credit_upkeep(people: dict[str, Contributor], history: PageHistory, every: Interval) -> None:
+    """Confirmations (on time or late), hand-overs and archivings the App recorded for a page."""
+    anchor = history.created.date()
+    for credit in sorted(history.credits, key=lambda c: c.when):
+        who = people.setdefault(_key(credit.person), Contributor(credit.person))
+        day = credit.when.date()
+        if credit.kind == "confirmed":
+            who.confirmed += 1
+            try:
+                who.on_time += every.never or day <= every.after(anchor)
+            except OutOfRange:
+                who.on_time += 1
+            anchor = day
+        elif credit.kind == "handed_over":
+            who.handed_over += 1
+        elif credit.kind == "archived":
+            who.archived += 1
 
 
 def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> None:
@@ -82,15 +123,27 @@ def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> 
         get(person).seen(history.last_modified.date())
 
 
-def recognition(context: SiteContext, newcomer_days: int, milestones: list[int]) -> Recognition:
+def recognition(
+    context: SiteContext,
+    newcomer_days: int,
+    milestones: list[int],
+    upkeep_levels: list[int] | None = None,
+    reviews: dict[str, int] | None = None,
+) -> Recognition:
     people: dict[str, Contributor] = {}
     index = context.index
     for path, page in sorted(context.kb.pages.items()):
         history = index.get(path) if index else None
         if history is not None and page.status not in NOT_CONTENT:
             _credit(people, path, history)
+        if history is not None:  # an archived page still credits who archived it
+            _credit_upkeep(people, history, page.review_every)
+    for login, count in (reviews or {}).items():
+        person = Person(login, f"{login}@users.noreply.github.com")
+        people.setdefault(_key(person), Contributor(person)).reviews += count
     ranked = sorted(
-        people.values(), key=lambda c: (-len(c.pages), -c.edits, c.first or date.max, c.link.text)
+        people.values(),
+        key=lambda c: (-(len(c.pages) + c.upkeep), c.first or date.max, c.link.text),
     )
     since = context.as_of - timedelta(days=newcomer_days)
     newcomers = [c for c in ranked if c.first is not None and c.first >= since]
@@ -106,10 +159,34 @@ def recognition(context: SiteContext, newcomer_days: int, milestones: list[int])
         ]
         if at:
             reached.append((level, at))
-    return Recognition(ranked, newcomers, reached)
+    return Recognition(ranked, newcomers, reached, _levels(ranked, upkeep_levels or []))
+
+
+def _levels(ranked: list[Contributor], levels: list[int]) -> list[tuple[int, list[Contributor]]]:
+    """Upkeep milestones: each person at the highest level of pages confirmed on time."""
+    reached: list[tuple[int, list[Contributor]]] = []
+    for level in sorted(set(levels), reverse=True):
+        at = [c for c in ranked if milestone(c.on_time, levels) == level]
+        if at:
+            reached.append((level, at))
+    return reached
 
 
 def milestone(count: int, levels: list[int]) -> int | None:
     """The highest milestone ``count`` pages reach, if any."""
     met = [n for n in levels if count >= n]
     return max(met) if met else None
+
+
+def load_reviews(root: Path, name: str | None) -> dict[str, int]:
+    """Reviews per GitHub login from a reviews file (``kennis.reviews`` format); {} without one."""
+    if not name:
+        return {}
+    from kennis.reviews import ReviewsError, read_reviews
+
+    try:
+        return read_reviews((root / name).read_bytes(), name)
+    except FileNotFoundError:
+        return {}  # no review recorded yet
+    except (OSError, ReviewsError) as error:
+        raise PluginError(f"kennis: {error}") from None

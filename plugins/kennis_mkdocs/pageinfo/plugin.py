@@ -12,7 +12,7 @@ from mkdocs.structure.pages import Page
 from kennis.visibility import Audience
 
 from ..context import site_context
-from ..drafts import drop_unpublished
+from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..reading_order import apply_reading_order
@@ -33,6 +33,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         self.renderer: PageInfoRenderer | None = None
         self.serving = False
         self.write_env: jinja2.Environment | None = None
+        self.unlisted: frozenset[str] = frozenset()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
@@ -50,6 +51,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         context = site_context(config)
         audience = Audience(preview=resolve_preview(self.config.preview, self.serving))
         drop_unpublished(files, context, audience)
+        self.unlisted = unlisted(context, audience)
         self.renderer = PageInfoRenderer.build(context, files, config, self.config)
         if self.config.write_buttons and config.repo_url:
             add_script(config, files)
@@ -60,6 +62,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if self.config.enabled:
             if self.config.reading_order and config.nav is None:
                 apply_reading_order(nav, site_context(config))
+            drop_from_nav(nav, self.unlisted)
             escape_section_titles(nav.items)
         return nav
 
@@ -68,6 +71,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
     ) -> str | None:
         if self.config.enabled:
             escape_title(page)
+            hide_from_search(page, self.unlisted)
         return markdown
 
     def on_page_content(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from kennis.people import page_contributors
 from kennis.status import PageStatus
 
 from ..render import Link, handle_link, person_link
@@ -35,13 +36,15 @@ class PageInfo:
     reviewed: date | None
     reviewed_by: Link | None
     last_edited: date | None
-    contributors: tuple[Link, ...]
+    contributors: tuple[Link, ...]  # the latest editor first, then the most active
     more_contributors: int
     due: date | None
     since: date | None
     days_overdue: int
     report_url: str | None
-    banner: str | None  # "due" | "overdue" | None
+    banner: str | None  # "due" | "overdue" | "archived" | None
+    hidden_contributors: tuple[Link, ...] = ()  # behind "and N more", expandable
+    archived: date | None = None
 
     requested_in: str | None = None  # the request it was written for (a web address)
 
@@ -62,7 +65,7 @@ def page_info(
 ) -> PageInfo:
     page, history, fresh = status.page, status.history, status.freshness
     title = page.title or page.path.rsplit("/", 1)[-1].removesuffix(".md")
-    people = tuple(person_link(p) for p in history.contributors) if history else ()
+    people = tuple(person_link(p) for p in page_contributors(history)) if history else ()
     shown = people[:max_contributors] if max_contributors > 0 else ()
     return PageInfo(
         title=title,
@@ -82,9 +85,18 @@ def page_info(
         since=fresh.since,
         days_overdue=fresh.days_overdue,
         report_url=report_url(status, title, page_url, repo_url, label),
-        banner=fresh.state if banner and fresh.state in ("due", "overdue") else None,
+        banner=_banner(page.status, fresh.state) if banner else None,
+        hidden_contributors=people[len(shown) :] if max_contributors > 0 else (),
+        archived=page.archived,
         requested_in=page.requested_in,
     )
+
+
+def _banner(status: str, state: str) -> str | None:
+    """Archived pages say so (kept for history); others warn when due or overdue."""
+    if status == "archived":
+        return "archived"
+    return state if state in ("due", "overdue") else None
 
 
 def report_url(

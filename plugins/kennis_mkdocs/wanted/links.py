@@ -7,35 +7,11 @@ are not "wanted pages".
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Callable, Mapping
 
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,}).*?^\1\2[`~]*[ \t]*$", re.M | re.S)
-_CODE = re.compile(r"(`+).+?\1", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$", re.M)
+from kennis.links import link_targets, resolve
 
-
-def link_targets(markdown: str) -> list[str]:
-    """Every link target written in ``markdown``, in order (code and comments left out)."""
-    text = _COMMENT.sub("", _FENCE.sub("", markdown))
-    text = _CODE.sub("", text)
-    return [m.group(1) for m in _INLINE.finditer(text)] + [
-        m.group(1) for m in _REFERENCE.finditer(text)
-    ]
-
-
-def resolve(src_uri: str, target: str) -> str | None:
-    """A relative link to a Markdown page, as a docs-relative path; None for anything else."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#")):
-        return None
-    path = target.split("#", 1)[0].split("?", 1)[0]
-    if not path.endswith(".md"):
-        return None
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), path))
-    return None if resolved.startswith("../") or resolved == ".." else resolved
+__all__ = ["link_targets", "missing_links", "resolve"]
 
 
 def missing_links(sources: Mapping[str, str], exists: Callable[[str], bool]) -> dict[str, set[str]]:

@@ -1,0 +1,142 @@
+"""Upkeep on the site (real git, real mkdocs build): archived pages, bot confirmations, one person
+one entry, credit on the Contributors page, and the kennis check warnings that go with them."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from kennis.kb import load_kb
+from kennis.scan import plan_scan
+from kennis.status import assess_pages
+from kennis.tree import WorkTree
+from tests.sitekit import PAGES, Built, build, make_kb, page
+
+ARCHIVED = page(
+    "Old fryer manual", owner='"@bob"', reviewed="2020-01-01", status="archived",
+    archived="2026-02-01",
+)  # fmt: skip
+LINKING = page("Fryer", body="See [the old manual](old-fryer.md).\n", owner='"@bob"')
+BOT = "kennis-bot <kennis-bot@users.noreply.github.com>"
+FRIDGE = "content/kitchen/fridge.md"
+
+
+def _kb(root: Path) -> None:
+    pages = {
+        **PAGES,
+        "content/kitchen/old-fryer.md": ARCHIVED,
+        "content/kitchen/fryer.md": LINKING,
+    }
+    make_kb(root, pages)
+
+
+def _search(built: Built) -> list[str]:
+    index = json.loads((built.site / "search" / "search_index.json").read_text("utf-8"))
+    return [doc["location"] for doc in index["docs"]]
+
+
+def _kennis(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kennis", *args], cwd=root, capture_output=True, text=True
+    )
+
+
+def test_an_archived_page_is_out_of_nav_search_stale_and_scan_but_reachable_with_its_banner(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    _kb(root)
+    built = build(root, strict=False)
+    assert built.returncode == 0, built.output
+    html = built.html("kitchen/old-fryer/")
+    assert 'data-kennis-banner="archived"' in html and "Archived — kept for history" in html
+    assert "Old fryer manual" not in built.html("kitchen/closing/")  # not in the navigation
+    assert not any(loc.startswith("kitchen/old-fryer/") for loc in _search(built))
+    stale = _kennis(root, "stale", "--as-of", "2026-06-01", "--format", "json")
+    assert "old-fryer" not in stale.stdout and "fridge.md" in stale.stdout
+    kb = load_kb(WorkTree(root))
+    statuses = assess_pages(kb, None, date(2026, 6, 1))
+    plan = plan_scan(statuses, [], as_of=date(2026, 6, 1))
+    listed = [e.path for entries in plan.owners.values() for e in entries]
+    assert FRIDGE in listed and "content/kitchen/old-fryer.md" not in listed
+    check = _kennis(root, "check")
+    assert re.search(
+        r"content/kitchen/fryer\.md:\d+:\d+: warning: links to content/kitchen/old-fryer\.md, "
+        r"which is archived",
+        check.stdout + check.stderr,
+    )
+
+
+def _last_edited(html: str) -> str:
+    found = re.search(r'kennis-edited"><dt>Last edited</dt><dd><time datetime="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def _contributors(html: str) -> str:
+    found = re.search(r'<div class="kennis-contributors">.*?</div>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def _row(html: str, who: str) -> dict[str, str]:
+    row = re.search(rf'<tr data-contributor="{who}">(.*?)</tr>', html, re.S)
+    assert row is not None, who
+    return dict(re.findall(r'data-count="([a-z-]+)">(\d+)', row.group(1)))
+
+
+def test_a_merged_bot_confirmation_credits_the_confirmer_and_changes_no_edit_date(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    before = build(root)
+    assert before.returncode == 0, before.output
+    old, old_board = before.html("kitchen/fridge/"), before.html("knowledge/contributors/")
+    text = (root / FRIDGE).read_text().replace("reviewed: 2025-04-01", "reviewed: 2026-05-30")
+    repo.write(FRIDGE, text.replace("---\n\n", 'reviewed_by: "@bob"\n---\n\n', 1))
+    repo.commit(
+        "Confirm content/kitchen/fridge.md still accurate", author=BOT,
+        date="2026-05-30T08:00:00+00:00",
+        trailers=["Confirmed-by: bob <bob@users.noreply.github.com>"],
+    )  # fmt: skip
+    after = build(root)
+    assert after.returncode == 0, after.output
+    new = after.html("kitchen/fridge/")
+    assert _last_edited(new) == _last_edited(old) == "2026-05-20"
+    assert _contributors(new) == _contributors(old)
+    board = after.html("knowledge/contributors/")
+    assert "kennis-bot" not in board and "kennis-bot" not in new
+    assert int(_row(board, "Bob Builder")["confirmed"]) == 1
+    assert int(_row(old_board, "Bob Builder")["confirmed"]) == 0
+
+
+def test_one_person_one_entry_latest_editor_first_and_check_strict_names_mailmap_pairs(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    repo.append(FRIDGE, "\nAlso the freezer.\n")
+    repo.commit("Freezer", author="Böb Builder <bob@users.noreply.github.com>")
+    repo.append(FRIDGE, "\nLabel everything.\n")
+    repo.commit("Labels", author="Alice Example <alice@work.example>")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    people = _contributors(built.html("kitchen/fridge/"))
+    names = re.findall(r'class="kennis-person"[^>]*>([^<]+)<', people)
+    assert names[0] == "Alice Example"  # the latest editor first
+    assert len([n for n in names if "b Builder" in n]) == 1  # Bob and Böb, one GitHub login
+    board = built.html("knowledge/contributors/")
+    assert (
+        board.count('data-contributor="Bob Builder"')
+        + board.count('data-contributor="Böb Builder"')
+        == 1
+    )
+    strict = _kennis(root, "check", "--strict")
+    assert (
+        'warning: "Alice Example" commits with 2 e-mail addresses' in strict.stdout + strict.stderr
+    )
+    assert strict.returncode == 1
