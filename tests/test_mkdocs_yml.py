@@ -152,3 +152,14 @@ def test_inherit_is_followed_inside_the_repository_only(inherit: str, docs_dir: 
     files = {"mkdocs.yml": f"INHERIT: {inherit}\n".encode(), "base.yml": b"docs_dir: from-base\n"}
     kb = load_kb(MemoryTree(files, [], {}))
     assert kb.config.content_dir == docs_dir
+
+
+def test_the_apps_revision_reader_lists_the_docs_folder_mkdocs_yml_names(repo: GitRepo) -> None:
+    """The App (PR fan-out, scan, previews) reads a revision, not the work tree: same answer."""
+    from kennis.gitrev import GitReader
+    from kennis.kb import content_dir_of
+
+    reader = GitReader(repo.root)
+    assert content_dir_of(lambda path: reader.read_file("HEAD", path)) == "handbook"
+    kb = load_kb(reader.tree_at("HEAD"))
+    assert sorted(kb.pages) == ["handbook/how.md", "handbook/index.md"]

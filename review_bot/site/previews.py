@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kennis.config import CONFIG_PATH, parse_config
 from kennis.files import write_atomic
 from kennis.gitrev import Change, GitError, GitReader
+from kennis.kb import content_dir_of
 from kennis.markdown import code
 from kennis.paths import is_under
 from kennis.urls import page_url
@@ -269,8 +269,8 @@ def build_preview(
     head_sha, base_sha = str(head["sha"]), str(base["sha"])
     mirror = ctx.mirror
     _fetch(mirror, number, str(base["ref"]), (base_sha, head_sha))
-    config, _ = parse_config(mirror.read_file(base_sha, CONFIG_PATH))
-    content_dir = config.content_dir.strip("/")
+    # The base's settings name the folder (kennis.yml's content_dir, else mkdocs.yml's docs_dir).
+    content_dir = content_dir_of(lambda path: mirror.read_file(base_sha, path)).strip("/")
     protected = protected_paths(lambda path: mirror.read_file(base_sha, path))
     changes = ctx.pull_request(number, base_sha, head_sha).changes
     plan = plan_preview(changes, content_dir, protected)
