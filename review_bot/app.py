@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 from review_bot import signature
 from review_bot.feedback_intake import FeedbackEndpoint
-from review_bot.ledger import Ledger
+from review_bot.ledger import DeliveryLedger
 from review_bot.requests_intake import RequestsEndpoint
 from review_bot.settings import Settings
 
@@ -155,7 +155,10 @@ class WebhookApp:
     """WSGI callable; *on_recorded* is called after a new delivery is committed (wakes workers)."""
 
     def __init__(
-        self, settings: Settings, ledger: Ledger, on_recorded: Callable[[], None] | None = None
+        self,
+        settings: Settings,
+        ledger: DeliveryLedger,
+        on_recorded: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.ledger = ledger

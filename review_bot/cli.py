@@ -19,7 +19,7 @@ import click
 from review_bot import startup
 from review_bot.app import WebhookApp, allow_open_files, server_options
 from review_bot.concerns import root_router
-from review_bot.ledger import STATES, Ledger
+from review_bot.ledger import STATES, DeliveryLedger, Ledger, LedgerUnavailable, open_ledger
 from review_bot.routing import HandlerSpecError
 from review_bot.settings import ConfigError, Settings
 from review_bot.shutdown import GracefulStop
@@ -91,12 +91,12 @@ def serve(host: str, port: int, workers: int | None) -> None:
         startup.check_credentials(settings)
         startup.make_private(settings.data_dir)
         lock = _lock_data_dir(settings.data_dir)
-        ledger = Ledger(
-            settings.ledger_path, synchronous=settings.ledger_sync, autocheckpoint=workers == 0
-        )
+        ledger = open_ledger(settings, autocheckpoint=workers == 0)
         resumed = ledger.recover(settings.max_attempts)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    except LedgerUnavailable as exc:
+        raise click.ClickException(f"cannot use the ledger (KENNIS_DATABASE_URL): {exc}") from None
     except (OSError, sqlite3.Error) as exc:
         raise click.ClickException(startup.unusable(settings.data_dir, exc)) from None
     sites = SiteStore(settings.sites_dir, settings.keep_releases)
@@ -181,8 +181,14 @@ def _run_server(
         log.info("kennis-bot stopped (%d deliveries left unfinished)", unfinished)
 
 
-def _ledger() -> Ledger:
-    path = _settings(serving=False).ledger_path
+def _ledger() -> DeliveryLedger:
+    settings = _settings(serving=False)
+    if settings.database_url:
+        try:
+            return open_ledger(settings)
+        except LedgerUnavailable as exc:
+            raise click.ClickException(f"cannot use KENNIS_DATABASE_URL: {exc}") from None
+    path = settings.ledger_path
     if not path.exists():
         raise click.ClickException(f"no ledger at {path} (set KENNIS_DATA_DIR)")
     return Ledger(path)

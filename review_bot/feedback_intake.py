@@ -22,7 +22,7 @@ from kennis.feedback import KINDS, MAX_COMMENT
 from kennis.gitrev import GitError
 from kennis.kb import load_kb
 from kennis.paths import normalize
-from review_bot.ledger import Ledger
+from review_bot.ledger import DeliveryLedger
 from review_bot.mirror import Mirror
 from review_bot.public import (
     Environ,
@@ -96,7 +96,9 @@ def parse_report(body: dict[str, Any]) -> tuple[str, str, str]:
 class FeedbackEndpoint:
     """``OPTIONS`` and ``POST /feedback`` for the one site repository (``KENNIS_SITE_REPO``)."""
 
-    def __init__(self, settings: Settings, ledger: Ledger, on_recorded: Callable[[], None]) -> None:
+    def __init__(
+        self, settings: Settings, ledger: DeliveryLedger, on_recorded: Callable[[], None]
+    ) -> None:
         self.settings = settings
         self.ledger = ledger
         self.on_recorded = on_recorded

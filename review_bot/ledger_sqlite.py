@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,10 @@ from review_bot.ledger_model import (
     decode_payload,
     field_of,
 )
+from review_bot.locks import KeyedLocks
 from review_bot.sqlite_tx import Transaction, write_lock
+
+_EXCLUSIVE: KeyedLocks[str] = KeyedLocks()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -302,6 +306,10 @@ class SQLiteLedger:
         marks = ",".join("?" * len(wanted))
         rows = self._db().execute(f"SELECT guid FROM redeliveries WHERE guid IN ({marks})", wanted)
         return {row[0] for row in rows}
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold the lock *name* for the ``with`` block (one process owns a SQLite ledger)."""
+        return _EXCLUSIVE.hold(name)
 
     def get(self, delivery_id: str) -> Delivery | None:
         row = (

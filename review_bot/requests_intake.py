@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kennis.requests import RequestForm
-from review_bot.ledger import Ledger
+from review_bot.ledger import DeliveryLedger
 from review_bot.public import Environ, Intake, PublicError, StartResponse, make_intake, respond
 from review_bot.public import reader_text as plain
 from review_bot.settings import Settings
@@ -45,7 +45,9 @@ def parse_request(body: dict[str, Any]) -> RequestForm:
 class RequestsEndpoint:
     """``OPTIONS`` and ``POST /requests`` for the one site repository (``KENNIS_SITE_REPO``)."""
 
-    def __init__(self, settings: Settings, ledger: Ledger, on_recorded: Callable[[], None]) -> None:
+    def __init__(
+        self, settings: Settings, ledger: DeliveryLedger, on_recorded: Callable[[], None]
+    ) -> None:
         self.settings = settings
         self.ledger = ledger
         self.on_recorded = on_recorded

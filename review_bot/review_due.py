@@ -34,7 +34,7 @@ from kennis.kb import KnowledgeBase, load_kb
 from kennis.scan import IssueAction, ScanPlan, folder_owners, plan_scan
 from kennis.status import assess_pages
 from review_bot.github_client import GitHubApp, RateLimited, rate_limit_of
-from review_bot.ledger import Ledger
+from review_bot.ledger import DeliveryLedger
 from review_bot.mirror import Mirror
 from review_bot.nudges import nudge_pulls
 from review_bot.routing import DeliveryContext, Router
@@ -288,7 +288,7 @@ def on_scan(ctx: DeliveryContext) -> None:
             r.line() for r in report.results if r.incomplete))  # fmt: skip
 
 
-def enqueue_scan(ledger: Ledger, every: float, now: float | None = None) -> bool:
+def enqueue_scan(ledger: DeliveryLedger, every: float, now: float | None = None) -> bool:
     """Record this period's scan delivery; False if it was already recorded (one per period)."""
     now = time.time() if now is None else now
     period = int(now // every * every)
@@ -298,7 +298,10 @@ def enqueue_scan(ledger: Ledger, every: float, now: float | None = None) -> bool
 
 
 def start_scheduler(
-    ledger: Ledger, every: float, wake: Callable[[], None], stop: threading.Event | None = None
+    ledger: DeliveryLedger,
+    every: float,
+    wake: Callable[[], None],
+    stop: threading.Event | None = None,
 ) -> threading.Thread:
     """A daemon thread that enqueues one durable, deduplicated scan delivery per period."""
     stop = stop or threading.Event()

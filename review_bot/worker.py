@@ -10,7 +10,7 @@ from pathlib import Path
 
 from review_bot import payloads
 from review_bot.github_client import GitHubApp, rate_limit_of
-from review_bot.ledger import Claim, Ledger
+from review_bot.ledger import Claim, DeliveryLedger
 from review_bot.routing import DeliveryContext, Router
 from review_bot.settings import Settings
 
@@ -27,7 +27,7 @@ class WorkerPool:
 
     def __init__(
         self,
-        ledger: Ledger,
+        ledger: DeliveryLedger,
         router: Router,
         *,
         workers: int,

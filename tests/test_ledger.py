@@ -1,4 +1,6 @@
-"""The SQLite delivery ledger: idempotent recording, leases, retries, dead letters, recovery."""
+"""The delivery ledger's contract, for both backends (SQLite and a real PostgreSQL server):
+idempotent recording, leases, retries, dead letters, redelivery requests, exclusive locks; and
+what only the single-process SQLite ledger does (WAL on disk, recovery at start)."""
 
 from __future__ import annotations
 
@@ -7,16 +9,18 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from review_bot.ledger import Ledger, backoff
+from review_bot.ledger import DeliveryLedger, Ledger, backoff
+from review_bot.ledger_pg import PostgresLedger
 
 T0 = 1_800_000_000.0
 
 
-def record(ledger: Ledger, delivery: str, now: float = T0, **payload: object) -> bool:
+def record(ledger: DeliveryLedger, delivery: str, now: float = T0, **payload: object) -> bool:
     body = {
         "action": "opened",
         "installation": {"id": 42},
@@ -26,12 +30,23 @@ def record(ledger: Ledger, delivery: str, now: float = T0, **payload: object) ->
     return ledger.record(delivery, "pull_request", json.dumps(body).encode(), body, now=now)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DeliveryLedger]:
+    """The same contract, on each backend."""
+    if request.param == "sqlite":
+        made: DeliveryLedger = Ledger(tmp_path / "ledger.sqlite3")
+    else:
+        made = PostgresLedger(request.getfixturevalue("postgres_url"))
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Ledger:
+def sqlite_ledger(tmp_path: Path) -> Ledger:
     return Ledger(tmp_path / "ledger.sqlite3")
 
 
-def test_a_redelivery_is_a_no_op(ledger: Ledger) -> None:
+def test_a_redelivery_is_a_no_op(ledger: DeliveryLedger) -> None:
     assert record(ledger, "d1", marker="first") is True
     assert record(ledger, "d1", now=T0 + 5, marker="second") is False
     claim = ledger.claim(60, now=T0 + 10)
@@ -47,14 +62,14 @@ def test_a_redelivery_is_a_no_op(ledger: Ledger) -> None:
     )
 
 
-def test_the_ledger_is_a_wal_database_on_disk(ledger: Ledger, tmp_path: Path) -> None:
-    record(ledger, "d1")
+def test_the_ledger_is_a_wal_database_on_disk(sqlite_ledger: Ledger, tmp_path: Path) -> None:
+    record(sqlite_ledger, "d1")
     db = sqlite3.connect(tmp_path / "ledger.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("SELECT id, state FROM deliveries").fetchall() == [("d1", "queued")]
 
 
-def test_claims_go_oldest_first_and_leases_expire(ledger: Ledger) -> None:
+def test_claims_go_oldest_first_and_leases_expire(ledger: DeliveryLedger) -> None:
     record(ledger, "later", now=T0 + 1)
     record(ledger, "earlier", now=T0)
     first = ledger.claim(60, now=T0 + 2)
@@ -73,7 +88,7 @@ def test_claims_go_oldest_first_and_leases_expire(ledger: Ledger) -> None:
     assert row is not None and row.state == "done"
 
 
-def test_failures_back_off_exponentially_then_go_dead(ledger: Ledger) -> None:
+def test_failures_back_off_exponentially_then_go_dead(ledger: DeliveryLedger) -> None:
     record(ledger, "d1")
     now, waits = T0, []
     for attempt in range(1, 5):
@@ -93,7 +108,7 @@ def test_failures_back_off_exponentially_then_go_dead(ledger: Ledger) -> None:
     assert [d.id for d in ledger.recent("dead")] == ["d1"]
 
 
-def test_postponed_rate_limits_do_not_spend_attempts(ledger: Ledger) -> None:
+def test_postponed_rate_limits_do_not_spend_attempts(ledger: DeliveryLedger) -> None:
     record(ledger, "d1")
     claim = ledger.claim(60, now=T0)
     assert claim is not None
@@ -103,7 +118,8 @@ def test_postponed_rate_limits_do_not_spend_attempts(ledger: Ledger) -> None:
     assert again is not None and again.delivery.attempts == 1
 
 
-def test_recover_requeues_running_rows_and_buries_repeat_crashers(ledger: Ledger) -> None:
+def test_recover_requeues_running_rows_and_buries_repeat_crashers(sqlite_ledger: Ledger) -> None:
+    ledger = sqlite_ledger
     record(ledger, "interrupted")
     record(ledger, "crashes-every-time", now=T0 + 1)
     ledger.claim(600, now=T0 + 2)
@@ -116,7 +132,8 @@ def test_recover_requeues_running_rows_and_buries_repeat_crashers(ledger: Ledger
     assert states == {"interrupted": ("dead", 3), "crashes-every-time": ("dead", 3)}
 
 
-def test_recover_makes_interrupted_work_due_immediately(ledger: Ledger) -> None:
+def test_recover_makes_interrupted_work_due_immediately(sqlite_ledger: Ledger) -> None:
+    ledger = sqlite_ledger
     record(ledger, "d1")
     ledger.claim(600, now=T0)
     assert ledger.recover(max_attempts=5, now=T0 + 1) == 1
@@ -129,7 +146,7 @@ def test_recover_makes_interrupted_work_due_immediately(ledger: Ledger) -> None:
     [("dead", True), ("done", False), ("queued", False)],
     ids=["dead-is-requeued", "done-is-not", "queued-is-not"],
 )
-def test_requeue(ledger: Ledger, final_state: str, requeued: bool) -> None:
+def test_requeue(ledger: DeliveryLedger, final_state: str, requeued: bool) -> None:
     record(ledger, "d1")
     if final_state != "queued":
         claim = ledger.claim(60, now=T0)
@@ -147,7 +164,7 @@ def test_requeue(ledger: Ledger, final_state: str, requeued: bool) -> None:
         assert row.attempts == 0
 
 
-def test_concurrent_workers_claim_each_delivery_once(ledger: Ledger) -> None:
+def test_concurrent_workers_claim_each_delivery_once(ledger: DeliveryLedger) -> None:
     for n in range(200):
         record(ledger, f"d{n:03d}", now=time.time() - 100 + n / 1000)
     claimed: list[str] = []
@@ -179,7 +196,7 @@ def test_backoff_grows_and_is_capped(attempt: int, low: float, high: float) -> N
     assert all(low <= backoff(attempt, 30, rng) <= high for _ in range(50))
 
 
-def test_a_renewed_lease_is_not_taken_over(ledger: Ledger) -> None:
+def test_a_renewed_lease_is_not_taken_over(ledger: DeliveryLedger) -> None:
     record(ledger, "slow")
     claim = ledger.claim(60, now=T0)
     assert claim is not None
@@ -211,7 +228,7 @@ def test_worker_keeps_the_lease_while_a_slow_handler_runs(tmp_path: Path) -> Non
     assert row is not None and (row.state, row.attempts) == ("done", 1)
 
 
-def test_old_finished_deliveries_are_pruned_but_dead_ones_stay(ledger: Ledger) -> None:
+def test_old_finished_deliveries_are_pruned_but_dead_ones_stay(ledger: DeliveryLedger) -> None:
     for name in ("old-done", "old-dead", "new-done"):
         record(ledger, name, now=T0)
     for name, at in (("old-done", T0), ("old-dead", T0), ("new-done", T0 + 40 * 86400)):
@@ -261,3 +278,35 @@ def test_workers_give_way_to_acknowledgements_but_never_starve(tmp_path: Path) -
     assert len(checks) > 5
     row = ledger.get("d1")
     assert row is not None and row.state == "done"
+
+
+def test_redelivery_requests_are_remembered_once(ledger: DeliveryLedger) -> None:
+    record(ledger, "in-ledger")
+    assert ledger.mark_redelivery("lost", 7001, now=T0) is True
+    assert ledger.mark_redelivery("lost", 7002, now=T0 + 1) is False  # never asked twice
+    assert ledger.known(["in-ledger", "lost", "never-seen"]) == {"in-ledger", "lost"}
+    assert ledger.recovered(["in-ledger", "lost"]) == {"lost"}
+    ledger.forget_redelivery("lost")
+    assert ledger.known(["lost"]) == set()
+
+
+def test_exclusive_work_runs_one_at_a_time(ledger: DeliveryLedger) -> None:
+    inside, most = [0], [0]
+    guard = threading.Lock()
+
+    def work() -> None:
+        for _ in range(5):
+            with ledger.exclusive("acme/kb:scan"):
+                with guard:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                time.sleep(0.005)
+                with guard:
+                    inside[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
