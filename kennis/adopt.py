@@ -101,8 +101,14 @@ def init_repository(
 
 
 def next_steps(report: InitReport) -> list[str]:
+    owners = []
+    if not report.evidence:
+        owners = ["  kennis owners --suggest           # owners per folder from the last 12 months"]
+    elif report.fallback is None:
+        owners = [f'  set fallback_owner: "@team" in {CONFIG_PATH} (no owner was found in history)']
     return [
         "next:",
+        *owners,
         "  kennis check                      # every page has an owner and valid settings",
         "  make serve   (or: mkdocs serve)   # the site with page info at http://127.0.0.1:8000",
         "  git add -A && git commit -m 'Adopt kennis'",

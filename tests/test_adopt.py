@@ -223,3 +223,21 @@ def test_never_reviewed_pages_are_due_from_the_later_of_first_commit_and_adoptio
         date(2026, 6, 15),
     )
     assert reviewed.basis == "reviewed" and reviewed.state == "overdue"  # a review is a review
+
+
+def test_ignored_revisions_and_bots_do_not_make_an_owner(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "kb")
+    bo, ana = "Bo <2+bo@users.noreply.github.com>", "Ana <1+ana@users.noreply.github.com>"
+    for n, who in enumerate([bo, bo, bo, ana, ana, "renovate[bot] <bot@renovate.example>"] * 1):
+        repo.write("docs/a/page.md", f"# Page\n\n{n}\n").commit(
+            f"edit {n}", author=who, date=f"2026-05-0{n + 1}T10:00:00+02:00"
+        )
+    reformat = repo.git("log", "--format=%H", "--author=Bo", "-2").split()
+    repo.write(".git-blame-ignore-revs", "\n".join(reformat) + "\n").commit(
+        "ignore the reformatting", author=ana, date="2026-05-09T10:00:00+02:00"
+    )
+    result = CliRunner().invoke(
+        main, ["owners", "--suggest", "--as-of", DAY, "--root", str(repo.root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "@ana: 2 of 3 commits in docs/a since 2025-06-15; co-authors @bo (1)" in result.output
