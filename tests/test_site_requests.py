@@ -11,7 +11,7 @@ import pytest
 from github import Auth, Github
 
 from kennis.requests import LABEL
-from tests.sitekit import PAGES, build, make_kb, page
+from tests.sitekit import PAGES, build, make_kb, mkdocs_yml, page
 
 REPO = "acme/kb"
 
@@ -114,3 +114,26 @@ def test_a_page_written_on_request_links_the_request_in_its_page_info(tmp_path: 
     till = site.html("kitchen/till")
     assert re.search(rf'<dt>Written on request</dt><dd><a href="{re.escape(url)}">', till)
     assert "Written on request" not in site.html("kitchen/fridge")
+
+
+@pytest.mark.slow  # a real MkDocs build
+def test_ask_for_a_page_on_the_wanted_page_section_indexes_and_under_an_empty_search(
+    tmp_path: Path,
+) -> None:
+    pages = dict(PAGES)
+    pages["content/kitchen/index.md"] = page("Kitchen", owner='"@bob"', reviewed="2026-05-01")
+    repo = make_kb(tmp_path / "kb", pages)
+    extra = "  - kennis/wanted:\n      ask_endpoint: https://bot.kb.acme.example/requests\n"
+    repo.write("mkdocs.yml", mkdocs_yml().replace("  - kennis/wanted: {}\n", extra))
+    repo.commit("Ask the App", author="Alice Example <alice@example.com>")
+    site = build(tmp_path / "kb")
+    assert site.returncode == 0, site.output
+    wanted = site.html("knowledge/wanted")
+    assert 'data-endpoint="https://bot.kb.acme.example/requests"' in wanted
+    assert 'href="https://github.com/acme/kb/issues/new?template=request.yml' in wanted
+    kitchen = site.html("kitchen")
+    assert 'data-section="kitchen"' in kitchen and "section=kitchen" in kitchen
+    assert 'id="kennis-ask"' not in site.html("kitchen/fridge")
+    script = (site.site / "assets/kennis/kennis-ask.js").read_text()
+    assert script.startswith('var KENNIS_WANTED_URL = "knowledge/wanted/";')
+    assert "md-search-result__meta" in script and "kennis-ask.js" in kitchen

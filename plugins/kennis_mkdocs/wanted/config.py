@@ -15,3 +15,8 @@ class WantedConfig(ReportConfig):
 
     title = c.Type(str, default="Wanted pages")
     """The page's title (and its name in the navigation)."""
+
+    ask_endpoint = c.Optional(c.Type(str))
+    """The App's ``POST /requests`` address (e.g. ``https://kb-bot.example.com/requests``, or
+    ``/requests`` when the App serves the site): readers without a GitHub account ask for a page
+    there. Without it, "Ask for a page" links to the issue form on GitHub (needs ``repo_url``)."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
+from ..ask import add_ask_script, ask_box
 from ..context import SiteContext
 from ..newpage import missing_block
+from ..render import environment
 from ..reports import ReportPlugin
 from .config import WantedConfig
 from .report import wanted
@@ -24,7 +28,23 @@ class WantedPlugin(ReportPlugin, BasePlugin[WantedConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.site_config = config  # the buttons need repo_url and edit_uri
-        return super().on_files(files, config=config)
+        files = super().on_files(files, config=config)
+        if self.config.enabled and ask_box(config, self.config.ask_endpoint) is not None:
+            add_ask_script(config, files, self.config.page)
+        return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Section indexes end with "Ask for a page", the section filled in."""
+        src_uri = page.file.src_uri
+        if not self.config.enabled or posixpath.basename(src_uri) not in ("index.md", "README.md"):
+            return html
+        section = posixpath.dirname(src_uri)
+        box = ask_box(config, self.config.ask_endpoint, section) if section else None
+        if box is None:
+            return html
+        return html + environment(config).get_template("kennis/ask.html").render(ask=box)
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         found = wanted(context, files, file)
@@ -36,4 +56,5 @@ class WantedPlugin(ReportPlugin, BasePlugin[WantedConfig]):
                 )
                 if block is not None:
                     write[missing.path] = block
-        return {"wanted": found, "write": write}
+        ask = ask_box(self.site_config, self.config.ask_endpoint) if self.site_config else None
+        return {"wanted": found, "write": write, "ask": ask}
