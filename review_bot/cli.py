@@ -20,6 +20,7 @@ from review_bot import startup
 from review_bot.app import WebhookApp, allow_open_files, server_options
 from review_bot.concerns import root_router
 from review_bot.ledger import STATES, DeliveryLedger, Ledger, LedgerUnavailable, open_ledger
+from review_bot.locks import share_across_replicas
 from review_bot.routing import HandlerSpecError
 from review_bot.settings import ConfigError, Settings
 from review_bot.shutdown import GracefulStop
@@ -93,6 +94,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
         lock = _lock_data_dir(settings.data_dir)
         ledger = open_ledger(settings, autocheckpoint=workers == 0)
         resumed = ledger.recover(settings.max_attempts)
+        if settings.database_url:  # replicas: per-repository work takes advisory locks too
+            share_across_replicas(ledger.exclusive)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     except LedgerUnavailable as exc:

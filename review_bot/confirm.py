@@ -59,7 +59,8 @@ REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
 router = Router()
 
 # Landings on one branch run one at a time, so two ticks a moment apart both end up on it.
-_branch_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
+# The owner's confirmation pull request of the day is made once, whichever replica gets there.
+_branch_locks: KeyedLocks[tuple[str, str]] = KeyedLocks(lambda key: f"branch:{key[0]}:{key[1]}")
 
 
 @dataclass(frozen=True)

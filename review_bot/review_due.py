@@ -35,6 +35,7 @@ from kennis.scan import IssueAction, ScanPlan, folder_owners, plan_scan
 from kennis.status import assess_pages
 from review_bot.github_client import GitHubApp, RateLimited, rate_limit_of
 from review_bot.ledger import DeliveryLedger
+from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
 from review_bot.nudges import nudge_pulls
 from review_bot.routing import DeliveryContext, Router
@@ -240,6 +241,9 @@ def _apply(repo: Repository, action: IssueAction, raw: dict[int, Any]) -> None:
         issue.edit(body=action.body, state="closed", state_reason="completed")
 
 
+_scan_locks: KeyedLocks[str] = KeyedLocks(lambda repo: f"scan:{repo}")
+
+
 def run_scan(
     targets: Iterator[Target], mirrors_root: Path, as_of: date | None = None
 ) -> ScanReport:
@@ -257,7 +261,8 @@ def run_scan(
             )
             continue
         try:
-            result = scan_repository(target, mirrors_root, as_of)
+            with _scan_locks.hold(target.full_name.lower()):  # one scan of a repo at a time
+                result = scan_repository(target, mirrors_root, as_of)
         except KennisError as exc:
             result = RepoResult(target.full_name, incomplete=f"cannot read the repository: {exc}")
         if result.resume_at is not None:

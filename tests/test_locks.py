@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from review_bot.locks import KeyedLocks
 
@@ -35,4 +36,35 @@ def test_holders_of_one_key_run_one_at_a_time() -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    assert overlaps == []
+
+
+def test_a_shared_name_also_holds_the_lock_across_replicas(postgres_url: str) -> None:
+    """Two KeyedLocks registries stand for two replicas: only the advisory lock keeps them apart."""
+    from review_bot.ledger_pg import PostgresLedger
+    from review_bot.locks import share_across_replicas
+
+    ledger = PostgresLedger(postgres_url)
+    replicas = [KeyedLocks[str](lambda repo: f"scan:{repo}") for _ in range(2)]
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    def work(locks: KeyedLocks[str]) -> None:
+        for _ in range(5):
+            with locks.hold("acme/kb"):
+                inside.append(1)
+                if len(inside) > 1:
+                    overlaps.append(len(inside))
+                time.sleep(0.01)
+                inside.pop()
+
+    share_across_replicas(ledger.exclusive)
+    try:
+        threads = [threading.Thread(target=work, args=(locks,)) for locks in replicas]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        share_across_replicas(None)
     assert overlaps == []

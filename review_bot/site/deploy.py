@@ -26,7 +26,8 @@ ENVIRONMENT = "kennis-site"
 DESCRIPTION_LIMIT = 140  # GitHub refuses longer deployment status descriptions
 
 # One lock per release store guards its wanted-commit slots and which repositories are building.
-_slot_locks: KeyedLocks[Path] = KeyedLocks()
+# One deploy at a time across replicas too (there is one live site).
+_slot_locks: KeyedLocks[Path] = KeyedLocks(lambda _root: "deploy")
 _building: set[str] = set()
 
 router = Router()
