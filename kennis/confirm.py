@@ -40,6 +40,8 @@ NEW_PAGE = (
     "- {path}: new in this pull request; new pages need no confirmation (the owner's approval "
     "of this pull request is their review)"
 )
+ALL = "*"  # the "Confirm all" box's path
+CONFIRM_ALL = f"<!-- kennis:confirm path={ALL} -->"
 _COMMAND = re.compile(r"^\s*/verify\b(?P<args>[^\n]*)$", re.M)
 _BOX = re.compile(
     r"^\s*[-*] \[(?P<mark>[ xX])\] .*<!-- kennis:confirm path=(?P<path>[^\s>]+) -->", re.M
@@ -101,14 +103,22 @@ def render_confirm_section(touched: Sequence[PageStatus]) -> str:
             f"- [ ] {inline_code(page.path)} — due {fresh.due.isoformat()} — confirm: {who} "
             f"<!-- kennis:confirm path={quote(page.path, safe='/')} -->"  # no "-->" in a path
         )
+    if len(due) > 1:
+        lines.append(f"* [ ] **Confirm all** the pages above {CONFIRM_ALL}")
     return "\n".join(lines) + "\n"
 
 
 def confirm_ticks(old_body: str | None, new_body: str | None) -> list[str]:
-    """Paths whose confirm box went from ``[ ]`` to ``[x]`` in an edit of the review comment."""
+    """Paths whose confirm box went from ``[ ]`` to ``[x]`` in an edit of the review comment.
+
+    A ticked "Confirm all" box stands for every page with a box in the comment.
+    """
     before = {unquote(m["path"]): m["mark"] != " " for m in _BOX.finditer(old_body or "")}
     after = {unquote(m["path"]): m["mark"] != " " for m in _BOX.finditer(new_body or "")}
-    return [p for p, on in after.items() if on and not before.get(p, False)]
+    ticked = [p for p, on in after.items() if on and not before.get(p, False)]
+    if ALL in ticked:
+        return [p for p in after if p != ALL]
+    return ticked
 
 
 def carry_ticks(old_body: str | None, new_body: str) -> str:

@@ -115,3 +115,16 @@ def test_the_pr_section_asks_only_about_due_and_overdue_pages_and_maps_ticks_bac
 )
 def test_branch_slugs(handle, slug):
     assert branch_slug(handle) == slug
+
+
+def test_a_ticked_confirm_all_box_confirms_every_page_of_the_comment() -> None:
+    from kennis.confirm import CONFIRM_ALL, confirm_ticks
+
+    old = (
+        "- [ ] `a.md` <!-- kennis:confirm path=content/a.md -->\n"
+        "- [x] `b.md` <!-- kennis:confirm path=content/b.md -->\n"
+        f"- [ ] **Confirm all** the pages above {CONFIRM_ALL}\n"
+    )
+    new = old.replace("- [ ] **Confirm all**", "- [x] **Confirm all**")
+    assert confirm_ticks(old, new) == ["content/a.md", "content/b.md"]
+    assert confirm_ticks(old, old.replace("- [ ] `a.md`", "- [x] `a.md`")) == ["content/a.md"]
