@@ -20,6 +20,18 @@ def run(root: Path, *args: str) -> Result:
     return CliRunner().invoke(main, [*args, "--root", str(root)] if args[0] != "init" else args)
 
 
+def owners_by_shortlog(root: Path) -> list[str]:
+    """Each folder's top committer since the cut-off, counted by git shortlog (bots left out)."""
+    found = []
+    for folder in range(FOLDERS):
+        out = GitRepo(root, init=False).git(
+            "shortlog", "-sne", "--since=2025-06-15", "HEAD", "--", f"docs/area{folder:02d}"
+        )
+        people = [line.split("\t", 1)[1] for line in out.splitlines() if "[bot]" not in line]
+        found.append("@" + people[0].split("+", 1)[1].split("@", 1)[0])
+    return found
+
+
 def adopt_and_check(root: Path, pages: int) -> None:
     generate(root, pages)
     adopted = CliRunner().invoke(main, ["init", str(root), "--suggest-owners", "--on", DAY])
@@ -31,11 +43,14 @@ def adopt_and_check(root: Path, pages: int) -> None:
     assert "dependabot" not in adopted.output + "".join(
         p.read_text() for p in root.glob("docs/*/.meta.yml")
     )
+    assert owners_by_shortlog(root) == [expected_owner(f) for f in range(FOLDERS)]
     checked = run(root, "check")
     assert checked.exit_code == 0, checked.output
     assert f"checked {pages} pages" in checked.output and "all good" in checked.output
     stale = run(root, "stale", "--as-of", DAY, "--format", "json")
     assert stale.exit_code == 0 and json.loads(stale.output)["pages"] == []
+    later = run(root, "stale", "--as-of", "2027-06-15", "--format", "json")
+    assert len(json.loads(later.output)["pages"]) == pages  # one interval on, all are due
     built = build(root, as_of=DAY)
     assert built.returncode == 0, built.output[-3000:]
     html = sorted(built.site.glob("area*/page-*/index.html"))
