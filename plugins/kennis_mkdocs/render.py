@@ -55,12 +55,20 @@ def iso_date(day: date | datetime | None) -> str:
     return (day.date() if isinstance(day, datetime) else day).isoformat()
 
 
+_environment: tuple[MkDocsConfig, jinja2.Environment] | None = None
+
+
 def environment(config: MkDocsConfig) -> jinja2.Environment:
     """The Jinja environment of the kennis templates; autoescaping is always on.
 
     Templates are looked up in the theme's folders first (``custom_dir`` overrides them: put
-    ``kennis/pageinfo.html`` there), then in the package.
+    ``kennis/pageinfo.html`` there), then in the package. One environment per build (keyed by
+    the build's config, as ``context.site_context`` is): every plugin and page shares its compiled
+    templates, and nothing is re-checked on disk during a build (``auto_reload`` off).
     """
+    global _environment
+    if _environment is not None and _environment[0] is config:
+        return _environment[1]
     search = [*(str(d) for d in config.theme.dirs), str(TEMPLATES)]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
@@ -68,9 +76,11 @@ def environment(config: MkDocsConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,
     )
     env.filters["human_date"] = human_date
     env.filters["iso_date"] = iso_date
+    _environment = (config, env)
     return env
 
 
