@@ -42,6 +42,7 @@ INTRO = (
 )
 AS_OF = "_Status as of {as_of}._"
 ESCALATED = " — escalated from {owner} ({why})"
+REPORTED = " — **reported outdated by readers**"
 THANKS = (
     "{mention}, thank you! Every page on this list has been confirmed or updated, so nothing "
     "is due for review any more. kennis opens a new issue when a page falls due again."
@@ -107,6 +108,7 @@ class DueEntry:
     seen: tuple[str, ...] = ()
     escalated_from: str | None = None
     reason: str | None = None
+    reported: bool = False  # readers reported it outdated: listed first, whatever its due date
 
     def semantic(self) -> tuple[object, ...]:
         """Everything a reader would notice changing, except day counts (they move daily)."""
@@ -121,7 +123,7 @@ class DueEntry:
             self.seen,
             self.escalated_from,
             self.reason,
-        )
+        ) + ((True,) if self.reported else ())
 
 
 def has_marker(body: str) -> bool:
@@ -168,7 +170,7 @@ def parse_issue(
             seen,
             item.get("from"),
             item.get("why"),
-        )
+        ) + ((True,) if item.get("reported") is True else ())
         pages.append(Listed(item["path"], tick, seen, item.get("from"), item.get("why"), semantic))
     return ExistingIssue(number, marker["owner"], title, body, tuple(assignees), tuple(pages))
 
@@ -234,6 +236,8 @@ def render_line(entry: DueEntry) -> str:
     line = f"- [{mark}] {link} — {path} — due {entry.due.isoformat()} ({_days(entry)})"
     if entry.escalated_from:
         line += ESCALATED.format(owner=entry.escalated_from, why=entry.reason)
+    if entry.reported:
+        line += REPORTED
     return line
 
 
@@ -252,6 +256,7 @@ def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: 
                 "seen": list(e.seen),
                 "from": e.escalated_from,
                 "why": e.reason,
+                **({"reported": True} if e.reported else {}),
             }
             for e in entries
         ],

@@ -11,7 +11,7 @@ else ``fallback_owner``; the issue names the original owner and why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -31,6 +31,7 @@ from .kb import KnowledgeBase
 from .paths import is_under, parents
 from .status import PageStatus, most_urgent_first
 from .urls import page_url
+from .visibility import is_counted
 
 REASON_INACTIVE = "no longer has access to this repository"
 REASON_IGNORED = "no response for two scans after the page became overdue"
@@ -146,8 +147,12 @@ def plan_scan(
     fallback_owner: Handle | None = None,
     folder: Mapping[str, Handle] | None = None,
     inactive: Iterable[str] = (),
+    reported: Collection[str] = frozenset(),
 ) -> ScanPlan:
-    """Who must review what, and the issue writes that make GitHub say so (none if unchanged)."""
+    """Who must review what, and the issue writes that make GitHub say so (none if unchanged).
+
+    Pages in *reported* (readers reported them outdated) come first, even before they are due.
+    """
     listed = {p.path: (i.owner_key, p) for i in existing for p in i.pages}
     chooser = _Chooser(
         listed, frozenset(handle_key(k) for k in inactive), folder or {}, fallback_owner, as_of
@@ -156,7 +161,7 @@ def plan_scan(
     handles: dict[str, Handle] = {}
     escalations: list[Escalation] = []
     unowned: list[str] = []
-    for status in most_urgent_first(list(statuses)):
+    for status in _reported_first(statuses, reported):
         page = status.page
         if page.snoozed_until is not None and page.snoozed_until > as_of:
             continue  # the owner said "not now": back on the list when the snooze ends
@@ -170,23 +175,31 @@ def plan_scan(
         if reason:
             escalations.append(Escalation(page.path, original.text, target.text, reason))
         fresh = status.freshness
-        assert fresh.due is not None
         entry = DueEntry(
             page.path,
             page.title or page.path,
             page_url(site_url, content_dir, page.path),
-            fresh.due,
+            fresh.due or as_of,  # an evergreen page only needs review when reported
             fresh.days_overdue,
             fresh.state,
             checked,
             seen,
             original.text if reason else None,
             reason,
+            page.path in reported,
         )
         owners.setdefault(target.key, []).append(entry)
         handles.setdefault(target.key, target)
     actions = _actions(owners, handles, existing, as_of)
     return ScanPlan(actions, owners, escalations, unowned)
+
+
+def _reported_first(statuses: Sequence[PageStatus], reported: Collection[str]) -> list[PageStatus]:
+    flagged = [s for s in statuses if s.page.path in reported and is_counted(s.page)]
+    urgent = most_urgent_first(list(statuses))
+    return sorted(flagged, key=lambda s: s.page.path) + [
+        s for s in urgent if s.page.path not in reported
+    ]
 
 
 def _actions(

@@ -26,6 +26,7 @@ from github import Auth, Github, GithubException
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
+from kennis import feedback
 from kennis.due_issue import LABEL, LABEL_COLOR, LABEL_DESCRIPTION, parse_issue
 from kennis.errors import KennisError
 from kennis.handles import handle_key, is_bot
@@ -167,6 +168,16 @@ def inactive_owners(repo: Repository, kb: KnowledgeBase, due: list[Any]) -> set[
     return {h.key for h in owners if h.key not in members}
 
 
+def reported_pages(repo: Repository) -> set[str]:
+    """Pages readers reported outdated: the App's open ``kennis:outdated`` issues (one call)."""
+    found = set()
+    for issue in repo.get_issues(state="open", labels=[feedback.OUTDATED_LABEL]):
+        page = feedback.page_of(issue.body) if is_bot(issue.user.login) else None
+        if page:
+            found.add(page)
+    return found
+
+
 def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResult:
     """Scan one repository; a rate limit stops it and marks the result incomplete."""
     result = RepoResult(target.full_name)
@@ -179,6 +190,7 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
             statuses, existing, as_of=as_of, site_url=kb.config.site_url,
             content_dir=kb.config.content_dir, fallback_owner=kb.config.fallback_owner,
             folder=folder_owners(kb), inactive=inactive_owners(repo, kb, due),
+            reported=reported_pages(repo),
         )  # fmt: skip
         result.due_pages, result.owners = len(due), len(plan.owners)
         result.escalated = len(plan.escalations)

@@ -10,56 +10,25 @@ from typing import Any
 
 import pytest
 
-from tests.botproc import Response, wait_for
+from tests.botproc import wait_for
+from tests.feedbackworld import (
+    EXPENSES,
+    PAGE,
+    feedback_issues,
+    open_feedback_site,
+    send,
+    with_kennis_plugins,
+)
 from tests.github_standin.fixtures import AppKey
 from tests.github_standin.server import GitHubStandIn
-from tests.sitebot import REPO, SiteBot, deploy_first, make_site_repo
+from tests.sitebot import REPO, SiteBot
 
 pytestmark = pytest.mark.slow
-
-SITE = "https://kb.example.com/"
-PAGE = "ops/expenses-faq.md"
-EXPENSES = """\
----
-title: Expenses FAQ
-owner: "@sam-okafor"
-reviewed: 2026-11-01
----
-# Expenses FAQ
-
-Claim within 30 days.
-"""
 
 
 @pytest.fixture
 def site(tmp_path: Path, github: GitHubStandIn, app_key: AppKey) -> Iterator[SiteBot]:
-    origin = make_site_repo(tmp_path / "origin")
-    origin.write(f"content/{PAGE}", EXPENSES).commit("Expenses FAQ")
-    github.add_repo(REPO, clone_url=f"file://{origin.root}")
-    github.add_collaborator(REPO, "sam-okafor")
-    made = SiteBot(github, origin, tmp_path / "data", app_key)
-    made.env = dict(
-        KENNIS_SITE_URL=SITE,
-        KENNIS_FEEDBACK_ORIGINS="https://intranet.example.org",
-        KENNIS_FEEDBACK_WRITE_EVERY="1",
-    )
-    made.start()
-    deploy_first(made)
-    yield made
-    if made.bot is not None:
-        made.bot.stop(signal.SIGKILL)
-
-
-def send(site: SiteBot, body: dict[str, Any] | bytes, **headers: str) -> Response:
-    assert site.bot is not None
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return site.bot.request(
-        "POST", "/feedback", raw, {"Content-Type": "application/json", **headers}
-    )
-
-
-def feedback_issues(site: SiteBot) -> list[Any]:
-    return [i for i in site.github.repo(REPO).issues.values() if "kennis:feedback" in i.labels]
+    yield from open_feedback_site(tmp_path, github, app_key)
 
 
 def test_two_readers_make_one_issue_with_a_tally_of_two(site: SiteBot) -> None:
@@ -164,26 +133,11 @@ def test_a_report_survives_sigkill_between_202_and_processing(site: SiteBot) -> 
     assert len(feedback_issues(site)) == 1
 
 
-SITE_YML = """\
-site_name: Test KB
-docs_dir: content
-theme:
-  name: material
-markdown_extensions: [admonition]
-plugins:
-  - kennis/pageinfo
-  - kennis/feedback:
-      endpoint: /feedback
-"""
-
-
 def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
     site: SiteBot,
 ) -> None:
     origin = site.origin
-    origin.write("mkdocs.yml", SITE_YML)
-    origin.write(".github/kennis.yml", 'content_dir: content\nfallback_owner: "@acme/kb-team"\n')
-    origin.commit("Site with the kennis plugins")
+    with_kennis_plugins(origin)
     for _ in range(2):
         assert send(site, {"page": PAGE, "kind": "outdated"}).status == 202
     issue = wait_for(lambda: next(iter(feedback_issues(site)), None))

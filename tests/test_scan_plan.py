@@ -245,3 +245,20 @@ def test_a_very_long_list_is_capped_so_the_issue_body_stays_under_githubs_limit(
     assert len([line for line in action.body.splitlines() if line.startswith("- [")]) == 100
     assert "…and 30 more pages" in action.body
     assert len(action.body) < 65_536
+
+
+def test_pages_reported_outdated_come_first_even_before_they_are_due() -> None:
+    kb, found = statuses()
+    args = dict(as_of=AS_OF, site_url=kb.config.site_url, content_dir=kb.config.content_dir)
+    made = plan_scan(found, [], reported={"content/fresh.md", "content/due.md"}, **args)
+    alice = made.owners["@alice"]
+    assert [e.path for e in alice][:2] == ["content/due.md", "content/fresh.md"]
+    assert [e.reported for e in alice] == [True, True, False, False]
+    (create,) = [a for a in made.actions if a.owner == "@alice"]
+    assert create.body.index("content/due.md") < create.body.index("content/old.md")
+    assert "reported outdated by readers" in create.body
+    # Read back, the issue says the same: the next scan with the same reports writes nothing.
+    issue = parse_issue(7, create.title, create.body, ["alice"])
+    assert issue is not None
+    again = plan_scan(found, [issue], reported={"content/fresh.md", "content/due.md"}, **args)
+    assert [a for a in again.actions if a.owner == "@alice"] == []
