@@ -110,3 +110,32 @@ def test_issues_api_bodies_give_the_open_reports() -> None:
     body = issue_body("content/ops/faq.md", "@sam-okafor", reports, 2, None)
     found = from_issues([{"body": body}, {"body": "no marker"}, "junk"])
     assert found == {"content/ops/faq.md": {"outdated": 2, "since": "2026-12-03", "reported": True}}
+
+
+def test_knowledge_health_shows_helpful_share_reports_and_attention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = reports_file(
+        tmp_path,
+        {
+            "content/kitchen/fridge.md": {"outdated": 2, "since": "2026-05-30", "votes": 1},
+            "content/kitchen/soon.md": {"outdated": 0, "helpful": 1, "votes": 5},  # 20 %
+            "content/evergreen.md": {"outdated": 0, "helpful": 4, "votes": 4},
+        },
+    )
+    html = built(tmp_path, monkeypatch, WIDGET, reports).html("knowledge/health/")
+    kitchen = html.split('data-section="kitchen"')[1].split("</tr>")[0]
+    assert '<td class="kennis-num" data-col="helpful">17% <small>(6 votes)</small>' in kitchen
+    assert 'data-col="reports" data-count="2"' in kitchen
+    attention = html.split('class="kennis-attention"')[1].split("</ul>")[0]
+    assert 'data-path="content/kitchen/fridge.md"' in attention  # reported outdated
+    assert 'data-path="content/kitchen/soon.md"' in attention  # five votes, 20 % helpful
+    assert "evergreen" not in attention
+
+
+def test_knowledge_health_without_reports_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = built(tmp_path, monkeypatch, WIDGET, None).html("knowledge/health/")
+    assert "Reader feedback is not known to this build" in html
+    assert 'data-col="helpful"' not in html

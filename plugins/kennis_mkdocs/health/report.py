@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from mkdocs.structure.files import File, Files
 
@@ -11,6 +12,7 @@ from kennis.freshness import STATES
 from kennis.requests import per_month
 
 from ..context import SiteContext
+from ..feedback.source import load_reports
 from ..reports import NOT_CONTENT, PageRef, page_ref, section_of, section_title
 from ..requests_source import load_requests
 
@@ -32,6 +34,20 @@ class Row:
         return round(100 * self.counts.get(state, 0) / self.total) if self.total else 0
 
 
+@dataclass
+class ReaderRow:
+    """Readers' votes and open reports for the whole base or one section."""
+
+    helpful: int = 0
+    votes: int = 0
+    reports: int = 0
+
+    @property
+    def share(self) -> int | None:
+        """Whole percent of 👍 among votes (None without votes)."""
+        return round(100 * self.helpful / self.votes) if self.votes else None
+
+
 @dataclass(frozen=True)
 class OwnerGroup:
     """One owner's overdue pages, most overdue first."""
@@ -51,6 +67,9 @@ class Health:
     states: tuple[str, ...] = STATES
     # Knowledge requests per month: (YYYY-MM, opened, fulfilled); None when not known here.
     requests: list[tuple[str, int, int]] | None = None
+    # Reader feedback per section key: helpful votes, all votes, open reports (None: not known).
+    feedback: dict[str, ReaderRow] | None = None
+    attention: list[PageRef] = field(default_factory=list)  # reported outdated or mostly 👎
 
 
 def health(context: SiteContext, files: Files, report: File) -> Health:
@@ -79,4 +98,35 @@ def health(context: SiteContext, files: Files, report: File) -> Health:
     result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
     known = load_requests()
     result.requests = None if known is None else per_month(known)
+    reader_feedback(result, context, files, report, statuses)
     return result
+
+
+def reader_feedback(
+    result: Health, context: SiteContext, files: Files, report: File, statuses: list[Any]
+) -> None:
+    """Helpful share and open reports per section; the pages that need attention."""
+    reports = load_reports()
+    if not reports:
+        return
+    threshold = context.kb.config.outdated_reports
+    rows: dict[str, ReaderRow] = defaultdict(ReaderRow)
+    for status in statuses:
+        found = reports.get(status.page.path)
+        if not isinstance(found, dict):
+            continue
+        helpful, votes = _count(found.get("helpful")), _count(found.get("votes"))
+        outdated = _count(found.get("outdated"))
+        for key in ("", section_of(context, status.page.path)):
+            row = rows[key]
+            row.helpful, row.votes, row.reports = (
+                row.helpful + helpful, row.votes + votes, row.reports + outdated
+            )  # fmt: skip
+        reported = found.get("reported") or found.get("by_owner") or outdated >= threshold
+        if reported or (votes >= 5 and helpful * 2 < votes):
+            result.attention.append(page_ref(status, context, files, report))
+    result.feedback = dict(rows)
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
