@@ -140,3 +140,45 @@ def test_one_person_one_entry_latest_editor_first_and_check_strict_names_mailmap
         'warning: "Alice Example" commits with 2 e-mail addresses' in strict.stdout + strict.stderr
     )
     assert strict.returncode == 1
+
+
+def test_the_health_page_shows_owners_gone_quiet_or_gone_and_sections_one_person_wrote(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    pages = {
+        "content/index.md": page("Welcome", owner='"@alice"', reviewed="2026-03-01"),
+        "content/bar/a.md": page("Bar A", owner='"@bob"', reviewed="2026-03-01"),
+        "content/bar/b.md": page("Bar B", owner='"@bob"', reviewed="2026-03-01"),
+        "content/hr/c.md": page("HR C", owner='"@gone"', reviewed="2026-03-01"),
+        "content/ops/x.md": page("Ops X", owner='"@alice"', reviewed="2026-03-01"),
+        "content/ops/y.md": page("Ops Y", owner='"@alice"', reviewed="2026-03-01"),
+    }
+    repo = make_kb(root, pages)
+    repo.append("content/bar/a.md", "More.\n")
+    repo.commit(
+        "Bar", author="Bob <bob@users.noreply.github.com>", date="2024-06-01T10:00:00+00:00"
+    )
+    repo.append("content/index.md", "More.\n")
+    repo.commit(
+        "Home", author="Alice <alice@users.noreply.github.com>", date="2026-05-01T10:00:00+00:00"
+    )
+    repo.write("members.txt", "alice\nbob\n")
+    repo.write(
+        "mkdocs.yml",
+        (root / "mkdocs.yml")
+        .read_text()
+        .replace("  - kennis/health: {}", "  - kennis/health:\n      members: members.txt"),
+    )
+    repo.commit("Members")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    html = built.html("knowledge/health/")
+    risks = dict(
+        re.findall(r'<li data-path="([^"]+)" data-risk="owner">.*?</a>(.*?)</li>', html, re.S)
+    )
+    assert "no longer a member" in risks["content/hr/c.md"]
+    assert "has not contributed since 2024-06-01" in risks["content/bar/a.md"]
+    assert "content/index.md" not in risks and "content/ops/x.md" not in risks
+    lone = re.findall(r'data-section="([^"]+)" data-risk="one-writer">([^<]*)<', html)
+    assert lone == [("ops", "Ops: all 2 pages by Alice Example")]  # bar has two writers

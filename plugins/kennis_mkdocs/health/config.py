@@ -15,3 +15,7 @@ class HealthConfig(ReportConfig):
 
     title = c.Type(str, default="Knowledge health")
     """The page's title (and its name in the navigation)."""
+
+    members = c.Optional(c.Type(str))
+    """A file (relative to the repository root) listing the repository's members, one GitHub
+    login per line: owners missing from it are shown as knowledge at risk. None: not checked."""

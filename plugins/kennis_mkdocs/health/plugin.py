@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import HealthConfig
-from .report import health
+from .report import health, read_members
 
 
 class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig]):
@@ -19,4 +19,5 @@ class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig]):
     template = "kennis/health.md"
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
-        return {"health": health(context, files, file)}
+        members = read_members(context.root, self.config.members)
+        return {"health": health(context, files, file, members)}

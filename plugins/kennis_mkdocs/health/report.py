@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from kennis.freshness import STATES
 from kennis.requests import per_month
+from kennis.risk import LoneSection, lone_sections, owners_at_risk
+from kennis.status import PageStatus
 
 from ..context import SiteContext
 from ..feedback.source import load_reports
@@ -64,6 +68,8 @@ class Health:
     overdue: list[OwnerGroup] = field(default_factory=list)
     fallback: list[PageRef] = field(default_factory=list)
     never_reviewed: list[PageRef] = field(default_factory=list)
+    owner_risks: list[tuple[PageRef, str]] = field(default_factory=list)  # (page, why)
+    lone: list[tuple[str, LoneSection]] = field(default_factory=list)  # (section title, …)
     states: tuple[str, ...] = STATES
     # Knowledge requests per month: (YYYY-MM, opened, fulfilled); None when not known here.
     requests: list[tuple[str, int, int]] | None = None
@@ -72,7 +78,9 @@ class Health:
     attention: list[PageRef] = field(default_factory=list)  # reported outdated or mostly 👎
 
 
-def health(context: SiteContext, files: Files, report: File) -> Health:
+def health(
+    context: SiteContext, files: Files, report: File, members: list[str] | None = None
+) -> Health:
     statuses = [s for s in context.statuses.values() if s.page.status not in NOT_CONTENT]
     overall: Counter[str] = Counter()
     by_section: dict[str, Counter[str]] = defaultdict(Counter)
@@ -96,6 +104,7 @@ def health(context: SiteContext, files: Files, report: File) -> Health:
         refs.sort(key=lambda r: (-r.days_overdue, r.path))
     ordered = sorted(groups.items(), key=lambda item: (-item[1][0].days_overdue, item[0]))
     result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
+    _at_risk(result, context, files, report, statuses, members)
     known = load_requests()
     result.requests = None if known is None else per_month(known)
     reader_feedback(result, context, files, report, statuses)
@@ -130,3 +139,33 @@ def reader_feedback(
 
 def _count(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _at_risk(
+    result: Health,
+    context: SiteContext,
+    files: Files,
+    report: File,
+    statuses: list[PageStatus],
+    members: list[str] | None,
+) -> None:
+    """Knowledge at risk: owners gone quiet or gone, sections one person wrote alone."""
+    by_path = {s.page.path: s for s in statuses}
+    pages = [s.page for s in statuses]
+    for risk in owners_at_risk(pages, context.index, context.as_of, members):
+        ref = page_ref(by_path[risk.path], context, files, report)
+        result.owner_risks.append((ref, risk.reason))
+    for lone in lone_sections(pages, context.index, lambda path: section_of(context, path)):
+        result.lone.append((section_title(context, lone.section), lone))
+
+
+def read_members(root: Path, name: str | None) -> list[str] | None:
+    """Logins from a members file (one per line, ``#`` comments); None without one."""
+    if not name:
+        return None
+    try:
+        text = (root / name).read_text(encoding="utf-8")
+    except OSError as error:
+        raise PluginError(f"kennis: members file {name}: {error.strerror or error}") from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
