@@ -9,12 +9,15 @@ request's one branch and its open pull request.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from github.Issue import Issue
 from github.Repository import Repository
 
+from kennis.files import write_atomic
 from kennis.handles import is_bot
 from kennis.history_build import index_for
 from kennis.kb import load_kb
@@ -47,6 +50,7 @@ from review_bot.mirror import Commit, push
 from review_bot.proposals import open_pull, remote_tip
 from review_bot.requests_intake import REQUEST_EVENT
 from review_bot.routing import DeliveryContext, Router
+from review_bot.settings import Settings
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
 PUBLIC_MARKER = "<!-- kennis:request-id {id} -->"
@@ -141,6 +145,7 @@ def _triage(ctx: DeliveryContext, issue: dict[str, Any]) -> None:
     experts = suggest_experts(kb, index, form.section, requester, today())
     known = section_folder(kb, form.section) is not None
     live.create_comment(triage_comment(experts, form.section, known))
+    write_requests_file(ctx)
 
 
 # -- /claim and /unclaim ----------------------------------------------------------------------
@@ -161,6 +166,7 @@ def on_comment(ctx: DeliveryContext) -> None:
             _claim(ctx, live, sender, key)
         else:
             _unclaim(ctx, live, sender, key)
+    write_requests_file(ctx)
 
 
 def _claimer(live: Issue) -> str | None:
@@ -250,6 +256,7 @@ def on_merged(ctx: DeliveryContext) -> None:
         return
     with _locks.hold(((ctx.repo_full_name or "").lower(), number)):
         _close(ctx, number, pull)
+    write_requests_file(ctx)
 
 
 def _close(ctx: DeliveryContext, number: int, pull: dict[str, Any]) -> None:
@@ -268,3 +275,33 @@ def _close(ctx: DeliveryContext, number: int, pull: dict[str, Any]) -> None:
 def _requested_path(ctx: DeliveryContext) -> str | None:
     """The page the request's pull request wrote, as its body's marker names it (for the thanks)."""
     return page_of_body(str((ctx.payload.get("pull_request") or {}).get("body") or ""))
+
+
+# -- what the site's builds learn -------------------------------------------------------------
+
+
+def requests_file(settings: Settings) -> Path:
+    """The request issues as the Issues API lists them, for the self-hosted site's builds."""
+    return settings.data_dir / "requests" / "requests.json"
+
+
+@router.on("push")
+def on_push(ctx: DeliveryContext) -> None:
+    """Before the site is built (the deploy concern runs after this one), refresh the list.
+
+    GitHub sends no event for a 👍, so each build of the default branch reads them afresh.
+    """
+    default = f"refs/heads/{_default(ctx)}"
+    site = (ctx.settings.site_repo or "").lower()
+    if ctx.payload.get("ref") == default and site and site == (ctx.repo_full_name or "").lower():
+        write_requests_file(ctx)
+
+
+def write_requests_file(ctx: DeliveryContext) -> None:
+    """Write the site repository's request issues (open and closed) where its builds read them."""
+    site = ctx.settings.site_repo
+    if not site or site.lower() != (ctx.repo_full_name or "").lower():
+        return
+    issues = _repo(ctx).get_issues(state="all", labels=[LABEL])
+    data = [issue.raw_data for issue in issues]
+    write_atomic(requests_file(ctx.settings), json.dumps(data, indent=1).encode())

@@ -46,8 +46,9 @@ cli()
 _BUILD_ENV = re.compile(
     r"^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|PYTHONPATH|PYTHONHASHSEED"
     r"|SOURCE_DATE_EPOCH|NO_COLOR|SSL_CERT_FILE|SSL_CERT_DIR"
-    # Files the App writes for the build (no secrets): open reader reports for the banner.
-    r"|KENNIS_FEEDBACK_REPORTS)$"
+    # Files the App writes for the build (no secrets): open reader reports for the banner and
+    # the knowledge requests for the Wanted pages and Knowledge health pages.
+    r"|KENNIS_FEEDBACK_REPORTS|KENNIS_REQUESTS_FILE)$"
 )
 
 

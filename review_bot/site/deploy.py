@@ -46,8 +46,17 @@ def serves(ctx: DeliveryContext) -> bool:
 
 
 def build_env(settings: Settings) -> dict[str, str]:
-    """The build's base environment: the children's, plus where the open reader reports are."""
-    return {**settings.child_env, "KENNIS_FEEDBACK_REPORTS": str(settings.feedback_reports_file)}
+    """The build's base environment: the children's, plus the files the App keeps for builds.
+
+    Those are the open reader reports and the knowledge requests (no secrets in either).
+    """
+    from review_bot.requests import requests_file
+
+    return {
+        **settings.child_env,
+        "KENNIS_FEEDBACK_REPORTS": str(settings.feedback_reports_file),
+        "KENNIS_REQUESTS_FILE": str(requests_file(settings)),
+    }
 
 
 def self_url(host: str, port: int, site_url: str | None = None) -> str:
