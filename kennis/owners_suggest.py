@@ -31,7 +31,7 @@ CO_AUTHORS = 2
 
 
 @dataclass
-class _Count:
+class Count:
     commits: int = 0
     last: str = ""  # ISO date of the newest commit
 
@@ -42,10 +42,10 @@ class FolderSuggestion:
 
     folder: str
     total: int = 0  # commits that touched the folder since the cut-off (bots, ignored excluded)
-    people: dict[str, _Count] = field(default_factory=dict)  # "@login" → commits
+    people: dict[str, Count] = field(default_factory=dict)  # "@login" → commits
     unknown: int = 0  # commits by people without a known login
 
-    def ranked(self) -> list[tuple[str, _Count]]:
+    def ranked(self) -> list[tuple[str, Count]]:
         # Most commits, then the most recent commit (ISO dates sort as text).
         return sorted(self.people.items(), key=lambda kv: (-kv[1].commits, _neg(kv[1].last)))
 
@@ -191,7 +191,7 @@ def _count(
             suggestion.unknown += 1
         for login in handles - {None}:
             assert login is not None
-            count = suggestion.people.setdefault(login, _Count())
+            count = suggestion.people.setdefault(login, Count())
             count.commits += 1
             count.last = max(count.last, day)
 
@@ -221,10 +221,10 @@ def evidence(suggestion: FolderSuggestion, since: date) -> str:
 
 def top_overall(suggestions: Iterable[FolderSuggestion]) -> str | None:
     """The person with the most commits across every folder: the fallback owner's suggestion."""
-    total: dict[str, _Count] = {}
+    total: dict[str, Count] = {}
     for suggestion in suggestions:
         for login, count in suggestion.people.items():
-            entry = total.setdefault(login, _Count())
+            entry = total.setdefault(login, Count())
             entry.commits += count.commits
             entry.last = max(entry.last, count.last)
     ranked = sorted(total.items(), key=lambda kv: (-kv[1].commits, _neg(kv[1].last)))

@@ -256,3 +256,15 @@ def test_ignored_revisions_and_bots_do_not_make_an_owner(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert "@ana: 2 of 3 commits in docs/a since 2025-06-15; co-authors @bo (1)" in result.output
+
+
+def test_equal_commits_go_to_the_most_recent_committer() -> None:
+    from kennis.owners_suggest import Count, FolderSuggestion
+
+    folder = FolderSuggestion("docs/a", total=6)
+    folder.people = {
+        "@early": Count(3, "2026-01-01"),
+        "@late": Count(3, "2026-05-01"),
+        "@few": Count(1, "2026-06-01"),
+    }
+    assert (folder.owner, folder.coauthors) == ("@late", ["@early", "@few"])
