@@ -291,7 +291,9 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     for item in env.get(name, "").replace(",", " ").split():
         parsed = urlsplit(item)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path.strip("/"):
-            raise ConfigError(f"{name}: {item!r} is not an origin (expected https://host[:port])")
+            raise ConfigError(
+                f"{name}={env[name]!r}: {item!r} is not an origin (expected https://host[:port])"
+            )
         found.append(f"{parsed.scheme}://{parsed.netloc}".lower())
     return tuple(found)
 
@@ -310,10 +312,12 @@ def _database_url(env: Mapping[str, str]) -> str | None:
     raw = env.get("KENNIS_DATABASE_URL", "").strip()
     if not raw:
         return None
-    if urlsplit(raw).scheme not in ("postgresql", "postgres"):
+    scheme = urlsplit(raw).scheme
+    if scheme not in ("postgresql", "postgres"):
+        shown = f"{scheme}://…" if scheme else "…"  # never echo a password
         raise ConfigError(
-            "KENNIS_DATABASE_URL must start with postgresql:// (leave it empty for the SQLite "
-            "ledger in KENNIS_DATA_DIR)"
+            f"KENNIS_DATABASE_URL='{shown}' must start with postgresql:// (leave it empty for "
+            "the SQLite ledger in KENNIS_DATA_DIR)"
         )
     return raw
 

@@ -38,6 +38,19 @@ BAD = {  # case: (variable, value, what the error says after "NAME='value' ")
     "connection-limit-tiny": ("KENNIS_CONNECTION_LIMIT", "5", "must be at least 10"),
     "channel-timeout-words": ("KENNIS_CHANNEL_TIMEOUT", "soon", "is not a whole number"),
     "channel-timeout-zero": ("KENNIS_CHANNEL_TIMEOUT", "0", "must be at least 1"),
+    "feedback-origin-path": (
+        "KENNIS_FEEDBACK_ORIGINS",
+        "https://kb.example.com/docs",
+        "is not an origin",
+    ),
+    "feedback-origin-scheme": ("KENNIS_FEEDBACK_ORIGINS", "kb.example.com", "is not an origin"),
+    "feedback-header-spaces": (
+        "KENNIS_FEEDBACK_IDENTITY_HEADER",
+        "X User",
+        "is not an HTTP header name",
+    ),
+    "feedback-limit-zero": ("KENNIS_FEEDBACK_LIMIT", "0", "must be at least 1"),
+    "feedback-write-every-zero": ("KENNIS_FEEDBACK_WRITE_EVERY", "0", "must be more than zero"),
 }
 
 
@@ -64,12 +77,35 @@ GOOD = {  # case: (environment, attribute, expected value)
     "connection-limit-default": ({}, "connection_limit", 1000),
     "channel-timeout": ({"KENNIS_CHANNEL_TIMEOUT": "3"}, "channel_timeout", 3),
     "site-repo-used": ({"KENNIS_SITE_REPO": "acme/kb"}, "site_repo", "acme/kb"),
+    "stop-grace-default": ({}, "stop_grace", 30.0),
+    "catchup-every-default": ({}, "catchup_every", 600.0),
+    "catchup-every-off": ({"KENNIS_CATCHUP_EVERY": ""}, "catchup_every", None),
+    "database-url-default-sqlite": ({}, "database_url", None),
+    "database-url": (
+        {"KENNIS_DATABASE_URL": "postgresql://kennis@db/kennis"},
+        "database_url",
+        "postgresql://kennis@db/kennis",
+    ),
+    "feedback-origins": (
+        {"KENNIS_FEEDBACK_ORIGINS": "https://A.example.org, http://127.0.0.1:8000"},
+        "feedback_origins",
+        ("https://a.example.org", "http://127.0.0.1:8000"),
+    ),
+    "feedback-defaults": ({}, "feedback_limit", 20),
+    "feedback-window-default": ({}, "feedback_window", 600.0),
+    "feedback-write-every": ({"KENNIS_FEEDBACK_WRITE_EVERY": "5"}, "feedback_write_every", 5.0),
     "api-url-without-slash": (
         {"KENNIS_GITHUB_API_URL": "https://ghe.example.com/api/v3/"},
         "github_api_url",
         "https://ghe.example.com/api/v3",
     ),
 }
+
+
+def test_a_bad_database_url_never_shows_its_password() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**BASE, "KENNIS_DATABASE_URL": "mysql://u:secret@h/db"})
+    assert "secret" not in str(caught.value)
 
 
 @pytest.mark.parametrize("case", list(GOOD), ids=list(GOOD))
