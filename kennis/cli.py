@@ -329,13 +329,13 @@ def index(out: Path | None, root: Path | None) -> None:
     from .errors import KennisError
     from .history import manifest_chunks, write_manifest
     from .history_build import index_for
-    from .kb import load_kb
+    from .kb import load_settings
     from .tree import WorkTree
 
     top = _root(root)
-    kb = load_kb(WorkTree(top), only=())
+    config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
     try:
-        history = index_for(top, kb.config)
+        history = index_for(top, config)
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
     if out is None:

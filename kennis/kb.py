@@ -70,9 +70,19 @@ class KnowledgeBase:
         return [p for p in self.problems if p.path in wanted]
 
 
+def load_settings(tree: Tree) -> tuple[Config, SiteConfig | None, list[Problem]]:
+    """The config with the content folder settled (kennis.yml, else mkdocs.yml's ``docs_dir``).
+
+    Reads two small files and lists nothing: what ``kennis index`` needs.
+    """
+    config, problems = parse_config(tree.read(CONFIG_PATH))
+    site, found = load_site_config(tree.read)
+    return _docs_folder(config, site), site, problems + found + _disagree(config, site)
+
+
 def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
     """Load config, CODEOWNERS, every ``.meta.yml`` and the pages (all, or just ``only``)."""
-    config, problems = parse_config(tree.read(CONFIG_PATH))
+    config, site, problems = load_settings(tree)
     codeowners = CodeOwners()
     for location in LOCATIONS:
         raw = tree.read(location)
@@ -80,8 +90,6 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
             codeowners, found = parse_codeowners(raw, location)
             problems += found
             break
-    site, found = load_site_config(tree.read)
-    config, problems = _docs_folder(config, site), problems + found + _disagree(config, site)
     kb = KnowledgeBase(config, codeowners, problems=problems, site=site)
     listing = [p for p in sorted(tree.files(config.content_dir)) if not kb.excluded(p)]
     kb.problems += _special_entries(tree, config.content_dir) + _unsafe_names(listing, config)
