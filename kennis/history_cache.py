@@ -113,14 +113,25 @@ def save(path: Path, index: HistoryIndex, key: str, *, to_file: bool = True) -> 
 
 def encode(index: HistoryIndex) -> dict[str, Any]:
     """A compact form: people and dates once each, pages as rows of their positions."""
-    people: dict[Person, int] = {}
-    dates: dict[datetime, int] = {}
+    # Keyed by identity: the builder shares one object per person and per date, and hashing
+    # frozen dataclasses 300,000 times would cost more than the rest (a duplicate row is fine).
+    people: list[Person] = []
+    dates: list[datetime] = []
+    seen: dict[int, int] = {}
 
     def who(person: Person) -> int:
-        return people.setdefault(person, len(people))
+        found = seen.get(id(person))
+        if found is None:
+            found = seen[id(person)] = len(people)
+            people.append(person)
+        return found
 
     def when(moment: datetime) -> int:
-        return dates.setdefault(moment, len(dates))
+        found = seen.get(id(moment))
+        if found is None:
+            found = seen[id(moment)] = len(dates)
+            dates.append(moment)
+        return found
 
     rows = [
         [
