@@ -35,6 +35,20 @@ def test_a_production_build_leaves_the_draft_out_of_pages_search_sitemap_and_nav
     assert "kitchen/closing/" in (built.site / "sitemap.xml").read_text("utf-8")
 
 
+def test_a_link_to_a_draft_is_not_a_broken_link_nor_a_wanted_page(tmp_path):
+    root = tmp_path / "repo"
+    linking = page("Kitchen rules", body="Soon: [the recipe](recipe.md).\n", owner='"@bob"')
+    pages = {k: v for k, v in WITH_DRAFT.items() if k != "content/tricky.md"}  # a missing link
+    make_kb(root, {**pages, "content/kitchen/rules.md": linking})
+    (root / "mkdocs.yml").write_text(
+        (root / "mkdocs.yml").read_text().replace("not_found: info", "not_found: warn")
+    )
+    built = build(root)  # --strict: a warning would fail it
+    assert built.returncode == 0, built.output
+    assert "excluded from the built site" in built.output
+    assert "kitchen/recipe.md" not in built.html("knowledge/wanted/")
+
+
 def test_a_preview_build_shows_the_draft_with_a_draft_badge(tmp_path, monkeypatch):
     root = tmp_path / "repo"
     make_kb(root, WITH_DRAFT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from mkdocs.structure import StructureItem
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -19,9 +19,11 @@ from .context import SiteContext
 
 
 def drop_unpublished(files: Files, context: SiteContext, audience: Audience) -> list[str]:
-    """Remove the pages this audience must not get; returns their docs-relative paths.
+    """Leave out the pages this audience must not get; returns their docs-relative paths.
 
-    No page, nav entry, search entry or sitemap line follows a removed file.
+    They are marked as MkDocs drafts (``draft_docs``' level): no page, nav entry, search entry or
+    sitemap line is written, and a link to one is "excluded from the built site" (information),
+    not a broken link that fails ``--strict`` or shows up on the Wanted pages page.
     """
     dropped = []
     for path, page in sorted(context.kb.pages.items()):
@@ -29,7 +31,7 @@ def drop_unpublished(files: Files, context: SiteContext, audience: Audience) -> 
             continue
         file = files.get_file_from_path(context.src_uri(path))
         if file is not None and file.is_documentation_page():
-            files.remove(file)
+            file.inclusion = InclusionLevel.DRAFT
             dropped.append(file.src_uri)
     return dropped
 
