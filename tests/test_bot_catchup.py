@@ -125,3 +125,26 @@ def test_which_deliveries_are_missing(
     attempts: list[dict[str, object]], known: set[str], wanted: dict[str, int]
 ) -> None:
     assert missing(json.loads(json.dumps(attempts)), known) == wanted
+
+
+def test_a_rate_limit_ends_the_run_and_the_refused_request_is_asked_next_run(
+    github: GitHubStandIn, app_key: AppKey, tmp_path: Path
+) -> None:
+    from review_bot.catchup import CatchUp
+    from review_bot.github_client import GitHubApp
+    from review_bot.ledger import Ledger
+
+    github.hooks.url = "http://127.0.0.1:9/webhook"
+    for n in range(3):
+        github.hooks.deliver(TEST_EVENT, {"n": n}, f"g-{n}")
+    github.faults.add(
+        "POST", r"/app/hook/deliveries/\d+/attempts", "primary_rate_limit", count=1, status=429
+    )
+    ledger = Ledger(tmp_path / "ledger.sqlite3")
+    app = GitHubApp(str(app_key.app_id), app_key.private_key_pem, github.base_url)
+    first = CatchUp(github.base_url, app.jwt, ledger, pause=0).run_once()
+    assert first.requested == [] and "rate limit" in (first.stopped or "")
+    assert ledger.known(["g-0", "g-1", "g-2"]) == set()  # nothing counts as asked for
+    second = CatchUp(github.base_url, app.jwt, ledger, pause=0).run_once()
+    assert second.requested == ["g-0", "g-1", "g-2"] and second.stopped is None
+    assert CatchUp(github.base_url, app.jwt, ledger, pause=0).run_once().requested == []
