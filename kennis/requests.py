@@ -51,7 +51,7 @@ def parse_form(body: str | None) -> RequestForm:
     text = (body or "").replace("\r\n", "\n")
     heads = list(_FIELD.finditer(text))
     found: dict[str, str] = {}
-    for head, nxt in zip(heads, [*heads[1:], None], strict=True):
+    for head, nxt in zip(heads, [*heads[1:], None][: len(heads)], strict=True):
         value = _COMMENT.sub("", text[head.end() : nxt.start() if nxt else len(text)]).strip()
         found[head.group(1).strip().lower()] = "" if value == _NO_RESPONSE else value
     need, purpose, section, who = (found.get(name.lower(), "") for name in FIELDS)
@@ -70,8 +70,9 @@ def form_body(form: RequestForm) -> str:
 def request_title(issue_title: str, form: RequestForm) -> str:
     """The page title a request asks for: the issue title without the form's prefix."""
     title = issue_title.strip()
-    if title.lower().startswith(TITLE_PREFIX.lower()):
-        title = title[len(TITLE_PREFIX) :].strip()
+    prefix = TITLE_PREFIX.strip().lower()
+    if title.lower().startswith(prefix):
+        title = title[len(prefix) :].strip()
     if not title:
         title = (form.need.strip().splitlines() or [""])[0]
     return title[:120].strip() or "Requested page"
@@ -313,7 +314,7 @@ def known_requests(issues: object) -> list[KnownRequest]:
     for item in issues if isinstance(issues, list) else []:
         if (
             not isinstance(item, dict)
-            or item.get("pull_request")
+            or "pull_request" in item
             or not isinstance(item.get("number"), int)
         ):
             continue
