@@ -284,3 +284,24 @@ def scan(repo: str | None, as_of: datetime | None) -> None:
     if not report.complete:
         click.echo("scan incomplete: resumes next time", err=True)
         raise SystemExit(3)
+
+
+@main.command()
+@click.option("--repo", required=True, help="The repository (owner/name).")
+@click.option("--content-dir", default="content", show_default=True, help="The content folder.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The reviews file.")
+def reviews(repo: str, content_dir: str, out: Path) -> None:
+    """Write the reviews given on knowledge pull requests (for a workflow's site build)."""
+    from github import Auth, Github
+
+    from kennis.files import write_atomic
+    from kennis.reviews import reviews_json
+    from review_bot.credit import reviews_from_api
+
+    settings = _settings(serving=False)
+    if not settings.github_token:
+        raise click.ClickException("set KENNIS_GITHUB_TOKEN (e.g. the workflow's GITHUB_TOKEN)")
+    client = Github(auth=Auth.Token(settings.github_token), base_url=settings.github_api_url)
+    rows = list(reviews_from_api(client.get_repo(repo), content_dir))
+    write_atomic(out, reviews_json(rows))
+    click.echo(f"{len(rows)} reviews of knowledge pull requests written to {out}")

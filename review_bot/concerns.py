@@ -15,6 +15,7 @@ def builtin_router() -> Router:
     """
     from review_bot import (
         confirm,
+        credit,
         feedback,
         owner_commands,
         requests,
@@ -31,6 +32,7 @@ def builtin_router() -> Router:
         confirm.router,
         feedback.router,  # before deploy: a push that clears reports builds without the banner
         owner_commands.router,
+        credit.router,  # reviews on knowledge PRs, for the Contributors page
         requests.router,
         deploy.router,
         previews.router,

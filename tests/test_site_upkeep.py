@@ -182,3 +182,30 @@ def test_the_health_page_shows_owners_gone_quiet_or_gone_and_sections_one_person
     assert "content/index.md" not in risks and "content/ops/x.md" not in risks
     lone = re.findall(r'data-section="([^"]+)" data-risk="one-writer">([^<]*)<', html)
     assert lone == [("ops", "Ops: all 2 pages by Alice Example")]  # bar has two writers
+
+
+def test_reviews_given_on_knowledge_prs_count_on_the_contributors_page(tmp_path: Path) -> None:
+    from kennis.reviews import reviews_json
+
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    rows = [
+        {"login": "bob", "pull": 3, "state": "approved", "submitted_at": "2026-05-02T10:00:00Z"},
+        {"login": "bob", "pull": 4, "state": "commented", "submitted_at": "2026-05-03T10:00:00Z"},
+        {"login": "bob", "pull": 4, "state": "approved", "submitted_at": "2026-05-04T10:00:00Z"},
+        {"login": "carol", "pull": 4, "state": "approved", "submitted_at": "2026-05-04T11:00:00Z"},
+    ]
+    repo.write("reviews.json", reviews_json(rows))
+    yml = (root / "mkdocs.yml").read_text()
+    repo.write(
+        "mkdocs.yml",
+        yml.replace(
+            "  - kennis/contributors: {}", "  - kennis/contributors:\n      reviews: reviews.json"
+        ),
+    )
+    repo.commit("Reviews")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    board = built.html("knowledge/contributors/")
+    assert _row(board, "Bob Builder")["reviews"] == "2"  # the same person as the login bob
+    assert _row(board, "carol")["reviews"] == "1"  # a reviewer who wrote nothing is credited

@@ -19,6 +19,7 @@ one row, whatever name or address a commit used. Nobody is ranked by edit count 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -179,7 +180,11 @@ def milestone(count: int, levels: list[int]) -> int | None:
 
 
 def load_reviews(root: Path, name: str | None) -> dict[str, int]:
-    """Reviews per GitHub login from a reviews file (``kennis.reviews`` format); {} without one."""
+    """Reviews per GitHub login from a reviews file (``kennis.reviews`` format); {} without one.
+
+    Without the ``reviews`` option, the file the App hands its own builds (``KENNIS_REVIEWS``).
+    """
+    name = name or os.environ.get("KENNIS_REVIEWS", "").strip() or None
     if not name:
         return {}
     from kennis.reviews import ReviewsError, read_reviews

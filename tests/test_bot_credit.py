@@ -1,0 +1,76 @@
+"""End to end: the App records reviews of knowledge PRs for the Contributors page, once each."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from github import Auth, Github
+
+from kennis.reviews import read_reviews
+from review_bot.credit import reviews_file
+from tests.botproc import SECRET, bot_command, bot_env, start_bot
+from tests.duebot import REPO, make_world, settled
+from tests.test_bot_nudges import _open_pr
+
+
+@pytest.fixture
+def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
+    return make_world(tmp_path, github, app_key)
+
+
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
+def test_reviews_of_knowledge_prs_are_recorded_once_and_others_not_at_all(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    number = _open_pr(world, github, "content/fresh.md", "edit-fresh")
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        sent, payloads = [], []
+        for login, state in (
+            ("alice", "approved"),
+            ("mallory", "approved"),
+            ("carol", "dismissed"),
+        ):
+            review = {
+                "user": {"login": login},
+                "state": state,
+                "submitted_at": "2026-03-02T10:00:00Z",
+            }
+            payload = sender.payload(
+                "pull_request_review", "submitted", repo=REPO, number=number, sender=login,
+                overrides={"review": review},
+            )  # fmt: skip
+            payloads.append(payload)
+            sent.append(sender.send("pull_request_review", payload=payload))
+        first = payloads[0]
+        sender.send("pull_request_review", payload=first, delivery_id=sent[0].delivery_id)
+        sender.send("pull_request_review", payload=first)  # GitHub sends it again, new delivery
+        settled(bot, 4)
+    finally:
+        bot.stop()
+    raw = reviews_file(world["data"], REPO).read_bytes()
+    assert read_reviews(raw, "reviews") == {"alice": 1}  # the author's own, a dismissal: no credit
+
+
+@pytest.mark.slow  # runs kennis-bot against the stand-in
+def test_kennis_bot_reviews_writes_the_reviews_file_from_the_api(
+    world: dict[str, Any], github: Any, tmp_path: Path
+) -> None:
+    number = _open_pr(world, github, "content/fresh.md", "edit-fresh")
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    as_alice.get_repo(REPO).get_pull(number).create_review(event="APPROVE", body="Good")
+    out = tmp_path / "reviews.json"
+    env = bot_env(
+        world["data"], KENNIS_GITHUB_TOKEN=github.user_token("carol"),
+        KENNIS_GITHUB_API_URL=github.base_url,
+    )  # fmt: skip
+    done = subprocess.run(
+        bot_command("reviews", "--repo", REPO, "--out", str(out)), env=env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert read_reviews(out.read_bytes(), str(out)) == {"alice": 1}
