@@ -176,7 +176,37 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
             f"this quote is never closed (reading stopped at line {line}, column {col}):"
             " end the value with the same quote mark on this line",
         )  # fmt: skip
-    return Problem(path, line, col, f"YAML syntax error: {problem}")
+    context_mark = exc.context_mark
+    flow = context in ("while parsing a flow sequence", "while parsing a flow mapping")
+    if flow and context_mark is not None:
+        what, bracket, close = ("list", "[", "]") if "sequence" in context else ("group", "{", "}")
+        return Problem(
+            path, context_mark.line + 1 + offset, context_mark.column + 1,
+            f"the {what} opened with {bracket} is never closed: end it with {close} on the same line",
+        )  # fmt: skip
+    return Problem(path, line, col, _plain(problem, source, mark.column if mark else 0))
+
+
+_QUOTE_EXAMPLE = 'title: "Closing: the kitchen"'
+
+
+def _plain(problem: str, source: str, column: int) -> str:
+    """The parser's words for the common mistakes, said the way an author can act on them."""
+    char = source[column : column + 1]
+    if "mapping values are not allowed" in problem:
+        if source[:1] in " \t":
+            return "this line is indented: start every setting at the beginning of the line"
+        return f"a value with a colon in it must be in quotes, e.g. {_QUOTE_EXAMPLE}"
+    if "cannot start any token" in problem or "undefined alias" in problem:
+        if char == "\t":
+            return "a tab: indent with spaces, not tabs"
+        return f"a value cannot start with {char or 'this character'}: put the value in quotes"
+    if "expected key" in problem:
+        return (
+            "this line does not read as `key: value`; a value with quotes or a colon in it must"
+            f' be in the other kind of quotes, e.g. {_QUOTE_EXAMPLE} or title: "It\'s here"'
+        )
+    return f"YAML syntax error: {problem}"
 
 
 def _open_quote(lines: list[str]) -> tuple[int, int] | None:

@@ -17,6 +17,9 @@ CASES = [
     ("unquoted handle", "title: A\nowner: @sam-okafor", (3, 8), 'owner: "@sam-okafor"'),
     ("handle in a list", 'title: A\nowner: "@al"\ncoauthors: [@bob]', (4, 13), '"@bob"'),
     ("title placeholder", 'title: "{{title}}"\nowner: "@al"', (2, 9), "placeholder"),
+    ("colon in a value", 'title: Closing: the kitchen\nowner: "@al"', (2, 15), 'title: "Closing: the kitchen"'),
+    ("unclosed list", 'title: A\ncoauthors: ["@b"\nowner: "@al"', (3, 12), "never closed: end it with ]"),
+    ("tab indentation", 'title: A\nowner: "@al"\ntags:\n\t- a', (5, 1), "not tabs"),
     ("reviewed placeholder", 'title: A\nowner: "@al"\nreviewed: {{reviewed}}', (4, 11), "placeholder"),
 ]  # fmt: skip
 

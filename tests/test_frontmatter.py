@@ -48,12 +48,12 @@ BROKEN = [
     (
         "syntax error",
         b'---\ntitle: a\ncoauthors: ["@b"\nstatus: draft\n---\n',
-        4,
-        1,
-        "YAML syntax error",
+        3,  # issue 14: where the list opened, not where reading stopped
+        12,
+        "the list opened with [ is never closed",
     ),
-    ("bad indentation", b"---\ntitle: a\n  owner: b\n---\n", 3, 8, "YAML syntax error"),
-    ("tab indentation", b"---\ntags:\n\t- a\n---\n", 3, 1, "YAML syntax error"),
+    ("bad indentation", b"---\ntitle: a\n  owner: b\n---\n", 3, 8, "this line is indented"),
+    ("tab indentation", b"---\ntags:\n\t- a\n---\n", 3, 1, "indent with spaces, not tabs"),
     ("unclosed", b"---\ntitle: a\n# Body\n", 1, 1, "not closed"),
     ("alias bomb", BOMB, 2, 4, "aliases"),
     ("merge key", b"---\nbase: &b {x: 1}\nother:\n  <<: *b\n---\n", 4, 3, "merge keys"),
