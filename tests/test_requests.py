@@ -212,3 +212,25 @@ def test_the_site_ranks_open_requests_and_counts_them_per_month() -> None:
     assert per_month(found) == [("2026-04", 3, 0), ("2026-05", 2, 1)]
     assert known_requests({"not": "a list"}) == []
     assert isinstance(found[0], KnownRequest)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ('"https://github.com/acme/kb/issues/7"', True),
+        ('"javascript:alert(1)"', False),
+        ("42", False),
+        ('"see issue 7"', False),
+    ],
+    ids=["issue-url", "script", "number", "prose"],
+)
+def test_requested_in_must_be_a_web_address(tmp_path: Path, value: str, ok: bool) -> None:
+    (tmp_path / "content").mkdir()
+    text = page(title="Till", owner='"@bob"', requested_in=value)
+    (tmp_path / "content/till.md").write_text(text)
+    kb = load_kb(WorkTree(tmp_path))
+    problems = [str(p) for p in kb.errors]
+    if ok:
+        assert problems == [] and kb.pages["content/till.md"].requested_in == value.strip('"')
+    else:
+        assert problems and problems[0].startswith("content/till.md:4:15: requested_in:")
