@@ -68,11 +68,11 @@ def on_pull_request(ctx: DeliveryContext) -> None:
 def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
     """The fixes for the pull request's pages, on lines GitHub lets a review comment on."""
     content = changes.head.config.content_dir.strip("/")
+    paths = [p for p in changes.changed_paths if p.endswith(".md") and is_under(p, content)]
+    texts = ctx.mirror.read_files(changes.head_sha, paths) if paths else {}  # one git call
     fixes: list[Fix] = []
-    for path in changes.changed_paths:
-        if not path.endswith(".md") or not is_under(path, content):
-            continue
-        raw = ctx.mirror.read_file(changes.head_sha, path)
+    for path in paths:
+        raw = texts.get(path)
         if raw is None:
             continue
         planned = plan_fixes(path, raw.decode("utf-8-sig", errors="replace"))
