@@ -209,3 +209,24 @@ def test_reviews_given_on_knowledge_prs_count_on_the_contributors_page(tmp_path:
     board = built.html("knowledge/contributors/")
     assert _row(board, "Bob Builder")["reviews"] == "2"  # the same person as the login bob
     assert _row(board, "carol")["reviews"] == "1"  # a reviewer who wrote nothing is credited
+
+
+def test_a_snoozed_page_leaves_the_scan_until_then_but_the_site_still_shows_it_due(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "repo"
+    snoozed = PAGES[FRIDGE].replace(
+        "reviewed: 2025-04-01", "reviewed: 2025-04-01\nsnoozed_until: 2026-07-01"
+    )
+    make_kb(root, {**PAGES, FRIDGE: snoozed})
+    built = build(root)
+    assert built.returncode == 0, built.output
+    assert 'data-kennis-banner="due"' in built.html("kitchen/fridge/")
+    statuses = assess_pages(load_kb(WorkTree(root)), None, date(2026, 6, 1))
+    listed = [
+        e.path
+        for as_of in (date(2026, 6, 1), date(2026, 7, 1))
+        for entries in plan_scan(statuses, [], as_of=as_of).owners.values()
+        for e in entries
+    ]
+    assert listed.count(FRIDGE) == 1  # not on 1 June, back on 1 July
