@@ -45,8 +45,7 @@ theme:
   name: material
   # The linear navigation of the starter mkdocs.yml: without navigation.prune every page carries
   # the whole tree and the baseline itself grows with pages² (issue 19).
-  features: [navigation.tabs, navigation.sections, navigation.indexes, navigation.prune,
-    content.action.edit]
+  features: [navigation.tabs, navigation.indexes, navigation.prune, content.action.edit]
 validation:
   links:
     not_found: info
