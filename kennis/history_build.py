@@ -379,15 +379,25 @@ def _update(
     newest = history_cache.newer_commits(repo, cached.head, head)
     if newest is None:
         return None
+    # Only pages some new commit touched are walked (most of 40,000 pages are not).
+    touched = history_cache.touched_paths(repo, cached.head, head)
     try:
-        tallies, open_paths = _walk(repo, paths, ignored, env, head, newest, bots)
+        walked = [path for path in paths if path in touched]
+        tallies, open_paths = _walk(repo, walked, ignored, env, head, newest, bots)
     except _NotNewest:
         return None
     fresh = _finish(repo, {p: t for p, t in tallies.items() if t.created is not None}, env)
     waiting = {id(tally): path for path, tally in open_paths.items()}
     pages: dict[str, PageHistory] = {}
-    for path, tally in tallies.items():
+    for path in paths:
         text = path.decode("utf-8", "surrogateescape")
+        tally = tallies.get(path)
+        if tally is None:  # no new commit touched it: the cached page as it was
+            same = cached.pages.get(text)
+            if same is None:
+                return None
+            pages[text] = same
+            continue
         before = waiting.get(id(tally))
         if before is None:  # added since the cached commit: the new commits tell it all
             pages[text] = fresh[text]
