@@ -14,7 +14,12 @@ import pytest
 
 from tests.sitekit import PAGES, Built, build, make_kb, page
 
-DRAFT = page("Half-written recipe", owner='"@alice"', status="draft")
+DRAFT = page(
+    "Half-written recipe",
+    body="Serve with [the sauce](sauce.md).\n",  # a page nobody wrote: not wanted while a draft
+    owner='"@alice"',
+    status="draft",
+)
 WITH_DRAFT = {**PAGES, "content/kitchen/recipe.md": DRAFT}
 
 
@@ -33,6 +38,7 @@ def test_a_production_build_leaves_the_draft_out_of_pages_search_sitemap_and_nav
     assert "kitchen/recipe/" not in (built.site / "sitemap.xml").read_text("utf-8")
     assert "Half-written recipe" not in built.html("kitchen/closing/")  # not in the nav
     assert "kitchen/closing/" in (built.site / "sitemap.xml").read_text("utf-8")
+    assert "kitchen/sauce.md" not in built.html("knowledge/wanted/")  # nor in the reports
 
 
 def test_a_link_to_a_draft_is_not_a_broken_link_nor_a_wanted_page(tmp_path):

@@ -46,6 +46,11 @@ def _suggest(path: str) -> str:
     return name.replace("-", " ").replace("_", " ").capitalize()
 
 
+def _built(files: Files, src_uri: str) -> bool:
+    file = files.get_file_from_path(src_uri)
+    return file is not None and file.inclusion.is_included()
+
+
 def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
     stubs = [
         page_ref(status, context, files, report)
@@ -55,7 +60,9 @@ def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
     sources = {
         context.src_uri(path): text
         for path, text in context.markdown.items()
-        if path in context.kb.pages and context.kb.pages[path].status != "archived"
+        if path in context.kb.pages
+        and context.kb.pages[path].status != "archived"
+        and _built(files, context.src_uri(path))  # a draft left out of this build asks for nothing
     }
     found = missing_links(
         sources,
