@@ -113,3 +113,27 @@ def test_ticked_action_rows_archive_and_confirm_all_in_the_owners_pr(
     assert '+reviewed_by: "@alice"' in changes["content/due.md"]
     assert "+status: archived" in changes["content/old.md"]
     assert len(git(world["remote"], "rev-list", f"main..{pr.pull.head_ref}").split()) == 2
+
+
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
+def test_a_command_on_a_pull_request_lands_on_its_branch(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    from tests.test_bot_nudges import _open_pr
+
+    number = _open_pr(world, github, "content/old.md", "edit-old")
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        sender.send(
+            "issue_comment",
+            payload=_comment(sender, number, "alice", 701, "/snooze content/old.md 1 month"),
+        )
+        settled(bot, 1)
+    finally:
+        bot.stop()
+    log = git(world["remote"], "log", "--format=%s%n%(trailers)", "main..edit-old")
+    assert "content/old.md: snoozed for 1 month" in log
+    assert "Snoozed-by: alice <alice@users.noreply.github.com>" in log
+    assert "snoozed_until: " in git(world["remote"], "show", "edit-old:content/old.md")
+    assert len(pulls(github)) == 1  # pushed to the pull request's branch, no new one
