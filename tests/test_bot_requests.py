@@ -168,25 +168,29 @@ def test_a_request_is_triaged_once_claimed_into_one_draft_and_closed_when_merged
 
 
 @pytest.mark.slow  # runs kennis-bot against the stand-in
-def test_claiming_a_wanted_stubs_request_edits_the_stub_and_unclaim_is_the_claimers(
+def test_a_claim_turns_the_wanted_stub_strangers_get_replies_and_unclaim_is_the_claimers(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
     issue = _request(github, "Request: Night rota", "operations")
     bot = start_bot(world["data"], **world["env"])
     try:
         sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
-        _claim(sender, issue.number, "bob", 9101)
+        _claim(sender, issue.number, "mallory", 9100)  # no access to the repository
         settled(bot, 1)
+        assert pulls(github) == [] and issue.assignees == []
+        assert "only people with access" in issue.comments[-1].body
+        _claim(sender, issue.number, "bob", 9101)
+        settled(bot, 2)
         (pr,) = pulls(github)
         files = git(world["remote"], "diff", "--name-only", "main", pr.pull.head_ref).split()
         assert files == ["content/operations/rota.md"]
         front = _front(world["remote"], pr.pull.head_ref, files[0])
         assert (front["title"], front["owner"], front["status"]) == ("Night rota", "@bob", "draft")
         _claim(sender, issue.number, "carol", 9102, "/unclaim")  # not hers to give back
-        settled(bot, 2)
+        settled(bot, 3)
         assert issue.assignees == ["bob"] and "only @bob" in issue.comments[-1].body
         _claim(sender, issue.number, "bob", 9103, "/unclaim")
-        settled(bot, 3)
+        settled(bot, 4)
     finally:
         bot.stop()
     assert issue.assignees == [] and OPEN in issue.labels and CLAIMED not in issue.labels
