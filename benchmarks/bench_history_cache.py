@@ -1,0 +1,104 @@
+"""Time updating the cached history index after one new commit against a full pass, in one run.
+
+    python benchmarks/bench_history_cache.py --repo /tmp/kb-40k   # made by gen_kb.py
+    python benchmarks/bench_history_cache.py --pages 40000 --commits 25000
+
+Adds one commit (an edit of one page) on top of the repository, then alternates ``--repeat``
+times: (a) a full pass (``cache=False``) and (b) the update from a cache built at the commit
+before (the cache file is restored before every run, so each update reads the one new commit,
+loads the cache and writes it back). Prints medians, the ratio, and whether both agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+
+import gen_kb  # noqa: E402
+
+from kennis.history_build import build_index  # noqa: E402
+from kennis.history_cache import forget  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def one_more_commit(repo: Path, content_dir: str) -> None:
+    pages = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", content_dir], capture_output=True, text=True
+    ).stdout.split()
+    page = repo / pages[len(pages) // 2]
+    with page.open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more line.\n")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.com",
+        "GIT_AUTHOR_DATE": "2030-01-01T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2030-01-01T00:00:00+00:00",
+    }
+    subprocess.run(["git", "-C", str(repo), "commit", "-qam", "one more"], check=True, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, help="an existing repository (it gets one commit)")
+    parser.add_argument("--content-dir", default="content")
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    repo = args.repo or HERE / "work" / f"kb-{args.pages}p-{args.commits}c-cache"
+    if args.repo is None and not repo.exists():
+        gen = argparse.Namespace(
+            pages=args.pages, commits=args.commits, authors=300, rename_rate=0.02,
+            coauthor_rate=0.08, merge_rate=0.25, seed=1,
+        )  # fmt: skip
+        gen_kb.generate(repo, gen)
+    cache = repo / ".git" / "kennis-bench-cache.json"
+    saved = cache.with_suffix(".before")
+    started = time.perf_counter()
+    build_index(repo, args.content_dir, cache=cache)  # the cache at the commit before
+    print(f"first build (writes the cache): {time.perf_counter() - started:.2f}s")
+    shutil.copy(cache, saved)
+    one_more_commit(repo, args.content_dir)
+    fulls, from_file, in_memory = [], [], []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        full = build_index(repo, args.content_dir, cache=False)
+        fulls.append(time.perf_counter() - started)
+        shutil.copy(saved, cache)
+        forget()  # a new process: read the file, update, write it back
+        started = time.perf_counter()
+        updated = build_index(repo, args.content_dir, cache=cache)
+        from_file.append(time.perf_counter() - started)
+        shutil.copy(saved, cache)
+        forget()
+        build_index(repo, args.content_dir, rev="HEAD~1", cache=cache)  # the App's memory
+        started = time.perf_counter()
+        remembered = build_index(repo, args.content_dir, cache=cache)
+        in_memory.append(time.perf_counter() - started)
+    full_s = statistics.median(fulls)
+    print(f"pages: {len(full.pages)}  load average: {os.getloadavg()}")
+    print(f"full pass: {full_s:.2f}s")
+    for name, times, index in (
+        ("update from the cache file", from_file, updated),
+        ("update in memory (App, mkdocs serve)", in_memory, remembered),
+    ):
+        took = statistics.median(times)
+        print(
+            f"{name}: {took:.3f}s = {took / full_s:.1%} of the full pass; identical: {index == full}"
+        )
+
+
+if __name__ == "__main__":
+    main()
