@@ -185,7 +185,7 @@ class WebhookApp:
                     raise _Reject("405 Method Not Allowed", "use POST")
                 return self.webhook(environ, start)
             if path in self.public:
-                return self.public[path](environ, start)
+                return self._acknowledging(self.public[path], environ, start)
             if path == "/healthz":
                 if method not in ("GET", "HEAD"):
                     raise _Reject("405 Method Not Allowed", "use GET")
@@ -195,10 +195,19 @@ class WebhookApp:
             return _respond(start, reject.status, {"error": reject.message})
 
     def webhook(self, environ: Environ, start: StartResponse) -> list[bytes]:
+        return self._acknowledging(self._webhook, environ, start)
+
+    def _acknowledging(
+        self,
+        handler: Callable[[Environ, StartResponse], Iterable[bytes]],
+        environ: Environ,
+        start: StartResponse,
+    ) -> list[bytes]:
+        """Run *handler* counted as an acknowledgement in flight (workers give way meanwhile)."""
         with self._inflight_lock:
             self._inflight += 1
         try:
-            return self._webhook(environ, start)
+            return list(handler(environ, start))
         finally:
             with self._inflight_lock:
                 self._inflight -= 1

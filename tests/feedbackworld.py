@@ -29,9 +29,12 @@ Claim within 30 days.
 
 
 def open_feedback_site(
-    tmp_path: Path, github: GitHubStandIn, app_key: AppKey, plugins: bool = False
+    tmp_path: Path, github: GitHubStandIn, app_key: AppKey, plugins: bool = False, **env: str
 ) -> Iterator[SiteBot]:
-    """Yield a started bot whose site has PAGE (owner @sam-okafor), deployed once."""
+    """Yield a started bot whose site has PAGE (owner @sam-okafor), deployed once.
+
+    *env* adds to or overrides the bot's settings (writes are coalesced per second by default).
+    """
     origin = make_site_repo(tmp_path / "origin")
     origin.write(f"content/{PAGE}", EXPENSES).commit("Expenses FAQ")
     if plugins:
@@ -44,6 +47,7 @@ def open_feedback_site(
         KENNIS_FEEDBACK_ORIGINS="https://intranet.example.org",
         KENNIS_FEEDBACK_WRITE_EVERY="1",
     )
+    made.env.update(env)
     made.start()
     deploy_first(made)
     yield made

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -182,3 +185,35 @@ def test_an_issue_from_the_form_joins_the_pages_issue(site: SiteBot) -> None:
     assert f"joins #{issue.number}" in form.comments[-1].body
     comment = wait_for(lambda: issue.comments and issue.comments[0].body)
     assert "The limit changed" in comment and "@everyone" not in comment
+
+
+def test_writes_are_coalesced_and_an_unchanged_tally_writes_nothing(site: SiteBot) -> None:
+    writes: list[float] = []
+    stop = threading.Event()
+
+    def issue_writes() -> int:
+        return sum("/issues" in r.path for r in site.github.writes())
+
+    def watch() -> None:
+        seen = issue_writes()
+        while not stop.is_set():
+            now = issue_writes()
+            writes.extend([time.monotonic()] * (now - seen))
+            seen = now
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    for n in range(8):
+        assert send(site, {"page": PAGE, "kind": "outdated", "comment": f"c{n}"}).status == 202
+    wait_for(lambda: (feedback_issues(site) or [None])[0] is not None)
+    issue = feedback_issues(site)[0]
+    wait_for(lambda: "| outdated | 8 |" in (issue.body or "") and len(issue.comments) >= 1)
+    settled_at = len(writes)
+    time.sleep(3)  # three more windows: nothing changed, nothing is written
+    stop.set()
+    watcher.join()
+    assert len(writes) == settled_at
+    gaps = [b - a for a, b in itertools.pairwise(writes)]
+    assert all(gap > 0.9 for gap in gaps), gaps  # at most one write per page per second here
+    assert len(feedback_issues(site)) == 1
