@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from github import GithubException
 from github.Repository import Repository
 
 from kennis.files import write_atomic
@@ -23,6 +24,7 @@ from review_bot.routing import DeliveryContext, Router
 
 router = Router()
 REVIEWS_ENV = "KENNIS_REVIEWS"  # the reviews file a site build reads
+MEMBERS_ENV = "KENNIS_MEMBERS"  # the members file (collaborators) the health page reads
 STATES = ("approved", "changes_requested", "commented")
 
 _file_locks: KeyedLocks[str] = KeyedLocks()
@@ -52,6 +54,24 @@ def on_review(ctx: DeliveryContext) -> None:
     row = {"login": login, "pull": number, "state": state,
            "submitted_at": str(review.get("submitted_at") or "")}  # fmt: skip
     record(reviews_file(ctx.settings.data_dir, ctx.repo_full_name or ""), [row])
+
+
+def build_files(ctx: DeliveryContext) -> dict[str, str]:
+    """Files the App hands its own site build: the reviews and the repository's members.
+
+    Members are the collaborators (one paginated call); if GitHub will not list them the build
+    goes ahead without the file and the health page does not judge who left.
+    """
+    data, repo = ctx.settings.data_dir, ctx.repo_full_name or ""
+    env = {REVIEWS_ENV: str(reviews_file(data, repo))}
+    members = reviews_file(data, repo).with_suffix(".members")
+    try:
+        logins = sorted(u.login for u in ctx.github.get_repo(repo).get_collaborators())
+    except GithubException as exc:
+        ctx.log.info("no members file for the build: %s", exc.status)
+        return env
+    write_atomic(members, "".join(f"{login}\n" for login in logins))
+    return {**env, MEMBERS_ENV: str(members)}
 
 
 def record(path: Path, rows: list[dict[str, Any]]) -> None:

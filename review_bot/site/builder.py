@@ -48,7 +48,7 @@ _BUILD_ENV = re.compile(
     r"|SOURCE_DATE_EPOCH|NO_COLOR|SSL_CERT_FILE|SSL_CERT_DIR"
     # Files the App writes for the build (no secrets): open reader reports for the banner and
     # the knowledge requests for the Wanted pages and Knowledge health pages.
-    r"|KENNIS_FEEDBACK_REPORTS|KENNIS_REQUESTS_FILE|KENNIS_REVIEWS)$"
+    r"|KENNIS_FEEDBACK_REPORTS|KENNIS_REQUESTS_FILE|KENNIS_REVIEWS|KENNIS_MEMBERS)$"
 )
 
 

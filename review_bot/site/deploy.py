@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kennis.files import write_atomic
 from kennis.gitrev import GitError, GitReader
-from review_bot.credit import REVIEWS_ENV, reviews_file
+from review_bot.credit import build_files
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
 from review_bot.settings import Settings
@@ -208,7 +208,7 @@ class Deployer:
             self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
             result = build_release(
                 self.sites, mirror, sha,
-                env={**build_env(self.ctx.settings), REVIEWS_ENV: str(self._reviews_file())},
+                env={**build_env(self.ctx.settings), **build_files(self.ctx)},
                 timeout=self.ctx.settings.build_timeout,
             )  # fmt: skip
             self._settle(mirror, sha, result, report)
@@ -217,10 +217,6 @@ class Deployer:
             report.conclude("error", why)
             journal(self.sites, delivery=self.ctx.delivery_id, sha=sha, outcome="error", error=why)
             raise  # the delivery is retried; the deployment says why meanwhile
-
-    def _reviews_file(self) -> Path:
-        """The reviews the App recorded for this repository (the Contributors page reads it)."""
-        return reviews_file(self.ctx.settings.data_dir, self.ctx.repo_full_name or "")
 
     def _settle(
         self, mirror: GitReader, sha: str, result: BuildResult, report: DeploymentReport

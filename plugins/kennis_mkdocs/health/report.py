@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +161,11 @@ def _at_risk(
 
 
 def read_members(root: Path, name: str | None) -> list[str] | None:
-    """Logins from a members file (one per line, ``#`` comments); None without one."""
+    """Logins from a members file (one per line, ``#`` comments); None without one.
+
+    Without the ``members`` option, the file the App hands its own builds (``KENNIS_MEMBERS``).
+    """
+    name = name or os.environ.get("KENNIS_MEMBERS", "").strip() or None
     if not name:
         return None
     try:
