@@ -62,6 +62,7 @@ NO_ACCESS = "Sorry, @{sender}: only people with access to this repository can cl
 NOT_YOURS = "Sorry, @{sender}: only {claimer} (who claimed it) can `/unclaim` this request."
 NOT_CLAIMED = "@{sender}, nobody has claimed this request, so there is nothing to `/unclaim`."
 CLOSED = "@{sender}, this request is closed already."
+UNCLAIMED = "{claimer} no longer writes this page: it is open again, anyone can `/claim` it."
 
 router = Router()
 _locks: KeyedLocks[tuple[str, int]] = KeyedLocks()  # one claim at a time per request
@@ -188,6 +189,14 @@ def _claim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
 
 
 def _unclaim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
+    """Free the request (the claimer, or an admin), answering once.
+
+    Every answer is a reply keyed by the comment, so a redelivered ``/unclaim`` finds its reply
+    and does nothing more.
+    """
+    marker = REPLY_MARKER.format(key=key)
+    if any(marker in (c.body or "") for c in live.get_comments()):
+        return
     claimer = _claimer(live)
     if claimer is None:
         return _reply_once(live, key, NOT_CLAIMED.format(sender=sender))
@@ -198,6 +207,7 @@ def _unclaim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
         return _reply_once(live, key, NOT_YOURS.format(sender=sender, claimer="@" + claimer))
     live.remove_from_assignees(claimer)
     _swap_labels(live, add=OPEN, drop=CLAIMED)
+    _reply_once(live, key, UNCLAIMED.format(claimer="@" + claimer))
 
 
 def _swap_labels(live: Issue, add: str, drop: str) -> None:

@@ -191,6 +191,10 @@ def test_a_claim_turns_the_wanted_stub_strangers_get_replies_and_unclaim_is_the_
         assert issue.assignees == ["bob"] and "only @bob" in issue.comments[-1].body
         _claim(sender, issue.number, "bob", 9103, "/unclaim")
         settled(bot, 4)
+        replies = len(issue.comments)
+        _claim(sender, issue.number, "bob", 9103, "/unclaim")  # redelivered
+        settled(bot, 5)
+        assert len(issue.comments) == replies and "open again" in issue.comments[-1].body
     finally:
         bot.stop()
     assert issue.assignees == [] and OPEN in issue.labels and CLAIMED not in issue.labels
