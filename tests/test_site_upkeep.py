@@ -230,3 +230,14 @@ def test_a_snoozed_page_leaves_the_scan_until_then_but_the_site_still_shows_it_d
         for e in entries
     ]
     assert listed.count(FRIDGE) == 1  # not on 1 June, back on 1 July
+
+
+def test_a_page_written_for_a_request_credits_its_first_author(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    asked = page("Allergens", owner='"@alice"', requested_in="https://github.com/acme/kb/issues/9")
+    make_kb(root, {**PAGES, "content/kitchen/allergens.md": asked})
+    built = build(root)
+    assert built.returncode == 0, built.output
+    board = built.html("knowledge/contributors/")
+    assert _row(board, "Alice Example")["requests"] == "1"
+    assert _row(board, "Bob Builder")["requests"] == "0"

@@ -13,7 +13,8 @@ others (a lower bound) and *first contribution* is bounded by the page's dates.
 Upkeep counts too (``PageHistory.credits``, from the App's trailers): pages *confirmed* and
 confirmed *on time* (within the page's review interval of its creation or previous
 confirmation), pages *handed over* and *archived*, and *reviews* given on knowledge pull requests
-(a reviews file, see ``reviews``). People are keyed by ``kennis.people.person_key``: one person,
+(a reviews file, see ``reviews``), and knowledge *requests* fulfilled (pages with
+``requested_in:`` they started). People are keyed by ``kennis.people.person_key``: one person,
 one row, whatever name or address a commit used. Nobody is ranked by edit count alone.
 """
 
@@ -50,11 +51,12 @@ class Contributor:
     handed_over: int = 0
     archived: int = 0
     reviews: int = 0
+    requests: int = 0  # pages written for a knowledge request (``requested_in:``), started
 
     @property
     def upkeep(self) -> int:
         """Confirmations, hand-overs, archivings and reviews: keeping knowledge true."""
-        return self.confirmed + self.handed_over + self.archived + self.reviews
+        return self.confirmed + self.handed_over + self.archived + self.reviews + self.requests
 
     @property
     def link(self) -> Link:
@@ -137,6 +139,9 @@ def recognition(
         history = index.get(path) if index else None
         if history is not None and page.status not in NOT_CONTENT:
             _credit(people, path, history)
+            if page.requested_in and history.authors:
+                first = history.authors[0]
+                people.setdefault(_key(first), Contributor(first)).requests += 1
         if history is not None:  # an archived page still credits who archived it
             _credit_upkeep(people, history, page.review_every)
     for login, count in (reviews or {}).items():
