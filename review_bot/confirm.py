@@ -32,6 +32,7 @@ from kennis.confirm import (
 )
 from kennis.due_issue import parse_issue, ticked
 from kennis.errors import KennisError
+from kennis.feedback import page_of
 from kennis.frontmatter_edit import edit_front_matter
 from kennis.handles import handle_key, is_bot, login_of
 from kennis.kb import KnowledgeBase, load_kb
@@ -119,6 +120,10 @@ def on_comment(ctx: DeliveryContext) -> None:
         paths = paths or touched
         request = Request(sender, tuple(paths), issue["number"], key, pr_branch=branch, new=added)
         confirm(ctx, request)
+        return
+    reported = page_of(issue.get("body")) if _by_bot(issue) else None
+    if reported is not None:  # a page's feedback issue: /verify confirms that page
+        confirm(ctx, Request(sender, tuple(paths or [reported]), issue["number"], key))
         return
     listed = parse_issue(issue.get("number", 0), issue.get("title", ""), issue.get("body"))
     if listed is None or not _by_bot(issue):

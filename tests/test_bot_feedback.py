@@ -15,7 +15,6 @@ import pytest
 
 from tests.botproc import wait_for
 from tests.feedbackworld import (
-    EXPENSES,
     PAGE,
     feedback_issues,
     open_feedback_site,
@@ -143,6 +142,8 @@ def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
     with_kennis_plugins(origin)
     for _ in range(2):
         assert send(site, {"page": PAGE, "kind": "outdated"}).status == 202
+    hostile = "<script>alert(1)</script> @everyone ![x](http://example.invalid/a.png)"
+    assert send(site, {"page": PAGE, "kind": "wrong", "comment": hostile}).status == 202
     issue = wait_for(lambda: next(iter(feedback_issues(site)), None))
     wait_for(lambda: "kennis:outdated" in issue.labels)
     reports = site.data_dir / "feedback" / "reports.json"
@@ -152,10 +153,19 @@ def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
     html = site.get("/ops/expenses-faq/").text
     assert "2 colleagues reported on" in html and "@sam-okafor has been asked" in html
     assert 'data-kennis-reported="outdated"' in html
-    # The owner confirms: the merged change bumps reviewed: (what /verify's pull request does).
-    origin.write(f"content/{PAGE}", EXPENSES.replace("2026-11-01", "2026-12-02"))
-    origin.commit("Confirm the expenses FAQ", author="Sam Okafor <sam@example.com>")
-    wait_live_after(site, after, origin.head)
+    assert "alert(1)" not in html and "example.invalid" not in html  # reader text never shown
+    # The owner says /verify on the feedback issue; the App's pull request is merged.
+    command = site.sender.payload(
+        "issue_comment", "created", repo=REPO, number=issue.number, sender="sam-okafor",
+        overrides={"comment": {"id": 4242, "body": "/verify", "user": {"login": "sam-okafor"}}},
+    )  # fmt: skip
+    assert site.sender.send("issue_comment", payload=command).status == 202
+    pulls = site.github.repo(REPO).issues.values
+    pull = wait_for(lambda: next((i for i in pulls() if i.pull is not None), None))
+    merged = origin.git("rev-parse", pull.pull.head_ref).strip()
+    assert "reviewed_by" in origin.git("show", merged, "--", f"content/{PAGE}")
+    origin.git("update-ref", "refs/heads/main", merged)
+    wait_live_after(site, after, merged)
     html = site.get("/ops/expenses-faq/").text
     assert "may be out of date" not in html and 'data-kennis-reported="outdated"' not in html
     assert issue.state == "closed"
