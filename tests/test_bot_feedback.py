@@ -227,3 +227,15 @@ def test_writes_are_coalesced_and_an_unchanged_tally_writes_nothing(site: SiteBo
     gaps = [b - a for a, b in itertools.pairwise(writes)]
     assert all(gap > 0.9 for gap in gaps), gaps  # at most one write per page per second here
     assert len(feedback_issues(site)) == 1
+
+
+def test_the_sso_identity_is_shown_and_the_owners_own_report_is_enough(site: SiteBot) -> None:
+    assert site.bot is not None
+    site.bot.stop(signal.SIGKILL)
+    site.env = {**(site.env or {}), "KENNIS_FEEDBACK_IDENTITY_HEADER": "X-Forwarded-User"}
+    site.start()
+    body = {"page": PAGE, "kind": "outdated", "comment": "New limits from January"}
+    assert send(site, body, **{"X-Forwarded-User": "sam-okafor"}).status == 202
+    issue = wait_for(lambda: next((i for i in feedback_issues(site) if i.comments), None))
+    assert issue.comments[0].body.startswith("sam\\-okafor (outdated, ")  # Markdown-escaped
+    assert "kennis:outdated" in issue.labels  # one report, but from the page's owner
