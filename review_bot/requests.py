@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from github import GithubException
 from github.Issue import Issue
 from github.Repository import Repository
 
@@ -303,8 +304,12 @@ def on_push(ctx: DeliveryContext) -> None:
     """
     default = f"refs/heads/{_default(ctx)}"
     site = (ctx.settings.site_repo or "").lower()
-    if ctx.payload.get("ref") == default and site and site == (ctx.repo_full_name or "").lower():
+    if ctx.payload.get("ref") != default or not site or site != (ctx.repo_full_name or "").lower():
+        return
+    try:
         write_requests_file(ctx)
+    except GithubException as exc:  # the deploy goes on with the list it had
+        ctx.log.warning("knowledge requests not refreshed before the build: GitHub %s", exc.status)
 
 
 def write_requests_file(ctx: DeliveryContext) -> None:

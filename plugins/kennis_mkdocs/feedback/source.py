@@ -12,8 +12,6 @@ import json
 import os
 import re
 import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,10 +20,11 @@ from mkdocs.plugins import get_plugin_logger
 
 from kennis.feedback import OUTDATED_LABEL, page_of
 
+from ..issues_api import issues_by_label
+
 log = get_plugin_logger(__name__)
 
 FILE_ENV = "KENNIS_FEEDBACK_REPORTS"
-TIMEOUT = 10
 _OUTDATED_ROW = re.compile(r"^\| outdated \| (\d+) \| (\d{4}-\d\d-\d\d) \|", re.M)
 
 
@@ -42,15 +41,12 @@ def load_reports(environ: Mapping[str, str] = os.environ) -> dict[str, dict[str,
             return {}
         pages = data.get("pages") if isinstance(data, dict) else None
         return {k: v for k, v in (pages or {}).items() if isinstance(v, dict)}
-    token, repo = environ.get("GITHUB_TOKEN", ""), environ.get("GITHUB_REPOSITORY", "")
-    if not token or not repo:
-        return {}
-    api = environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
     try:
-        return from_issues(_open_issues(api, repo, token))
+        issues = issues_by_label(environ, OUTDATED_LABEL)
     except (OSError, ValueError, urllib.error.URLError) as exc:
         log.info(f"reader reports not shown: GitHub did not answer ({exc})")
         return {}
+    return from_issues(issues or [])
 
 
 def from_issues(issues: list[Any]) -> dict[str, dict[str, Any]]:
@@ -63,16 +59,3 @@ def from_issues(issues: list[Any]) -> dict[str, dict[str, Any]]:
         if page and row:
             found[page] = {"outdated": int(row.group(1)), "since": row.group(2), "reported": True}
     return found
-
-
-def _open_issues(api: str, repo: str, token: str) -> list[Any]:
-    query = urllib.parse.urlencode({"labels": OUTDATED_LABEL, "state": "open", "per_page": 100})
-    request = urllib.request.Request(
-        f"{api}/repos/{repo}/issues?{query}",
-        headers={"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json"},
-    )
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-        batch = json.loads(answer.read())
-    if not isinstance(batch, list):
-        raise ValueError("the Issues API did not answer with a list")
-    return batch
