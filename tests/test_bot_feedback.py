@@ -239,3 +239,37 @@ def test_the_sso_identity_is_shown_and_the_owners_own_report_is_enough(site: Sit
     issue = wait_for(lambda: next((i for i in feedback_issues(site) if i.comments), None))
     assert issue.comments[0].body.startswith("sam\\-okafor (outdated, ")  # Markdown-escaped
     assert "kennis:outdated" in issue.labels  # one report, but from the page's owner
+
+
+def test_a_reported_page_goes_to_the_top_of_its_owners_review_due_issue(
+    tmp_path: Path, github: GitHubStandIn, app_key: AppKey
+) -> None:
+    from datetime import date
+
+    from kennis import feedback as fb
+    from tests.duebot import REPO as DUE_REPO
+    from tests.duebot import listed, make_world, open_issues, scan
+
+    world = make_world(tmp_path, github, app_key)
+    reports = [
+        fb.Report(f"r{n}", "content/fresh.md", "outdated", date(2026, 2, 27)) for n in (1, 2)
+    ]
+    github.add_issue(
+        DUE_REPO,
+        fb.issue_title("content/fresh.md"),
+        author="kennis-bot[bot]",
+        body=fb.issue_body("content/fresh.md", "@alice", reports, 2, None),
+        labels=[fb.LABEL, fb.OUTDATED_LABEL],
+    )
+    result = scan(world)
+    assert result.returncode == 0, result.stderr
+    alice = open_issues(github)["@alice"]
+    # fresh.md is not due at all: it is listed first because readers reported it.
+    assert listed(alice) == [
+        "content/fresh.md",
+        "content/old.md",
+        "content/due.md",
+        "content/soon.md",
+    ]
+    first = next(line for line in alice.body.splitlines() if line.startswith("- ["))
+    assert first.endswith("**reported outdated by readers**")
