@@ -35,6 +35,10 @@ from review_bot.routing import DeliveryContext, Router
 FLUSH_EVENT = "kennis_feedback_flush"
 FORM_TITLE = "[outdated] "
 _FORM_PAGE = re.compile(r"^### Page\s*\n+\s*(\S[^\n]*)", re.MULTILINE)
+# The page info box's older "Report outdated" link (kennis/pageinfo report_url) files these.
+LINK_TITLE = "Outdated: "
+LINK_QUESTION = "What is wrong or missing?"
+_LINK_PAGE = re.compile(r"\(`([^`\n]+)`\) looks outdated\.")
 _FORM_DETAILS = re.compile(r"^### What is out of date\?\s*\n+(.*?)(?=^### |\Z)", re.M | re.S)
 
 router = Router()
@@ -199,23 +203,19 @@ def _pages_of(ctx: DeliveryContext, repo: Repository) -> SitePages:
 def on_form_issue(ctx: DeliveryContext) -> None:
     """An issue from ``outdated.yml`` counts as an outdated report and joins the page's issue."""
     issue = ctx.payload.get("issue")
-    if not isinstance(issue, dict) or not str(issue.get("title", "")).startswith(FORM_TITLE):
-        return
-    body = str(issue.get("body") or "")
-    found = _FORM_PAGE.search(body)
-    if found is None:
+    fields = _form_fields(issue) if isinstance(issue, dict) and not _by_bot(issue) else None
+    if fields is None:
         return
     repo = _site_repo(ctx)
     pages = _pages_of(ctx, repo)
-    page = _form_page(found.group(1).strip(), pages)
+    page = _form_page(fields[0], pages)
     if page is None:
         return
-    details = _FORM_DETAILS.search(body)
     login = str((issue.get("user") or {}).get("login") or "")
     report = fb.Report(
         id=f"issue-{issue.get('number')}", page=page, kind="outdated",
         on=datetime.now(UTC).date(),
-        comment=(details.group(1).strip() if details else "").replace("_No response_", ""),
+        comment=fields[1],
         identity=f"@{login}" if login else None,
         by_owner=handle_key(login) in set(pages.reviewers.get(page, ())) if login else False,
     )  # fmt: skip
@@ -228,6 +228,27 @@ def on_form_issue(ctx: DeliveryContext) -> None:
     form = repo.get_issue(int(issue["number"]))
     form.create_comment(note + "\n<!-- kennis:feedback-form -->\n")
     form.edit(state="closed", state_reason="completed")
+
+
+def _form_fields(issue: dict[str, Any]) -> tuple[str, str] | None:
+    """(page, details) of an issue from ``outdated.yml`` or the page's older pre-filled link."""
+    title, body = str(issue.get("title") or ""), str(issue.get("body") or "")
+    if title.startswith(FORM_TITLE):
+        found, details = _FORM_PAGE.search(body), _FORM_DETAILS.search(body)
+        text = details.group(1).strip() if details else ""
+    elif title.startswith(LINK_TITLE):
+        found = _LINK_PAGE.search(body)
+        text = body.split(LINK_QUESTION, 1)[1].strip() if LINK_QUESTION in body else ""
+    else:
+        return None
+    if found is None:
+        return None
+    return found.group(1).strip(), text.replace("_No response_", "").strip()
+
+
+def _by_bot(issue: dict[str, Any]) -> bool:
+    user = issue.get("user")
+    return isinstance(user, dict) and str(user.get("login", "")).endswith("[bot]")
 
 
 def _form_page(raw: str, pages: SitePages) -> str | None:

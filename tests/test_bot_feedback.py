@@ -179,13 +179,24 @@ def wait_live_after(site: SiteBot, before: str, after: str) -> None:
     wait_live(site, after, timeout=60)
 
 
-def test_an_issue_from_the_form_joins_the_pages_issue(site: SiteBot) -> None:
-    form = site.github.add_issue(
-        REPO,
+FORMS = {
+    "issue-form": (
         f"[outdated] {PAGE}",
-        author="dana",
-        body=f"### Page\n\n{PAGE}\n\n### What is out of date?\n\nThe limit changed @everyone\n",
-    )
+        f"### Page\n\n{PAGE}\n\n### What is out of date?\n\nThe limit changed @everyone\n",
+    ),
+    "page-info-link": (
+        "Outdated: Expenses FAQ",
+        f"The page **Expenses FAQ** (`content/{PAGE}`) looks outdated.\n"
+        "Owner: @sam-okafor, please take a look.\n\nWhat is wrong or missing?\n\n"
+        "The limit changed @everyone\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(FORMS), ids=list(FORMS))
+def test_an_issue_from_the_form_joins_the_pages_issue(site: SiteBot, kind: str) -> None:
+    title, body = FORMS[kind]
+    form = site.github.add_issue(REPO, title, author="dana", body=body)
     payload = site.sender.payload("issues", "opened", repo=REPO, number=form.number, sender="dana")
     assert site.sender.send("issues", payload=payload).status == 202
     wait_for(lambda: form.state == "closed")
