@@ -203,7 +203,9 @@ def _pages_of(ctx: DeliveryContext, repo: Repository) -> SitePages:
 def on_form_issue(ctx: DeliveryContext) -> None:
     """An issue from ``outdated.yml`` counts as an outdated report and joins the page's issue."""
     issue = ctx.payload.get("issue")
-    fields = _form_fields(issue) if isinstance(issue, dict) and not _by_bot(issue) else None
+    if not isinstance(issue, dict) or _by_bot(issue):
+        return
+    fields = _form_fields(issue)
     if fields is None:
         return
     repo = _site_repo(ctx)
