@@ -278,8 +278,8 @@ def on_push(ctx: DeliveryContext) -> None:
     if payload.get("ref") != f"refs/heads/{branch}" or not ctx.repo_full_name:
         return
     site = ctx.settings.site_repo
-    if site and site.lower() != ctx.repo_full_name.lower():
-        return
+    if not site or site.lower() != ctx.repo_full_name.lower():
+        return  # reports are only taken for the one site repository
     store = _store(ctx)
     reported = store.pages_with_reports(ctx.repo_full_name)
     if reported:
