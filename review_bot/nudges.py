@@ -8,12 +8,14 @@ period's marker and writes nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from github.Repository import Repository
 
+from kennis.errors import KennisError
 from kennis.handles import Handle, handle_key, is_bot
 from kennis.kb import KnowledgeBase
 from kennis.nudges import Waiting, nudged_periods, plan_nudges
@@ -21,6 +23,8 @@ from kennis.review import PageApproval, approvable, approvals
 from review_bot.mirror import Mirror
 from review_bot.pr_changes import changes_for
 from review_bot.reviewers import review_states
+
+log = logging.getLogger(__name__)
 
 
 def nudge_pulls(repo: Repository, mirror: Mirror, kb: KnowledgeBase, as_of: date) -> int:
@@ -38,7 +42,11 @@ def _waiting(
     repo: Repository, mirror: Mirror, pulls: dict[int, Any], kb: KnowledgeBase
 ) -> Iterator[Waiting]:
     for number, pull in pulls.items():
-        changes = changes_for(mirror, repo.full_name, number, pull.base.sha, pull.head.sha)
+        try:
+            changes = changes_for(mirror, repo.full_name, number, pull.base.sha, pull.head.sha)
+        except KennisError as exc:  # a head git cannot fetch, content that does not load
+            log.info("no nudge for #%s: %s", number, exc)
+            continue
         pages = approvable(changes.pages, pull.user.login, kb.config.fallback_owner)
         if not pages:
             continue  # not a knowledge pull request
