@@ -13,7 +13,7 @@ from typing import Any
 
 import git
 
-from kennis import gitlog, history_cache
+from kennis import gitlog
 from kennis.config import Config
 from kennis.errors import KennisError
 from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
@@ -324,25 +324,10 @@ def build_index(
     if cache is False:
         tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
         return HistoryIndex(head, _finish(repo, tallies, env), content_dir)
-    where = (
-        history_cache.default_path(Path(repo.common_dir), content_dir) if cache is True else cache
-    )
-    decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
-    key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo))
-    cached, from_file = history_cache.load(where, key)
-    if cached is not None and cached.content_dir == content_dir:
-        index = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
-        if index is not None:
-            if index is not cached:
-                # An update of the index in memory leaves the file as it is: rewriting it each
-                # time would cost more than the update; a restart reads it and walks a bit more.
-                history_cache.save(where, index, key, to_file=from_file)
-            return index
-    tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
-    index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
-    if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
-        history_cache.save(where, index, key)  # an older revision never replaces a newer cache
-    return index
+    from kennis.history_update import cached_build  # it builds on this module's walk
+
+    where = None if cache is True else cache
+    return cached_build(repo, where, content_dir, paths, ignored_shas, bot_set, env, head)
 
 
 def _finish(
@@ -357,59 +342,6 @@ def _finish(
             page = finisher.page(path, tally)
             pages[page.path] = page
     return pages
-
-
-def _update(
-    repo: git.Repo,
-    cached: HistoryIndex,
-    paths: list[bytes],
-    ignored: frozenset[bytes],
-    env: Mapping[str, str] | None,
-    head: str,
-    bots: frozenset[bytes] = DEFAULT_BOTS,
-) -> HistoryIndex | None:
-    """The index at ``head`` from the cached one and the commits since; None: do a full pass.
-
-    Only when the new commits are exactly the first ones a full walk reads and they rest on the
-    cached commit alone (a branch forked earlier and merged since falls back to a full pass), so
-    the answer is the full pass's, page by page.
-    """
-    if cached.head == head:
-        return cached
-    newest = history_cache.newer_commits(repo, cached.head, head)
-    if newest is None:
-        return None
-    # Only pages some new commit touched are walked (most of 40,000 pages are not).
-    touched = history_cache.touched_paths(repo, cached.head, head)
-    try:
-        walked = [path for path in paths if path in touched]
-        tallies, open_paths = _walk(repo, walked, ignored, env, head, newest, bots)
-    except _NotNewest:
-        return None
-    fresh = _finish(repo, {p: t for p, t in tallies.items() if t.created is not None}, env)
-    waiting = {id(tally): path for path, tally in open_paths.items()}
-    pages: dict[str, PageHistory] = {}
-    for path in paths:
-        text = path.decode("utf-8", "surrogateescape")
-        tally = tallies.get(path)
-        if tally is None:  # no new commit touched it: the cached page as it was
-            same = cached.pages.get(text)
-            if same is None:
-                return None
-            pages[text] = same
-            continue
-        before = waiting.get(id(tally))
-        if before is None:  # added since the cached commit: the new commits tell it all
-            pages[text] = fresh[text]
-            continue
-        older = cached.pages.get(before.decode("utf-8", "surrogateescape"))
-        if older is None:
-            return None  # it came from outside the content folder: only a full pass knows
-        if tally.created is None:
-            pages[text] = history_cache.renamed(older, text)
-        else:
-            pages[text] = history_cache.merge_page(fresh[text], older, tally.last is not None)
-    return HistoryIndex(head=head, pages=pages, content_dir=cached.content_dir)
 
 
 def index_for(

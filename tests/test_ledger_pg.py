@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from review_bot.ledger_pg import MIGRATIONS, PostgresLedger
 from tests.botproc import bot_command, bot_env, free_port
@@ -33,6 +34,7 @@ def test_replicas_starting_at_once_migrate_the_schema_once(postgres_url: str) ->
     assert versions == list(range(1, len(MIGRATIONS) + 1))
 
 
+@pytest.mark.slow  # runs kennis-bot
 def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     url = f"postgresql://kennis@127.0.0.1:{free_port()}/kennis"
     env = bot_env(tmp_path / "data", KENNIS_DATABASE_URL=url)
