@@ -18,11 +18,9 @@ from .cli_adopt import LOGINS_HELP, init, suggest_owners  # click only, like thi
 # The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
 
 if TYPE_CHECKING:
-    from .errors import Problem
     from .handles import Handle
     from .kb import KnowledgeBase
     from .page import Page
-    from .tree import WorkTree
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -112,6 +110,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     from .navigation import full_navigation_problems
     from .paths import is_under
     from .tree import WorkTree
+    from .upkeep_check import upkeep_problems
 
     top = _root(root)
     tree = WorkTree(top)
@@ -119,7 +118,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
     missing = content_folder_problem(kb, tree)
     problems += [missing] if missing else []
-    problems += _upkeep_problems(kb, tree, top, strict)
+    problems += upkeep_problems(kb, tree.read, top if strict else None)
     if paths:
         wanted = [_relative(top, p) for p in paths]
         problems = [p for p in problems if any(is_under(p.path, w) for w in wanted)]
@@ -136,21 +135,6 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
         click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems), err=bool(problems))
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)
-
-
-def _upkeep_problems(kb: KnowledgeBase, tree: WorkTree, top: Path, strict: bool) -> list[Problem]:
-    """Links to archived pages; with ``--strict`` also people ``.mailmap`` should join."""
-    import contextlib
-
-    from .errors import KennisError
-    from .history_build import index_for
-    from .upkeep_check import archived_links, mailmap_problems
-
-    problems = archived_links(kb, tree.read)
-    if strict:
-        with contextlib.suppress(KennisError):  # no git history here: nothing to compare
-            problems += mailmap_problems(index_for(top, kb.config))
-    return problems
 
 
 def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]:

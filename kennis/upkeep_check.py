@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Callable
+from pathlib import Path
 
-from .errors import Problem
+from .errors import KennisError, Problem
 from .history import HistoryIndex
 from .kb import KnowledgeBase
 from .links import link_targets, resolve
@@ -19,6 +21,19 @@ MAILMAP = (
     '"{name}" commits with {count} e-mail addresses ({emails}): if this is one person, join them '
     "in .mailmap so they count once"
 )
+
+
+def upkeep_problems(
+    kb: KnowledgeBase, read: Callable[[str], bytes | None], history_of: Path | None = None
+) -> list[Problem]:
+    """Links to archived pages; with ``history_of`` (``--strict``) people .mailmap should join."""
+    problems = archived_links(kb, read)
+    if history_of is not None:
+        from .history_build import index_for  # git is read only when asked to
+
+        with contextlib.suppress(KennisError):  # no git history here: nothing to compare
+            problems += mailmap_problems(index_for(history_of, kb.config))
+    return problems
 
 
 def archived_links(kb: KnowledgeBase, read: Callable[[str], bytes | None]) -> list[Problem]:
