@@ -137,3 +137,31 @@ def test_a_command_on_a_pull_request_lands_on_its_branch(
     assert "Snoozed-by: alice <alice@users.noreply.github.com>" in log
     assert "snoozed_until: " in git(world["remote"], "show", "edit-old:content/old.md")
     assert len(pulls(github)) == 1  # pushed to the pull request's branch, no new one
+
+
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
+def test_a_merged_confirmation_by_the_real_bot_is_credit_not_an_edit(
+    world: dict[str, Any], github: Any, webhook_sender: Any
+) -> None:
+    from kennis.config import parse_config
+    from kennis.history_build import index_for
+
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        payload = _comment(sender, issue.number, "alice", 801, "/verify content/due.md")
+        sender.send("issue_comment", payload=payload)
+        settled(bot, 1)
+    finally:
+        bot.stop()
+    [pr] = pulls(github)
+    merge(world["remote"], pr)
+    config = parse_config(b"")[0]
+    page = index_for(world["remote"], config, rev="main", cache=False).pages["content/due.md"]
+    assert page.last_modified.date().isoformat() == "2025-01-01"  # the page's own first commit
+    assert all("kennis-bot" not in str(p) for p in page.contributors)
+    assert page.commits == 1
+    [credit] = page.credits
+    assert (credit.kind, credit.person.email) == ("confirmed", "alice@users.noreply.github.com")
