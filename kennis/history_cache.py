@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -244,15 +245,21 @@ def is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
     return True
 
 
-def mailmap(repo: git.Repo) -> bytes | None:
-    """The ``.mailmap`` git log applies: the work tree's file, or HEAD's in a bare mirror."""
+def mailmap(repo: git.Repo, env: Mapping[str, str] | None = None) -> bytes | None:
+    """The ``.mailmap`` git log applies: the work tree's file, or HEAD's in a bare mirror.
+
+    ``env`` is git's environment: the App's blobless mirror fetches the blob with it.
+    """
     if repo.working_tree_dir:
         try:
             return (Path(repo.working_tree_dir) / ".mailmap").read_bytes()
         except OSError:
             return None
     try:
-        return bytes(repo.git.cat_file("blob", "HEAD:.mailmap", stdout_as_string=False))
+        out = repo.git.cat_file(
+            "blob", "HEAD:.mailmap", stdout_as_string=False, env=dict(env) if env else None
+        )
+        return bytes(out)
     except git.GitCommandError:
         return None
 

@@ -32,7 +32,7 @@ def cached_build(
     """
     where = cache or history_cache.default_path(Path(repo.common_dir), content_dir)
     decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
-    key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo))
+    key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo, env))
     cached, from_file = history_cache.load(where, key)
     if cached is not None and cached.content_dir == content_dir:
         index = _update(repo, cached, paths, ignored_shas, env, head, bot_set)

@@ -19,6 +19,8 @@ from tests.gitrepo import GitRepo
 CONFIG = Config()
 PEOPLE = ["Ann <ann@example.com>", "Bo <bo@example.com>", "Cy <cy@example.com>"]
 IDENT = {"GIT_COMMITTER_NAME": "Ed", "GIT_COMMITTER_EMAIL": "ed@example.com"}
+LATER = "2025-01-02T09:00:00+00:00"
+LATEST = "2025-01-03T09:00:00+00:00"
 START = datetime(2025, 1, 1, 9, tzinfo=UTC)
 
 
@@ -219,3 +221,20 @@ def test_a_page_moved_in_from_outside_the_content_folder_gets_a_full_pass(tmp_pa
     assert index == full(repo)
     assert index.pages["content/new.md"].previous_paths == ("drafts/new.md",)
     assert replace(index.pages["content/new.md"]).created.day == 2
+
+
+def test_a_bare_mirror_keeps_its_own_cache(tmp_path: Path) -> None:
+    """The App's mirrors are bare: the cache lives in the mirror, .mailmap is read from HEAD."""
+    from kennis.gitrev import GitReader
+
+    repo, _ = seeded(tmp_path)
+    repo.mailmap("Ann Canon <ann@example.com> <ann@example.com>\n").commit("mailmap", date=LATER)
+    mirror = repo.clone(tmp_path / "mirror.git", bare=True)
+    reader = GitReader(mirror.root)
+    first = index_for(reader, CONFIG)
+    assert default_path(mirror.root, CONFIG.content_dir).is_file()
+    assert first.pages["content/p0.md"].authors[0].name == "Ann Canon"
+    repo.append("content/p1.md", "edit\n").commit("edit", author=PEOPLE[1], date=LATEST)
+    mirror.git("fetch", "-q", "origin", "+refs/heads/*:refs/heads/*")
+    forget()
+    assert index_for(reader, CONFIG) == index_for(reader, CONFIG, cache=False)
