@@ -81,10 +81,13 @@ def is_reported_outdated(reports: Sequence[Report], threshold: int) -> bool:
     return len(found) >= threshold or any(r.by_owner for r in found)
 
 
+NOT_HELPFUL = ("not_helpful", "outdated", "unclear", "missing", "wrong")  # a 👎 and its reasons
+
+
 def helpful_share(reports: Iterable[Report]) -> tuple[int, int]:
-    """(helpful votes, all votes) where a vote is 👍 or 👎."""
+    """(helpful votes, all votes): a vote is 👍, or 👎 with or without a reason."""
     counts = Counter(r.kind for r in reports)
-    return counts["helpful"], counts["helpful"] + counts["not_helpful"]
+    return counts["helpful"], counts["helpful"] + sum(counts[k] for k in NOT_HELPFUL)
 
 
 def needs_attention(reports: Sequence[Report], threshold: int) -> bool:

@@ -10,6 +10,7 @@ from kennis.feedback import (
     Report,
     banner_text,
     comments_text,
+    helpful_share,
     is_reported_outdated,
     issue_body,
     marker,
@@ -47,6 +48,9 @@ def test_attention_after_five_votes_mostly_unhelpful() -> None:
     assert needs_attention(votes, 2)
     assert not needs_attention(votes[:4], 2)  # four votes are not enough to judge
     assert not needs_attention([report("helpful", n=n) for n in range(6)], 2)
+    # A 👎 with a reason is a vote too (the widget always sends one).
+    reasons = [report(k, n=n) for n, k in enumerate(["unclear", "missing", "wrong", "helpful"])]
+    assert helpful_share(reasons) == (1, 4)
 
 
 def test_tally_counts_kinds_with_first_and_last_date() -> None:

@@ -6,7 +6,8 @@
     ["outdated", "It is out of date"],
     ["unclear", "It is unclear"],
     ["missing", "Something is missing"],
-    ["wrong", "Something is wrong"]
+    ["wrong", "Something is wrong"],
+    ["not_helpful", "Something else"]
   ];
 
   function send(data, kind, comment, done) {
