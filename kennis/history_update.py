@@ -15,6 +15,9 @@ from kennis import history_cache
 from kennis.history import HistoryIndex, PageHistory
 from kennis.history_build import DEFAULT_BOTS, _finish, _NotNewest, _walk
 
+#: A cache file this many commits behind is rewritten after an update (fewer: walked again).
+REWRITE_AFTER = 50
+
 
 def cached_build(
     repo: git.Repo,
@@ -35,12 +38,14 @@ def cached_build(
     key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo, env))
     cached, from_file = history_cache.load(where, key)
     if cached is not None and cached.content_dir == content_dir:
-        index = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
-        if index is not None:
+        updated = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
+        if updated is not None:
+            index, new_commits = updated
             if index is not cached:
-                # An update of the index in memory leaves the file as it is: rewriting it each
-                # time would cost more than the update; a restart reads it and walks a bit more.
-                history_cache.save(where, index, key, to_file=from_file)
+                # Rewriting 40,000 pages costs more than walking a few commits again: the file
+                # is rewritten when it lags REWRITE_AFTER commits (the memory copy is current).
+                behind = from_file and new_commits >= REWRITE_AFTER
+                history_cache.save(where, index, key, to_file=behind)
             return index
     tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
     index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
@@ -57,15 +62,16 @@ def _update(
     env: Mapping[str, str] | None,
     head: str,
     bots: frozenset[bytes] = DEFAULT_BOTS,
-) -> HistoryIndex | None:
-    """The index at ``head`` from the cached one and the commits since; None: do a full pass.
+) -> tuple[HistoryIndex, int] | None:
+    """The index at ``head`` from the cached one, and how many commits came since.
 
+    None: do a full pass.
     Only when the new commits are exactly the first ones a full walk reads and they rest on the
     cached commit alone (a branch forked earlier and merged since falls back to a full pass), so
     the answer is the full pass's, page by page.
     """
     if cached.head == head:
-        return cached
+        return cached, 0
     newest = history_cache.newer_commits(repo, cached.head, head)
     if newest is None:
         return None
@@ -99,4 +105,4 @@ def _update(
             pages[text] = history_cache.renamed(older, text)
         else:
             pages[text] = history_cache.merge_page(fresh[text], older, tally.last is not None)
-    return HistoryIndex(head=head, pages=pages, content_dir=cached.content_dir)
+    return HistoryIndex(head=head, pages=pages, content_dir=cached.content_dir), len(newest)
