@@ -21,13 +21,16 @@ def test_the_cache_sits_beside_site_dir_and_follows_new_commits(tmp_path: Path) 
     repo = make_kb(root)
     assert build(root).returncode == 0
     cache = tmp_path / CACHE  # site_dir is tmp_path/repo-site: its sibling, not in the repo
-    assert cached_head(cache) == repo.head
+    first = repo.head
+    assert cached_head(cache) == first
     assert not (root / CACHE).exists()
     repo.append("content/kitchen/soon.md", "\nRotate the flour too.\n")
     repo.commit("Stock: flour", author="Eve <eve@example.com>", date="2026-05-25T08:00:00+00:00")
     built = build(root)
     assert built.returncode == 0, built.output
-    assert cached_head(cache) == repo.head  # updated from the commits since, not rebuilt blind
+    # Built from the cache plus the commits since; the file itself is rewritten only once it
+    # lags many commits (kennis.history_update), so it may still name the first commit.
+    assert cached_head(cache) in (first, repo.head)
     box = built.html("kitchen/soon/")
     assert '<time datetime="2026-05-25">25 May 2026</time>' in box and "Eve" in box
 
