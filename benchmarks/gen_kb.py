@@ -49,9 +49,15 @@ class Page:
 
 
 def sections(pages: int) -> list[str]:
-    """``area/kind-n`` folders, enough for about PER_FOLDER pages each (the tabs are the areas)."""
-    per_kind = max(1, pages // (PER_FOLDER * len(AREAS) * len(KINDS)))
-    return [f"{a}/{b}-{n}" for a in AREAS for b in KINDS for n in range(per_kind)]
+    """Folders of about PER_FOLDER pages each; the eight areas are the site's tabs.
+
+    ``area/kind`` while that is enough, ``area/kind/part-n`` beyond: a bigger knowledge base is a
+    deeper tree, so no folder's list of subfolders grows with the whole base either.
+    """
+    parts = max(1, pages // (PER_FOLDER * len(AREAS) * len(KINDS)))
+    if parts == 1:
+        return [f"{a}/{b}" for a in AREAS for b in KINDS]
+    return [f"{a}/{b}/part-{n}" for a in AREAS for b in KINDS for n in range(parts)]
 
 
 def zipf_weights(n: int, s: float = 1.1) -> list[float]:
