@@ -6,8 +6,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from github import Auth, Github
+
 from kennis.due_issue import LABEL
-from tests.botproc import bot_command, bot_env, deliveries_json, wait_for
+from tests.botproc import SECRET, bot_command, bot_env, deliveries_json, start_bot, wait_for
 from tests.gitrepo import GitRepo
 from tests.kbfiles import page
 
@@ -114,3 +116,30 @@ def settled(bot: Any, count: int) -> None:
         lambda: sum(d["state"] in ("done", "dead") for d in deliveries_json(bot.data_dir)) >= count,
         timeout=60,
     )
+
+
+def tick_due_box(world: dict[str, Any], github: Any, webhook_sender: Any, times: int = 1) -> None:
+    """Scan; alice ticks her first due page in her issue; a started bot gets the edit *times*."""
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    old_body = issue.body
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    as_alice.get_repo(REPO).get_issue(issue.number).edit(
+        body=old_body.replace("- [ ] [Due]", "- [x] [Due]")
+    )
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        payload = sender.payload(
+            "issues",
+            "edited",
+            repo=REPO,
+            number=issue.number,
+            sender="alice",
+            overrides={"changes": {"body": {"from": old_body}}},
+        )
+        for _ in range(times):  # GitHub may send an edit again: a new delivery, same change
+            sender.send("issues", payload=payload)
+        settled(bot, times)
+    finally:
+        bot.stop()

@@ -22,6 +22,7 @@ from tests.duebot import (
     pulls,
     scan,
     settled,
+    tick_due_box,
 )
 from tests.gitrepo import GitRepo
 
@@ -35,29 +36,7 @@ def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
 def test_a_tick_by_the_owner_opens_one_pr_and_the_merged_page_leaves_the_issue(
     world: dict[str, Any], github: Any, webhook_sender: Any
 ) -> None:
-    assert scan(world).returncode == 0
-    issue = open_issues(github)["@alice"]
-    old_body = issue.body
-    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
-    as_alice.get_repo(REPO).get_issue(issue.number).edit(
-        body=old_body.replace("- [ ] [Due]", "- [x] [Due]")
-    )
-    bot = start_bot(world["data"], **world["env"])
-    try:
-        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
-        payload = sender.payload(
-            "issues",
-            "edited",
-            repo=REPO,
-            number=issue.number,
-            sender="alice",
-            overrides={"changes": {"body": {"from": old_body}}},
-        )
-        sender.send("issues", payload=payload)
-        sender.send("issues", payload=payload)  # GitHub sends again: a new delivery, same edit
-        settled(bot, 2)
-    finally:
-        bot.stop()
+    tick_due_box(world, github, webhook_sender, times=2)  # the second delivery changes nothing
     prs = pulls(github)
     assert len(prs) == 1
     pr = prs[0]

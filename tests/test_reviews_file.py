@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from github import Auth, Github
 
 from kennis.cli import main
 from kennis.kb import load_kb
 from kennis.tree import WorkTree
-from tests.botproc import SECRET, start_bot
 from tests.duebot import (
     CONFIG,
-    REPO,
     git,
     listed,
     make_world,
@@ -24,7 +21,7 @@ from tests.duebot import (
     open_issues,
     pulls,
     scan,
-    settled,
+    tick_due_box,
 )
 from tests.gitrepo import GitRepo
 from tests.sitekit import build
@@ -102,28 +99,7 @@ def test_a_bot_confirmation_changes_only_the_sidecar(
     tmp_path: Path, github: Any, app_key: Any, webhook_sender: Any
 ) -> None:
     world = make_world(tmp_path, github, app_key, files=FILES)
-    assert scan(world).returncode == 0
-    issue = open_issues(github)["@alice"]
-    old_body = issue.body
-    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
-    as_alice.get_repo(REPO).get_issue(issue.number).edit(
-        body=old_body.replace("- [ ] [Due]", "- [x] [Due]")
-    )
-    bot = start_bot(world["data"], **world["env"])
-    try:
-        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
-        payload = sender.payload(
-            "issues",
-            "edited",
-            repo=REPO,
-            number=issue.number,
-            sender="alice",
-            overrides={"changes": {"body": {"from": old_body}}},
-        )
-        sender.send("issues", payload=payload)
-        settled(bot, 1)
-    finally:
-        bot.stop()
+    tick_due_box(world, github, webhook_sender)
     (pr,) = pulls(github)
     head = pr.pull.head_ref
     assert git(world["remote"], "diff", "--name-only", "main", head).split() == [SIDECAR]
