@@ -111,6 +111,8 @@ def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
     folder = kb.config.content_dir
     if any(p.endswith(PAGE_SUFFIX) for p in tree.files(folder)):
         return None
+    if any(p.path == (folder or ".") for p in kb.problems):
+        return None  # the folder itself is a link or special file: that error says it already
     if kb.config.content_dir_source != DEFAULT:
         where = f"content_dir in {CONFIG_PATH}"
     elif kb.site is not None:

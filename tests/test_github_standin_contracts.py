@@ -198,6 +198,11 @@ def test_every_endpoint_answers_in_githubs_published_shape(
     c.call("GET", "/orgs/acme/teams/kitchen-leads", m.TeamFull)
     c.call("GET", "/orgs/acme/teams/kitchen-leads/members", list[m.SimpleUser])
     c.call("GET", "/orgs/acme/teams/kitchen-leads/memberships/dave", m.TeamMembership)
+    # the App's own webhook log: one failed attempt (nothing listens), listed, then redelivered
+    world.hooks.url, world.hooks.secret = "http://127.0.0.1:9/webhook", "s"
+    failed = world.hooks.deliver("ping", {"zen": "Keep it logically awesome."}, "guid-1")
+    c.call("GET", "/app/hook/deliveries", list[m.HookDeliveryItem], auth="jwt")
+    c.call("POST", f"/app/hook/deliveries/{failed.id}/attempts", None, status=202, auth="jwt")
     c.call("GET", "/repos/acme/kb/pulls/99", m.BasicError, status=404)
     c.call("POST", issues, m.ValidationError, {"title": "x", "assignees": ["mallory"]}, 422)
     assert c.problems == []

@@ -49,9 +49,15 @@ def test_the_builtin_concerns_run_review_routing_before_previews() -> None:
     handlers = root.handlers_for("pull_request", "synchronize")
     assert [f"{h.__module__}.{h.__name__}" for h in handlers] == [
         "review_bot.reviewers.on_pull_request",
+        "review_bot.suggestions.on_pull_request",
         "review_bot.site.previews.on_pull_request",
     ]
-    assert [h.__module__ for h in root.handlers_for("push", None)] == ["review_bot.site.deploy"]
+    # reports and requests a push settles are cleared before the deploy builds the site
+    assert [h.__module__ for h in root.handlers_for("push", None)] == [
+        "review_bot.feedback",
+        "review_bot.requests",
+        "review_bot.site.deploy",
+    ]
     assert [h.__module__ for h in root.handlers_for("kennis_scan", None)] == [
         "review_bot.review_due"
     ]

@@ -267,7 +267,9 @@ def test_every_template_builds_into_a_strict_site(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path)  # the kennis plugins read the pages' history from git
     repo.write("docs/index.md", '---\ntitle: Templates\nowner: "@maria-lopez"\n---\n')
     for kind in TYPES:
-        repo.write(f"docs/{kind}.md", fill((TEMPLATES / f"{kind}.md").read_text("utf-8")))
+        # the author's last step: a template starts as a draft, which production builds leave out
+        text = fill((TEMPLATES / f"{kind}.md").read_text("utf-8"))
+        repo.write(f"docs/{kind}.md", text.replace("status: draft", "status: published", 1))
     repo.write("mkdocs.yml", f"INHERIT: {REPO / 'mkdocs.yml'}\ndocs_dir: docs\n")
     repo.commit("Every template", date="2026-11-20T10:00:00+00:00")
     child = tmp_path / "mkdocs.yml"
