@@ -179,16 +179,7 @@ def bump_reviewed(raw: bytes, path: str, by: Handle, on: date) -> bytes:
         header = f'---{newline}reviewed: {on.isoformat()}{newline}reviewed_by: "{by.text}"{newline}---{newline}'
         return (bom + header + text).encode("utf-8")
     yaml_text = match.group(1)
-    try:
-        data = _roundtrip(yaml_text)
-    except YAMLError as exc:  # PyYAML accepted it but ruamel did not: refuse rather than guess.
-        raise KennisError(
-            Problem(path, 1, 1, f"cannot safely edit this front matter: {exc}")
-        ) from exc
-    if data is not None and data.fa.flow_style():
-        raise KennisError(
-            Problem(path, 2, 1, "cannot edit front matter written as one {…} mapping")
-        )
+    data = load_for_edit(yaml_text, path)
     lines = yaml_text.splitlines(keepends=True)
     lines = _set(lines, data, "reviewed", on.isoformat(), False, after=None)
     data = _roundtrip("".join(lines))
@@ -237,3 +228,18 @@ def _check(new_yaml: str, old_yaml: str, path: str, on: date, by: Handle) -> Non
                 path, 1, 1, "could not update reviewed/reviewed_by without changing other lines"
             )
         )
+
+
+def load_for_edit(text: str, path: str) -> Any:
+    """Front matter as ruamel reads it, or an error when a surgical edit could not be proven."""
+    try:
+        data = _roundtrip(text)
+    except YAMLError as exc:  # PyYAML accepted it but ruamel did not: refuse rather than guess.
+        raise KennisError(
+            Problem(path, 1, 1, f"cannot safely edit this front matter: {exc}")
+        ) from exc
+    if data is not None and data.fa.flow_style():
+        raise KennisError(
+            Problem(path, 2, 1, "cannot edit front matter written as one {…} mapping")
+        )
+    return data

@@ -12,9 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.error import YAMLError
-
-from .confirm import _roundtrip, _set
+from .confirm import _roundtrip, _set, load_for_edit
 from .errors import KennisError, Problem
 from .frontmatter import _FRONT_MATTER, parse_page
 
@@ -48,29 +46,15 @@ def edit_front_matter(raw: bytes, path: str, edit: FrontMatterEdit) -> bytes:
     return (bom + text[: match.start(1)] + new_yaml + text[match.end(1) :]).encode("utf-8")
 
 
-def _load(text: str, path: str) -> Any:
-    try:
-        data = _roundtrip(text)
-    except YAMLError as exc:  # PyYAML accepted it but ruamel did not: refuse rather than guess.
-        raise KennisError(
-            Problem(path, 1, 1, f"cannot safely edit this front matter: {exc}")
-        ) from exc
-    if data is not None and data.fa.flow_style():
-        raise KennisError(
-            Problem(path, 2, 1, "cannot edit front matter written as one {…} mapping")
-        )
-    return data
-
-
 def _edited(lines: list[str], path: str, edit: FrontMatterEdit, newline: str) -> list[str]:
     previous = None
     for key, (value, quote) in edit.values.items():
-        data = _load("".join(lines), path)
+        data = load_for_edit("".join(lines), path)
         after = previous if previous is not None else ("owner" if key != "owner" else None)
         lines = _set(lines, data, key, value, quote, after=after)
         previous = key
     if edit.add_coauthors or edit.drop_coauthors:
-        lines = _coauthors(lines, _load("".join(lines), path), path, edit, newline)
+        lines = _coauthors(lines, load_for_edit("".join(lines), path), path, edit, newline)
     return lines
 
 

@@ -29,7 +29,7 @@ from review_bot.public import (
     Intake,
     PublicError,
     StartResponse,
-    make_intake,
+    intake_from_settings,
     reader_text,
     respond,
 )
@@ -102,13 +102,7 @@ class FeedbackEndpoint:
         self.settings = settings
         self.ledger = ledger
         self.on_recorded = on_recorded
-        self.intake: Intake = make_intake(
-            settings.site_url,
-            settings.feedback_origins,
-            limit=settings.feedback_limit,
-            window=settings.feedback_window,
-            identity_header=settings.feedback_identity_header,
-        )
+        self.intake: Intake = intake_from_settings(settings)
         repo = settings.site_repo
         self.catalog = PageCatalog(settings.mirrors_dir, repo, settings.child_env) if repo else None
 

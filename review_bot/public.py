@@ -19,7 +19,10 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from review_bot.settings import Settings
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -232,3 +235,14 @@ def make_intake(
     """The policy from settings: the site's origin plus the extra ones, and the rate limit."""
     origins = {origin_of(u) for u in (site_url, *extra_origins) if u}
     return Intake(frozenset(o for o in origins if o), RateLimiter(limit, window), identity_header)
+
+
+def intake_from_settings(settings: Settings) -> Intake:
+    """The one public-endpoint policy (/feedback, /requests): origins, rate limit, identity."""
+    return make_intake(
+        settings.site_url,
+        settings.feedback_origins,
+        limit=settings.feedback_limit,
+        window=settings.feedback_window,
+        identity_header=settings.feedback_identity_header,
+    )

@@ -16,7 +16,14 @@ from typing import Any
 
 from kennis.requests import RequestForm
 from review_bot.ledger import DeliveryLedger
-from review_bot.public import Environ, Intake, PublicError, StartResponse, make_intake, respond
+from review_bot.public import (
+    Environ,
+    Intake,
+    PublicError,
+    StartResponse,
+    intake_from_settings,
+    respond,
+)
 from review_bot.public import reader_text as plain
 from review_bot.settings import Settings
 
@@ -51,13 +58,7 @@ class RequestsEndpoint:
         self.settings = settings
         self.ledger = ledger
         self.on_recorded = on_recorded
-        self.intake: Intake = make_intake(
-            settings.site_url,
-            settings.feedback_origins,
-            limit=settings.feedback_limit,
-            window=settings.feedback_window,
-            identity_header=settings.feedback_identity_header,
-        )
+        self.intake: Intake = intake_from_settings(settings)
 
     def __call__(self, environ: Environ, start: StartResponse) -> list[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
