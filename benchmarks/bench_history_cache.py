@@ -60,9 +60,14 @@ def main() -> None:
     repo = args.repo or HERE / "work" / f"kb-{args.pages}p-{args.commits}c-cache"
     if args.repo is None and not repo.exists():
         gen = argparse.Namespace(
-            pages=args.pages, commits=args.commits, authors=300, rename_rate=0.02,
-            coauthor_rate=0.08, merge_rate=0.25, seed=1,
-        )  # fmt: skip
+            pages=args.pages,
+            commits=args.commits,
+            authors=300,
+            rename_rate=0.02,
+            coauthor_rate=0.08,
+            merge_rate=0.25,
+            seed=1,
+        )
         gen_kb.generate(repo, gen)
     cache = repo / ".git" / "kennis-bench-cache.json"
     saved = cache.with_suffix(".before")

@@ -63,7 +63,14 @@ def wait_done(ledger: PostgresLedger, total: int, timeout: float = 600) -> float
     return time.perf_counter() - started
 
 
-def exactly_once(pg: PostgresServer, github: GitHubStandIn, env: dict[str, str], args: argparse.Namespace, inst: int, root: Path) -> None:  # fmt: skip
+def exactly_once(
+    pg: PostgresServer,
+    github: GitHubStandIn,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    inst: int,
+    root: Path,
+) -> None:
     url = pg.database()
     bots = replicas(root, 3, {**env, "KENNIS_DATABASE_URL": url, "KENNIS_LEASE_SECONDS": "5"})
     ledger = PostgresLedger(url)
@@ -85,11 +92,20 @@ def exactly_once(pg: PostgresServer, github: GitHubStandIn, env: dict[str, str],
     twice = sum(1 for d in ids if seen[d] > 1)
     missing = sum(1 for d in ids if seen[d] == 0)
     print(f"(a) 3 replicas, {len(ids)} deliveries, replica 0 SIGKILLed at {len(ids) // 2}:")
-    print(f"    exactly once: {once}, more than once: {twice}, never: {missing}"
-          f" (done {took:.1f}s after the last post)")  # fmt: skip
+    print(
+        f"    exactly once: {once}, more than once: {twice}, never: {missing}"
+        f" (done {took:.1f}s after the last post)"
+    )
 
 
-def throughput(pg: PostgresServer, github: GitHubStandIn, env: dict[str, str], args: argparse.Namespace, inst: int, root: Path) -> None:  # fmt: skip
+def throughput(
+    pg: PostgresServer,
+    github: GitHubStandIn,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    inst: int,
+    root: Path,
+) -> None:
     github.faults.add("*", r".*", "slow", share=1.0, delay=0.05)
     results: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(args.repeat):
@@ -136,8 +152,10 @@ def main() -> None:
             "KENNIS_CATCHUP_EVERY": "",
             "KENNIS_WORKERS": "2",
             "KENNIS_EXTRA_HANDLERS": "replica_handler:register",
-            "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]),
-        }  # fmt: skip
+            "PYTHONPATH": os.pathsep.join(
+                [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
+            ),
+        }
         try:
             print(f"load average before: {os.getloadavg()}")
             exactly_once(pg, github, env, args, inst, root)

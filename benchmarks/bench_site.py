@@ -191,9 +191,11 @@ def main() -> None:
     parser.add_argument("--sides", default="plain,kennis,git")
     parser.add_argument("--publish", type=int, default=0, help="time N one-page publishes")
     parser.add_argument(
-        "--warm", action="store_true", help="keep the history cache between builds; each kennis "
-        "build follows a new one-page commit (as CI with actions/cache sees a push); edits the repo"
-    )  # fmt: skip
+        "--warm",
+        action="store_true",
+        help="keep the history cache between builds; each kennis "
+        "build follows a new one-page commit (as CI with actions/cache sees a push); edits the repo",
+    )
     parser.add_argument("--no-rebuilds", action="store_true", help="skip the serve-style rebuilds")
     args = parser.parse_args()
     repo = ensure_repo(args.pages, args.commits, args.seed)
@@ -226,8 +228,10 @@ def main() -> None:
         done = publish_latency(repo, args.publish)
         build_s = statistics.median(b for b, _ in done)
         switch_s = statistics.median(w for _, w in done)
-        print(f"\npublish a one-page change ({args.publish}×, median): build {build_s:.2f} s + "
-              f"switch {switch_s:.3f} s = {build_s + switch_s:.2f} s")  # fmt: skip
+        print(
+            f"\npublish a one-page change ({args.publish}×, median): build {build_s:.2f} s + "
+            f"switch {switch_s:.3f} s = {build_s + switch_s:.2f} s"
+        )
     if "kennis" in sides and not args.no_rebuilds:
         stats = rebuilds_in_one_process(repo, 3)
         print(f"\n3 builds in one process (as `mkdocs serve` rebuilds): {stats}")

@@ -281,8 +281,12 @@ def main() -> None:
     parser.add_argument(
         "--languages", type=int, default=1, help="parallel translated folders (content/en/…)"
     )
-    parser.add_argument("--sweep-rate", type=float, default=0.0, help="share of edit commits "
-                        "that also touch --sweep-size random pages")  # fmt: skip
+    parser.add_argument(
+        "--sweep-rate",
+        type=float,
+        default=0.0,
+        help="share of edit commits that also touch --sweep-size random pages",
+    )
     parser.add_argument("--sweep-size", type=int, default=40)
     args = parser.parse_args()
     generate(args.target, args)

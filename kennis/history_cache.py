@@ -267,7 +267,12 @@ def mailmap(repo: git.Repo, env: Mapping[str, str] | None = None) -> bytes | Non
 def touched_paths(repo: git.Repo, cached: str, head: str) -> set[bytes]:
     """Every path a commit in ``cached..head`` added, changed or removed (as git log lists them)."""
     out = repo.git.log(
-        "--name-only", "--no-renames", "-z", "--format=", f"{cached}..{head}", "--",
+        "--name-only",
+        "--no-renames",
+        "-z",
+        "--format=",
+        f"{cached}..{head}",
+        "--",
         stdout_as_string=False,
-    )  # fmt: skip
+    )
     return {path.strip(b"\n") for path in bytes(out).split(b"\0") if path.strip(b"\n")}

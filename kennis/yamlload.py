@@ -154,10 +154,12 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
     opened = _open_quote(lines[: mark.line] if mark else [])
     if opened is not None:
         return Problem(
-            path, opened[0] + 1 + offset, opened[1] + 1,
+            path,
+            opened[0] + 1 + offset,
+            opened[1] + 1,
             f"this quote is never closed (reading stopped at line {line}, column {col}):"
             " end the value with the same quote mark on this line",
-        )  # fmt: skip
+        )
     if mark is not None and source[mark.column : mark.column + 1] == "@":
         found = _HANDLE_LINE.match(source)
         handle = _HANDLE.match(source, mark.column)
@@ -165,25 +167,31 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
         if found is None or found.group("handle") != (handle.group(0) if handle else None):
             key = ""  # inside a list: only the handle itself needs quotes
         return Problem(
-            path, line, col,
+            path,
+            line,
+            col,
             f'a handle starting with @ must be in quotes: write {key}"{handle.group(0) if handle else "@login"}"',
-        )  # fmt: skip
+        )
     context = (exc.context or "").strip()
     if context.startswith("while scanning a quoted scalar") and exc.context_mark is not None:
         opened = exc.context_mark
         return Problem(
-            path, opened.line + 1 + offset, opened.column + 1,
+            path,
+            opened.line + 1 + offset,
+            opened.column + 1,
             f"this quote is never closed (reading stopped at line {line}, column {col}):"
             " end the value with the same quote mark on this line",
-        )  # fmt: skip
+        )
     context_mark = exc.context_mark
     flow = context in ("while parsing a flow sequence", "while parsing a flow mapping")
     if flow and context_mark is not None:
         what, bracket, close = ("list", "[", "]") if "sequence" in context else ("group", "{", "}")
         return Problem(
-            path, context_mark.line + 1 + offset, context_mark.column + 1,
+            path,
+            context_mark.line + 1 + offset,
+            context_mark.column + 1,
             f"the {what} opened with {bracket} is never closed: end it with {close} on the same line",
-        )  # fmt: skip
+        )
     return Problem(path, line, col, _plain(problem, source, mark.column if mark else 0))
 
 

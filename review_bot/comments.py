@@ -96,9 +96,10 @@ def _review_cell(item: PageApproval, requested: frozenset[str], author: str) -> 
     if item.ok:
         return "✅ approved by " + ", ".join(item.approved_by)
     waiting = [
-        h for h in item.waiting_for
+        h
+        for h in item.waiting_for
         if (h != page.previous_owner or h in page.approvers) and h.key != author
-    ]  # fmt: skip
+    ]
     parts = []
     if waiting:
         names = " or ".join(h.text for h in waiting)

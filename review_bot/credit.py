@@ -51,8 +51,12 @@ def on_review(ctx: DeliveryContext) -> None:
         return
     if not ctx.pull_request(number, base, head).pages:
         return  # not a knowledge pull request
-    row = {"login": login, "pull": number, "state": state,
-           "submitted_at": str(review.get("submitted_at") or "")}  # fmt: skip
+    row = {
+        "login": login,
+        "pull": number,
+        "state": state,
+        "submitted_at": str(review.get("submitted_at") or ""),
+    }
     record(reviews_file(ctx.settings.data_dir, ctx.repo_full_name or ""), [row])
 
 
@@ -89,8 +93,9 @@ def reviews_from_api(repo: Repository, content_dir: str) -> Iterator[dict[str, A
     """Reviews of every pull request that touches Markdown under ``content_dir`` (the workflow)."""
     prefix = content_dir.strip("/") + "/"
     for pull in repo.get_pulls(state="all"):
-        if not any(f.filename.startswith(prefix) and f.filename.endswith(".md")
-                   for f in pull.get_files()):  # fmt: skip
+        if not any(
+            f.filename.startswith(prefix) and f.filename.endswith(".md") for f in pull.get_files()
+        ):
             continue
         for review in pull.get_reviews():
             login = review.user.login if review.user else None

@@ -67,10 +67,13 @@ def on_report(ctx: DeliveryContext) -> None:
     if not isinstance(raw, dict):
         raise ValueError("a feedback delivery without its report")
     report = fb.Report(
-        id=str(raw["id"]), page=str(raw["page"]), kind=str(raw["kind"]),
-        on=date.fromisoformat(str(raw["on"])), comment=str(raw.get("comment") or ""),
+        id=str(raw["id"]),
+        page=str(raw["page"]),
+        kind=str(raw["kind"]),
+        on=date.fromisoformat(str(raw["on"])),
+        comment=str(raw.get("comment") or ""),
         identity=raw.get("identity") if isinstance(raw.get("identity"), str) else None,
-    )  # fmt: skip
+    )
     _store(ctx).add(ctx.repo_full_name or "", report)
     flush(ctx, report.page)
 
@@ -215,12 +218,14 @@ def on_form_issue(ctx: DeliveryContext) -> None:
         return
     login = str((issue.get("user") or {}).get("login") or "")
     report = fb.Report(
-        id=f"issue-{issue.get('number')}", page=page, kind="outdated",
+        id=f"issue-{issue.get('number')}",
+        page=page,
+        kind="outdated",
         on=datetime.now(UTC).date(),
         comment=fields[1],
         identity=f"@{login}" if login else None,
         by_owner=handle_key(login) in set(pages.reviewers.get(page, ())) if login else False,
-    )  # fmt: skip
+    )
     _store(ctx).add(ctx.repo_full_name or "", report)
     flush(ctx, page)
     state = _store(ctx).page_state(ctx.repo_full_name or "", page)

@@ -133,11 +133,14 @@ class FeedbackEndpoint:
         payload = {
             "repository": {"full_name": self.settings.site_repo},
             "report": {
-                "id": report_id, "page": path, "kind": kind, "comment": comment,
+                "id": report_id,
+                "page": path,
+                "kind": kind,
+                "comment": comment,
                 "identity": self.intake.identity(environ),
                 "on": datetime.now(UTC).date().isoformat(),
             },
-        }  # fmt: skip
+        }
         raw = json.dumps(payload, separators=(",", ":")).encode()
         self.ledger.record(report_id, FEEDBACK_EVENT, raw, payload)
         self.on_recorded()

@@ -72,11 +72,17 @@ class FeedbackStore:
                 "INSERT OR IGNORE INTO feedback_reports (id, repo, page, kind, comment, identity,"
                 " by_owner, on_day, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    report.id, repo.lower(), report.page, report.kind, report.comment,
-                    report.identity, int(report.by_owner), report.on.isoformat(),
+                    report.id,
+                    repo.lower(),
+                    report.page,
+                    report.kind,
+                    report.comment,
+                    report.identity,
+                    int(report.by_owner),
+                    report.on.isoformat(),
                     time.time() if now is None else now,
                 ),
-            )  # fmt: skip
+            )
             return cursor.rowcount == 1
 
     def open_reports(self, repo: str, page: str) -> list[Report]:

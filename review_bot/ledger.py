@@ -24,9 +24,13 @@ class DeliveryLedger(Protocol):
     @property
     def path(self) -> Path | None: ...
     def record(
-        self, delivery_id: str, event: str, payload_raw: bytes, payload: dict[str, Any],
+        self,
+        delivery_id: str,
+        event: str,
+        payload_raw: bytes,
+        payload: dict[str, Any],
         now: float | None = None,
-    ) -> bool: ...  # fmt: skip
+    ) -> bool: ...
     def claim(
         self, lease_seconds: float, now: float | None = None, *, max_attempts: int | None = None
     ) -> Claim | None: ...

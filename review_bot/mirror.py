@@ -213,8 +213,12 @@ class Commit:
                 )
             tree = self._run("write-tree", extra=index).decode().strip()
         who_name, who_email = author
-        who = {"GIT_AUTHOR_NAME": who_name, "GIT_AUTHOR_EMAIL": who_email,
-               "GIT_COMMITTER_NAME": who_name, "GIT_COMMITTER_EMAIL": who_email}  # fmt: skip
+        who = {
+            "GIT_AUTHOR_NAME": who_name,
+            "GIT_AUTHOR_EMAIL": who_email,
+            "GIT_COMMITTER_NAME": who_name,
+            "GIT_COMMITTER_EMAIL": who_email,
+        }
         out = self._run("commit-tree", tree, "-p", self.parent, stdin=message.encode(), extra=who)
         return out.decode().strip()
 

@@ -91,9 +91,14 @@ def run(
         _reply_once(ctx, request, BAD_COMMAND.format(sender=sender, lines=lines))
     for i, command in enumerate(c for c in commands if not c.error):
         request = Request(
-            sender, (command.path,), number, f"{key}-{i}", owner=owner, pr_branch=pr_branch,
+            sender,
+            (command.path,),
+            number,
+            f"{key}-{i}",
+            owner=owner,
+            pr_branch=pr_branch,
             command=command,
-        )  # fmt: skip
+        )
         allowed = confirm(ctx, request)
         if allowed and command.new_owner is not None and not command.new_owner.is_team:
             _ask_new_owner(ctx, owner or "@" + sender, pr_branch, command.new_owner.login)

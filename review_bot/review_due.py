@@ -104,9 +104,12 @@ def app_targets(app: GitHubApp, only: str | None = None) -> Iterator[Target]:
     for installation_id in app.installation_ids():
         client = app.client(installation_id)
         repos: PaginatedList[Repository] = PaginatedList(
-            Repository, client.requester, "/installation/repositories", {"per_page": 100},
+            Repository,
+            client.requester,
+            "/installation/repositories",
+            {"per_page": 100},
             list_item="repositories",
-        )  # fmt: skip
+        )
         for repo in repos:
             if only is None or repo.full_name.lower() == only.lower():
                 token = _token_of(app, installation_id)
@@ -187,11 +190,16 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
         repo = target.client.get_repo(target.full_name, lazy=True)
         existing, raw = existing_issues(repo)
         plan = plan_scan(
-            statuses, existing, as_of=as_of, site_url=kb.config.site_url,
-            content_dir=kb.config.content_dir, fallback_owner=kb.config.fallback_owner,
-            folder=folder_owners(kb), inactive=inactive_owners(repo, kb, due),
+            statuses,
+            existing,
+            as_of=as_of,
+            site_url=kb.config.site_url,
+            content_dir=kb.config.content_dir,
+            fallback_owner=kb.config.fallback_owner,
+            folder=folder_owners(kb),
+            inactive=inactive_owners(repo, kb, due),
             reported=reported_pages(repo),
-        )  # fmt: skip
+        )
         result.due_pages, result.owners = len(due), len(plan.owners)
         result.escalated = len(plan.escalations)
         apply_plan(repo, plan, raw, result)
@@ -301,8 +309,10 @@ def on_scan(ctx: DeliveryContext) -> None:
     if not report.complete:
         if report.resume_at is not None:
             raise RateLimited(report.resume_at, "freshness scan incomplete: resumes next time")
-        raise RuntimeError("freshness scan incomplete: " + "; ".join(
-            r.line() for r in report.results if r.incomplete))  # fmt: skip
+        raise RuntimeError(
+            "freshness scan incomplete: "
+            + "; ".join(r.line() for r in report.results if r.incomplete)
+        )
 
 
 def enqueue_scan(ledger: DeliveryLedger, every: float, now: float | None = None) -> bool:

@@ -340,9 +340,12 @@ def _approvals(
     """Approvals per page; team approvers are looked up only for pages still waiting."""
     items = approvals(pages, approved, earlier=earlier)
     teams = {
-        h for item in items if not item.ok
-        for h in (*item.page.approvers, item.page.previous_owner) if h is not None and h.is_team
-    }  # fmt: skip
+        h
+        for item in items
+        if not item.ok
+        for h in (*item.page.approvers, item.page.previous_owner)
+        if h is not None and h.is_team
+    }
     logins = sorted({a.lstrip("@") for who in (*approved.values(), *earlier.values()) for a in who})
     if not teams or not logins:
         return items

@@ -62,11 +62,30 @@ class PostgresServer:
             raise RuntimeError(f"{command[0]} failed:\n{result.stdout}\n{result.stderr}")
 
     def start(self) -> PostgresServer:
-        self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "kennis",
-                 "--no-sync", "-E", "UTF8")  # fmt: skip
+        self.run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "kennis",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -F"
-        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                 "-l", str(self.root / "log"), "-w", "start")  # fmt: skip
+        self.run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
         return self
 
     def url(self, database: str = "postgres") -> str:

@@ -41,9 +41,13 @@ def test_reviews_of_knowledge_prs_are_recorded_once_and_others_not_at_all(
                 "submitted_at": "2026-03-02T10:00:00Z",
             }
             payload = sender.payload(
-                "pull_request_review", "submitted", repo=REPO, number=number, sender=login,
+                "pull_request_review",
+                "submitted",
+                repo=REPO,
+                number=number,
+                sender=login,
                 overrides={"review": review},
-            )  # fmt: skip
+            )
             payloads.append(payload)
             sent.append(sender.send("pull_request_review", payload=payload))
         first = payloads[0]
@@ -65,12 +69,16 @@ def test_kennis_bot_reviews_writes_the_reviews_file_from_the_api(
     as_alice.get_repo(REPO).get_pull(number).create_review(event="APPROVE", body="Good")
     out = tmp_path / "reviews.json"
     env = bot_env(
-        world["data"], KENNIS_GITHUB_TOKEN=github.user_token("carol"),
+        world["data"],
+        KENNIS_GITHUB_TOKEN=github.user_token("carol"),
         KENNIS_GITHUB_API_URL=github.base_url,
-    )  # fmt: skip
+    )
     done = subprocess.run(
-        bot_command("reviews", "--repo", REPO, "--out", str(out)), env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        bot_command("reviews", "--repo", REPO, "--out", str(out)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert read_reviews(out.read_bytes(), str(out)) == {"alice": 1}

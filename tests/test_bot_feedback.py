@@ -156,9 +156,13 @@ def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
     assert "alert(1)" not in html and "example.invalid" not in html  # reader text never shown
     # The owner says /verify on the feedback issue; the App's pull request is merged.
     command = site.sender.payload(
-        "issue_comment", "created", repo=REPO, number=issue.number, sender="sam-okafor",
+        "issue_comment",
+        "created",
+        repo=REPO,
+        number=issue.number,
+        sender="sam-okafor",
         overrides={"comment": {"id": 4242, "body": "/verify", "user": {"login": "sam-okafor"}}},
-    )  # fmt: skip
+    )
     assert site.sender.send("issue_comment", payload=command).status == 202
     pulls = site.github.repo(REPO).issues.values
     pull = wait_for(lambda: next((i for i in pulls() if i.pull is not None), None))

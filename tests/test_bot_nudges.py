@@ -25,9 +25,12 @@ def world(tmp_path: Path, github: Any, app_key: Any) -> dict[str, Any]:
 def _scan(world: dict[str, Any], as_of: date) -> None:
     env = bot_env(world["data"], **world["env"])
     done = subprocess.run(
-        bot_command("scan", "--as-of", as_of.isoformat()), env=env, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        bot_command("scan", "--as-of", as_of.isoformat()),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -37,26 +40,43 @@ def _open_pr(world: dict[str, Any], github: Any, path: str, branch: str, **kw: A
     tree = git(remote, "rev-parse", "main^{tree}").strip()
     text = git(remote, "show", f"main:{path}") + "\nOne more line.\n"
     blob = subprocess.run(
-        ["git", "-C", str(remote), "hash-object", "-w", "--stdin"], input=text,
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+        ["git", "-C", str(remote), "hash-object", "-w", "--stdin"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     index = str(remote / f"index-{branch}")
     env = {"GIT_INDEX_FILE": index}
     run = {"capture_output": True, "text": True, "check": True}
     subprocess.run(["git", "-C", str(remote), "read-tree", tree], env=env, **run)
     subprocess.run(
         ["git", "-C", str(remote), "update-index", "--cacheinfo", f"100644,{blob},{path}"],
-        env=env, **run,
-    )  # fmt: skip
+        env=env,
+        **run,
+    )
     new_tree = subprocess.run(["git", "-C", str(remote), "write-tree"], env=env, **run)
     ident = {
-        "GIT_AUTHOR_NAME": "Mallory", "GIT_AUTHOR_EMAIL": "mallory@example.com",
-        "GIT_COMMITTER_NAME": "Mallory", "GIT_COMMITTER_EMAIL": "mallory@example.com",
-    }  # fmt: skip
+        "GIT_AUTHOR_NAME": "Mallory",
+        "GIT_AUTHOR_EMAIL": "mallory@example.com",
+        "GIT_COMMITTER_NAME": "Mallory",
+        "GIT_COMMITTER_EMAIL": "mallory@example.com",
+    }
     sha = subprocess.run(
-        ["git", "-C", str(remote), "commit-tree", new_tree.stdout.strip(), "-p", "main", "-m", "Edit"],
-        env=ident, **run,
-    ).stdout.strip()  # fmt: skip
+        [
+            "git",
+            "-C",
+            str(remote),
+            "commit-tree",
+            new_tree.stdout.strip(),
+            "-p",
+            "main",
+            "-m",
+            "Edit",
+        ],
+        env=ident,
+        **run,
+    ).stdout.strip()
     git(remote, "update-ref", f"refs/heads/{branch}", sha)
     number = int(github.add_pr(REPO, author="mallory", head_ref=branch, **kw).number)
     git(remote, "update-ref", f"refs/pull/{number}/head", sha)

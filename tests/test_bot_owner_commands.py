@@ -31,9 +31,13 @@ def _changed_lines(remote: Path, head: str) -> dict[str, list[str]]:
 
 def _comment(sender: Any, number: int, login: str, comment_id: int, body: str) -> Any:
     return sender.payload(
-        "issue_comment", "created", repo=REPO, number=number, sender=login,
+        "issue_comment",
+        "created",
+        repo=REPO,
+        number=number,
+        sender=login,
         overrides={"comment": {"id": comment_id, "body": body}},
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.slow  # runs kennis-bot processes against the stand-in
@@ -66,8 +70,10 @@ def test_owner_commands_open_one_pr_with_exactly_those_changes_and_strangers_get
     day = git(world["remote"], "log", "-1", "--format=%cs", head).strip()
     assert changes["content/due.md"] == ["+status: archived", f"+archived: {day}"]
     assert changes["content/old.md"] == [
-        '-owner: "@alice"', '+owner: "@carol"', '+coauthors: ["@alice"]',
-    ]  # fmt: skip
+        '-owner: "@alice"',
+        '+owner: "@carol"',
+        '+coauthors: ["@alice"]',
+    ]
     [snooze] = changes["content/soon.md"]
     assert snooze.startswith("+snoozed_until: ")
     assert sorted(changes) == ["content/due.md", "content/old.md", "content/soon.md"]
@@ -99,9 +105,13 @@ def test_ticked_action_rows_archive_and_confirm_all_in_the_owners_pr(
     try:
         sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
         payload = sender.payload(
-            "issues", "edited", repo=REPO, number=issue.number, sender="alice",
+            "issues",
+            "edited",
+            repo=REPO,
+            number=issue.number,
+            sender="alice",
             overrides={"issue": {"body": new_body}, "changes": {"body": {"from": old_body}}},
-        )  # fmt: skip
+        )
         sender.send("issues", payload=payload)
         sender.send("issues", payload=payload)  # sent again: nothing new
         settled(bot, 2)

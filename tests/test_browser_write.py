@@ -96,8 +96,10 @@ def test_the_checklist_button_opens_the_new_file_editor_with_a_page_that_passes_
     (root / "content/kitchen/closing-the-kitchen.md").write_text(value, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "kennis", "check", "content/kitchen/closing-the-kitchen.md"],
-        cwd=root, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (root / "content/kitchen/closing-the-kitchen.md").unlink()
 

@@ -31,9 +31,11 @@ def test_a_bot_confirmation_keeps_last_edited_and_contributors_and_credits_the_c
     repo = _repo(tmp_path)
     repo.write(PAGE, '---\nowner: "@alice"\nreviewed: 2026-02-01\nreviewed_by: "@bob"\n---\n# A\n')
     repo.commit(
-        "Confirm content/a.md still accurate", author=BOT, date="2026-02-01T10:00:00+00:00",
+        "Confirm content/a.md still accurate",
+        author=BOT,
+        date="2026-02-01T10:00:00+00:00",
         trailers=["Confirmed-by: bob <bob@users.noreply.github.com>"],
-    )  # fmt: skip
+    )
     for cache in (False, True):
         page = _index(repo, cache=cache).pages[PAGE]
         assert page.last_modified.date().isoformat() == "2025-01-01"
@@ -53,9 +55,11 @@ def test_the_incremental_cache_keeps_credits_and_a_bots_list_makes_other_authors
     repo.commit("Tidy", author="Renovate <renovate@example.com>", date="2026-01-05T00:00:00+00:00")
     repo.write(PAGE, '---\nowner: "@carol"\ncoauthors: ["@alice"]\n---\n# A\nMore.\n')
     repo.commit(
-        "Hand over", author=BOT, date="2026-02-01T00:00:00+00:00",
+        "Hand over",
+        author=BOT,
+        date="2026-02-01T00:00:00+00:00",
         trailers=["Handed-over-by: alice <alice@users.noreply.github.com>"],
-    )  # fmt: skip
+    )
     page = _index(repo, cache=True).pages[PAGE]
     assert [c.kind for c in page.credits] == ["handed_over"]
     assert page.last_modified.date().isoformat() == "2026-01-05"  # Renovate is a person here
@@ -68,9 +72,10 @@ def test_an_author_listing_themself_as_coauthor_counts_once(tmp_path: Path) -> N
     repo = _repo(tmp_path)
     repo.append(PAGE, "More.\n")
     repo.commit(
-        "More", author="Alice <alice@example.com>",
+        "More",
+        author="Alice <alice@example.com>",
         trailers=["Co-authored-by: Alice <alice@example.com>", "Co-authored-by: Bo <bo@x.org>"],
-    )  # fmt: skip
+    )
     page = _index(repo).pages[PAGE]
     assert {c.person.name: c.commits for c in page.contributions} == {"Alice": 2, "Bo": 1}
     assert [p.name for p in page.coauthors] == ["Bo"]

@@ -81,8 +81,11 @@ def test_kennis_serve_shows_the_draft_with_a_draft_badge(tmp_path):
     env.pop("KENNIS_PREVIEW", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kennis", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         html = _get(f"http://127.0.0.1:{port}/kitchen/recipe/", proc)
     finally:

@@ -10,7 +10,8 @@ from tests.sitekit import Built, build, make_kb, page
 
 PAGES = {
     "content/index.md": page(
-        "Home", body="Start with [sharing](sharing/index.md), then [the kitchen](kitchen/b-close.md).\n",
+        "Home",
+        body="Start with [sharing](sharing/index.md), then [the kitchen](kitchen/b-close.md).\n",
         owner='"@alice"',
     ),
     "content/kitchen/a-open.md": page("Opening", owner='"@bob"'),
@@ -24,7 +25,7 @@ PAGES = {
     "content/sharing/review.md": page("How review works", owner='"@alice"'),
     "content/sharing/roles.md": page("Owners and co-authors", owner='"@alice"'),
     "content/sharing/extra.md": page("Extra", owner='"@alice"'),
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,12 @@ from kennis.tree import WorkTree
 from tests.sitekit import PAGES, Built, build, make_kb, page
 
 ARCHIVED = page(
-    "Old fryer manual", owner='"@bob"', reviewed="2020-01-01", status="archived",
+    "Old fryer manual",
+    owner='"@bob"',
+    reviewed="2020-01-01",
+    status="archived",
     archived="2026-02-01",
-)  # fmt: skip
+)
 LINKING = page("Fryer", body="See [the old manual](old-fryer.md).\n", owner='"@bob"')
 BOT = "kennis-bot <kennis-bot@users.noreply.github.com>"
 FRIDGE = "content/kitchen/fridge.md"
@@ -99,10 +102,11 @@ def test_a_merged_bot_confirmation_credits_the_confirmer_and_changes_no_edit_dat
     text = (root / FRIDGE).read_text().replace("reviewed: 2025-04-01", "reviewed: 2026-05-30")
     repo.write(FRIDGE, text.replace("---\n\n", 'reviewed_by: "@bob"\n---\n\n', 1))
     repo.commit(
-        "Confirm content/kitchen/fridge.md still accurate", author=BOT,
+        "Confirm content/kitchen/fridge.md still accurate",
+        author=BOT,
         date="2026-05-30T08:00:00+00:00",
         trailers=["Confirmed-by: bob <bob@users.noreply.github.com>"],
-    )  # fmt: skip
+    )
     after = build(root)
     assert after.returncode == 0, after.output
     new = after.html("kitchen/fridge/")

@@ -287,8 +287,11 @@ def test_tabs_show_section_titles_in_the_home_pages_order(starter_site: tuple[Pa
     home = (site / "index.html").read_text("utf-8")
     tabs = re.findall(r'class="md-tabs__link">\s*(.*?)\s*</a>', home, re.S)
     assert tabs[1:5] == [
-        "Starting at Acme", "Running our sites", "Lessons learned", "How we share knowledge",
-    ]  # fmt: skip
+        "Starting at Acme",
+        "Running our sites",
+        "Lessons learned",
+        "How we share knowledge",
+    ]
 
 
 def test_the_sharing_guide_reads_in_the_order_its_index_recommends(

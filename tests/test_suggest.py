@@ -22,7 +22,7 @@ CASES = [
     ("type near miss", "type: podcastt", "type: podcast"),
     ("status near miss", "status: publshed", "status: published"),
     ("key near miss", "reviewd: 2026-01-02", "reviewed: 2026-01-02"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("line", "fixed"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -49,9 +49,16 @@ def test_an_ambiguous_date_gets_a_question_not_a_guess():
 
 
 CLEAN = [
-    "owner: \"@bob\"", "reviewed: 2026-08-18", "review_every: 6 months", "review_every: never",
-    "type: podcast", "hide: [toc]", "reviewed: 2026-13-45", "type: lecture", "owner: bob",
-]  # fmt: skip
+    'owner: "@bob"',
+    "reviewed: 2026-08-18",
+    "review_every: 6 months",
+    "review_every: never",
+    "type: podcast",
+    "hide: [toc]",
+    "reviewed: 2026-13-45",
+    "type: lecture",
+    "owner: bob",
+]
 
 
 @pytest.mark.parametrize("line", CLEAN)

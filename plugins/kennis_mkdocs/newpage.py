@@ -87,10 +87,12 @@ def page_block(
         block = block_for(context, config, folder, title, None)
         if block is not None:  # the stub's own name is taken: the new page sits next to it
             block = WriteBlock(
-                folder, block.intro,
+                folder,
+                block.intro,
                 [_renamed(link, f"{stem}-{link.kind}.md") for link in block.links],
-                block.owner, prompt=False,
-            )  # fmt: skip
+                block.owner,
+                prompt=False,
+            )
     if block is None:
         return ""
     return env.get_template("kennis/write.html").render(write=block)

@@ -201,15 +201,30 @@ def run_mkdocs(
     A *preview* build (a pull request's) tells the kennis plugins so: drafts are shown in it.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-c", _CHILD, str(os.getpid()),
-               "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        _CHILD,
+        str(os.getpid()),
+        "build",
+        "--strict",
+        "-f",
+        "mkdocs.yml",
+        "-d",
+        str(out),
+    ]
     started = time.monotonic()
     timed_out = False
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            command, cwd=work, env=mkdocs_env(env, preview), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+            command,
+            cwd=work,
+            env=mkdocs_env(env, preview),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             code = proc.wait(timeout)
         except subprocess.TimeoutExpired:

@@ -41,8 +41,10 @@ def serves(ctx: DeliveryContext) -> bool:
         return True
     ctx.log.info(
         "ignoring %s of %s: this App publishes the site of %s only (KENNIS_SITE_REPO)",
-        ctx.event, name or "an unnamed repository", wanted or "no repository",
-    )  # fmt: skip
+        ctx.event,
+        name or "an unnamed repository",
+        wanted or "no repository",
+    )
     return False
 
 
@@ -207,10 +209,12 @@ class Deployer:
         try:
             self.sites.releases_dir.mkdir(parents=True, exist_ok=True)
             result = build_release(
-                self.sites, mirror, sha,
+                self.sites,
+                mirror,
+                sha,
                 env={**build_env(self.ctx.settings), **build_files(self.ctx)},
                 timeout=self.ctx.settings.build_timeout,
-            )  # fmt: skip
+            )
             self._settle(mirror, sha, result, report)
         except Exception as exc:
             why = self._without_paths(f"not deployed: {exc}")
@@ -229,8 +233,9 @@ class Deployer:
             entry["skipped"] = list(result.skipped)
             self.ctx.log.warning(
                 "%s: not built (links, submodules or special files): %s",
-                sha[:12], ", ".join(result.skipped),
-            )  # fmt: skip
+                sha[:12],
+                ", ".join(result.skipped),
+            )
         with _slot_locks.hold(self.sites.root):
             wanted = _slots(self.sites).get(self.repo)
         if result.ok and withdrawn(mirror, sha, wanted):
@@ -308,10 +313,15 @@ class DeploymentReport:
             # A retried delivery (e.g. after a restart) reuses its deployment, never adds one.
             found = next(iter(repo.get_deployments(sha=self.sha, environment=ENVIRONMENT)), None)
             deployment = found or repo.create_deployment(
-                ref=self.sha, task="deploy", environment=ENVIRONMENT, auto_merge=False,
-                required_contexts=[], description="kennis self-hosted site",
-                production_environment=True, transient_environment=False,
-            )  # fmt: skip
+                ref=self.sha,
+                task="deploy",
+                environment=ENVIRONMENT,
+                auto_merge=False,
+                required_contexts=[],
+                description="kennis self-hosted site",
+                production_environment=True,
+                transient_environment=False,
+            )
             deployment.create_status("in_progress", description=f"building {self.sha[:12]}")
             self.deployment = deployment
         except RuntimeError as exc:  # no App configured: deploy anyway, report nothing

@@ -287,10 +287,16 @@ def build_preview(
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         result = build_in_checkout(
-            sites, mirror, base_sha, out, overlay=(head_sha, content_dir),
-            env=ctx.settings.child_env, timeout=ctx.settings.build_timeout,
-            log_name=f"pr-{number}-{head_sha}.log", preview=True,
-        )  # fmt: skip
+            sites,
+            mirror,
+            base_sha,
+            out,
+            overlay=(head_sha, content_dir),
+            env=ctx.settings.child_env,
+            timeout=ctx.settings.build_timeout,
+            log_name=f"pr-{number}-{head_sha}.log",
+            preview=True,
+        )
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)
         log = server_paths_removed(str(exc), sites)

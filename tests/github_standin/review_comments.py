@@ -20,10 +20,20 @@ def diff_lines(r: Repo, pull: Pull, path: str) -> set[int] | None:
     if r.git_dir is None:
         return None
     patch = subprocess.run(
-        ["git", "-C", str(r.git_dir), "diff", "-U3", f"{pull.base_sha}...{pull.head_sha}",
-         "--", path],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            "git",
+            "-C",
+            str(r.git_dir),
+            "diff",
+            "-U3",
+            f"{pull.base_sha}...{pull.head_sha}",
+            "--",
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     lines: set[int] = set()
     for match in _HUNK.finditer(patch):
         start, count = int(match.group(1)), int(match.group(2) or "1")

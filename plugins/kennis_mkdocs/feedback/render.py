@@ -27,12 +27,20 @@ def widget_settings(title: str) -> dict[str, Any]:
     return {
         "title": title,
         "ratings": [
-            {"icon": "material/thumb-up-outline", "name": "This page was helpful",
-             "data": 1, "note": "Thanks for your feedback!"},
-            {"icon": "material/thumb-down-outline", "name": "This page could be improved",
-             "data": 0, "note": ""},
+            {
+                "icon": "material/thumb-up-outline",
+                "name": "This page was helpful",
+                "data": 1,
+                "note": "Thanks for your feedback!",
+            },
+            {
+                "icon": "material/thumb-down-outline",
+                "name": "This page could be improved",
+                "data": 0,
+                "note": "",
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 class FeedbackRenderer:
@@ -94,8 +102,9 @@ class FeedbackRenderer:
     def _form_url(self, src_uri: str) -> str | None:
         if self.form_base is None:
             return None
-        query = urlencode({"template": self.form_base[1], "title": f"[outdated] {src_uri}",
-                           "page": src_uri})  # fmt: skip
+        query = urlencode(
+            {"template": self.form_base[1], "title": f"[outdated] {src_uri}", "page": src_uri}
+        )
         return f"{self.form_base[0]}?{query}"
 
 

@@ -130,8 +130,10 @@ def reader_feedback(
         for key in ("", section_of(context, status.page.path)):
             row = rows[key]
             row.helpful, row.votes, row.reports = (
-                row.helpful + helpful, row.votes + votes, row.reports + outdated
-            )  # fmt: skip
+                row.helpful + helpful,
+                row.votes + votes,
+                row.reports + outdated,
+            )
         reported = found.get("reported") or found.get("by_owner") or outdated >= threshold
         if reported or (votes >= 5 and helpful * 2 < votes):
             result.attention.append(page_ref(status, context, files, report))
