@@ -169,9 +169,10 @@ def rebuilds_in_one_process(repo: Path, times: int) -> dict[str, int]:
     """What ``mkdocs serve`` does per rebuild: load the config afresh and build."""
     os.environ["KENNIS_AS_OF"] = AS_OF
     os.chdir(repo)
-    from kennis_mkdocs import context
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from kennis_mkdocs import context
 
     before = dict(context.STATS)
     for _ in range(times):

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from kennis_mkdocs.feedback.source import from_issues
 
 from kennis.feedback import Report, issue_body
+from kennis_mkdocs.feedback.source import from_issues
 from tests.sitekit import Built, build, make_kb, mkdocs_yml
 
 WIDGET = """  - kennis/feedback:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kennis_mkdocs.pageinfo.renderer import escape_derived_title, escape_section_titles
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from kennis_mkdocs.pageinfo.renderer import escape_derived_title, escape_section_titles
 from tests.sitekit import build, make_kb, mkdocs_yml, page
 
 HOME = {"content/index.md": page("Home", owner='"@alice"', reviewed="2026-03-01")}
