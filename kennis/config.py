@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from .errors import Problem
 from .frontmatter import decode
 from .handles import Handle, parse_handle
 from .intervals import Interval, parse_interval
-from .page import DEFAULT, Source
+from .page import DEFAULT, Source, as_date
 from .paths import normalize
 from .yamlload import load_yaml
 
@@ -61,17 +61,6 @@ def _url(value: object) -> str:
     raise ValueError(f"{value!r} is not a web address starting with https://")
 
 
-def _day(value: object) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
-
-
 def _flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -110,7 +99,7 @@ _KEYS: dict[str, Any] = {
     "bots": _bots,
     "review_nudge_after": _working_days,
     "outdated_reports": _positive_int,
-    "adopted": _day,
+    "adopted": as_date,
     "front_matter": _flag,
     "first_time_coach": parse_handle,
 }

@@ -71,7 +71,8 @@ class Fields:
     where: dict[str, tuple[int, int]] = field(default_factory=dict)  # scalar value → (line, col)
 
 
-def _as_date(value: object) -> date:
+def as_date(value: object) -> date:
+    """A YAML date (or ISO text) as a day; a message for the author otherwise."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -118,14 +119,14 @@ def _tag(value: object) -> str:
 SCALARS: dict[str, Callable[[object], Any]] = {
     "title": _as_text,
     "owner": parse_handle,
-    "reviewed": _as_date,
+    "reviewed": as_date,
     "reviewed_by": parse_handle,
     "review_every": parse_interval,
     "type": _choice(TYPES, "type"),
     "status": _choice(STATUSES, "status"),
     "requested_in": _as_url,  # the knowledge request the page was written for
-    "archived": _as_date,  # the day /archive retired the page
-    "snoozed_until": _as_date,  # out of the review-due issue until this day
+    "archived": as_date,  # the day /archive retired the page
+    "snoozed_until": as_date,  # out of the review-due issue until this day
 }
 ITEMS: dict[str, Callable[[object], Any]] = {"coauthors": parse_handle, "tags": _tag}
 HINTS = {"coauthors": '["@bob", "@acme/team"]', "tags": "[onboarding, kitchen]"}

@@ -103,11 +103,7 @@ def on_issue_edited(ctx: DeliveryContext) -> None:
 @router.on("issue_comment", "created")
 def on_comment(ctx: DeliveryContext) -> None:
     """``/verify [path…]`` on a review-due issue or on a pull request."""
-    issue, comment, sender = (
-        ctx.payload.get("issue") or {},
-        ctx.payload.get("comment") or {},
-        _sender(ctx),
-    )
+    issue, comment, sender = comment_delivery(ctx)
     paths = confirm_command(comment.get("body"))
     if sender is None or paths is None:
         return
@@ -135,11 +131,7 @@ def on_comment(ctx: DeliveryContext) -> None:
 @router.on("issue_comment", "edited")
 def on_review_comment_edited(ctx: DeliveryContext) -> None:
     """A box ticked in the bot's own PR review comment pushes the bump to the PR branch."""
-    issue, comment, sender = (
-        ctx.payload.get("issue") or {},
-        ctx.payload.get("comment") or {},
-        _sender(ctx),
-    )
+    issue, comment, sender = comment_delivery(ctx)
     old = ((ctx.payload.get("changes") or {}).get("body") or {}).get("from")
     body = comment.get("body") or ""
     if sender is None or old is None or SECTION_MARKER not in body or not issue.get("pull_request"):
@@ -151,6 +143,11 @@ def on_review_comment_edited(ctx: DeliveryContext) -> None:
     if branch is not None:
         key = f"box-{comment.get('id')}-{sender}-{'-'.join(paths)}"
         confirm(ctx, Request(sender, tuple(paths), issue["number"], key, pr_branch=branch))
+
+
+def comment_delivery(ctx: DeliveryContext) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """An ``issue_comment`` delivery's issue, comment and sender (empty when absent)."""
+    return ctx.payload.get("issue") or {}, ctx.payload.get("comment") or {}, _sender(ctx)
 
 
 def _sender(ctx: DeliveryContext) -> str | None:

@@ -20,6 +20,7 @@ from review_bot.confirm import (
     _reply_once,
     _repo,
     _sender,
+    comment_delivery,
     confirm,
     day_branch,
 )
@@ -33,11 +34,7 @@ BAD_COMMAND = "@{sender}, kennis could not read this command:\n\n{lines}"
 @router.on("issue_comment", "created")
 def on_comment(ctx: DeliveryContext) -> None:
     """``/archive``, ``/handover``, ``/snooze`` on a review-due issue or a pull request."""
-    issue, comment, sender = (
-        ctx.payload.get("issue") or {},
-        ctx.payload.get("comment") or {},
-        _sender(ctx),
-    )
+    issue, comment, sender = comment_delivery(ctx)
     commands = parse_commands(comment.get("body"))
     if sender is None or not commands:
         return
