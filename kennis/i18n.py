@@ -1,0 +1,100 @@
+"""Localised text: gettext catalogues read from ``.po`` files (Babel), dates and numbers per locale.
+
+Every string kennis shows goes through a :class:`Translator`. English is the source language
+(the ``msgid``); other languages are ``kennis/locale/<language>/*.po`` files, one per area
+(``site.po``, ``bot.po``, ``cli.po``, ...), merged when loaded. Dropping a ``.po`` file in a new
+folder adds a language; a missing or empty translation falls back to the English text.
+
+Call sites keep the message literal so Babel's extractor finds it::
+
+    tr = translator("nl")
+    tr._("Last edited {when}", when=tr.date(day))
+    tr.ngettext("{n} page", "{n} pages", n)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+SOURCE_LANGUAGE = "en"
+_DAY_FIRST = {"en": "en_GB"}  # kennis has always written "18 August 2026"
+
+
+class Translator:
+    """One language's catalogue, with locale-aware dates and numbers."""
+
+    def __init__(self, language: str, messages: dict[Any, Any]) -> None:
+        self.language = language
+        self._messages = messages
+        try:
+            self.locale = Locale.parse(_DAY_FIRST.get(language, language).replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse(_DAY_FIRST[SOURCE_LANGUAGE])
+
+    def _(self, message: str, /, **values: Any) -> str:
+        """The translation of *message*, with ``{name}`` placeholders filled from *values*."""
+        text = self._messages.get(message) or message
+        return text.format(**values) if values else text
+
+    gettext = _
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
+        """The singular or plural form for *n*; ``{n}`` is filled with the formatted number."""
+        index = 0 if self.locale.plural_form(abs(n)) == "one" else 1
+        forms = self._messages.get((singular, plural))
+        translated = forms[min(index, len(forms) - 1)] if isinstance(forms, tuple) else ""
+        text = translated or (singular, plural)[index]
+        return text.format(n=self.number(n), **values)
+
+    def date(self, day: dt.date, style: str = "long") -> str:
+        """*day* as the locale writes it: "18 August 2026", "18 augustus 2026"."""
+        return format_date(day, format=style, locale=self.locale)
+
+    def day_month(self, day: dt.date) -> str:
+        """*day* without its year: "3 December", "3 december"."""
+        return format_date(day, format="d MMMM", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+
+def languages() -> list[str]:
+    """The languages with a catalogue, English first."""
+    found = sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir() and any(p.glob("*.po")))
+    return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
+
+
+def _candidates(language: str) -> list[str]:
+    tag = (language or SOURCE_LANGUAGE).replace("-", "_")
+    return [tag, tag.split("_")[0]] if "_" in tag else [tag]
+
+
+@functools.cache
+def translator(language: str | None) -> Translator:
+    """The translator for *language* (``nl``, ``nl_BE``, ``nl-BE``); unknown ones speak English."""
+    for tag in _candidates(language or SOURCE_LANGUAGE):
+        folder = LOCALE_DIR / tag
+        if folder.is_dir():
+            return Translator(tag, load_messages(folder))
+    return Translator(SOURCE_LANGUAGE, {})
+
+
+def load_messages(folder: Path) -> dict[Any, Any]:
+    """Map each msgid to its translation from every ``.po`` file in *folder* (untranslated ones left out)."""
+    messages: dict[Any, Any] = {}
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=folder.name)
+        for message in catalog:
+            if message.id and message.string and not message.fuzzy:
+                messages[message.id] = message.string
+    return messages
