@@ -10,6 +10,7 @@ from typing import Any
 from .errors import Problem
 from .frontmatter import decode
 from .handles import Handle, parse_handle
+from .i18n import SOURCE_LANGUAGE, languages
 from .intervals import Interval, parse_interval
 from .page import DEFAULT, Source, as_date
 from .paths import normalize
@@ -41,6 +42,9 @@ class Config:
     adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
     front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
     first_time_coach: Handle | None = None  # an extra reviewer for first-time authors
+    language: str = (
+        SOURCE_LANGUAGE  # the bot's and the CLI's language (a catalogue in kennis/locale)
+    )
 
 
 def _positive_int(value: object) -> int:
@@ -87,6 +91,14 @@ def _verify(value: object) -> str:
     raise ValueError(f"{value!r} is not one of: {', '.join(VERIFY_MODES)}")
 
 
+def _language(value: object) -> str:
+    known = languages()
+    tag = value.strip().replace("-", "_") if isinstance(value, str) else ""
+    if tag and (tag in known or tag.split("_")[0] in known):
+        return tag  # "nl_BE" speaks the "nl" catalogue
+    raise ValueError(f"{value!r} is not a language kennis speaks (known: {', '.join(known)})")
+
+
 _KEYS: dict[str, Any] = {
     "content_dir": _path,
     "review_every": parse_interval,
@@ -102,6 +114,7 @@ _KEYS: dict[str, Any] = {
     "adopted": as_date,
     "front_matter": _flag,
     "first_time_coach": parse_handle,
+    "language": _language,
 }
 
 

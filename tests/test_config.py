@@ -19,7 +19,7 @@ def test_every_key_is_read():
     raw = (
         b"content_dir: docs/\nreview_every: 6 months\ndue_soon: 2 weeks\nmax_reviewers: 2\n"
         b"fallback_owner: '@acme/kb'\nsite_url: https://kb.example.com\nignore_revs: .git-blame-ignore-revs\n"
-        b"verify: commit\n"
+        b"verify: commit\nlanguage: nl\n"
     )
     config, problems = parse_config(raw)
     assert problems == []
@@ -27,6 +27,7 @@ def test_every_key_is_read():
     assert config.due_soon == Interval(2, "weeks") and config.max_reviewers == 2
     assert config.fallback_owner.text == "@acme/kb" and config.fallback_source.line == 5
     assert config.site_url == "https://kb.example.com/" and config.verify == "commit"
+    assert config.language == "nl" and Config().language == "en"
 
 
 BAD = [
@@ -36,6 +37,7 @@ BAD = [
     ("fallback", b"fallback_owner: team\n", 1, 17, 'missing the "@"'),
     ("site", b"site_url: kb.example.com\n", 1, 11, "web address"),
     ("verify", b"verify: push\n", 1, 9, "not one of: pr, commit"),
+    ("language", b"language: klingon\n", 1, 11, "not a language kennis speaks (known: en, nl"),
     ("list", b"- a\n", 1, 1, "keys and values"),
     ("syntax", b"a: [\n", 2, 1, "YAML syntax error"),
 ]
