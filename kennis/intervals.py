@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+# Every unit word front matter may use, English or Dutch, singular or plural -> the canonical unit.
+_UNITS = {
+    **{word: unit for unit in ("days", "weeks", "months", "years") for word in (unit, unit[:-1])},
+    **{"dag": "days", "dagen": "days", "week": "weeks", "weken": "weeks"},
+    **{"maand": "months", "maanden": "months", "jaar": "years", "jaren": "years"},
+}
+_NEVER = ("never", "nooit")
 _LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
-_GRAMMAR = re.compile(r"^\s*(\d{1,4})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+_GRAMMAR = re.compile(r"^\s*(\d{1,4})\s*([^\W\d_]+)\s*$")
+_EXPECTED = '(expected "<n> days|weeks|months|years" with n ≥ 1, or "never")'
 
 
 class OutOfRange(ValueError):
@@ -75,21 +83,38 @@ def add_months(start: date, months: int) -> date:
 
 
 def parse_interval(text: object) -> Interval:
-    """Parse ``"<n> day(s)|week(s)|month(s)|year(s)"`` or ``"never"``; raise ValueError otherwise."""
+    """Parse ``"<n> day(s)|week(s)|month(s)|year(s)"`` or ``"never"``; raise ValueError otherwise.
+
+    Dutch units are read too (``3 maanden``, ``1 jaar``, ``nooit``): people write front matter in
+    their own language. Errors name the canonical English form.
+    """
     if not isinstance(text, str):
         raise ValueError(
             f'review interval must be text like "6 months" or "never", not {type(text).__name__}'
         )
-    if text.strip().lower() == "never":
+    if text.strip().lower() in _NEVER:
         return NEVER
     match = _GRAMMAR.match(text)
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(
-            f'"{text}" is not a review interval '
-            '(expected "<n> days|weeks|months|years" with n ≥ 1, or "never")'
-        )
-    interval = Interval(int(match.group(1)), _UNITS[match.group(2).lower()])
+    unit = _UNITS.get(match.group(2).lower()) if match else None
+    if not match or unit is None or int(match.group(1)) == 0:
+        raise ValueError(f'"{text}" is not a review interval {_EXPECTED}{_suggestion(text)}')
+    interval = Interval(int(match.group(1)), unit)
     if interval.count > _LONGEST[interval.unit]:
         # Longer than a century is "never" in practice, and it keeps due dates inside the calendar.
         raise ValueError(f'"{text}" is longer than 100 years; write "never" for an evergreen page')
     return interval
+
+
+def _suggestion(text: str) -> str:
+    """``; did you mean "3 months"?`` for a near miss such as ``3 maandn`` or ``3 monhts``."""
+    words = text.strip().lower().split()
+    if len(words) == 1 and words[0] not in _NEVER:
+        close = difflib.get_close_matches(words[0], _NEVER, n=1, cutoff=0.6)
+        return '; did you mean "never"?' if close else ""
+    match = re.fullmatch(r"(\d{1,4})\s*([^\W\d_]+)", " ".join(words))
+    if not match or int(match.group(1)) == 0:
+        return ""
+    close = difflib.get_close_matches(match.group(2), _UNITS, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f'; did you mean "{Interval(int(match.group(1)), _UNITS[close[0]])}"?'
