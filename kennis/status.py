@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from .freshness import Freshness, assess
-from .history import HistoryIndex, PageHistory
+from .history import Credit, HistoryIndex, PageHistory
+from .intervals import NEVER, Interval
 from .kb import KnowledgeBase
 from .page import Page
 from .visibility import is_counted
@@ -78,3 +79,26 @@ def most_urgent_first(statuses: list[PageStatus]) -> list[PageStatus]:
             s.page.path,
         ),
     )
+
+
+def confirmations_on_time(
+    history: PageHistory, every: Interval, adopted: date | None = None
+) -> list[tuple[Credit, bool]]:
+    """The App's confirmations of a page, oldest first, each with whether it came by the due date.
+
+    The due date is the one ``assess_pages`` showed that day: the previous review plus the page's
+    interval. The previous review is the previous confirmation; before the first one, the later of
+    the page's first commit and the adoption day (the index keeps no older ``reviewed:`` dates).
+    A snooze does not move it. A confirmation on the due date itself is on time; an evergreen
+    page's always is.
+    """
+    previous: date | None = None
+    result = []
+    for credit in sorted(
+        (c for c in history.credits if c.kind == "confirmed"), key=lambda c: c.when
+    ):
+        day = credit.when.date()
+        due = assess(previous, history.created.date(), every, NEVER, day, adopted).due
+        result.append((credit, due is None or day <= due))
+        previous = day
+    return result

@@ -1,9 +1,11 @@
 """Contributor credit comes from each person's own commits, not from page-level approximations."""
 
+from dataclasses import replace
 from datetime import date, datetime
 
-from kennis.history import Contribution, PageHistory, Person
-from kennis_mkdocs.contributors.report import Contributor, _credit
+from kennis.history import Contribution, Credit, PageHistory, Person
+from kennis.intervals import parse_interval
+from kennis_mkdocs.contributors.report import Contributor, _credit, _credit_upkeep
 
 ALICE, BOB, DANA = Person("Alice", "a@x"), Person("Bob", "b@x"), Person("Dana", "d@x")
 
@@ -55,3 +57,25 @@ def test_an_old_manifest_without_contributions_falls_back_to_bounds():
         "Bob": (1, date(2026, 6, 1), 0, 0),
         "Dana": (0, date(2026, 6, 1), 0, 1),
     }
+
+
+def test_confirmed_on_time_counts_by_the_due_date_after_adoption():
+    """A page from 2014 adopted in 2026 is due a year after adoption: confirming then is on time."""
+    page = PageHistory(
+        path="content/a.md",
+        created=when("2014-12-08"),
+        last_modified=when("2014-12-08"),
+        last_author=ALICE,
+        authors=(ALICE,),
+        coauthors=(),
+        commits=1,
+        credits=(Credit("confirmed", BOB, when("2027-06-14")),),
+    )
+    people: dict[str, Contributor] = {}
+    _credit_upkeep(people, page, parse_interval("12 months"), date(2026, 6, 15))
+    [bob] = people.values()
+    assert (bob.person, bob.confirmed, bob.on_time) == (BOB, 1, 1)
+    late = replace(page, credits=(Credit("confirmed", BOB, when("2027-06-16")),))
+    people = {}
+    _credit_upkeep(people, late, parse_interval("12 months"), date(2026, 6, 15))
+    assert [(c.confirmed, c.on_time) for c in people.values()] == [(1, 0)]

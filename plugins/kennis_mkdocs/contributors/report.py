@@ -11,10 +11,10 @@ A manifest written before that lacks them; then *edits* counts one per page a pe
 others (a lower bound) and *first contribution* is bounded by the page's dates.
 
 Upkeep counts too (``PageHistory.credits``, from the App's trailers): pages *confirmed* and
-confirmed *on time* (within the page's review interval of its creation or previous
-confirmation), pages *handed over* and *archived*, and *reviews* given on knowledge pull requests
-(a reviews file, see ``reviews``), and knowledge *requests* fulfilled (pages with
-``requested_in:`` they started). People are keyed by ``kennis.people.person_key``: one person,
+confirmed *on time* (by the page's due date that day, ``kennis.status.confirmations_on_time``),
+pages *handed over* and *archived*, and *reviews* given on knowledge pull requests (a reviews
+file, see ``reviews``), and knowledge *requests* fulfilled (pages with ``requested_in:`` they
+started). People are keyed by ``kennis.people.person_key``: one person,
 one row, whatever name or address a commit used. Nobody is ranked by edit count alone.
 """
 
@@ -28,8 +28,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from kennis.history import PageHistory, Person
-from kennis.intervals import Interval, OutOfRange
+from kennis.intervals import Interval
 from kennis.people import person_key
+from kennis.status import confirmations_on_time
 
 from ..context import SiteContext
 from ..render import Link, person_link
@@ -80,23 +81,21 @@ def _key(person: Person) -> str:
     return person_key(person)
 
 
-def _credit_upkeep(people: dict[str, Contributor], history: PageHistory, every: Interval) -> None:
+def _credit_upkeep(
+    people: dict[str, Contributor], history: PageHistory, every: Interval, adopted: date | None
+) -> None:
     """Confirmations (on time or late), hand-overs and archivings the App recorded for a page."""
-    anchor = history.created.date()
-    for credit in sorted(history.credits, key=lambda c: c.when):
+    for credit, on_time in confirmations_on_time(history, every, adopted):
         who = people.setdefault(_key(credit.person), Contributor(credit.person))
-        day = credit.when.date()
-        if credit.kind == "confirmed":
-            who.confirmed += 1
-            try:
-                who.on_time += every.never or day <= every.after(anchor)
-            except OutOfRange:
-                who.on_time += 1
-            anchor = day
-        elif credit.kind == "handed_over":
-            who.handed_over += 1
-        elif credit.kind == "archived":
-            who.archived += 1
+        who.confirmed += 1
+        who.on_time += on_time
+    for credit in history.credits:
+        if credit.kind in ("handed_over", "archived"):
+            who = people.setdefault(_key(credit.person), Contributor(credit.person))
+            if credit.kind == "handed_over":
+                who.handed_over += 1
+            else:
+                who.archived += 1
 
 
 def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> None:
@@ -143,7 +142,7 @@ def recognition(
                 first = history.authors[0]
                 people.setdefault(_key(first), Contributor(first)).requests += 1
         if history is not None:  # an archived page still credits who archived it
-            _credit_upkeep(people, history, page.review_every)
+            _credit_upkeep(people, history, page.review_every, context.kb.config.adopted)
     for login, count in (reviews or {}).items():
         person = Person(login, f"{login}@users.noreply.github.com")
         people.setdefault(_key(person), Contributor(person)).reviews += count
