@@ -288,15 +288,24 @@ def scan(repo: str | None, as_of: datetime | None) -> None:
 
 @main.command()
 @click.option("--repo", required=True, help="The repository (owner/name).")
-@click.option("--content-dir", default="content", show_default=True, help="The content folder.")
+@click.option(
+    "--content-dir",
+    help="The content folder [default: the one the checkout in this folder names, as kennis reads "
+    "it from .github/kennis.yml or mkdocs.yml].",
+)
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The reviews file.")
-def reviews(repo: str, content_dir: str, out: Path) -> None:
+def reviews(repo: str, content_dir: str | None, out: Path) -> None:
     """Write the reviews given on knowledge pull requests (for a workflow's site build)."""
     from github import Auth, Github
 
     from kennis.files import write_atomic
+    from kennis.kb import content_dir_of
     from kennis.reviews import reviews_json
+    from kennis.tree import WorkTree
     from review_bot.credit import reviews_from_api
+
+    if content_dir is None:
+        content_dir = content_dir_of(WorkTree(Path.cwd()).read)
 
     settings = _settings(serving=False)
     if not settings.github_token:

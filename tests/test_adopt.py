@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from kennis.cli import main
@@ -179,6 +180,10 @@ def test_init_github_adds_workflows_and_the_app_manifest(tmp_path: Path) -> None
     for name in ("kennis-check", "deploy", "freshness"):
         text = (repo.root / f".github/workflows/{name}.yml").read_text()
         assert "pip install kennis" in text and "pip install -e ." not in text
+    deploy = yaml.safe_load((repo.root / ".github/workflows/deploy.yml").read_text())
+    assert deploy["permissions"]["pull-requests"] == "read"  # review credit, read only
+    steps = [s.get("name", "") for s in deploy["jobs"]["build"]["steps"]]
+    assert steps.index("Review credit") < steps.index("Build (strict)")
     assert (repo.root / "app.yml").read_text() == (
         Path(__file__).parents[1] / "app.yml"
     ).read_text()

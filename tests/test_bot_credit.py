@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from kennis.reviews import read_reviews
 from review_bot.credit import reviews_file
 from tests.botproc import SECRET, bot_command, bot_env, start_bot
 from tests.duebot import REPO, make_world, settled
+from tests.sitekit import build, make_kb
 from tests.test_bot_nudges import _open_pr
+from tests.test_site_upkeep import _row
+from tests.test_workflows import load
 
 
 @pytest.fixture
@@ -82,3 +86,43 @@ def test_kennis_bot_reviews_writes_the_reviews_file_from_the_api(
     )
     assert done.returncode == 0, done.stderr
     assert read_reviews(out.read_bytes(), str(out)) == {"alice": 1}
+
+
+@pytest.mark.slow  # runs kennis-bot and mkdocs against the stand-in
+def test_the_deploy_workflows_review_credit_step_feeds_the_build_and_is_optional(
+    world: dict[str, Any], github: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflow's own two steps, as written: without a token the site still builds."""
+    number = _open_pr(world, github, "content/fresh.md", "edit-fresh")
+    as_alice = Github(auth=Auth.Token(github.user_token("alice")), base_url=github.base_url)
+    as_alice.get_repo(REPO).get_pull(number).create_review(event="APPROVE", body="Good")
+    steps = {s.get("name"): s for s in load("deploy.yml")["jobs"]["build"]["steps"]}
+    runner = tmp_path / "runner"
+    runner.mkdir()
+
+    def expand(text: str) -> str:
+        text = text.replace("${{ github.repository }}", REPO)
+        return text.replace("${{ runner.temp }}", str(runner))
+
+    command = expand(steps["Review credit"]["run"]).replace(
+        "kennis-bot", shlex.join(bot_command()), 1
+    )
+    monkeypatch.setenv("KENNIS_REVIEWS", expand(steps["Build (strict)"]["env"]["KENNIS_REVIEWS"]))
+    root = tmp_path / "site"
+    make_kb(root)  # its content folder is content/, like the pull request's page
+
+    def step(**token: str) -> subprocess.CompletedProcess[str]:
+        env = bot_env(world["data"], KENNIS_GITHUB_API_URL=github.base_url, **token)
+        return subprocess.run(
+            command, shell=True, cwd=root, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    assert step().returncode != 0  # no token: the step fails (continue-on-error)...
+    built = build(root)
+    assert built.returncode == 0, built.output[-2000:]  # ...and the site is built all the same
+    assert 'data-contributor="alice"' not in built.html("knowledge/contributors/")
+    done = step(KENNIS_GITHUB_TOKEN=github.user_token("carol"))
+    assert done.returncode == 0, done.stderr
+    built = build(root)
+    assert built.returncode == 0, built.output[-2000:]
+    assert _row(built.html("knowledge/contributors/"), "alice")["reviews"] == "1"

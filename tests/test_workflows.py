@@ -49,6 +49,7 @@ def test_deploy_has_least_permissions() -> None:
         "pages": "write",
         "id-token": "write",
         "issues": "read",  # the build lists knowledge requests and reader reports
+        "pull-requests": "read",  # reviews on knowledge pull requests, for the Contributors page
     }
     for job in load("deploy.yml")["jobs"].values():
         assert "permissions" not in job  # no job widens them
@@ -63,6 +64,18 @@ def test_deploy_builds_strictly_with_full_history_and_publishes_to_pages() -> No
     )
     deploy = doc["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+
+
+def test_deploy_gathers_review_credit_before_the_build_and_builds_without_it_too() -> None:
+    build = load("deploy.yml")["jobs"]["build"]["steps"]
+    names = [s.get("name", "") for s in build]
+    credit, site = build[names.index("Review credit")], build[names.index("Build (strict)")]
+    assert names.index("Review credit") < names.index("Build (strict)")
+    assert credit["continue-on-error"] is True  # no token or API: the site is still built
+    assert credit["run"].startswith('kennis-bot reviews --repo "${{ github.repository }}"')
+    assert credit["env"]["KENNIS_GITHUB_TOKEN"] == "${{ github.token }}"
+    out = re.search(r'--out "([^"]+)"', credit["run"])
+    assert out is not None and site["env"]["KENNIS_REVIEWS"] == out.group(1)
 
 
 def test_deploys_never_overlap() -> None:
