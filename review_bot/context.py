@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from kennis.changes import PullRequestChanges
     from review_bot.github_client import GitHubApp
+    from review_bot.ledger import DeliveryLedger
     from review_bot.mirror import Mirror
 
 
@@ -31,6 +32,7 @@ class DeliveryContext:
         mirrors_root: Any,
         settings: Settings | None = None,
         ledger_path: Any = None,
+        ledger: DeliveryLedger | None = None,
     ) -> None:
         self.delivery_id = delivery_id
         self.event = event
@@ -41,11 +43,21 @@ class DeliveryContext:
         # The settings parsed once at start (defaults when a test builds a context by hand).
         self.settings = settings or Settings(webhook_secret=b"")
         self.ledger_path = ledger_path  # the SQLite file concerns may keep small state tables in
+        self._ledger = ledger  # the worker's own ledger: later deliveries are queued in it
         self.log = logging.LoggerAdapter(
             logging.getLogger("review_bot.handler"), {"delivery": delivery_id}
         )
         # Each pull request's changes, computed once per delivery and revision pair.
         self._pull_requests: dict[tuple[int, str, str], PullRequestChanges] = {}
+
+    @property
+    def ledger(self) -> DeliveryLedger:
+        """The ledger this delivery came from (SQLite at ``ledger_path`` when built by hand)."""
+        if self._ledger is None:
+            from review_bot.ledger import Ledger
+
+            self._ledger = Ledger(Path(self.ledger_path))
+        return self._ledger
 
     @property
     def app(self) -> GitHubApp | None:

@@ -27,7 +27,6 @@ from kennis.handles import handle_key, parse_handle
 from kennis.urls import page_url
 from review_bot.feedback_intake import FEEDBACK_EVENT, SitePages, read_pages
 from review_bot.feedback_store import FeedbackStore
-from review_bot.ledger import Ledger
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, Router
@@ -183,9 +182,7 @@ def _schedule(ctx: DeliveryContext, page: str, due: float) -> None:
     key = hashlib.sha256(f"{name.lower()}\0{page}".encode()).hexdigest()[:20]
     payload = {"repository": {"full_name": name}, "page": page}
     raw = json.dumps(payload, separators=(",", ":")).encode()
-    Ledger(Path(ctx.ledger_path)).record(
-        f"feedback-flush-{key}-{int(due)}", FLUSH_EVENT, raw, payload, now=due
-    )
+    ctx.ledger.record(f"feedback-flush-{key}-{int(due)}", FLUSH_EVENT, raw, payload, now=due)
 
 
 def _pages_of(ctx: DeliveryContext, repo: Repository) -> SitePages:

@@ -37,6 +37,7 @@ from review_bot.settings import Settings
 
 FEEDBACK_EVENT = "kennis_feedback"
 RECHECK = 2.0  # seconds the default branch's commit is trusted before it is read again
+FRESH = 0.5  # an unknown page re-reads the branch inline at most this often (404 floods stay cheap)
 
 
 @dataclass(frozen=True)
@@ -51,28 +52,58 @@ class SitePages:
 
 
 class PageCatalog:
-    """The pages of the site repository's default branch, read from its mirror once per commit."""
+    """The pages of the site repository's default branch, read from its mirror once per commit.
+
+    Acknowledgements never wait for git once the pages are known: a stale answer (older than
+    ``RECHECK`` seconds) is served while one background thread reads the branch again. Only the
+    first request, or one naming a page the known commit lacks (``fresh=True``), reads it inline.
+    """
 
     def __init__(self, mirrors_root: Path, repo: str, env: Any = None) -> None:
         self.mirror = Mirror.for_repository(mirrors_root, repo, "", None, env)
         self._lock = threading.Lock()
         self._pages: SitePages | None = None
         self._checked = 0.0
+        self._refreshing = False
 
-    def current(self) -> SitePages | None:
+    def current(self, fresh: bool = False) -> SitePages | None:
         """The pages now (None before the App has ever fetched the repository)."""
+        pages = self._pages
+        age = time.monotonic() - self._checked
+        if pages is not None and (not fresh or age < FRESH):
+            if age >= RECHECK:
+                self._refresh_in_background()
+            return pages
         with self._lock:
-            if self._pages is not None and time.monotonic() - self._checked < RECHECK:
-                return self._pages
-            if not (self.mirror.path / "HEAD").exists():
-                return None
-            sha = self.mirror.rev_parse("HEAD")
-            if sha is None:
-                return None
-            if self._pages is None or self._pages.sha != sha:
-                self._pages = read_pages(self.mirror, sha)
-            self._checked = time.monotonic()
-            return self._pages
+            return self._read()
+
+    def _refresh_in_background(self) -> None:
+        with self._lock:
+            if self._refreshing:
+                return
+            self._refreshing = True
+        threading.Thread(target=self._refresh, name="kennis-pages", daemon=True).start()
+
+    def _refresh(self) -> None:
+        try:
+            with self._lock:
+                self._read()
+        except (GitError, OSError):
+            pass  # the known pages stay; the next request tries again
+        finally:
+            self._refreshing = False
+
+    def _read(self) -> SitePages | None:
+        """Re-read the branch's commit (and its pages when it moved); the caller holds the lock."""
+        if not (self.mirror.path / "HEAD").exists():
+            return None
+        sha = self.mirror.rev_parse("HEAD")
+        if sha is None:
+            return None
+        if self._pages is None or self._pages.sha != sha:
+            self._pages = read_pages(self.mirror, sha)
+        self._checked = time.monotonic()
+        return self._pages
 
 
 def read_pages(mirror: Mirror, sha: str) -> SitePages:
@@ -127,6 +158,8 @@ class FeedbackEndpoint:
         pages = self._pages()
         path = normalize(f"{pages.content_dir}/{page}") if pages.content_dir else normalize(page)
         if path not in pages.owners:
+            pages = self._pages(fresh=True)  # a page merged a moment ago: read the branch now
+        if path not in pages.owners:
             raise PublicError("404 Not Found", f"no page {page} on the site")
         owner = pages.owners[path]
         report_id = f"feedback-{uuid.uuid4().hex}"
@@ -151,11 +184,11 @@ class FeedbackEndpoint:
         )
         return {"id": report_id, "owner": owner, "message": thanks}
 
-    def _pages(self) -> SitePages:
+    def _pages(self, fresh: bool = False) -> SitePages:
         if self.catalog is None:
             raise PublicError("404 Not Found", "feedback is not enabled (no KENNIS_SITE_REPO)")
         try:
-            pages = self.catalog.current()
+            pages = self.catalog.current(fresh)
         except (GitError, OSError):
             pages = None
         if pages is None:

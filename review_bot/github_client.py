@@ -11,6 +11,7 @@ from github import Auth, Github, GithubException, GithubIntegration, GithubRetry
 
 # Refresh installation tokens this long before GitHub says they expire (they last one hour).
 TOKEN_MARGIN = timedelta(minutes=5)
+INSTALLATION_TTL = 600.0  # seconds a repository → installation answer is reused
 
 
 class RateLimited(Exception):
@@ -93,6 +94,7 @@ class GitHubApp:
             retry=self._retry(),
         )
         self._tokens: dict[int, _Token] = {}
+        self._installations: dict[str, tuple[int, float]] = {}  # repo → (id, monotonic expiry)
         self._token_lock = threading.Lock()
         self._clients = _ThreadClients()
 
@@ -152,13 +154,24 @@ class GitHubApp:
 
     def installation_for(self, full_name: str) -> int:
         """The installation covering ``owner/name`` (``GET /repos/{owner}/{repo}/installation``)."""
+        key = full_name.lower()
+        with self._token_lock:
+            known = self._installations.get(key)
+        if known is not None and known[1] > time.monotonic():
+            return known[0]  # one App-JWT call per repository and INSTALLATION_TTL, not per use
         owner, _, name = full_name.partition("/")
-        return int(self._integration.get_repo_installation(owner, name).id)
+        installation = int(self._integration.get_repo_installation(owner, name).id)
+        with self._token_lock:
+            self._installations[key] = (installation, time.monotonic() + INSTALLATION_TTL)
+        return installation
 
     def forget(self, installation_id: int) -> None:
         """Drop a cached token (e.g. after the installation was suspended or its token revoked)."""
         with self._token_lock:
             self._tokens.pop(installation_id, None)
+            for repo, (known, _) in list(self._installations.items()):
+                if known == installation_id:
+                    del self._installations[repo]
 
 
 class _ThreadClients(threading.local):

@@ -178,6 +178,7 @@ class WorkerPool:
                 mirrors_root=self.mirrors_root,
                 settings=self.settings,
                 ledger_path=self.ledger.path,
+                ledger=self.ledger,
             )
             for handler in self.router.handlers_for(d.event, d.action):
                 handler(ctx)
