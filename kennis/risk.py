@@ -27,6 +27,7 @@ class OwnerRisk:
     path: str
     owner: str
     reason: str
+    quiet_since: date | None = None  # the owner's last activity (None: the owner left)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def owners_at_risk(
             continue
         last = activity.get(f"login:{owner.login.lower()}")
         if last is not None and last < as_of - QUIET_FOR:
-            found.append(OwnerRisk(page.path, owner.text, QUIET.format(day=last.isoformat())))
+            reason = QUIET.format(day=last.isoformat())
+            found.append(OwnerRisk(page.path, owner.text, reason, quiet_since=last))
     return found
 
 

@@ -10,6 +10,10 @@ from urllib.parse import quote, urlencode
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from kennis.i18n import Translator
+
+from .language import script_with_messages, site_translator
+
 JS_URI = "assets/kennis/kennis-ask.js"
 JS_SOURCE = Path(__file__).parent / "assets" / "kennis-ask.js"
 FORM = "request.yml"  # .github/ISSUE_TEMPLATE/request.yml
@@ -28,6 +32,7 @@ def ask_box(config: MkDocsConfig, endpoint: str | None, section: str = "") -> As
     """The box, or None when the site has neither the App's endpoint nor a GitHub repository."""
     issue_url = None
     if config.repo_url and "github" in config.repo_url:
+        # "Request: " is the issue form's title prefix, which the App reads: not translated.
         query = {"template": FORM, "title": "Request: ", "labels": "kennis:request"}
         if section:
             query["section"] = section  # GitHub fills an issue form's field from its id
@@ -47,8 +52,20 @@ def add_ask_script(config: MkDocsConfig, files: Files, wanted_src_uri: str) -> N
         config.extra_javascript.append(JS_URI)
     wanted = files.get_file_from_path(wanted_src_uri)
     where = json.dumps(wanted.url if wanted is not None else "")
-    code = f"var KENNIS_WANTED_URL = {where};\n" + JS_SOURCE.read_text(encoding="utf-8")
+    words = script_messages(site_translator(config))
+    code = f"var KENNIS_WANTED_URL = {where};\n" + script_with_messages("ask", words, JS_SOURCE)
     existing = files.get_file_from_path(JS_URI)
     if existing is not None:
         files.remove(existing)
     files.append(File.generated(config, JS_URI, content=code))
+
+
+def script_messages(tr: Translator) -> dict[str, str]:
+    """The ask script's words (it has none of its own)."""
+    return {
+        "unsent": tr._("Not sent: {error}"),
+        "unreachable": tr._("Not sent: the server could not be reached."),
+        "about": tr._("Ask for a page about “{query}”"),
+        # Material's own words under a search that found nothing, which the script looks for.
+        "none": tr._("No matching documents"),
+    }

@@ -11,17 +11,32 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from kennis.i18n import Translator
 from kennis.kb import effective_page
 from kennis.newpage import WriteLink, branch_of, write_links
 from kennis.page import Attributed, Fields
 from kennis.paths import join
 
 from .context import SiteContext
+from .language import script_with_messages, site_translator
 
 JS_URI = "assets/kennis/kennis-write.js"
 JS_SOURCE = Path(__file__).parent / "assets" / "kennis-write.js"
-SECTION_INTRO = "Know something this section is missing? Start a new page here:"
-STUB_INTRO = "Know about this? Write it: pick the kind of page it should be."
+
+
+def write_labels(tr: Translator) -> dict[str, str]:
+    """Each type's button (a whole sentence per type: word order differs between languages)."""
+    return {
+        "article": tr._("Write a new article here"),
+        "how-to": tr._("Write a new how-to guide here"),
+        "checklist": tr._("Write a new checklist here"),
+        "sop": tr._("Write a new standard procedure (SOP) here"),
+        "story": tr._("Write a new story here"),
+        "faq": tr._("Write a new FAQ here"),
+        "quiz": tr._("Write a new quiz here"),
+        "video": tr._("Write a new video here"),
+        "podcast": tr._("Write a new podcast here"),
+    }
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,9 @@ def add_script(config: MkDocsConfig, files: Files) -> None:
     if JS_URI not in [str(s) for s in config.extra_javascript]:
         config.extra_javascript.append(JS_URI)
     if files.get_file_from_path(JS_URI) is None:
-        files.append(File.generated(config, JS_URI, abs_src_path=str(JS_SOURCE)))
+        words = {"title": site_translator(config)._("What is the title of the new page?")}
+        code = script_with_messages("write", words, JS_SOURCE)
+        files.append(File.generated(config, JS_URI, content=code))
 
 
 def folder_owner(context: SiteContext, folder: str) -> Attributed | None:
@@ -56,9 +73,15 @@ def block_for(
         return None
     owner = folder_owner(context, folder)
     links = write_links(config.repo_url, branch_of(config.edit_uri), folder, owner, title)
+    tr = site_translator(config)
+    labels = write_labels(tr)
+    links = [WriteLink(link.kind, labels.get(link.kind, link.label), link.url) for link in links]
     if name is not None:  # a named file (a wanted page): keep its name
         links = [_renamed(link, name) for link in links]
-    intro = SECTION_INTRO if title is None else STUB_INTRO
+    if title is None:
+        intro = tr._("Know something this section is missing? Start a new page here:")
+    else:
+        intro = tr._("Know about this? Write it: pick the kind of page it should be.")
     who = owner.handle.text if owner else None
     return WriteBlock(folder, intro, links, who, prompt=title is None)
 

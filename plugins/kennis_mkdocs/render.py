@@ -1,4 +1,4 @@
-"""Shared rendering: the Jinja environment (overridable templates), links to people, dates, CSS."""
+"""Shared rendering: the Jinja environment (overridable templates, translated), links to people, CSS."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from mkdocs.structure.files import File, Files
 
 from kennis.handles import Handle, noreply_login
 from kennis.history import Person
+
+from .language import install, site_translator
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -41,12 +43,6 @@ def person_link(person: Person) -> Link:
     """A git author; linked to GitHub only when the e-mail is a GitHub no-reply address."""
     login = noreply_login(person.email)
     return Link(person.name or person.email, f"{GITHUB}/{login}" if login else None)
-
-
-def human_date(day: date | datetime | None) -> str:
-    if day is None:
-        return ""
-    return f"{day.day} {day:%B %Y}"
 
 
 def iso_date(day: date | datetime | None) -> str:
@@ -82,8 +78,8 @@ def environment(config: MkDocsConfig) -> jinja2.Environment:
         # compiled code is kept per user (Jinja's private temp folder), keyed by template source.
         bytecode_cache=_BYTECODE,
     )
-    env.filters["human_date"] = human_date
     env.filters["iso_date"] = iso_date
+    install(env, site_translator(config))  # _, ngettext and dates in the site's language
     _environment = (config, env)
     return env
 

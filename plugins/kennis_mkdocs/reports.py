@@ -11,10 +11,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from kennis.i18n import Translator, translator
 from kennis.status import PageStatus
 from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 
 from .context import SiteContext, site_context
+from .language import site_translator
 from .options import KennisConfig
 from .render import (
     Link,
@@ -36,6 +38,10 @@ class ReportConfig(KennisConfig):
     page = c.Type(str, default="")
     """Where the generated page lives in the site, relative to docs_dir (e.g.
     ``knowledge/health.md``); nothing is written into the content folder."""
+
+    title = c.Optional(c.Type(str))
+    """The page's title (and its name in the navigation); default: the plugin's own title in
+    the site's language (``theme.language``)."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,9 @@ def section_of(context: SiteContext, path: str) -> str:
     return src_uri.split("/", 1)[0] if "/" in src_uri else ""
 
 
-def section_title(context: SiteContext, section: str) -> str:
+def section_title(context: SiteContext, section: str, tr: Translator) -> str:
     if not section:
-        return "Home"
+        return tr._("Home")
     index = context.kb.pages.get(context.repo_path(f"{section}/index.md"))
     if index is not None and index.title:
         return index.title
@@ -107,6 +113,11 @@ class ReportPlugin:
 
     template = ""
     config: Any
+    tr: Translator = translator(None)  # the site's language, set per build in on_files
+
+    def default_title(self, tr: Translator) -> str:
+        """The title without a ``title:`` option, in the site's language."""
+        raise NotImplementedError
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         """What the template shows; ``file`` is the generated page (links are relative to it)."""
@@ -122,13 +133,15 @@ class ReportPlugin:
             return files
         context = site_context(config)
         add_css_file(config, files)
+        self.tr = site_translator(config)
+        title = self.config.title or self.default_title(self.tr)
         generate(
             config,
             files,
             self.config.page,
             self.template,
             lambda file: {
-                "title": self.config.title,
+                "title": title,
                 "as_of": context.as_of,
                 **self.values(context, files, file),
             },

@@ -1,6 +1,12 @@
 // "Ask for a page": send the box's form to the App, prefill it from ?need=, and offer it under
 // Material's search when a search finds nothing. Without JavaScript the GitHub link still works.
 (function () {
+  // The words come from the site's catalogue, written above this script by the build.
+  var WORDS = (window.KENNIS_MESSAGES || {}).ask || {};
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+
   function siteRoot() {
     var script = document.querySelector('script[src*="assets/kennis/kennis-ask.js"]');
     return script ? script.src.split("assets/kennis/kennis-ask.js")[0] : "/";
@@ -21,10 +27,10 @@
       method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
     }).then(function (response) {
       return response.json().then(function (data) {
-        answer.textContent = response.ok ? data.message : "Not sent: " + (data.error || response.status);
+        answer.textContent = response.ok ? data.message : fill(WORDS.unsent, {error: data.error || response.status});
         if (response.ok) form.reset();
       });
-    }).catch(function () { answer.textContent = "Not sent: the server could not be reached."; });
+    }).catch(function () { answer.textContent = WORDS.unreachable; });
   });
 
   function prefill() {
@@ -35,7 +41,7 @@
     document.querySelectorAll("a.kennis-ask-github").forEach(function (link) {
       var url = new URL(link.href);
       url.searchParams.set("need", need);
-      url.searchParams.set("title", "Request: " + need.slice(0, 100));
+      url.searchParams.set("title", "Request: " + need.slice(0, 100));  // the App reads this prefix
       link.href = url.toString();
     });
   }
@@ -48,11 +54,12 @@
       var old = document.querySelector(".kennis-ask-search");
       if (old) old.remove();
       var query = input.value.trim();
-      if (!query || !/no matching/i.test(meta.textContent)) return;
+      // Material's own "No matching documents", in the site's language.
+      if (!query || meta.textContent.toLowerCase().indexOf((WORDS.none || "").toLowerCase()) < 0) return;
       var link = document.createElement("a");
       link.className = "kennis-ask-search md-button";
       link.href = siteRoot() + KENNIS_WANTED_URL + "?need=" + encodeURIComponent(query) + "#kennis-ask";
-      link.textContent = "Ask for a page about “" + query + "”";
+      link.textContent = fill(WORDS.about, {query: query});
       meta.insertAdjacentElement("afterend", link);
     }).observe(meta, {childList: true, characterData: true, subtree: true});
   }

@@ -2,13 +2,9 @@
 // After a thumbs-down the reader picks a reason and may add a comment; the reply names the owner.
 (function () {
   "use strict";
-  var REASONS = [
-    ["outdated", "It is out of date"],
-    ["unclear", "It is unclear"],
-    ["missing", "Something is missing"],
-    ["wrong", "Something is wrong"],
-    ["not_helpful", "Something else"]
-  ];
+  // The words come from the site's catalogue, written above this script by the build.
+  var WORDS = (window.KENNIS_MESSAGES || {}).feedback || {};
+  var REASONS = WORDS.reasons || [];
 
   function send(data, kind, comment, done) {
     var request = new XMLHttpRequest();
@@ -17,9 +13,9 @@
     request.onload = function () {
       var answer = {};
       try { answer = JSON.parse(request.responseText); } catch (e) { answer = {}; }
-      done(request.status === 202 ? (answer.message || "Thanks!") : (answer.error || "Sorry, that did not work."));
+      done(request.status === 202 ? (answer.message || WORDS.thanks) : (answer.error || WORDS.failed));
     };
-    request.onerror = function () { done("Sorry, the report could not be sent."); };
+    request.onerror = function () { done(WORDS.unsent); };
     request.send(JSON.stringify({ page: data.page, kind: kind, comment: comment }));
   }
 
@@ -42,9 +38,9 @@
     });
     var comment = document.createElement("textarea");
     comment.name = "kennis-comment"; comment.maxLength = 2000;
-    comment.placeholder = "What should change? (optional)";
+    comment.placeholder = WORDS.comment;
     var button = document.createElement("button");
-    button.type = "button"; button.className = "md-button"; button.textContent = "Send";
+    button.type = "button"; button.className = "md-button"; button.textContent = WORDS.send;
     button.addEventListener("click", function () {
       var picked = box.querySelector("input:checked");
       button.disabled = true;

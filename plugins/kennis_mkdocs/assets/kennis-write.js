@@ -4,7 +4,9 @@ document.addEventListener("click", function (event) {
   var link = event.target.closest && event.target.closest("a[data-kennis-prompt]");
   if (!link) return;
   event.preventDefault();
-  var title = window.prompt("What is the title of the new page?");
+  // The question comes from the site's catalogue, written above this script by the build.
+  var words = (window.KENNIS_MESSAGES || {}).write || {};
+  var title = window.prompt(words.title);
   if (title === null) return;
   title = title.trim();
   var url = new URL(link.href);

@@ -13,9 +13,6 @@ class ContributorsConfig(ReportConfig):
     page = c.Type(str, default="knowledge/contributors.md")
     """Where the Contributors page lives in the site, relative to docs_dir."""
 
-    title = c.Type(str, default="Contributors")
-    """The page's title (and its name in the navigation)."""
-
     newcomer_days = c.Type(int, default=30)
     """Someone whose first contribution is at most this many days old is listed as a newcomer."""
 

@@ -7,6 +7,8 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from kennis.i18n import Translator
+
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import ContributorsConfig
@@ -17,6 +19,9 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
     """Generates the Contributors page."""
 
     template = "kennis/contributors.md"
+
+    def default_title(self, tr: Translator) -> str:
+        return tr._("Contributors")
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         options = self.config

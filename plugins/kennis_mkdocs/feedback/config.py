@@ -20,5 +20,5 @@ class FeedbackConfig(base.Config):
     form = c.Type(str, default="outdated.yml")
     """The issue form under ``.github/ISSUE_TEMPLATE/`` the no-JavaScript link opens."""
 
-    title = c.Type(str, default="Was this page helpful?")
-    """The widget's question."""
+    title = c.Optional(c.Type(str))
+    """The widget's question (default: "Was this page helpful?" in the site's language)."""

@@ -8,8 +8,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..context import site_context
+from ..language import script_with_messages, site_translator
 from .config import FeedbackConfig
-from .render import SCRIPT_SOURCE, SCRIPT_URI, FeedbackRenderer, widget_settings
+from .render import SCRIPT_SOURCE, SCRIPT_URI, FeedbackRenderer, script_messages, widget_settings
 from .source import load_reports
 
 
@@ -23,7 +24,8 @@ class FeedbackPlugin(BasePlugin[FeedbackConfig]):
         if not self.config.enabled or not self.config.endpoint:
             return config
         analytics = config.extra.setdefault("analytics", {})
-        analytics.setdefault("feedback", widget_settings(self.config.title))
+        tr = site_translator(config)
+        analytics.setdefault("feedback", widget_settings(self.config.title, tr))
         if SCRIPT_URI not in config.extra_javascript:
             config.extra_javascript.append(SCRIPT_URI)
         return config
@@ -32,7 +34,9 @@ class FeedbackPlugin(BasePlugin[FeedbackConfig]):
         if not self.config.enabled:
             return files
         if self.config.endpoint and files.get_file_from_path(SCRIPT_URI) is None:
-            files.append(File.generated(config, SCRIPT_URI, abs_src_path=str(SCRIPT_SOURCE)))
+            messages = script_messages(site_translator(config))
+            code = script_with_messages("feedback", messages, SCRIPT_SOURCE)
+            files.append(File.generated(config, SCRIPT_URI, content=code))
         context = site_context(config)
         self.renderer = FeedbackRenderer(context, load_reports(), config, self.config)
         return files

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 
-from kennis.feedback import banner_text
+from kennis.i18n import Translator
 
 from ..context import SiteContext
+from ..language import site_translator
 from .config import FeedbackConfig
 
 SCRIPT_URI = "assets/kennis-feedback.js"
@@ -22,24 +23,42 @@ _PAGEINFO = re.compile(r'<aside class="kennis-pageinfo"')
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
 
 
-def widget_settings(title: str) -> dict[str, Any]:
+def widget_settings(title: str | None, tr: Translator) -> dict[str, Any]:
     """Material's ``extra.analytics.feedback``: 👍 / 👎; the script adds reasons after 👎."""
     return {
-        "title": title,
+        "title": title or tr._("Was this page helpful?"),
         "ratings": [
             {
                 "icon": "material/thumb-up-outline",
-                "name": "This page was helpful",
+                "name": tr._("This page was helpful"),
                 "data": 1,
-                "note": "Thanks for your feedback!",
+                "note": tr._("Thanks for your feedback!"),
             },
             {
                 "icon": "material/thumb-down-outline",
-                "name": "This page could be improved",
+                "name": tr._("This page could be improved"),
                 "data": 0,
                 "note": "",
             },
         ],
+    }
+
+
+def script_messages(tr: Translator) -> dict[str, Any]:
+    """The widget script's words (it has none of its own): the reasons after 👎 and its answers."""
+    return {
+        "reasons": [
+            ["outdated", tr._("It is out of date")],
+            ["unclear", tr._("It is unclear")],
+            ["missing", tr._("Something is missing")],
+            ["wrong", tr._("Something is wrong")],
+            ["not_helpful", tr._("Something else")],
+        ],
+        "thanks": tr._("Thanks!"),
+        "failed": tr._("Sorry, that did not work."),
+        "unsent": tr._("Sorry, the report could not be sent."),
+        "comment": tr._("What should change? (optional)"),
+        "send": tr._("Send"),
     }
 
 
@@ -58,6 +77,7 @@ class FeedbackRenderer:
         self.threshold = context.kb.config.outdated_reports
         self.endpoint = options.endpoint
         self.form_base = _form_base(config.repo_url, options.form)
+        self.tr = site_translator(config)
 
     def reported(self, path: str) -> dict[str, Any] | None:
         found = self.reports.get(path)
@@ -78,7 +98,7 @@ class FeedbackRenderer:
             html = _PAGEINFO.sub(
                 '<aside class="kennis-pageinfo" data-kennis-reported="outdated"', html
             )
-            block = _banner(found, owner) + block
+            block = _banner(found, owner, self.tr) + block
         heading = _LEADING_H1.match(html)
         if heading is None:
             return block + html
@@ -87,12 +107,9 @@ class FeedbackRenderer:
     def _data(self, src_uri: str, owner: str | None) -> str:
         """The widget's page data, and the link that works without JavaScript."""
         form = self._form_url(src_uri)
-        link = (
-            f'<p class="kennis-feedback-fallback"><a href="{escape(form)}">Report this page as '
-            "outdated</a></p>"
-            if form
-            else ""
-        )
+        text = escape(self.tr._("Report this page as outdated"))
+        link = f'<p class="kennis-feedback-fallback"><a href="{escape(form)}">{text}</a></p>'
+        link = link if form else ""
         return (
             f'<div class="kennis-feedback" data-kennis-feedback hidden'
             f' data-page="{escape(src_uri)}" data-owner="{escape(owner or "")}"'
@@ -108,18 +125,36 @@ class FeedbackRenderer:
         return f"{self.form_base[0]}?{query}"
 
 
-def _banner(found: dict[str, Any], owner: str | None) -> str:
+def _banner(found: dict[str, Any], owner: str | None, tr: Translator) -> str:
     count = _count(found.get("outdated")) or 1
     try:
         since = date.fromisoformat(str(found.get("since")))
     except ValueError:  # a hand-edited or foreign file: still say it, without a wrong date
         since = date.today()
-    text = banner_text(count, since, owner)
     return (
         '<div class="admonition warning kennis-banner kennis-banner--reported"'
         ' data-kennis-reported="outdated" role="note">'
-        '<p class="admonition-title">Reported outdated</p>'
-        f"<p>{escape(text)}</p></div>"
+        f'<p class="admonition-title">{escape(tr._("Reported outdated"))}</p>'
+        f"<p>{escape(banner_text(count, since, owner, tr))}</p></div>"
+    )
+
+
+def banner_text(count: int, since: date, owner: str | None, tr: Translator) -> str:
+    """The banner: "2 colleagues reported on 3 December that this page may be out of date; …"."""
+    day = tr.day_month(since)
+    if owner:
+        return tr.ngettext(
+            "A colleague reported on {day} that this page may be out of date; {owner} has been asked.",
+            "{n} colleagues reported on {day} that this page may be out of date; {owner} has been asked.",
+            count,
+            day=day,
+            owner=owner,
+        )
+    return tr.ngettext(
+        "A colleague reported on {day} that this page may be out of date; the knowledge team has been asked.",
+        "{n} colleagues reported on {day} that this page may be out of date; the knowledge team has been asked.",
+        count,
+        day=day,
     )
 
 

@@ -13,9 +13,6 @@ class HealthConfig(ReportConfig):
     page = c.Type(str, default="knowledge/health.md")
     """Where the Knowledge health page lives in the site, relative to docs_dir."""
 
-    title = c.Type(str, default="Knowledge health")
-    """The page's title (and its name in the navigation)."""
-
     members = c.Optional(c.Type(str))
     """A file (relative to the repository root) listing the repository's members, one GitHub
     login per line: owners missing from it are shown as knowledge at risk. None: not checked."""

@@ -7,6 +7,8 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from kennis.i18n import Translator
+
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import HealthConfig
@@ -18,6 +20,9 @@ class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig]):
 
     template = "kennis/health.md"
 
+    def default_title(self, tr: Translator) -> str:
+        return tr._("Knowledge health")
+
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         members = read_members(context.root, self.config.members)
-        return {"health": health(context, files, file, members)}
+        return {"health": health(context, files, file, self.tr, members)}

@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from kennis.freshness import STATES
+from kennis.i18n import Translator
 from kennis.requests import per_month
 from kennis.risk import LoneSection, lone_sections, owners_at_risk
 from kennis.status import PageStatus
@@ -80,7 +81,11 @@ class Health:
 
 
 def health(
-    context: SiteContext, files: Files, report: File, members: list[str] | None = None
+    context: SiteContext,
+    files: Files,
+    report: File,
+    tr: Translator,
+    members: list[str] | None = None,
 ) -> Health:
     statuses = [s for s in context.statuses.values() if s.page.status not in NOT_CONTENT]
     overall: Counter[str] = Counter()
@@ -93,19 +98,20 @@ def health(
         by_section[section_of(context, status.page.path)][state] += 1
         ref = page_ref(status, context, files, report)
         if state == "overdue":
-            groups[ref.owner.text if ref.owner else "(no owner)"].append(ref)
+            groups[ref.owner.text if ref.owner else tr._("(no owner)")].append(ref)
         if status.page.owner_via in ("fallback", "none"):
             result.fallback.append(ref)
         if status.page.reviewed is None:
             result.never_reviewed.append(ref)
-    result.rows.append(Row("", "All pages", dict(overall)))
+    result.rows.append(Row("", tr._("All pages"), dict(overall)))
     for section in sorted(by_section):
-        result.rows.append(Row(section, section_title(context, section), dict(by_section[section])))
+        title = section_title(context, section, tr)
+        result.rows.append(Row(section, title, dict(by_section[section])))
     for refs in groups.values():
         refs.sort(key=lambda r: (-r.days_overdue, r.path))
     ordered = sorted(groups.items(), key=lambda item: (-item[1][0].days_overdue, item[0]))
     result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
-    _at_risk(result, context, files, report, statuses, members)
+    _at_risk(result, context, files, report, statuses, members, tr)
     known = load_requests()
     result.requests = None if known is None else per_month(known)
     reader_feedback(result, context, files, report, statuses)
@@ -151,15 +157,20 @@ def _at_risk(
     report: File,
     statuses: list[PageStatus],
     members: list[str] | None,
+    tr: Translator,
 ) -> None:
     """Knowledge at risk: owners gone quiet or gone, sections one person wrote alone."""
     by_path = {s.page.path: s for s in statuses}
     pages = [s.page for s in statuses]
     for risk in owners_at_risk(pages, context.index, context.as_of, members):
         ref = page_ref(by_path[risk.path], context, files, report)
-        result.owner_risks.append((ref, risk.reason))
+        if risk.quiet_since is None:
+            why = tr._("no longer a member of the repository")
+        else:
+            why = tr._("has not contributed since {day}", day=risk.quiet_since.isoformat())
+        result.owner_risks.append((ref, why))
     for lone in lone_sections(pages, context.index, lambda path: section_of(context, path)):
-        result.lone.append((section_title(context, lone.section), lone))
+        result.lone.append((section_title(context, lone.section, tr), lone))
 
 
 def read_members(root: Path, name: str | None) -> list[str] | None:

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from kennis.urls import page_url_path, site_page_url
 
 from ..context import SiteContext
+from ..language import site_translator
 from ..render import environment
 from .config import PageInfoConfig
 from .view import PageInfo, page_info
@@ -37,6 +38,7 @@ class PageInfoRenderer:
     ) -> PageInfoRenderer:
         site_url, directory_urls = config.site_url, config.use_directory_urls
         repo_url = config.repo_url if options.report_outdated else None
+        tr = site_translator(config)
         infos = {}
         for path, status in context.statuses.items():
             src_uri = context.src_uri(path)
@@ -51,6 +53,7 @@ class PageInfoRenderer:
                 label=options.report_label,
                 max_contributors=options.contributors,
                 banner=options.banner,
+                tr=tr,
             )
         return cls(infos, environment(config))
 

@@ -6,19 +6,46 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from kennis.i18n import Translator
 from kennis.people import page_contributors
 from kennis.status import PageStatus
 
 from ..render import Link, handle_link, person_link
 
-STATE_LABELS = {
-    "evergreen": "Evergreen",
-    "fresh": "Fresh",
-    "due_soon": "Review due soon",
-    "due": "Review due",
-    "overdue": "Overdue for review",
-}
-TYPE_LABELS = {"how-to": "How-to", "sop": "SOP", "faq": "FAQ"}
+
+def state_labels(tr: Translator) -> dict[str, str]:
+    """The badge of each freshness state, in the site's language."""
+    return {
+        "evergreen": tr._("Evergreen"),
+        "fresh": tr._("Fresh"),
+        "due_soon": tr._("Review due soon"),
+        "due": tr._("Review due"),
+        "overdue": tr._("Overdue for review"),
+    }
+
+
+def type_labels(tr: Translator) -> dict[str, str]:
+    """The badge of each page type (an unknown type shows its own name, capitalised)."""
+    return {
+        "article": tr._("Article"),
+        "how-to": tr._("How-to"),
+        "checklist": tr._("Checklist"),
+        "sop": tr._("SOP"),
+        "story": tr._("Story"),
+        "faq": tr._("FAQ"),
+        "quiz": tr._("Quiz"),
+        "video": tr._("Video"),
+        "podcast": tr._("Podcast"),
+    }
+
+
+def status_labels(tr: Translator) -> dict[str, str]:
+    return {
+        "draft": tr._("Draft"),
+        "published": tr._("Published"),
+        "wanted": tr._("Wanted"),
+        "archived": tr._("Archived"),
+    }
 
 
 @dataclass(frozen=True)
@@ -31,6 +58,7 @@ class PageInfo:
     state_label: str
     type_label: str
     status: str
+    status_label: str
     owner: Link | None
     coauthors: tuple[Link, ...]
     reviewed: date | None
@@ -62,6 +90,7 @@ def page_info(
     label: str,
     max_contributors: int,
     banner: bool,
+    tr: Translator,
 ) -> PageInfo:
     page, history, fresh = status.page, status.history, status.freshness
     title = page.title or page.path.rsplit("/", 1)[-1].removesuffix(".md")
@@ -71,9 +100,10 @@ def page_info(
         title=title,
         path=page.path,
         state=fresh.state,
-        state_label=STATE_LABELS[fresh.state],
-        type_label=TYPE_LABELS.get(page.type, page.type.capitalize()),
+        state_label=state_labels(tr)[fresh.state],
+        type_label=type_labels(tr).get(page.type, page.type.capitalize()),
         status=page.status,
+        status_label=status_labels(tr).get(page.status, page.status.capitalize()),
         owner=handle_link(page.owner.handle) if page.owner else None,
         coauthors=tuple(handle_link(a.handle) for a in page.coauthors),
         reviewed=page.reviewed,
@@ -84,7 +114,7 @@ def page_info(
         due=fresh.due,
         since=fresh.since,
         days_overdue=fresh.days_overdue,
-        report_url=report_url(status, title, page_url, repo_url, label),
+        report_url=report_url(status, title, page_url, repo_url, label, tr),
         banner=_banner(page.status, fresh.state) if banner else None,
         hidden_contributors=people[len(shown) :] if max_contributors > 0 else (),
         archived=page.archived,
@@ -100,23 +130,32 @@ def _banner(status: str, state: str) -> str | None:
 
 
 def report_url(
-    status: PageStatus, title: str, page_url: str | None, repo_url: str | None, label: str
+    status: PageStatus,
+    title: str,
+    page_url: str | None,
+    repo_url: str | None,
+    label: str,
+    tr: Translator,
 ) -> str | None:
     """A new-issue link on GitHub, pre-filled so the reader reaches the owner in one click."""
     if not repo_url or "github" not in repo_url:
         return None
     page = status.page
-    lines = [f"The page **{title}** (`{page.path}`) looks outdated."]
+    lines = [tr._("The page **{title}** (`{path}`) looks outdated.", title=title, path=page.path)]
     if page_url:
-        lines.append(f"Page: {page_url}")
+        lines.append(tr._("Page: {url}", url=page_url))
     if page.owner:
         people = [page.owner.handle.text, *(a.handle.text for a in page.coauthors)]
-        lines.append(f"Owner: {page.owner.handle.text}, please take a look.")
+        lines.append(tr._("Owner: {owner}, please take a look.", owner=people[0]))
         if len(people) > 1:
-            lines.append(f"Co-authors: {', '.join(people[1:])}")
-    lines += ["", "What is wrong or missing?", "", ""]
+            lines.append(tr._("Co-authors: {names}", names=", ".join(people[1:])))
+    lines += ["", tr._("What is wrong or missing?"), "", ""]
     query = urlencode(
-        {"title": f"Outdated: {title}", "body": "\n".join(lines), "labels": label},
+        {
+            "title": tr._("Outdated: {title}", title=title),
+            "body": "\n".join(lines),
+            "labels": label,
+        },
         quote_via=quote,
     )
     return f"{repo_url.rstrip('/')}/issues/new?{query}"

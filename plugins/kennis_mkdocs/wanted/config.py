@@ -13,9 +13,6 @@ class WantedConfig(ReportConfig):
     page = c.Type(str, default="knowledge/wanted.md")
     """Where the Wanted pages page lives in the site, relative to docs_dir."""
 
-    title = c.Type(str, default="Wanted pages")
-    """The page's title (and its name in the navigation)."""
-
     ask_endpoint = c.Optional(c.Type(str))
     """The App's ``POST /requests`` address (e.g. ``https://kb-bot.example.com/requests``, or
     ``/requests`` when the App serves the site): readers without a GitHub account ask for a page

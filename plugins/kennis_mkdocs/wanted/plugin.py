@@ -10,6 +10,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from kennis.i18n import Translator
+
 from ..ask import add_ask_script, ask_box
 from ..context import SiteContext
 from ..newpage import missing_block
@@ -23,6 +25,9 @@ class WantedPlugin(ReportPlugin, BasePlugin[WantedConfig]):
     """Generates the Wanted pages page."""
 
     template = "kennis/wanted.md"
+
+    def default_title(self, tr: Translator) -> str:
+        return tr._("Wanted pages")
 
     site_config: MkDocsConfig | None = None
 
