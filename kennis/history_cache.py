@@ -1,29 +1,29 @@
 """The history index cached at the commit it was built for, and merging newer history into it.
 
-A cache file holds one ``HistoryIndex`` (the manifest's JSON) plus a fingerprint of what else
-decides the answer: the content folder, the ignored revisions and ``.mailmap``. A changed
-fingerprint, an unreadable file or another version means no cache (a full pass rebuilds it).
+A cache file holds one ``HistoryIndex`` (one line per page, `kennis.history_store`) plus a
+fingerprint of what else decides the answer: the content folder, the ignored revisions and
+``.mailmap``. A changed fingerprint, a damaged file or another version means no cache (a full
+pass rebuilds it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import subprocess
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import git
 
+from kennis import gitlog, history_store
 from kennis.files import write_atomic
-from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person
+from kennis.history import Contribution, HistoryIndex, PageHistory, Person
 
-CACHE_VERSION = 2
 #: The cache folder inside a repository's git directory (``actions/cache`` can keep it: ``.git/kennis``).
 CACHE_FOLDER = "kennis"
 
@@ -31,7 +31,7 @@ CACHE_FOLDER = "kennis"
 def default_path(git_dir: Path, content_dir: str) -> Path:
     """Where a repository (or the App's mirror) keeps its cache: one file per content folder."""
     digest = hashlib.sha256(content_dir.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return Path(git_dir) / CACHE_FOLDER / f"history-{digest}.json"
+    return Path(git_dir) / CACHE_FOLDER / f"history-{digest}.cache"
 
 
 def fingerprint(content_dir: str, ignored: frozenset[bytes], mailmap: bytes | None) -> str:
@@ -81,22 +81,25 @@ def forget() -> None:
         _RECENT.items.clear()
 
 
-def load(path: Path, key: str) -> tuple[HistoryIndex | None, bool]:
+def load(
+    path: Path, key: str, rebuild: Callable[[], Mapping[str, PageHistory]] | None = None
+) -> tuple[HistoryIndex | None, bool]:
     """The cached index and whether it came from the file (not this process's memory).
 
-    None when there is none, it is damaged or its fingerprint differs.
+    None when there is none, it is damaged or its fingerprint differs. The file's pages are
+    decoded as they are read (`kennis.history_store`); ``rebuild`` gives them all should one
+    row not decode.
     """
     path = Path(path).absolute()
     remembered = _RECENT.get(path, key)
     if remembered is not None:
         return remembered, False
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("cache_version") != CACHE_VERSION or data.get("fingerprint") != key:
-            return None, True
-        index = decode(data["index"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        found, index = history_store.read(path.read_bytes(), rebuild)
+    except (OSError, *history_store.BAD):
         return None, True  # a cache is only ever a shortcut: anything odd means a full pass
+    if found != key:
+        return None, True
     _RECENT.put(path, key, index)
     return index, True
 
@@ -107,77 +110,8 @@ def save(path: Path, index: HistoryIndex, key: str, *, to_file: bool = True) -> 
     _RECENT.put(path, key, index)
     if not to_file:
         return
-    data = {"cache_version": CACHE_VERSION, "fingerprint": key, "index": encode(index)}
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-
-
-def encode(index: HistoryIndex) -> dict[str, Any]:
-    """A compact form: people and dates once each, pages as rows of their positions."""
-    # Keyed by identity: the builder shares one object per person and per date, and hashing
-    # frozen dataclasses 300,000 times would cost more than the rest (a duplicate row is fine).
-    people: list[Person] = []
-    dates: list[datetime] = []
-    seen: dict[int, int] = {}
-
-    def who(person: Person) -> int:
-        found = seen.get(id(person))
-        if found is None:
-            found = seen[id(person)] = len(people)
-            people.append(person)
-        return found
-
-    def when(moment: datetime) -> int:
-        found = seen.get(id(moment))
-        if found is None:
-            found = seen[id(moment)] = len(dates)
-            dates.append(moment)
-        return found
-
-    rows = [
-        [
-            page.path,
-            when(page.created),
-            when(page.last_modified),
-            who(page.last_author),
-            [who(p) for p in page.authors],
-            [who(p) for p in page.coauthors],
-            page.commits,
-            list(page.previous_paths),
-            [[who(c.person), c.commits, when(c.first)] for c in page.contributions],
-            [[c.kind, who(c.person), when(c.when)] for c in page.credits],
-        ]
-        for page in index.pages.values()
-    ]
-    return {
-        "head": index.head,
-        "content_dir": index.content_dir,
-        "people": [[p.name, p.email] for p in people],
-        "dates": [d.isoformat() for d in dates],
-        "pages": rows,
-    }
-
-
-def decode(data: dict[str, Any]) -> HistoryIndex:
-    """The index from `encode`'s form (every person and date decoded once)."""
-    people = [Person(str(name), str(email)) for name, email in data["people"]]
-    dates = [datetime.fromisoformat(text) for text in data["dates"]]
-    pages = {}
-    for row in data["pages"]:
-        path, created, modified, last, authors, coauthors, commits, before, parts, done = row
-        pages[path] = PageHistory(
-            path=path,
-            created=dates[created],
-            last_modified=dates[modified],
-            last_author=people[last],
-            authors=tuple(people[i] for i in authors),
-            coauthors=tuple(people[i] for i in coauthors),
-            commits=int(commits),
-            previous_paths=tuple(before),
-            contributions=tuple(Contribution(people[i], int(n), dates[d]) for i, n, d in parts),
-            credits=tuple(Credit(str(kind), people[i], dates[d]) for kind, i, d in done),
-        )
-    return HistoryIndex(str(data["head"]), pages, str(data["content_dir"]))
+        write_atomic(path, history_store.write(index, key))
 
 
 def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> PageHistory:
@@ -276,3 +210,24 @@ def touched_paths(repo: git.Repo, cached: str, head: str) -> set[bytes]:
         stdout_as_string=False,
     )
     return {path.strip(b"\n") for path in bytes(out).split(b"\0") if path.strip(b"\n")}
+
+
+def tree_changes(
+    repo: git.Repo, cached: str, head: str, content_dir: str
+) -> tuple[set[bytes], set[bytes]]:
+    """Markdown paths under ``content_dir`` that ``head`` has and ``cached`` has not, and back.
+
+    One tree diff: with the cached pages it gives the pages at ``head`` without listing its tree.
+    """
+    command = [gitlog.git_executable(repo), "-C", str(gitlog.run_dir(repo)), "diff-tree", "-r"]
+    command += ["-z", "--no-renames", "--name-status", cached, head, "--", content_dir]
+    out = subprocess.run(command, capture_output=True, check=True).stdout.split(b"\0")
+    added: set[bytes] = set()
+    removed: set[bytes] = set()
+    for status, path in zip(out[0::2], out[1::2], strict=False):
+        if path.endswith(b".md"):
+            if status == b"A":
+                added.add(path)
+            elif status == b"D":
+                removed.add(path)
+    return added, removed

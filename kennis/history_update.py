@@ -6,14 +6,15 @@ the full pass's (see `kennis.history_cache` for the file and what invalidates it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import git
 
-from kennis import history_cache
+from kennis import gitlog, history_cache
 from kennis.history import HistoryIndex, PageHistory
-from kennis.history_build import DEFAULT_BOTS, _finish, _NotNewest, _walk
+from kennis.history_build import _finish, _NotNewest, _walk
+from kennis.history_store import CachedPages
 
 #: A cache file this many commits behind is rewritten after an update (fewer: walked again).
 REWRITE_AFTER = 50
@@ -23,7 +24,7 @@ def cached_build(
     repo: git.Repo,
     cache: Path | None,
     content_dir: str,
-    paths: list[bytes],
+    paths: list[bytes] | None,
     ignored_shas: frozenset[bytes],
     bot_set: frozenset[bytes],
     env: Mapping[str, str] | None,
@@ -31,22 +32,42 @@ def cached_build(
 ) -> HistoryIndex:
     """The index at ``head``: the cache updated with the new commits, else a full pass (cached).
 
-    ``cache`` is the cache file; None: the repository's own, in its git folder.
+    ``cache`` is the cache file; None: the repository's own, in its git folder. ``paths``: the
+    pages at ``head`` if known, else listed for a full pass only. An update lists no tree: the
+    pages at ``head`` are the cached ones and what the new commits added or removed.
     """
     where = cache or history_cache.default_path(Path(repo.common_dir), content_dir)
     decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
     key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo, env))
-    cached, from_file = history_cache.load(where, key)
+    git_dir = Path(repo.common_dir)
+
+    def full_pass(at: str) -> Callable[[], Mapping[str, PageHistory]]:
+        """Every page at ``at`` by a full pass: for a cached row that does not decode."""
+
+        def rebuild() -> Mapping[str, PageHistory]:
+            again = git.Repo(git_dir)
+            try:
+                paths = gitlog.head_markdown(again, content_dir, at)
+                tallies, _ = _walk(again, paths, ignored_shas, env, at, bots=bot_set)
+                return _finish(again, tallies, env)
+            finally:
+                again.close()
+
+        return rebuild
+
+    cached, from_file = history_cache.load(where, key, full_pass(head))
     if cached is not None and cached.content_dir == content_dir:
-        updated = _update(repo, cached, paths, ignored_shas, env, head, bot_set)
+        updated = _update(repo, cached, ignored_shas, env, head, bot_set, full_pass(head))
         if updated is not None:
             index, new_commits = updated
             if index is not cached:
-                # Rewriting 40,000 pages costs more than walking a few commits again: the file
-                # is rewritten when it lags REWRITE_AFTER commits (the memory copy is current).
+                # Walking a few commits again costs less than rewriting the file each time:
+                # it is rewritten when it lags REWRITE_AFTER commits (the memory copy is current).
                 behind = from_file and new_commits >= REWRITE_AFTER
                 history_cache.save(where, index, key, to_file=behind)
             return index
+    if paths is None:
+        paths = gitlog.head_markdown(repo, content_dir, head)
     tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
     index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
     if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
@@ -57,52 +78,60 @@ def cached_build(
 def _update(
     repo: git.Repo,
     cached: HistoryIndex,
-    paths: list[bytes],
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,
     head: str,
-    bots: frozenset[bytes] = DEFAULT_BOTS,
+    bots: frozenset[bytes],
+    rebuild: Callable[[], Mapping[str, PageHistory]],
 ) -> tuple[HistoryIndex, int] | None:
     """The index at ``head`` from the cached one, and how many commits came since.
 
     None: do a full pass.
     Only when the new commits are exactly the first ones a full walk reads and they rest on the
     cached commit alone (a branch forked earlier and merged since falls back to a full pass), so
-    the answer is the full pass's, page by page.
+    the answer is the full pass's, page by page. Untouched pages stay as cached (not decoded).
     """
     if cached.head == head:
         return cached, 0
     newest = history_cache.newer_commits(repo, cached.head, head)
     if newest is None:
         return None
+    added, removed = history_cache.tree_changes(repo, cached.head, head, cached.content_dir)
+    before = cached.pages
+
+    def at_head(path: bytes) -> bool:
+        if path in added:
+            return True
+        return path not in removed and path.decode("utf-8", "surrogateescape") in before
+
     # Only pages some new commit touched are walked (most of 40,000 pages are not).
-    touched = history_cache.touched_paths(repo, cached.head, head)
+    touched = history_cache.touched_paths(repo, cached.head, head) | added | removed
+    walked = sorted(path for path in touched if at_head(path))
     try:
-        walked = [path for path in paths if path in touched]
         tallies, open_paths = _walk(repo, walked, ignored, env, head, newest, bots)
     except _NotNewest:
         return None
     fresh = _finish(repo, {p: t for p, t in tallies.items() if t.created is not None}, env)
     waiting = {id(tally): path for path, tally in open_paths.items()}
-    pages: dict[str, PageHistory] = {}
-    for path in paths:
+    changed: dict[str, PageHistory] = {}
+    for path in walked:
         text = path.decode("utf-8", "surrogateescape")
-        tally = tallies.get(path)
-        if tally is None:  # no new commit touched it: the cached page as it was
-            same = cached.pages.get(text)
-            if same is None:
-                return None
-            pages[text] = same
+        tally = tallies[path]
+        old = waiting.get(id(tally))
+        if old is None:  # added since the cached commit: the new commits tell it all
+            changed[text] = fresh[text]
             continue
-        before = waiting.get(id(tally))
-        if before is None:  # added since the cached commit: the new commits tell it all
-            pages[text] = fresh[text]
-            continue
-        older = cached.pages.get(before.decode("utf-8", "surrogateescape"))
+        older = before.get(old.decode("utf-8", "surrogateescape"))
         if older is None:
             return None  # it came from outside the content folder: only a full pass knows
         if tally.created is None:
-            pages[text] = history_cache.renamed(older, text)
+            changed[text] = history_cache.renamed(older, text)
         else:
-            pages[text] = history_cache.merge_page(fresh[text], older, tally.last is not None)
+            changed[text] = history_cache.merge_page(fresh[text], older, tally.last is not None)
+    gone = {p.decode("utf-8", "surrogateescape") for p in touched} - changed.keys()
+    pages: Mapping[str, PageHistory]
+    if isinstance(before, CachedPages):
+        pages = before.derive(gone, changed, rebuild)
+    else:
+        pages = {p: page for p, page in before.items() if p not in gone} | changed
     return HistoryIndex(head=head, pages=pages, content_dir=cached.content_dir), len(newest)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kennis import history_store
 from kennis.config import Config
 from kennis.history import HistoryIndex
 from kennis.history_build import index_for
@@ -107,7 +107,7 @@ def test_cached_updates_equal_a_full_pass(tmp_path: Path, seed: int) -> None:
         updated = index_for(world.repo.root, CONFIG, cache=cache)
         assert updated == full(world.repo), f"round {round_}"
         if round_ == 0:
-            assert json.loads(cache.read_text())["index"]["head"] == world.repo.head
+            assert cached_head(cache) == world.repo.head
 
 
 def seeded(tmp_path: Path) -> tuple[GitRepo, Path]:
@@ -118,12 +118,16 @@ def seeded(tmp_path: Path) -> tuple[GitRepo, Path]:
     return repo, tmp_path / "cache.json"
 
 
+def cached_head(cache: Path) -> str:
+    return history_store.read(cache.read_bytes())[1].head
+
+
 def poison(cache: Path, path: str) -> None:
     """Mark one cached page: only a build that reuses the cache can still show the mark."""
-    data = json.loads(cache.read_text())
-    row = next(row for row in data["index"]["pages"] if row[0] == path)
-    row[6] = 99  # its number of commits
-    cache.write_text(json.dumps(data))
+    key, index = history_store.read(cache.read_bytes())
+    pages = dict(index.pages)
+    pages[path] = replace(pages[path], commits=99)
+    cache.write_bytes(history_store.write(replace(index, pages=pages), key))
     forget()  # as a new process: read the file
 
 
@@ -181,7 +185,7 @@ def test_an_older_revision_does_not_replace_a_newer_cache(tmp_path: Path) -> Non
     forget()
     old = index_for(repo.root, CONFIG, rev=first, cache=cache)
     assert old == index_for(repo.root, CONFIG, rev=first, cache=False)
-    assert json.loads(cache.read_text())["index"]["head"] == repo.head
+    assert cached_head(cache) == repo.head
 
 
 def test_a_long_running_process_updates_the_index_in_memory(tmp_path: Path) -> None:
@@ -205,7 +209,7 @@ def test_a_cache_file_far_behind_is_rewritten(tmp_path: Path) -> None:
         repo.append("content/p1.md", f"edit {n}\n").commit(f"edit {n}", author=PEOPLE[n % 3])
     forget()  # a new process, REWRITE_AFTER commits later
     assert index_for(repo.root, CONFIG, cache=cache) == full(repo)
-    assert json.loads(cache.read_text())["index"]["head"] == repo.head
+    assert cached_head(cache) == repo.head
 
 
 def test_the_default_cache_lives_in_the_git_folder_and_a_damaged_one_is_rebuilt(
@@ -218,7 +222,7 @@ def test_the_default_cache_lives_in_the_git_folder_and_a_damaged_one_is_rebuilt(
     where.write_text("{not json")
     forget()
     assert index_for(repo.root, CONFIG) == full(repo)
-    assert json.loads(where.read_text())["index"]["head"] == repo.head
+    assert cached_head(where) == repo.head
 
 
 def test_a_page_moved_in_from_outside_the_content_folder_gets_a_full_pass(tmp_path: Path) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from kennis import history_store
 from tests.sitekit import build, make_kb, mkdocs_yml
 
 CACHE = ".kennis-history-cache.json"
 
 
 def cached_head(path: Path) -> str:
-    return json.loads(path.read_text())["index"]["head"]
+    return history_store.read(path.read_bytes())[1].head
 
 
 def test_the_cache_sits_beside_site_dir_and_follows_new_commits(tmp_path: Path) -> None:

@@ -1,0 +1,242 @@
+"""The history cache file: one line per page, decoded only when that page is read.
+
+Layout (version 3), UTF-8 text, every line JSON except the first::
+
+    kennis-history-cache 3
+    {"fingerprint": ..., "head": ..., "content_dir": ..., "people": [[name, email], ...],
+     "dates": ["2024-03-01T09:30:00+01:00", ...], "count": N, "digest": "<blake2b of the rest>"}
+    ["content/a.md", "content/b.md", ...]                      # the N paths
+    [created, modified, last_author, [authors], [coauthors], commits, [previous_paths],
+     [[person, commits, first], ...], [[kind, person, when], ...]]   # N rows, people and dates
+                                                                      # as positions in the tables
+
+Loading reads the file, checks the digest (a truncated or damaged file is no cache) and keeps
+the rows as bytes: a new process that updates the index after a few commits decodes only the
+pages those commits touched, and writes the untouched rows back as they were. No pickle, no
+marshal: a cache restored by ``actions/cache`` is data, never code. A row that still fails to
+decode (a file made to pass the digest) gives the full pass's page instead, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person
+
+VERSION = 3
+MAGIC = f"kennis-history-cache {VERSION}".encode("ascii")
+_DUMP = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: any path survives the trip
+_LOAD = json.JSONDecoder().decode
+BAD = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+class Table:
+    """People and dates once each, shared by every index derived from one file (append-only)."""
+
+    def __init__(self, people: list[Person] | None = None, dates: list[str] | None = None) -> None:
+        self.people = people or []
+        self.dates = dates or []
+        self._parsed: dict[int, datetime] = {}
+        self._who: dict[Person, int] | None = None
+        self._when: dict[str, int] | None = None
+        self.lock = threading.Lock()
+
+    # A position that is not an int fails (one of BAD); a crafted negative one reads another
+    # entry, as any crafted value that passes the digest gives a wrong answer, not a crash.
+    def person(self, at: int) -> Person:
+        return self.people[at]
+
+    def date(self, at: int) -> datetime:
+        found = self._parsed.get(at)
+        if found is None:
+            found = self._parsed[at] = datetime.fromisoformat(self.dates[at])
+        return found
+
+    def who(self, person: Person) -> int:
+        if self._who is None:
+            self._who = {p: n for n, p in enumerate(self.people)}
+        found = self._who.get(person)
+        if found is None:
+            found = self._who[person] = len(self.people)
+            self.people.append(person)
+        return found
+
+    def when(self, moment: datetime) -> int:
+        if self._when is None:
+            self._when = {d: n for n, d in enumerate(self.dates)}
+        text = moment.isoformat()
+        found = self._when.get(text)
+        if found is None:
+            found = self._when[text] = len(self.dates)
+            self.dates.append(text)
+        return found
+
+
+class CachedPages(Mapping[str, PageHistory]):
+    """An index's pages, each decoded from its cached row on first read.
+
+    ``rebuild`` gives every page by a full pass: used once, if a row does not decode.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        rows: dict[str, bytes | None],
+        pages: dict[str, PageHistory],
+        rebuild: Callable[[], Mapping[str, PageHistory]] | None = None,
+    ) -> None:
+        self.table = table
+        self.rows = rows  # every path; None: only in ``pages`` (changed since the file)
+        self.pages = pages
+        self.rebuild = rebuild
+        self.rebuilt: Mapping[str, PageHistory] | None = None
+
+    def __getitem__(self, path: str) -> PageHistory:
+        found = self.pages.get(path)
+        if found is not None:
+            return found
+        raw = self.rows[path]  # KeyError: no such page
+        if self.rebuilt is None and raw is not None:
+            try:
+                page = self.pages[path] = decode_row(self.table, path, raw)
+                return page
+            except BAD:
+                if self.rebuild is None:
+                    raise KeyError(path) from None
+                self.rebuilt = self.rebuild()
+        assert self.rebuilt is not None
+        return self.rebuilt[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def derive(
+        self,
+        gone: set[str],
+        changed: Mapping[str, PageHistory],
+        rebuild: Callable[[], Mapping[str, PageHistory]] | None,
+    ) -> CachedPages:
+        """These pages without ``gone``, with ``changed``: nothing else is decoded or copied twice."""
+        rows, pages = dict(self.rows), dict(self.pages)  # copied at C speed, then trimmed
+        for path in gone:
+            rows.pop(path, None)
+            pages.pop(path, None)
+        for path, page in changed.items():
+            rows[path] = None
+            pages[path] = page
+        return CachedPages(self.table, rows, pages, rebuild)
+
+
+def read(
+    data: bytes, rebuild: Callable[[], Mapping[str, PageHistory]] | None = None
+) -> tuple[str, HistoryIndex]:
+    """The fingerprint and index in a cache file's bytes.
+
+    ValueError (or another of `BAD`) if the file is not one, truncated or damaged.
+    """
+    first, header_line, body = data.split(b"\n", 2)
+    if first != MAGIC:
+        raise ValueError("not a version 3 history cache")
+    header = json.loads(header_line)
+    if hashlib.blake2b(body, digest_size=16).hexdigest() != header["digest"]:
+        raise ValueError("history cache damaged (digest)")
+    lines = body.split(b"\n")
+    count = header["count"]
+    paths = json.loads(lines[0])
+    if not isinstance(paths, list) or len(paths) != count or len(lines) != count + 2:
+        raise ValueError("history cache damaged (count)")
+    if lines[-1]:
+        raise ValueError("history cache damaged (end)")
+    "".join(paths)  # TypeError unless every path is a string (at C speed: 40,000 of them)
+    people = [Person(str(name), str(email)) for name, email in header["people"]]
+    table = Table(people, [str(text) for text in header["dates"]])
+    rows: dict[str, bytes | None] = dict(zip(paths, lines[1:-1], strict=True))
+    pages = CachedPages(table, rows, {}, rebuild)
+    return str(header["fingerprint"]), HistoryIndex(
+        str(header["head"]), pages, str(header["content_dir"])
+    )
+
+
+def write(index: HistoryIndex, key: str) -> bytes:
+    """The cache file for ``index``: rows read from a file and not decoded go back unchanged."""
+    pages = index.pages
+    if isinstance(pages, CachedPages) and pages.rebuilt is None:
+        table, raws = pages.table, pages.rows
+    else:
+        table, raws = Table(), {}
+    with table.lock:  # derived indexes share it: positions are only ever appended
+        rows = [raws.get(path) or encode_row(table, pages[path]) for path in pages]
+        people = [[p.name, p.email] for p in table.people]
+        dates = list(table.dates)
+    body = b"\n".join([_DUMP(list(pages)).encode("ascii"), *rows, b""])
+    header: dict[str, Any] = {
+        "fingerprint": key,
+        "head": index.head,
+        "content_dir": index.content_dir,
+        "people": people,
+        "dates": dates,
+        "count": len(rows),
+        "digest": hashlib.blake2b(body, digest_size=16).hexdigest(),
+    }
+    return MAGIC + b"\n" + _DUMP(header).encode("ascii") + b"\n" + body
+
+
+def encode_row(table: Table, page: PageHistory) -> bytes:
+    """One page as positions in ``table`` (which grows by the people and dates it lacks)."""
+    who, when = table.who, table.when
+    row = [
+        when(page.created),
+        when(page.last_modified),
+        who(page.last_author),
+        [who(p) for p in page.authors],
+        [who(p) for p in page.coauthors],
+        page.commits,
+        list(page.previous_paths),
+        [[who(c.person), c.commits, when(c.first)] for c in page.contributions],
+        [[c.kind, who(c.person), when(c.when)] for c in page.credits],
+    ]
+    return _DUMP(row).encode("ascii")
+
+
+def decode_row(table: Table, path: str, raw: bytes) -> PageHistory:
+    """`encode_row`'s page; one of `BAD` when the row is not one."""
+    row = _LOAD(raw.decode("ascii"))
+    created, modified, last, authors, coauthors, commits, before, parts, done = row
+    person, date = table.person, table.date
+    if type(commits) is not int or not all(isinstance(p, str) for p in before):
+        raise ValueError(f"history cache row for {path}: bad commits or previous paths")
+    return PageHistory(
+        path=path,
+        created=date(created),
+        last_modified=date(modified),
+        last_author=person(last),
+        authors=tuple(person(i) for i in authors),
+        coauthors=tuple(person(i) for i in coauthors),
+        commits=commits,
+        previous_paths=tuple(before),
+        contributions=tuple(Contribution(person(i), _count(n), date(d)) for i, n, d in parts),
+        credits=tuple(Credit(_kind(kind), person(i), date(d)) for kind, i, d in done),
+    )
+
+
+def _count(value: object) -> int:
+    if type(value) is not int:
+        raise ValueError(f"not a count: {value!r}")
+    return value
+
+
+def _kind(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"not a credit kind: {value!r}")
+    return value

@@ -1,0 +1,119 @@
+"""The history cache file: a new process decodes only what it needs; a bad file is a full pass."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from kennis import history_store
+from kennis.config import Config
+from kennis.history import HistoryIndex
+from kennis.history_build import build_index, index_for
+from kennis.history_cache import forget
+from kennis.history_store import CachedPages
+from tests.gitrepo import GitRepo
+
+CONFIG = Config()
+ANN, BO = "Ann <ann@example.com>", "Bo <bo@example.com>"
+
+
+def seeded(tmp_path: Path) -> tuple[GitRepo, Path]:
+    repo = GitRepo(tmp_path / "kb")
+    for n in range(4):
+        repo.write(f"content/p{n}.md", f"# P{n}\n" + "text\n" * 8)
+    repo.commit("start", author=ANN, date="2025-01-01T09:00:00+00:00")
+    repo.append("content/p2.md", "more\n").commit(
+        "edit", author=BO, date="2025-01-01T10:00:00+00:00", trailers=[f"Co-authored-by: {ANN}"]
+    )
+    cache = tmp_path / "cache"
+    index_for(repo.root, CONFIG, cache=cache)
+    return repo, cache
+
+
+def one_more_commit(repo: GitRepo) -> None:
+    repo.append("content/p1.md", "edit\n").commit(
+        "edit", author=BO, date="2025-01-02T09:00:00+00:00"
+    )
+    repo.mv("content/p3.md", "content/moved.md")
+    repo.commit("move", author=ANN, date="2025-01-02T10:00:00+00:00")
+
+
+def full(repo: GitRepo) -> HistoryIndex:
+    return index_for(repo.root, CONFIG, cache=False)
+
+
+def test_a_new_process_decodes_only_the_pages_the_new_commits_touched(tmp_path: Path) -> None:
+    repo, cache = seeded(tmp_path)
+    one_more_commit(repo)
+    forget()  # a new process: the update starts from the file
+    index = build_index(repo.root, cache=cache)
+    assert isinstance(index.pages, CachedPages)
+    assert sorted(index.pages.pages) == ["content/moved.md", "content/p1.md"]
+    assert sorted(index.pages) == [
+        "content/moved.md",
+        "content/p0.md",
+        "content/p1.md",
+        "content/p2.md",
+    ]
+    assert index == full(repo)  # every page decoded now, each the full pass's
+
+
+def test_a_rewritten_file_keeps_the_rows_it_did_not_decode(tmp_path: Path) -> None:
+    _repo, cache = seeded(tmp_path)
+    first = cache.read_bytes().split(b"\n")
+    forget()
+    key, index = history_store.read(cache.read_bytes())
+    again = history_store.write(index, key).split(b"\n")  # nothing decoded: the same rows
+    assert again[2:] == first[2:]
+    assert json.loads(again[1])["digest"] == json.loads(first[1])["digest"]
+
+
+def digest_fixed(lines: list[bytes]) -> bytes:
+    """The file with its digest recomputed: damage the digest check cannot see."""
+    header = json.loads(lines[1])
+    body = b"\n".join(lines[2:])
+    header["digest"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    return b"\n".join([lines[0], json.dumps(header).encode(), body])
+
+
+def damage(cache: Path, how: str) -> None:
+    data = cache.read_bytes()
+    lines = data.split(b"\n")
+    if how == "truncated":
+        cache.write_bytes(data[: len(data) * 2 // 3])
+    elif how == "a flipped byte":
+        cache.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    elif how == "empty":
+        cache.write_bytes(b"")
+    elif how == "the old JSON cache":
+        cache.write_text(json.dumps({"cache_version": 2, "fingerprint": "x", "index": {}}))
+    elif how == "a row that is not one":
+        for n in range(3, len(lines) - 1):
+            lines[n] = b'["not", "a", "row"]'  # every cached row but the first page's
+        cache.write_bytes(digest_fixed(lines))
+    else:  # "a missing row"
+        cache.write_bytes(digest_fixed([*lines[:3], *lines[4:]]))
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "a flipped byte",
+        "empty",
+        "the old JSON cache",
+        "a row that is not one",
+        "a missing row",
+    ],
+)
+def test_a_damaged_file_gives_the_full_pass(tmp_path: Path, how: str) -> None:
+    repo, cache = seeded(tmp_path)
+    damage(cache, how)
+    one_more_commit(repo)
+    forget()  # a new process reads the damaged file
+    index = index_for(repo.root, CONFIG, cache=cache)
+    assert dict(index.pages) == dict(full(repo).pages)  # never a traceback, never a wrong page
+    assert index == full(repo)
