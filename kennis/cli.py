@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .cli_adopt import LOGINS_HELP, init, suggest_owners  # click only, like this module
+from .cli_translate import translate
 
 # The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
 
@@ -109,6 +110,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     from .kb import content_folder_problem, load_kb
     from .navigation import full_navigation_problems
     from .paths import is_under
+    from .translation_check import translation_problems
     from .tree import WorkTree
     from .upkeep_check import upkeep_problems
 
@@ -116,6 +118,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     tree = WorkTree(top)
     kb = load_kb(tree)
     problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
+    problems += translation_problems(kb, tree, top)
     missing = content_folder_problem(kb, tree)
     problems += [missing] if missing else []
     problems += upkeep_problems(kb, tree.read, top if strict else None)
@@ -236,6 +239,7 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
     from .files import write_atomic
     from .kb import load_kb
     from .reviews_file import sidecar_update
+    from .translate import confirmed
     from .tree import WorkTree
 
     top = _root(root)
@@ -250,7 +254,8 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
         if not kb.config.front_matter:
             continue  # the page is not touched: the sidecar records the confirmation
         try:
-            updates.append((file, bump_reviewed(file.read_bytes(), key, by, when)))
+            new = bump_reviewed(file.read_bytes(), key, by, when)
+            updates.append((file, confirmed(top, kb, key, new)))  # a translation: translation_of
         except KennisError as exc:
             raise click.ClickException(
                 f"{exc}\n{key}: not changed; fix the errors above first"
@@ -277,16 +282,8 @@ def serve(dev_addr: str, root: Path | None) -> None:
     top = _root(root)
     if not (top / "mkdocs.yml").is_file():
         raise click.ClickException(f"no mkdocs.yml in {top}")
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        "-f",
-        str(top / "mkdocs.yml"),
-        "-a",
-        dev_addr,
-    ]
+    config_file = str(top / "mkdocs.yml")
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", config_file, "-a", dev_addr]
     try:
         sys.exit(subprocess.call(command, cwd=top, env=os.environ.copy()))
     except KeyboardInterrupt:
@@ -397,3 +394,4 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
 
 
 main.add_command(init)  # kennis init lives in cli_adopt.py with the adoption commands
+main.add_command(translate)  # kennis translate lives in cli_translate.py

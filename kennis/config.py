@@ -42,6 +42,8 @@ class Config:
     adopted: date | None = None  # never-reviewed pages are due from this day at the earliest
     front_matter: bool = True  # False: pages carry none; confirmations go to REVIEWS_PATH
     first_time_coach: Handle | None = None  # an extra reviewer for first-time authors
+    # how long a translation may lag its changed source before it is "behind"
+    translation_grace: Interval = field(default_factory=lambda: Interval(14, "days"))
     language: str = (
         SOURCE_LANGUAGE  # the bot's and the CLI's language (a catalogue in kennis/locale)
     )
@@ -114,6 +116,7 @@ _KEYS: dict[str, Any] = {
     "adopted": as_date,
     "front_matter": _flag,
     "first_time_coach": parse_handle,
+    "translation_grace": parse_interval,
     "language": _language,
 }
 

@@ -27,6 +27,7 @@ from .page import (
 )
 from .paths import is_under, join, parents
 from .reviews_file import parse_reviews
+from .translations import split_translation, translations_among
 from .tree import Tree
 from .yamlload import load_yaml
 
@@ -48,6 +49,8 @@ class KnowledgeBase:
     problems: list[Problem] = field(default_factory=list)
     site: SiteConfig | None = None  # mkdocs.yml, when there is one
     reviews: dict[str, Fields] = field(default_factory=dict)  # front_matter: false sidecar
+    # page.<lang>.md beside page.md: translation path → (source path, language)
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def excluded(self, path: str) -> bool:
         """A page MkDocs' ``exclude_docs`` leaves out of the site: in no report, count or link."""
@@ -100,10 +103,31 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
         kb.reviews, found = parse_reviews(tree.read(REVIEWS_PATH))
         kb.problems += found
     wanted = set(only) if only is not None else None
+    kb.translations = translations_among(p for p in listing if p.endswith(PAGE_SUFFIX))
     for path in listing:
         if path.endswith(PAGE_SUFFIX) and (wanted is None or path in wanted):
-            _load_page(kb, path, tree.read(path) or b"")
+            _load_page(kb, path, tree.read(path) or b"", tree)
     return kb
+
+
+def _source_owner(kb: KnowledgeBase, tree: Tree, page: Page) -> Page:
+    """A translation without an owner of its own has its source's (a regional team may own it).
+
+    Only an owner the source's front matter names: folder defaults, CODEOWNERS and the fallback
+    already apply to the translation as they do to any page.
+    """
+    if page.source is None or page.owner_via == "page":
+        return page
+    front, _ = parse_page(tree.read(page.source) or b"", page.source)
+    if front is None:
+        return page
+    own, _ = validate_fields(front.located, page.source)
+    if "owner" not in own.scalars:
+        return page
+    owner = Attributed(*own.scalars["owner"])
+    extra = [Attributed(h, where) for h, where in own.lists.get("coauthors", [])]
+    coauthors = _dedupe([*extra, *page.coauthors], owner)
+    return replace(page, owner=owner, owner_via="page", coauthors=coauthors)
 
 
 def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
@@ -233,7 +257,7 @@ def _typos(data: Any, located: Any, path: str) -> list[Problem]:
     return found
 
 
-def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
+def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
     front, problems = parse_page(raw, path)
     kb.problems += problems
     if front is None:
@@ -242,6 +266,8 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
     kb.problems += problems + _typos(front.data, front.located, path)
     page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
     _check_due_date(kb, page, fields)
+    _check_translation(kb, page, fields)
+    page = _source_owner(kb, tree, page)
     if page.owner is None:
         kb.problems.append(
             Problem(
@@ -255,6 +281,21 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes) -> None:
             )
         )
     kb.pages[path] = page
+
+
+def _check_translation(kb: KnowledgeBase, page: Page, own: Fields) -> None:
+    """``translation_of`` belongs on ``page.<lang>.md`` beside its source ``page.md``."""
+    if "translation_of" not in own.scalars or page.source is not None:
+        return
+    line, col = own.where.get("translation_of", (1, 1))
+    named = split_translation(page.path, lambda _source: True)
+    message = (
+        f"the source {named[0]} is not a page of this knowledge base"
+        if named is not None
+        else "this page is not a translation: name it page.<language>.md (e.g. page.nl.md) "
+        "beside its source page.md, or remove the key"
+    )
+    kb.problems.append(Problem(page.path, line, col, f"translation_of: {message}"))
 
 
 def _check_due_date(kb: KnowledgeBase, page: Page, own: Fields) -> None:
@@ -317,6 +358,9 @@ def effective_page(kb: KnowledgeBase, path: str, own: Fields, heading: str | Non
         archived=_value(scalars, "archived"),
         snoozed_until=_value(scalars, "snoozed_until"),
         requested_in=_value(own.scalars, "requested_in"),  # the page's own, never a folder's
+        language=kb.translations[path][1] if path in kb.translations else None,
+        source=kb.translations[path][0] if path in kb.translations else None,
+        translation_of=_value(own.scalars, "translation_of"),  # never from a folder default
     )
 
 

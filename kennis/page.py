@@ -11,6 +11,7 @@ from typing import Any
 from .errors import Problem
 from .handles import Handle, parse_handle
 from .intervals import Interval, parse_interval
+from .translations import parse_revision
 from .yamlload import Located
 
 TYPES = ("article", "how-to", "checklist", "sop", "story", "faq", "quiz", "video", "podcast")
@@ -127,6 +128,7 @@ SCALARS: dict[str, Callable[[object], Any]] = {
     "requested_in": _as_url,  # the knowledge request the page was written for
     "archived": as_date,  # the day /archive retired the page
     "snoozed_until": as_date,  # out of the review-due issue until this day
+    "translation_of": parse_revision,  # page.<lang>.md: the source revision it matches
 }
 ITEMS: dict[str, Callable[[object], Any]] = {"coauthors": parse_handle, "tags": _tag}
 HINTS = {"coauthors": '["@bob", "@acme/team"]', "tags": "[onboarding, kitchen]"}
@@ -186,6 +188,9 @@ class Page:
     archived: date | None = None
     snoozed_until: date | None = None
     requested_in: str | None = None  # the knowledge request it was written for
+    language: str | None = None  # page.<lang>.md: the translation's language
+    source: str | None = None  # ...and the page it translates
+    translation_of: str | None = None  # the source revision it matches (blob or commit SHA)
 
     @property
     def reviewers(self) -> tuple[Handle, ...]:
@@ -207,4 +212,9 @@ class Page:
             "type": self.type,
             "status": self.status,
             "tags": list(self.tags),
+            **(
+                {"language": self.language, "source": self.source}
+                if self.source is not None
+                else {}
+            ),
         }

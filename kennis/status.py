@@ -11,6 +11,7 @@ from .history import Credit, HistoryIndex, PageHistory
 from .intervals import NEVER, Interval
 from .kb import KnowledgeBase
 from .page import Page
+from .translations import TranslationState, judge
 from .visibility import is_counted
 
 
@@ -21,6 +22,7 @@ class PageStatus:
     page: Page
     history: PageHistory | None
     freshness: Freshness
+    translation: TranslationState | None = None  # for page.<lang>.md: is it behind its source?
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -32,6 +34,7 @@ class PageStatus:
             "reviewed_by": self.page.reviewed_by.text if self.page.reviewed_by else None,
             "review_every": str(self.page.review_every),
             **self.freshness.to_json(),
+            **({"translation": self.translation.to_json()} if self.translation else {}),
         }
 
 
@@ -52,7 +55,8 @@ def assess_pages(
     chosen = sorted(kb.pages) if paths is None else [p for p in paths if p in kb.pages]
     pages = [kb.pages[path] for path in chosen]
     if callable(index):
-        index = index() if any(page.reviewed is None for page in pages) else None
+        needed = any(page.reviewed is None or page.source for page in pages)
+        index = index() if needed else None
     result = []
     for page in pages:
         history = index.get(page.path) if index else None
@@ -60,8 +64,25 @@ def assess_pages(
         freshness = assess(
             page.reviewed, created, page.review_every, kb.config.due_soon, as_of, kb.config.adopted
         )
-        result.append(PageStatus(page, history, freshness))
+        translation = None
+        if page.source is not None and page.language is not None:
+            found = index.translations.get(page.path) if index else None
+            grace = kb.config.translation_grace
+            translation = judge(found, page.source, page.language, grace, as_of)
+            freshness = behind_is_due(freshness, translation, as_of)
+        result.append(PageStatus(page, history, freshness, translation))
     return result
+
+
+def behind_is_due(freshness: Freshness, translation: TranslationState, as_of: date) -> Freshness:
+    """A translation behind its source is due for review from the day its grace period ended.
+
+    Its owner's review-due issue then lists it, unless it already needs review for its own sake.
+    """
+    if not translation.behind or translation.behind_from is None or freshness.needs_review:
+        return freshness
+    due = translation.behind_from
+    return Freshness("due", due, freshness.since, (as_of - due).days, freshness.basis)
 
 
 def most_urgent_first(statuses: list[PageStatus]) -> list[PageStatus]:
