@@ -12,6 +12,7 @@ from kennis.i18n import Translator
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import HealthConfig
+from .languages import language_rows
 from .report import health, read_members
 
 
@@ -25,4 +26,7 @@ class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig]):
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         members = read_members(context.root, self.config.members)
-        return {"health": health(context, files, file, self.tr, members)}
+        return {
+            "health": health(context, files, file, self.tr, members),
+            "languages": language_rows(context, files, file),
+        }

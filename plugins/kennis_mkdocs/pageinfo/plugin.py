@@ -24,6 +24,7 @@ from .renderer import (
     escape_section_titles,
     escape_title,
 )
+from .translation import insert_banner, original_url, translation_banner, without_due_banner
 
 
 class PageInfoPlugin(BasePlugin[PageInfoConfig]):
@@ -53,6 +54,8 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         drop_unpublished(files, context, audience)
         self.unlisted = unlisted(context, audience)
         self.renderer = PageInfoRenderer.build(context, files, config, self.config)
+        if self.config.banner:
+            without_due_banner(self.renderer.infos, context)
         if self.config.write_buttons and config.repo_url:
             add_script(config, files)
             self.write_env = environment(config)
@@ -84,4 +87,10 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
             html += page_block(site_context(config), config, page.file.src_uri, self.write_env)
         if self.renderer is None:
             return html
-        return self.renderer.insert(html, page.file.src_uri)
+        html = self.renderer.insert(html, page.file.src_uri)
+        context = site_context(config)
+        status = context.statuses.get(context.repo_path(page.file.src_uri))
+        if status is None or not self.config.banner:
+            return html
+        url = original_url(context, status, page, files)
+        return insert_banner(html, translation_banner(status, url))
