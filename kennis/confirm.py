@@ -16,30 +16,16 @@ from urllib.parse import quote, unquote
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from .bot_text import bot_date
 from .errors import KennisError, Problem
 from .frontmatter import _FRONT_MATTER, parse_page
 from .handles import Handle, handle_key
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .markdown import inline_code
 from .page import Page
 from .status import PageStatus
 
 SECTION_MARKER = "<!-- kennis:confirm -->"
-SECTION_INTRO = (
-    "**Still accurate?** This pull request touches pages that are due for review. Their owner "
-    "or a co-author can tick a box to confirm a page in this pull request: kennis pushes the "
-    "`reviewed:` bump to this branch."
-)
-REFUSED = (
-    "@{sender}, thanks for checking! Only a page's owner or a co-author can confirm that it is "
-    "still accurate, so this did not change anything:\n\n{lines}\n\n"
-    "If you think the page needs changes, please edit it or open an issue."
-)
-NOTHING_TO_CONFIRM = "@{sender}, there is nothing to confirm here:\n\n{lines}"
-UNKNOWN = "- {path}: not a page of this knowledge base"
-NEW_PAGE = (
-    "- {path}: new in this pull request; new pages need no confirmation (the owner's approval "
-    "of this pull request is their review)"
-)
 ALL = "*"  # the "Confirm all" box's path
 CONFIRM_ALL = f"<!-- kennis:confirm path={ALL} -->"
 _COMMAND = re.compile(r"^\s*/verify\b(?P<args>[^\n]*)$", re.M)
@@ -67,44 +53,90 @@ def may_confirm(page: Page, login: str, teams_of: set[str]) -> bool:
     return False
 
 
-def who_can_confirm(page: Page) -> str:
-    return ", ".join(h.text for h in page.reviewers) or "nobody (the page has no owner)"
+def who_can_confirm(page: Page, tr: Translator | None = None) -> str:
+    tr = tr or translator(SOURCE_LANGUAGE)
+    return ", ".join(h.text for h in page.reviewers) or tr._("nobody (the page has no owner)")
 
 
 def refusal(
-    sender: str, pages: Sequence[Page], unknown: Sequence[str] = (), new: Sequence[str] = ()
+    sender: str,
+    pages: Sequence[Page],
+    unknown: Sequence[str] = (),
+    new: Sequence[str] = (),
+    tr: Translator | None = None,
+    *,
+    decision: bool = False,
 ) -> str:
     """The polite reply about pages that were not confirmed: not theirs, not pages, or new.
 
     Paths may be whatever a ``/verify`` comment said, so they are shown as code that cannot
     break out (no mention, no reference, no HTML).
     """
-    lines = [f"- {inline_code(p.path)}: {who_can_confirm(p)}" for p in pages]
-    lines += [UNKNOWN.format(path=inline_code(path)) for path in unknown]
-    lines += [NEW_PAGE.format(path=inline_code(path)) for path in new]
-    text = REFUSED if pages else NOTHING_TO_CONFIRM
-    return text.format(sender=sender, lines="\n".join(lines))
+    tr = tr or translator(SOURCE_LANGUAGE)
+    lines = [f"- {inline_code(p.path)}: {who_can_confirm(p, tr)}" for p in pages]
+    lines += [
+        tr._("- {path}: not a page of this knowledge base", path=inline_code(path))
+        for path in unknown
+    ]
+    lines += [
+        tr._(
+            "- {path}: new in this pull request; new pages need no confirmation (the owner's "
+            "approval of this pull request is their review)",
+            path=inline_code(path),
+        )
+        for path in new
+    ]
+    listed = "\n".join(lines)
+    if not pages:
+        return tr._(
+            "@{sender}, there is nothing to confirm here:\n\n{lines}", sender=sender, lines=listed
+        )
+    if decision:  # /archive, /handover, /snooze or an action tick
+        return tr._(
+            "@{sender}, thanks for checking! Only a page's owner or a co-author can decide "
+            "this, so this did not change anything:\n\n{lines}\n\n"
+            "If you think the page needs changes, please edit it or open an issue.",
+            sender=sender,
+            lines=listed,
+        )
+    return tr._(
+        "@{sender}, thanks for checking! Only a page's owner or a co-author can confirm that it "
+        "is still accurate, so this did not change anything:\n\n{lines}\n\n"
+        "If you think the page needs changes, please edit it or open an issue.",
+        sender=sender,
+        lines=listed,
+    )
 
 
-def render_confirm_section(touched: Sequence[PageStatus]) -> str:
+def render_confirm_section(touched: Sequence[PageStatus], tr: Translator | None = None) -> str:
     """The review comment's section for due/overdue pages a PR touches; "" when none are due.
 
     One checkbox per page with a hidden per-path marker, so an edit of the comment maps back.
     """
+    tr = tr or translator(SOURCE_LANGUAGE)
     due = [s for s in touched if s.freshness.state in ("due", "overdue")]
     if not due:
         return ""
-    lines = [SECTION_MARKER, SECTION_INTRO, ""]
+    intro = tr._(
+        "**Still accurate?** This pull request touches pages that are due for review. Their "
+        "owner or a co-author can tick a box to confirm a page in this pull request: kennis "
+        "pushes the `reviewed:` bump to this branch."
+    )
+    lines = [SECTION_MARKER, intro, ""]
     for status in sorted(due, key=lambda s: (-s.freshness.days_overdue, s.page.path)):
         page, fresh = status.page, status.freshness
         assert fresh.due is not None
-        who = " ".join(h.text for h in page.reviewers)
-        lines.append(
-            f"- [ ] {inline_code(page.path)} — due {fresh.due.isoformat()} — confirm: {who} "
-            f"<!-- kennis:confirm path={quote(page.path, safe='/')} -->"  # no "-->" in a path
+        text = tr._(
+            "{path} — due {due} — confirm: {who}",
+            path=inline_code(page.path),
+            due=bot_date(tr, fresh.due),
+            who=" ".join(h.text for h in page.reviewers),
         )
+        # The path percent-encoded: no "-->" can end the hidden comment early.
+        lines.append(f"- [ ] {text} <!-- kennis:confirm path={quote(page.path, safe='/')} -->")
     if len(due) > 1:
-        lines.append(f"* [ ] **Confirm all** the pages above {CONFIRM_ALL}")
+        all_pages = tr._("**Confirm all** the pages above")
+        lines.append(f"* [ ] {all_pages} {CONFIRM_ALL}")
     return "\n".join(lines) + "\n"
 
 

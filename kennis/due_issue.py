@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, unquote
 
+from .bot_text import bot_date, reason
 from .handles import Handle, handle_key
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .intervals import parse_interval
 from .markdown import escape_inline, inline_code
 from .owner_actions import OwnerCommand
@@ -31,38 +33,20 @@ from .owner_actions import OwnerCommand
 LABEL = "kennis:review-due"
 LABEL_COLOR = "d4c5f9"
 LABEL_DESCRIPTION = "Pages whose owner should confirm they are still accurate (kennis)"
-TITLE = "Review due: pages owned by {owner}"
 MARKER = "<!-- kennis:review-due owner={owner} -->"
 DATA_OPEN = "<!-- kennis:review-due-data"
 DATA_CLOSE = "-->"
-INTRO = (
-    "{mention}, these pages are due for review. If a page is still accurate, tick its box "
-    "(or comment `/verify <path>`) and kennis opens a pull request recording who confirmed it "
-    "and when. If it needs changes, edit the page; the list updates on the next scan."
-)
-AS_OF = "_Status as of {as_of}._"
-ESCALATED = " — escalated from {owner} ({why})"
-REPORTED = " — **reported outdated by readers**"
-THANKS = (
-    "{mention}, thank you! Every page on this list has been confirmed or updated, so nothing "
-    "is due for review any more. kennis opens a new issue when a page falls due again."
-)
-ACTIONS_INTRO = (
-    "Or decide with a tick: archive a page nobody should follow any more, snooze it for a "
-    "month, or confirm them all. To hand a page over, comment `/handover <path> @new-owner`."
-)
-CONFIRM_ALL = "* [ ] **Confirm all** pages listed here <!-- kennis:act confirm -->"
 ACTION_ROW = "  - [ ] {label} <!-- kennis:act {action} path={path} -->"
-ACTION_LABELS = {"archive": "archive (kept for history)", "snooze": "snooze for 1 month"}
+ACTIONS = ("archive", "snooze")
 SNOOZE_TICK = "1 month"
 MAX_LISTED = 100  # GitHub caps issue bodies at 65,536 characters; the rest follow later
-MORE = "…and {count} more pages, listed here as these are done."
 
 _MARKER = re.compile(r"<!-- kennis:review-due owner=(?P<owner>@[^\s>]+) -->")
 _DATA = re.compile(re.escape(DATA_OPEN) + r"\s*(?P<json>\{.*?\})\s*" + DATA_CLOSE, re.S)
-# The path is a code span whose fence outlasts its backticks (`markdown.inline_code`).
+# The path is a code span whose fence outlasts its backticks (`markdown.inline_code`). The words
+# after it ("due", "te beoordelen op") are not read: an issue parses in any language.
 _LINE = re.compile(
-    r"^\s*[-*] \[(?P<mark>[ xX])\] .*?— (?P<fence>`+) ?(?P<path>[^\n]+?) ?(?P=fence) — due", re.M
+    r"^\s*[-*] \[(?P<mark>[ xX])\] .*?— (?P<fence>`+) ?(?P<path>[^\n]+?) ?(?P=fence) — \S", re.M
 )
 
 
@@ -131,9 +115,26 @@ def has_marker(body: str) -> bool:
     return _MARKER.search(body) is not None
 
 
-def thanks_body(owner: str) -> str:
+def title(owner: Handle, tr: Translator | None = None) -> str:
+    """The issue's title (matched when deciding whether to edit: a new language rewrites it)."""
+    tr = tr or translator(SOURCE_LANGUAGE)
+    return tr._("Review due: pages owned by {owner}", owner=owner.text)
+
+
+def label_description(tr: Translator | None = None) -> str:
+    tr = tr or translator(SOURCE_LANGUAGE)
+    return tr._("Pages whose owner should confirm they are still accurate (kennis)")
+
+
+def thanks_body(owner: str, tr: Translator | None = None) -> str:
     """The closing body: every page on the owner's list was confirmed or updated."""
-    return MARKER.format(owner=owner) + "\n" + THANKS.format(mention=owner) + "\n"
+    tr = tr or translator(SOURCE_LANGUAGE)
+    thanks = tr._(
+        "{mention}, thank you! Every page on this list has been confirmed or updated, so nothing "
+        "is due for review any more. kennis opens a new issue when a page falls due again.",
+        mention=owner,
+    )
+    return MARKER.format(owner=owner) + "\n" + thanks + "\n"
 
 
 def parse_issue(
@@ -190,10 +191,12 @@ _ACT = re.compile(
 )
 
 
-def action_rows(path: str) -> list[str]:
+def action_rows(path: str, tr: Translator | None = None) -> list[str]:
     """The tick rows under one page line: archive, snooze (the path percent-encoded)."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     where = quote(path, safe="/")  # no "-->" can end the hidden comment early
-    return [ACTION_ROW.format(label=ACTION_LABELS[a], action=a, path=where) for a in ACTION_LABELS]
+    labels = {"archive": tr._("archive (kept for history)"), "snooze": tr._("snooze for 1 month")}
+    return [ACTION_ROW.format(label=labels[a], action=a, path=where) for a in ACTIONS]
 
 
 def action_ticks(old_body: str | None, new_body: str | None) -> list[OwnerCommand]:
@@ -213,36 +216,49 @@ def action_ticks(old_body: str | None, new_body: str | None) -> list[OwnerComman
             continue
         if action == "confirm":
             result.append(OwnerCommand("confirm", ""))
-        elif action in ACTION_LABELS and path:
+        elif action in ACTIONS and path:
             every = parse_interval(SNOOZE_TICK) if action == "snooze" else None
             result.append(OwnerCommand(action, path, interval=every))
     return result
 
 
-def _days(entry: DueEntry) -> str:
+def _days(entry: DueEntry, tr: Translator) -> str:
     if entry.state == "due_soon":
-        return "due soon"
+        return tr._("due soon")
     if entry.days_overdue == 0:
-        return "due today"
-    unit = "day" if entry.days_overdue == 1 else "days"
-    return f"{entry.days_overdue} {unit} overdue"
+        return tr._("due today")
+    return tr.ngettext("{n} day overdue", "{n} days overdue", entry.days_overdue)
 
 
-def render_line(entry: DueEntry) -> str:
+def render_line(entry: DueEntry, tr: Translator | None = None) -> str:
+    tr = tr or translator(SOURCE_LANGUAGE)
     mark = "x" if entry.checked else " "
     title = escape_inline(entry.title)
     link = f"[{title}]({entry.url})" if entry.url else title
     path = inline_code(entry.path)
-    line = f"- [{mark}] {link} — {path} — due {entry.due.isoformat()} ({_days(entry)})"
+    due = tr._("due {due} ({days})", due=bot_date(tr, entry.due), days=_days(entry, tr))
+    line = f"- [{mark}] {link} — {path} — {due}"
     if entry.escalated_from:
-        line += ESCALATED.format(owner=entry.escalated_from, why=entry.reason)
+        why = reason(entry.reason or "", tr)
+        line += " — " + tr._("escalated from {owner} ({why})", owner=entry.escalated_from, why=why)
     if entry.reported:
-        line += REPORTED
+        line += " — " + tr._("**reported outdated by readers**")
     return line
 
 
-def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: int = 0) -> str:
-    """The issue body: marker, intro, one line per page (most overdue first), data block."""
+def render_issue(
+    owner: Handle,
+    entries: Sequence[DueEntry],
+    as_of: date,
+    more: int = 0,
+    tr: Translator | None = None,
+) -> str:
+    """The issue body: marker, intro, one line per page (most overdue first), data block.
+
+    Only the words follow *tr*'s language; the marker, data block and hidden action markers do
+    not, so an issue written in one language is read back after a switch to another.
+    """
+    tr = tr or translator(SOURCE_LANGUAGE)
     data = {
         "as_of": as_of.isoformat(),
         "owner": owner.text,
@@ -263,19 +279,40 @@ def render_issue(owner: Handle, entries: Sequence[DueEntry], as_of: date, more: 
     }
     lines = [
         MARKER.format(owner=owner.text),
-        INTRO.format(mention=owner.text),
+        _intro(owner, tr),
         "",
-        *(line for e in entries for line in (render_line(e), *action_rows(e.path))),
-        *([MORE.format(count=more)] if more > 0 else []),
+        *(line for e in entries for line in (render_line(e, tr), *action_rows(e.path, tr))),
+        *([_more(more, tr)] if more > 0 else []),
         "",
-        ACTIONS_INTRO,
+        tr._(
+            "Or decide with a tick: archive a page nobody should follow any more, snooze it for "
+            "a month, or confirm them all. To hand a page over, comment "
+            "`/handover <path> @new-owner`."
+        ),
         "",
-        CONFIRM_ALL,
+        "* [ ] " + tr._("**Confirm all** pages listed here") + " <!-- kennis:act confirm -->",
         "",
-        AS_OF.format(as_of=as_of.isoformat()),
+        tr._("_Status as of {as_of}._", as_of=bot_date(tr, as_of)),
         "",
         DATA_OPEN,
         json.dumps(data, ensure_ascii=False, sort_keys=True).replace("--", "\\u002d-"),
         DATA_CLOSE,
     ]
     return "\n".join(lines) + "\n"
+
+
+def _intro(owner: Handle, tr: Translator) -> str:
+    return tr._(
+        "{mention}, these pages are due for review. If a page is still accurate, tick its box "
+        "(or comment `/verify <path>`) and kennis opens a pull request recording who confirmed "
+        "it and when. If it needs changes, edit the page; the list updates on the next scan.",
+        mention=owner.text,
+    )
+
+
+def _more(count: int, tr: Translator) -> str:
+    return tr.ngettext(
+        "…and {n} more page, listed here as these are done.",
+        "…and {n} more pages, listed here as these are done.",
+        count,
+    )

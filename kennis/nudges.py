@@ -15,18 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .handles import Handle
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .markdown import inline_code
 
 _MARKER = re.compile(r"<!-- kennis:nudge period=(\d{1,4}) -->")
 MARKER = "<!-- kennis:nudge period={period} -->"
-OWNERS = (
-    "{mentions}, this pull request has been waiting {days} working days for your approval as "
-    "the owner of {pages}. Could you review it, or say what it needs?"
-)
-COAUTHORS = (
-    "{mentions}, this pull request has been waiting {days} working days for an approval of "
-    "{pages}. As a co-author you can approve it too."
-)
 
 
 @dataclass(frozen=True)
@@ -62,8 +55,11 @@ def working_days(start: date, end: date) -> int:
     return days
 
 
-def plan_nudges(waiting: Iterable[Waiting], as_of: date, after: int) -> list[Nudge]:
+def plan_nudges(
+    waiting: Iterable[Waiting], as_of: date, after: int, tr: Translator | None = None
+) -> list[Nudge]:
     """The nudges due as of ``as_of``: the current period's, unless already given."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     result = []
     for pr in waiting:
         if pr.draft or pr.changes_requested or not pr.owners:
@@ -73,10 +69,26 @@ def plan_nudges(waiting: Iterable[Waiting], as_of: date, after: int) -> list[Nud
         if period < 1 or period in pr.nudged:
             continue
         pages = ", ".join(inline_code(p) for p in pr.pages)
-        text = OWNERS.format(mentions=_mentions(pr.owners), days=days, pages=pages)
+        text = tr.ngettext(
+            "{mentions}, this pull request has been waiting {n} working day for your approval "
+            "as the owner of {pages}. Could you review it, or say what it needs?",
+            "{mentions}, this pull request has been waiting {n} working days for your approval "
+            "as the owner of {pages}. Could you review it, or say what it needs?",
+            days,
+            mentions=_mentions(pr.owners),
+            pages=pages,
+        )
         extra = [h for h in pr.coauthors if h not in pr.owners]
         if period >= 2 and extra:
-            text += "\n\n" + COAUTHORS.format(mentions=_mentions(extra), days=days, pages=pages)
+            text += "\n\n" + tr.ngettext(
+                "{mentions}, this pull request has been waiting {n} working day for an approval "
+                "of {pages}. As a co-author you can approve it too.",
+                "{mentions}, this pull request has been waiting {n} working days for an "
+                "approval of {pages}. As a co-author you can approve it too.",
+                days,
+                mentions=_mentions(extra),
+                pages=pages,
+            )
         result.append(Nudge(pr.number, period, MARKER.format(period=period) + "\n" + text))
     return result
 

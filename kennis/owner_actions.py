@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .bot_text import interval_text
 from .frontmatter_edit import FrontMatterEdit
 from .handles import Handle, parse_handle
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .intervals import Interval, parse_interval
 from .page import Page
 
@@ -41,7 +43,8 @@ class OwnerCommand:
     new_owner: Handle | None = None
     drop: bool = False
     interval: Interval | None = None
-    error: str | None = None
+    error: str | None = None  # in English, for logs; `explain` gives it in a reply's language
+    missing: str = ""  # what the command lacks: "page", "owner" or "interval"
 
 
 def parse_commands(body: str | None) -> list[OwnerCommand]:
@@ -53,7 +56,7 @@ def _parse(action: str, args: list[str]) -> OwnerCommand:
     words = [a.strip("`") for a in args]
     path = words[0] if words else ""
     if not path:
-        return OwnerCommand(action, "", error=f"name the page: {USAGE[action]}")
+        return OwnerCommand(action, "", error=f"name the page: {USAGE[action]}", missing="page")
     if action == "archive":
         return OwnerCommand(action, path)
     if action == "handover":
@@ -63,12 +66,16 @@ def _parse(action: str, args: list[str]) -> OwnerCommand:
         except ValueError:
             new = None
         if new is None:
-            return OwnerCommand(action, path, error=f"name one new owner: {USAGE[action]}")
+            return OwnerCommand(
+                action, path, error=f"name one new owner: {USAGE[action]}", missing="owner"
+            )
         return OwnerCommand(action, path, new_owner=new, drop="--drop" in words[1:])
     try:
         interval = parse_interval(" ".join(words[1:]))
     except ValueError:
-        return OwnerCommand(action, path, error=f"say for how long: {USAGE[action]}")
+        return OwnerCommand(
+            action, path, error=f"say for how long: {USAGE[action]}", missing="interval"
+        )
     return OwnerCommand(action, path, interval=interval)
 
 
@@ -94,14 +101,35 @@ def plan_edit(command: OwnerCommand, page: Page, on: date) -> FrontMatterEdit | 
     return FrontMatterEdit({"owner": (new.text, True)}, add_coauthors=add, drop_coauthors=[new.key])
 
 
-def summary(command: OwnerCommand) -> str:
+def summary(command: OwnerCommand, tr: Translator | None = None) -> str:
     """One line for the pull request body and commit message."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     if command.action == "archive":
-        return "archived (kept for history)"
+        return tr._("archived (kept for history)")
     if command.action == "snooze":
-        return f"snoozed for {command.interval}"
-    drop = ", previous owner dropped" if command.drop else ""
-    return f"handed over to {command.new_owner.text if command.new_owner else '?'}{drop}"
+        assert command.interval is not None
+        return tr._("snoozed for {interval}", interval=interval_text(command.interval, tr))
+    new = command.new_owner.text if command.new_owner else "?"
+    if command.drop:
+        return tr._("handed over to {owner}, previous owner dropped", owner=new)
+    return tr._("handed over to {owner}", owner=new)
+
+
+def explain(command: OwnerCommand, tr: Translator | None = None) -> str:
+    """Why *command* could not be read, with its usage, in *tr*'s language."""
+    tr = tr or translator(SOURCE_LANGUAGE)
+    usage = {
+        "archive": tr._("`/archive <page>`"),
+        "handover": tr._("`/handover <page> @new-owner [--drop]`"),
+        "snooze": tr._("`/snooze <page> <interval>` (e.g. `/snooze content/a.md 2 weeks`)"),
+    }[command.action]
+    if command.missing == "page":
+        return tr._("name the page: {usage}", usage=usage)
+    if command.missing == "owner":
+        return tr._("name one new owner: {usage}", usage=usage)
+    if command.missing == "interval":
+        return tr._("say for how long: {usage}", usage=usage)
+    return command.error or ""
 
 
 def noreply(login: str) -> str:

@@ -12,6 +12,7 @@ from .errors import KennisError
 from .frontmatter import parse_page
 from .handles import Handle, handle_key, is_bot, login_of, noreply_login
 from .history import HistoryIndex
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .kb import KnowledgeBase, effective_page
 from .markdown import escape_inline, inline_code
 from .page import Fields
@@ -133,22 +134,29 @@ def suggest_experts(
     return out[:limit]
 
 
-def triage_comment(experts: list[Handle], section: str, known_section: bool) -> str:
+def triage_comment(
+    experts: list[Handle], section: str, known_section: bool, tr: Translator | None = None
+) -> str:
     """The one comment on a new request: who might write it, and 👍 for everyone else."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     if experts:
-        people = ", ".join(h.text for h in experts)
-        lead = (
-            f"People who know this part of the knowledge base: {people}. Could one of you write it?"
+        lead = tr._(
+            "People who know this part of the knowledge base: {people}. Could one of you write it?",
+            people=", ".join(h.text for h in experts),
         )
     elif section and not known_section:
-        lead = f"There is no section {inline_code(section)} yet, so nobody is suggested."
+        lead = tr._(
+            "There is no section {section} yet, so nobody is suggested.",
+            section=inline_code(section),
+        )
     else:
-        lead = "Nobody owns or edited this section lately, so nobody is suggested."
-    return (
-        f"{TRIAGE_MARKER}\nThanks for asking! {lead}\n\n"
-        "- Anyone who can write it: comment `/claim` and kennis opens a draft page for you.\n"
-        "- Need this too? Add a 👍 to the request, so the most wanted pages are written first.\n"
+        lead = tr._("Nobody owns or edited this section lately, so nobody is suggested.")
+    claim = tr._("Anyone who can write it: comment `/claim` and kennis opens a draft page for you.")
+    vote = tr._(
+        "Need this too? Add a 👍 to the request, so the most wanted pages are written first."
     )
+    thanks = tr._("Thanks for asking! {lead}", lead=lead)
+    return f"{TRIAGE_MARKER}\n{thanks}\n\n- {claim}\n- {vote}\n"
 
 
 def command(body: str | None) -> str | None:
@@ -246,19 +254,38 @@ def _headings(text: str) -> tuple[str, ...]:
     return tuple(m.group(1) for m in re.finditer(r"(?m)^##\s+(.+?)\s*$", text))
 
 
-def pr_body(form: RequestForm, page: DraftPage, number: int, claimer: str) -> str:
+def pr_body(
+    form: RequestForm, page: DraftPage, number: int, claimer: str, tr: Translator | None = None
+) -> str:
     """What the draft pull request says: the request, the file, and what is left to write."""
-    todo = "\n".join(f"- [ ] {escape_inline(h)}" for h in page.todo) or "- [ ] the page itself"
-    purpose = f"\n\nIt is for: {escape_inline(form.purpose)}" if form.purpose else ""
-    made = "turns the wanted page" if page.stub else "starts"
-    return (
-        PAGE_MARKER.format(path=quote(page.path)) + "\n"
-        f"@{claimer} claimed request #{number}; this draft {made} {inline_code(page.path)}.\n\n"
-        f"Asked: {escape_inline(form.need)}{purpose}\n\n"
-        f"Left to write (the comments in the file say what goes where):\n{todo}\n\n"
+    tr = tr or translator(SOURCE_LANGUAGE)
+    todo = "\n".join(f"- [ ] {escape_inline(h)}" for h in page.todo)
+    todo = todo or "- [ ] " + tr._("the page itself")
+    where = inline_code(page.path)
+    if page.stub:
+        head = tr._(
+            "@{claimer} claimed request #{number}; this draft turns the wanted page {path}.",
+            claimer=claimer,
+            number=number,
+            path=where,
+        )
+    else:
+        head = tr._(
+            "@{claimer} claimed request #{number}; this draft starts {path}.",
+            claimer=claimer,
+            number=number,
+            path=where,
+        )
+    asked = tr._("Asked: {need}", need=escape_inline(form.need))
+    if form.purpose:
+        asked += "\n\n" + tr._("It is for: {purpose}", purpose=escape_inline(form.purpose))
+    left = tr._("Left to write (the comments in the file say what goes where):")
+    ready = tr._(
         "When the page is ready: set `status: published`, mark this pull request ready for "
-        f"review; merging it closes the request.\n"
+        "review; merging it closes the request."
     )
+    marker = PAGE_MARKER.format(path=quote(page.path))
+    return f"{marker}\n{head}\n\n{asked}\n\n{left}\n{todo}\n\n{ready}\n"
 
 
 def page_of_body(body: str) -> str | None:
@@ -267,15 +294,20 @@ def page_of_body(body: str) -> str | None:
     return unquote(match.group(1)) if match else None
 
 
-def thanks(requester: str | None, author: str | None, path: str | None) -> str:
+def thanks(
+    requester: str | None, author: str | None, path: str | None, tr: Translator | None = None
+) -> str:
     """The closing comment once the requested page is merged."""
-    asked = f"@{requester}" if requester and not is_bot(requester) else "everyone who asked"
-    wrote = f"@{author}" if author and not is_bot(author) else "the author"
-    where = f" It is at {inline_code(path)}." if path else ""
-    return (
-        f"{CLOSED_MARKER}\nThe requested page is written and merged.{where} "
-        f"Thank you {asked} for asking and {wrote} for writing it!\n"
+    tr = tr or translator(SOURCE_LANGUAGE)
+    asked = f"@{requester}" if requester and not is_bot(requester) else tr._("everyone who asked")
+    wrote = f"@{author}" if author and not is_bot(author) else tr._("the author")
+    text = tr._("The requested page is written and merged.")
+    if path:
+        text += " " + tr._("It is at {path}.", path=inline_code(path))
+    text += " " + tr._(
+        "Thank you {asked} for asking and {wrote} for writing it!", asked=asked, wrote=wrote
     )
+    return f"{CLOSED_MARKER}\n{text}\n"
 
 
 # -- what the site shows: requests as the Issues API lists them -------------------------------

@@ -18,15 +18,16 @@ from typing import Literal
 
 from .due_issue import (
     MAX_LISTED,
-    TITLE,
     DueEntry,
     ExistingIssue,
     Listed,
     has_marker,
     render_issue,
     thanks_body,
+    title,
 )
 from .handles import Handle, handle_key
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .kb import KnowledgeBase
 from .paths import is_under, parents
 from .status import PageStatus, most_urgent_first
@@ -148,11 +149,14 @@ def plan_scan(
     folder: Mapping[str, Handle] | None = None,
     inactive: Iterable[str] = (),
     reported: Collection[str] = frozenset(),
+    tr: Translator | None = None,
 ) -> ScanPlan:
     """Who must review what, and the issue writes that make GitHub say so (none if unchanged).
 
     Pages in *reported* (readers reported them outdated) come first, even before they are due.
+    Issues are written in *tr*'s language (English by default).
     """
+    tr = tr or translator(SOURCE_LANGUAGE)
     listed = {p.path: (i.owner_key, p) for i in existing for p in i.pages}
     chooser = _Chooser(
         listed, frozenset(handle_key(k) for k in inactive), folder or {}, fallback_owner, as_of
@@ -190,7 +194,7 @@ def plan_scan(
         )
         owners.setdefault(target.key, []).append(entry)
         handles.setdefault(target.key, target)
-    actions = _actions(owners, handles, existing, as_of)
+    actions = _actions(owners, handles, existing, as_of, tr)
     return ScanPlan(actions, owners, escalations, unowned)
 
 
@@ -207,6 +211,7 @@ def _actions(
     handles: Mapping[str, Handle],
     existing: Sequence[ExistingIssue],
     as_of: date,
+    tr: Translator,
 ) -> list[IssueAction]:
     by_owner: dict[str, list[ExistingIssue]] = {}
     for issue in sorted(existing, key=lambda i: i.number):
@@ -216,31 +221,35 @@ def _actions(
         issues = by_owner.get(key, [])
         entries = owners.get(key)
         if entries:
-            actions += _for_owner(handles[key], entries, issues[:1], as_of)
+            actions += _for_owner(handles[key], entries, issues[:1], as_of, tr)
         elif issues:
-            actions.append(_close(issues[0], "close"))
-        actions += [_close(dup, "close_duplicate") for dup in issues[1:]]
+            actions.append(_close(issues[0], "close", tr))
+        actions += [_close(dup, "close_duplicate", tr) for dup in issues[1:]]
     return actions
 
 
 def _for_owner(
-    owner: Handle, entries: list[DueEntry], current: list[ExistingIssue], as_of: date
+    owner: Handle,
+    entries: list[DueEntry],
+    current: list[ExistingIssue],
+    as_of: date,
+    tr: Translator,
 ) -> list[IssueAction]:
-    title = TITLE.format(owner=owner.text)
+    heading = title(owner, tr)
     assignees = () if owner.is_team else (owner.login,)
     more = len(entries) - MAX_LISTED
     entries = entries[:MAX_LISTED]
-    body = render_issue(owner, entries, as_of, more)
+    body = render_issue(owner, entries, as_of, more, tr)
     paths = tuple(e.path for e in entries)
     if not current:
-        return [IssueAction("create", owner.text, None, title, body, assignees, paths)]
+        return [IssueAction("create", owner.text, None, heading, body, assignees, paths)]
     issue = current[0]
     same_pages = [p.semantic for p in issue.pages] == [e.semantic() for e in entries]
     has_assignees = {handle_key(a) for a in assignees} <= {handle_key(a) for a in issue.assignees}
-    if same_pages and issue.title == title and has_assignees and has_marker(issue.body):
+    if same_pages and issue.title == heading and has_assignees and has_marker(issue.body):
         return []
-    return [IssueAction("edit", owner.text, issue.number, title, body, assignees, paths)]
+    return [IssueAction("edit", owner.text, issue.number, heading, body, assignees, paths)]
 
 
-def _close(issue: ExistingIssue, kind: Kind) -> IssueAction:
-    return IssueAction(kind, issue.owner, issue.number, issue.title, thanks_body(issue.owner))
+def _close(issue: ExistingIssue, kind: Kind, tr: Translator) -> IssueAction:
+    return IssueAction(kind, issue.owner, issue.number, issue.title, thanks_body(issue.owner, tr))

@@ -7,21 +7,10 @@ from collections.abc import Sequence
 from .errors import Problem
 from .handles import Handle, noreply_login
 from .history import HistoryIndex
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .markdown import escape_inline, inline_code
 
 MAX_FIXES = 5
-HEADING = "### 👋 Welcome, and thank you"
-FIRST = "This is your first change to this knowledge base. Here is what happens next."
-WHO = "**Who reviews it:** {people}. GitHub has asked them; you do not need to do anything."
-WHO_NOBODY = "**Who reviews it:** the knowledge team will find the right person."
-COACH = " {coach} also looks in to help with your first page."
-FIX = "**What to fix first:**"
-NO_FIX = "**What to fix:** nothing in the page settings; a reviewer may suggest changes."
-MORE = "- …and {count} more: the **kennis/metadata** check lists them all."
-LIVE = (
-    "**When it is live:** as soon as a reviewer approves and the change is merged; the site is"
-    " rebuilt within a few minutes{where}."
-)
 
 
 def has_contributed(index: HistoryIndex | None, login: str) -> bool:
@@ -45,25 +34,55 @@ def welcome_text(
     problems: Sequence[Problem],
     site_url: str | None,
     coach: Handle | None = None,
+    tr: Translator | None = None,
 ) -> str:
     """The welcome section of the sticky comment (Markdown; every echoed value neutralised)."""
-    people = " or ".join(h.text for h in reviewers)
-    who = WHO.format(people=people) if reviewers else WHO_NOBODY
+    tr = tr or translator(SOURCE_LANGUAGE)
+    people = tr._(" or ").join(h.text for h in reviewers)
+    if reviewers:
+        who = tr._(
+            "**Who reviews it:** {people}. GitHub has asked them; you do not need to do anything.",
+            people=people,
+        )
+    else:
+        who = tr._("**Who reviews it:** the knowledge team will find the right person.")
     if coach is not None:
-        who += COACH.format(coach=coach.text)
-    lines = [HEADING, "", FIRST, "", f"- {who}"]
+        who += " " + tr._("{coach} also looks in to help with your first page.", coach=coach.text)
+    lines = [
+        tr._("### 👋 Welcome, and thank you"),
+        "",
+        tr._("This is your first change to this knowledge base. Here is what happens next."),
+        "",
+        f"- {who}",
+    ]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        lines.append(f"- {FIX}")
+        lines.append("- " + tr._("**What to fix first:**"))
         for problem in errors[:MAX_FIXES]:
-            lines.append(
-                f"  - {inline_code(problem.path)} line {problem.line}: "
-                f"{escape_inline(problem.message)}"
-            )
+            where = tr._("{path} line {line}", path=inline_code(problem.path), line=problem.line)
+            lines.append(f"  - {where}: {escape_inline(problem.message)}")
         if len(errors) > MAX_FIXES:
-            lines.append("  " + MORE.format(count=len(errors) - MAX_FIXES))
+            more = tr.ngettext(
+                "…and {n} more: the **kennis/metadata** check lists them all.",
+                "…and {n} more: the **kennis/metadata** check lists them all.",
+                len(errors) - MAX_FIXES,
+            )
+            lines.append(f"  - {more}")
     else:
-        lines.append(f"- {NO_FIX}")
-    where = f" at {site_url}" if site_url else ""
-    lines.append(f"- {LIVE.format(where=where)}")
+        lines.append(
+            "- "
+            + tr._("**What to fix:** nothing in the page settings; a reviewer may suggest changes.")
+        )
+    if site_url:
+        live = tr._(
+            "**When it is live:** as soon as a reviewer approves and the change is merged; the "
+            "site is rebuilt within a few minutes at {site}.",
+            site=site_url,
+        )
+    else:
+        live = tr._(
+            "**When it is live:** as soon as a reviewer approves and the change is merged; the "
+            "site is rebuilt within a few minutes."
+        )
+    lines.append(f"- {live}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from github import GithubException
 
 from kennis.errors import Problem
 from kennis.handles import Handle, handle_key
+from kennis.i18n import SOURCE_LANGUAGE, Translator, translator
 from kennis.markdown import inline_code
 from kennis.review import PageApproval
 
@@ -25,23 +26,6 @@ APPROVAL = "kennis/owner-approval"
 BATCH = 50  # "The Checks API limits the number of annotations to a maximum of 50 per API request."
 MAX_TEXT = 60_000  # output.text is capped at 65,535 characters
 LEVEL = {"error": "failure", "warning": "warning"}
-
-METADATA_OK = "Page settings are valid"
-METADATA_OK_SUMMARY = "The front matter of the {pages} this pull request changes has no errors."
-METADATA_BAD = "{errors} to fix in page settings"
-METADATA_BAD_SUMMARY = (
-    "Each problem is shown next to the line to fix in the **Files changed** tab. "
-    "The page will not publish correctly until they are fixed."
-)
-APPROVAL_OK = "Every page is approved by its owner"
-APPROVAL_OK_SUMMARY = "All {pages} changed here are approved by an owner or co-author."
-APPROVAL_WAIT = "Waiting for {waiting} of {pages}"
-APPROVAL_WAIT_SUMMARY = (
-    "A page's owner or one of its co-authors has to approve the change. When a page's owners "
-    "change, its current owner has to approve too."
-)
-APPROVAL_NONE = "No knowledge-base pages changed"
-EARLIER = "approved an earlier version"
 
 
 @dataclass(frozen=True)
@@ -70,11 +54,8 @@ class CheckResult:
         return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def annotation(problem: Problem) -> dict[str, Any]:
+def annotation(problem: Problem, tr: Translator | None = None) -> dict[str, Any]:
+    tr = tr or translator(SOURCE_LANGUAGE)
     line = max(1, problem.line)
     return {
         "path": problem.path,
@@ -82,55 +63,87 @@ def annotation(problem: Problem) -> dict[str, Any]:
         "end_line": line,
         "annotation_level": LEVEL.get(problem.severity, "failure"),
         "message": problem.message,
-        "title": "kennis: page settings",
+        "title": tr._("kennis: page settings"),
     }
 
 
-def metadata_result(problems: Sequence[Problem], page_count: int) -> CheckResult:
+def metadata_result(
+    problems: Sequence[Problem], page_count: int, tr: Translator | None = None
+) -> CheckResult:
     """Failure when any error; warnings are shown but do not fail the check."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     errors = [p for p in problems if p.severity == "error"]
-    annotations = tuple(annotation(p) for p in problems)
+    annotations = tuple(annotation(p, tr) for p in problems)
     text = "\n".join(f"- {inline_code(str(p))}" for p in problems)[:MAX_TEXT]
     if errors:
-        title = METADATA_BAD.format(errors=_plural(len(errors), "problem"))
-        return CheckResult(METADATA, "failure", title, METADATA_BAD_SUMMARY, text, annotations)
-    summary = METADATA_OK_SUMMARY.format(pages=_plural(page_count, "page"))
-    return CheckResult(METADATA, "success", METADATA_OK, summary, text, annotations)
-
-
-def _who(handles: Iterable[Handle]) -> str:
-    return " or ".join(h.text for h in handles)
-
-
-def approval_result(items: Sequence[PageApproval]) -> CheckResult:
-    """Success when every page is approved; else still in progress, listing what is missing."""
-    if not items:
-        return CheckResult(APPROVAL, "success", APPROVAL_NONE, APPROVAL_NONE + ".")
-    waiting = [i for i in items if not i.ok]
-    lines = []
-    for item in items:
-        page = item.page
-        if item.ok:
-            lines.append(
-                f"- ✅ {inline_code(page.path)}: approved by {', '.join(item.approved_by)}"
-            )
-            continue
-        need = [h for h in item.waiting_for if h in page.approvers]
-        parts = [f"{_who(need)}"] if need else []
-        if page.previous_owner is not None and page.previous_owner in item.waiting_for:
-            parts.append(f"{page.previous_owner.text} (current owner, owners change)")
-        line = f"- ⏳ {inline_code(page.path)}: needs " + " and ".join(parts or ["an owner"])
-        if item.earlier:
-            line += f" ({', '.join(item.earlier)} {EARLIER})"
-        lines.append(line)
-    text = "\n".join(lines)[:MAX_TEXT]
-    pages = _plural(len(items), "page")
-    if not waiting:
-        return CheckResult(
-            APPROVAL, "success", APPROVAL_OK, APPROVAL_OK_SUMMARY.format(pages=pages), text
+        title = tr.ngettext(
+            "{n} problem to fix in page settings",
+            "{n} problems to fix in page settings",
+            len(errors),
         )
-    title = APPROVAL_WAIT.format(waiting=len(waiting), pages=pages)
-    return CheckResult(APPROVAL, None, title, APPROVAL_WAIT_SUMMARY, text)
+        summary = tr._(
+            "Each problem is shown next to the line to fix in the **Files changed** tab. "
+            "The page will not publish correctly until they are fixed."
+        )
+        return CheckResult(METADATA, "failure", title, summary, text, annotations)
+    summary = tr.ngettext(
+        "The front matter of the {n} page this pull request changes has no errors.",
+        "The front matter of the {n} pages this pull request changes has no errors.",
+        page_count,
+    )
+    title = tr._("Page settings are valid")
+    return CheckResult(METADATA, "success", title, summary, text, annotations)
+
+
+def _who(handles: Iterable[Handle], tr: Translator) -> str:
+    return tr._(" or ").join(h.text for h in handles)
+
+
+def _approval_line(item: PageApproval, tr: Translator) -> str:
+    page = item.page
+    path = inline_code(page.path)
+    if item.ok:
+        return tr._("- ✅ {path}: approved by {who}", path=path, who=", ".join(item.approved_by))
+    need = [h for h in item.waiting_for if h in page.approvers]
+    parts = [_who(need, tr)] if need else []
+    if page.previous_owner is not None and page.previous_owner in item.waiting_for:
+        who = page.previous_owner.text
+        parts.append(tr._("{who} (current owner, owners change)", who=who))
+    needs = tr._(" and ").join(parts or [tr._("an owner")])
+    line = tr._("- ⏳ {path}: needs {who}", path=path, who=needs)
+    if item.earlier:
+        earlier = ", ".join(item.earlier)
+        line += " (" + tr._("{who} approved an earlier version", who=earlier) + ")"
+    return line
+
+
+def approval_result(items: Sequence[PageApproval], tr: Translator | None = None) -> CheckResult:
+    """Success when every page is approved; else still in progress, listing what is missing."""
+    tr = tr or translator(SOURCE_LANGUAGE)
+    if not items:
+        none = tr._("No knowledge-base pages changed")
+        return CheckResult(APPROVAL, "success", none, none + ".")
+    waiting = [i for i in items if not i.ok]
+    text = "\n".join(_approval_line(item, tr) for item in items)[:MAX_TEXT]
+    if not waiting:
+        summary = tr.ngettext(
+            "All {n} page changed here is approved by an owner or co-author.",
+            "All {n} pages changed here are approved by an owner or co-author.",
+            len(items),
+        )
+        title = tr._("Every page is approved by its owner")
+        return CheckResult(APPROVAL, "success", title, summary, text)
+    title = tr.ngettext(
+        "Waiting for {waiting} of {n} page",
+        "Waiting for {waiting} of {n} pages",
+        len(items),
+        waiting=tr.number(len(waiting)),
+    )
+    summary = tr._(
+        "A page's owner or one of its co-authors has to approve the change. When a page's "
+        "owners change, its current owner has to approve too."
+    )
+    return CheckResult(APPROVAL, None, title, summary, text)
 
 
 # -- acting on GitHub ----------------------------------------------------------------------------

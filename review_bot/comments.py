@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kennis.bot_text import bot_date, reason
 from kennis.confirm import carry_ticks
 from kennis.freshness import Freshness
 from kennis.handles import Handle
+from kennis.i18n import SOURCE_LANGUAGE, Translator, translator
 from kennis.markdown import code, escape_inline
 from kennis.review import PageApproval, Skip
 from review_bot.locks import KeyedLocks
@@ -21,47 +23,6 @@ if TYPE_CHECKING:
 MARKER = "<!-- kennis:reviewers -->"
 MAX_ROWS = 100  # GitHub caps a comment at 65,536 characters; the checks list every page anyway
 MAX_TITLE = 120
-
-HEADING = "### Who reviews this change"
-INTRO = (
-    "This pull request changes **{count}**. Every page is checked by the person who owns it "
-    "or by one of its co-authors."
-)
-NO_PAGES = "This pull request changes no knowledge-base pages, so no page owner needs to review it."
-ASKED = "Review requested from: {people}."
-NOBODY_ASKED = "No review is requested at the moment."
-TABLE_HEAD = "| Page | Owner | Co-authors | Review | Freshness |\n|---|---|---|---|---|"
-MORE_ROWS = "\n…and {count} more pages: the **kennis/owner-approval** check lists all of them."
-NOT_ASKED = "**Not asked**"
-REFUSED = "**Could not ask**"
-REFUSED_HINT = (
-    "GitHub only lets people with access to this repository review. Ask a repository admin to "
-    "invite them, or change the page's owner."
-)
-PROBLEMS = (
-    "⚠️ {count} in the pages' settings (front matter): the **kennis/metadata** check shows "
-    "where to fix them."
-)
-FOOTER = (
-    "<sub>kennis updates this comment when the pull request changes. Owners are taken from the "
-    "base branch, so a change to `owner:` or `coauthors:` also needs the current owner's "
-    "approval.</sub>"
-)
-CHANGE = {
-    "added": "new page",
-    "modified": "edited",
-    "renamed": "moved from {old}",
-    "deleted": "deleted",
-    "ownership": "owners change",
-}
-FRESHNESS = {
-    "evergreen": "🟢 never needs review",
-    "fresh": "🟢 fresh until {due}",
-    "due_soon": "🟡 review due {due}",
-    "due": "🟠 review due since {due}",
-    "overdue": "🔴 overdue since {due}",
-}
-NOT_REVIEWED = "⚪ not reviewed yet"
 
 
 @dataclass(frozen=True)
@@ -83,50 +44,69 @@ escape = escape_inline
 _code = code
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _people(handles: Sequence[Handle]) -> str:
     return ", ".join(h.text for h in handles) if handles else "—"
 
 
-def _review_cell(item: PageApproval, requested: frozenset[str], author: str) -> str:
+def _review_cell(item: PageApproval, report: ReviewerReport, tr: Translator) -> str:
     page = item.page
     if item.ok:
-        return "✅ approved by " + ", ".join(item.approved_by)
+        return tr._("✅ approved by {who}", who=", ".join(item.approved_by))
     waiting = [
         h
         for h in item.waiting_for
-        if (h != page.previous_owner or h in page.approvers) and h.key != author
+        if (h != page.previous_owner or h in page.approvers) and h.key != report.author
     ]
     parts = []
     if waiting:
-        names = " or ".join(h.text for h in waiting)
-        asked = any(h.key in requested for h in waiting)
-        parts.append(f"⏳ waiting for {names}" + ("" if asked else " (not asked)"))
+        names = tr._(" or ").join(h.text for h in waiting)
+        if any(h.key in report.requested for h in waiting):
+            parts.append(tr._("⏳ waiting for {who}", who=names))
+        else:
+            parts.append(tr._("⏳ waiting for {who} (not asked)", who=names))
     if page.previous_owner is not None and page.previous_owner in item.waiting_for:
-        parts.append(f"⏳ needs {page.previous_owner.text} (current owner) to agree")
+        parts.append(tr._("⏳ needs {who} (current owner) to agree", who=page.previous_owner.text))
     if item.earlier:
         parts.append(
-            f"{', '.join(item.earlier)} approved an earlier version; the page changed since"
+            tr._(
+                "{who} approved an earlier version; the page changed since",
+                who=", ".join(item.earlier),
+            )
         )
-    return "<br>".join(parts) or "⚠️ nobody can approve this page: set an owner"
+    return "<br>".join(parts) or tr._("⚠️ nobody can approve this page: set an owner")
 
 
-def _freshness_cell(state: Freshness | None) -> str:
+def _freshness_cell(state: Freshness | None, tr: Translator) -> str:
     if state is None:
         return "—"
-    due = state.due.isoformat() if state.due else ""
+    due = bot_date(tr, state.due) if state.due else ""
     if state.basis == "none" and state.state != "evergreen":
-        return NOT_REVIEWED
-    return FRESHNESS[state.state].format(due=due)
+        return tr._("⚪ not reviewed yet")
+    cells = {
+        "evergreen": tr._("🟢 never needs review"),
+        "fresh": tr._("🟢 fresh until {due}", due=due),
+        "due_soon": tr._("🟡 review due {due}", due=due),
+        "due": tr._("🟠 review due since {due}", due=due),
+        "overdue": tr._("🔴 overdue since {due}", due=due),
+    }
+    return cells[state.state]
 
 
-def _row(item: PageApproval, report: ReviewerReport) -> str:
+def _change(change: str, old_path: str, tr: Translator) -> str:
+    names = {
+        "added": tr._("new page"),
+        "modified": tr._("edited"),
+        "renamed": tr._("moved from {old}", old=old_path),
+        "deleted": tr._("deleted"),
+        "ownership": tr._("owners change"),
+    }
+    return names.get(change, change)
+
+
+def _row(item: PageApproval, report: ReviewerReport, tr: Translator) -> str:
     page = item.page
     title = escape(page.title[:MAX_TITLE]) if page.title else ""
-    change = CHANGE.get(page.change, page.change).format(old=_code(page.old_path or ""))
+    change = _change(page.change, _code(page.old_path or ""), tr)
     name = f"{title}<br>{_code(page.path)}" if title else _code(page.path)
     owner = page.owner.text if page.owner else "—"
     if page.new_owner is not None and page.new_owner != page.owner:
@@ -135,8 +115,8 @@ def _row(item: PageApproval, report: ReviewerReport) -> str:
         f"{name} ({change})",
         owner,
         _people(page.coauthors),
-        _review_cell(item, report.requested, report.author),
-        _freshness_cell(report.freshness.get(page.path)),
+        _review_cell(item, report, tr),
+        _freshness_cell(report.freshness.get(page.path), tr),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -154,31 +134,96 @@ def _requested_in_page_order(report: ReviewerReport) -> str:
     return ", ".join(seen.values())
 
 
-def render(report: ReviewerReport) -> str:
-    """The comment's Markdown, marker first; deterministic for the same report."""
-    lines = [MARKER, *([report.welcome, ""] if report.welcome else []), HEADING, ""]
+def render(report: ReviewerReport, tr: Translator | None = None) -> str:
+    """The comment's Markdown in *tr*'s language (English by default), marker first.
+
+    Deterministic for the same report and language.
+    """
+    tr = tr or translator(SOURCE_LANGUAGE)
+    lines = [MARKER, *([report.welcome, ""] if report.welcome else [])]
+    lines += [tr._("### Who reviews this change"), ""]
     if not report.pages:
-        lines.append(NO_PAGES)
+        lines.append(
+            tr._(
+                "This pull request changes no knowledge-base pages, so no page owner needs "
+                "to review it."
+            )
+        )
     else:
-        lines.append(INTRO.format(count=_plural(len(report.pages), "page")))
+        lines += [_intro(len(report.pages), tr), ""]
         asked = _requested_in_page_order(report)
-        lines += ["", ASKED.format(people=asked) if asked else NOBODY_ASKED, "", TABLE_HEAD]
-        lines += [_row(item, report) for item in report.pages[:MAX_ROWS]]
+        if asked:
+            lines.append(tr._("Review requested from: {people}.", people=asked))
+        else:
+            lines.append(tr._("No review is requested at the moment."))
+        lines += ["", _table_head(tr)]
+        lines += [_row(item, report, tr) for item in report.pages[:MAX_ROWS]]
         if len(report.pages) > MAX_ROWS:
-            lines.append(MORE_ROWS.format(count=len(report.pages) - MAX_ROWS))
-    if report.skipped:
-        lines += ["", NOT_ASKED]
-        lines += [f"- {s.handle.text}: {s.reason}" for s in report.skipped]
-    if report.refused:
-        lines += ["", REFUSED]
-        lines += [f"- {key}: {why}" for key, why in sorted(report.refused.items())]
-        lines.append("\n" + REFUSED_HINT)
+            lines.append("\n" + _more_rows(len(report.pages) - MAX_ROWS, tr))
+    lines += _not_asked(report, tr)
     if report.problems:
-        lines += ["", PROBLEMS.format(count=_plural(report.problems, "problem"))]
+        lines += ["", _problems(report.problems, tr)]
     if report.confirm:
         lines += ["", report.confirm.rstrip("\n")]
-    lines += ["", FOOTER]
+    lines += ["", _footer(tr)]
     return "\n".join(lines) + "\n"
+
+
+def _intro(count: int, tr: Translator) -> str:
+    return tr.ngettext(
+        "This pull request changes **{n} page**. Every page is checked by the person who owns "
+        "it or by one of its co-authors.",
+        "This pull request changes **{n} pages**. Every page is checked by the person who owns "
+        "it or by one of its co-authors.",
+        count,
+    )
+
+
+def _table_head(tr: Translator) -> str:
+    return tr._("| Page | Owner | Co-authors | Review | Freshness |") + "\n|---|---|---|---|---|"
+
+
+def _more_rows(count: int, tr: Translator) -> str:
+    return tr.ngettext(
+        "…and {n} more page: the **kennis/owner-approval** check lists all of them.",
+        "…and {n} more pages: the **kennis/owner-approval** check lists all of them.",
+        count,
+    )
+
+
+def _not_asked(report: ReviewerReport, tr: Translator) -> list[str]:
+    """Who was left out, and whom GitHub would not let us ask (with the reasons)."""
+    lines: list[str] = []
+    if report.skipped:
+        lines += ["", tr._("**Not asked**")]
+        lines += [f"- {s.handle.text}: {reason(s.reason, tr)}" for s in report.skipped]
+    if report.refused:
+        lines += ["", tr._("**Could not ask**")]
+        lines += [f"- {key}: {reason(why, tr)}" for key, why in sorted(report.refused.items())]
+        hint = tr._(
+            "GitHub only lets people with access to this repository review. Ask a repository "
+            "admin to invite them, or change the page's owner."
+        )
+        lines.append("\n" + hint)
+    return lines
+
+
+def _problems(count: int, tr: Translator) -> str:
+    return tr.ngettext(
+        "⚠️ {n} problem in the pages' settings (front matter): the **kennis/metadata** check "
+        "shows where to fix them.",
+        "⚠️ {n} problems in the pages' settings (front matter): the **kennis/metadata** check "
+        "shows where to fix them.",
+        count,
+    )
+
+
+def _footer(tr: Translator) -> str:
+    return tr._(
+        "<sub>kennis updates this comment when the pull request changes. Owners are taken from "
+        "the base branch, so a change to `owner:` or `coauthors:` also needs the current "
+        "owner's approval.</sub>"
+    )
 
 
 def _is_ours(body: str | None, author_type: str | None) -> bool:

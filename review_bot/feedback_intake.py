@@ -49,6 +49,7 @@ class SitePages:
     owners: dict[str, str | None]  # repository path → owner handle text
     reviewers: dict[str, tuple[str, ...]]  # repository path → owner and co-author keys
     outdated_reports: int = 2  # the repository's threshold (``outdated_reports`` in kennis.yml)
+    language: str = "en"  # the repository's ``language:``: feedback issues are written in it
 
 
 class PageCatalog:
@@ -110,7 +111,10 @@ def read_pages(mirror: Mirror, sha: str) -> SitePages:
     kb = load_kb(mirror.tree_at(sha))
     owners = {p: (page.owner.handle.text if page.owner else None) for p, page in kb.pages.items()}
     reviewers = {p: tuple(h.key for h in page.reviewers) for p, page in kb.pages.items()}
-    return SitePages(sha, kb.config.content_dir, owners, reviewers, kb.config.outdated_reports)
+    config = kb.config
+    return SitePages(
+        sha, config.content_dir, owners, reviewers, config.outdated_reports, config.language
+    )
 
 
 def parse_report(body: dict[str, Any]) -> tuple[str, str, str]:

@@ -17,6 +17,7 @@ from github.Repository import Repository
 
 from kennis.errors import KennisError
 from kennis.handles import Handle, handle_key, is_bot
+from kennis.i18n import translator
 from kennis.kb import KnowledgeBase
 from kennis.nudges import Waiting, nudged_periods, plan_nudges
 from kennis.review import PageApproval, approvable, approvals
@@ -32,7 +33,8 @@ def nudge_pulls(repo: Repository, mirror: Mirror, kb: KnowledgeBase, as_of: date
     pulls = {p.number: p for p in repo.get_pulls(state="open") if not p.draft}
     waiting = list(_waiting(repo, mirror, pulls, kb))
     written = 0
-    for nudge in plan_nudges(waiting, as_of, kb.config.review_nudge_after):
+    tr = translator(kb.config.language)
+    for nudge in plan_nudges(waiting, as_of, kb.config.review_nudge_after, tr):
         pulls[nudge.number].create_issue_comment(nudge.body)
         written += 1
     return written

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kennis.due_issue import action_ticks, parse_issue
 from kennis.markdown import inline_code
-from kennis.owner_actions import OwnerCommand, parse_commands
+from kennis.owner_actions import OwnerCommand, explain, parse_commands
 from review_bot.confirm import (
     Request,
     _by_bot,
@@ -24,11 +24,10 @@ from review_bot.confirm import (
     confirm,
     day_branch,
 )
+from review_bot.language import repo_translator
 from review_bot.routing import DeliveryContext, Router
 
 router = Router()
-
-BAD_COMMAND = "@{sender}, kennis could not read this command:\n\n{lines}"
 
 
 @router.on("issue_comment", "created")
@@ -83,9 +82,19 @@ def run(
     """Reply once about unreadable commands; land each readable one as its own decision."""
     bad = [c for c in commands if c.error]
     if bad:
-        lines = "\n".join(f"- `/{c.action}` {inline_code(c.path or '…')}: {c.error}" for c in bad)
+        tr = repo_translator(ctx)
+        lines = "\n".join(
+            f"- `/{c.action}` {inline_code(c.path or '…')}: {explain(c, tr)}" for c in bad
+        )
         request = Request(sender, (), number, f"{key}-bad", owner=owner)
-        _reply_once(ctx, request, BAD_COMMAND.format(sender=sender, lines=lines))
+        text = tr.ngettext(
+            "@{sender}, kennis could not read this command:\n\n{lines}",
+            "@{sender}, kennis could not read these commands:\n\n{lines}",
+            len(bad),
+            sender=sender,
+            lines=lines,
+        )
+        _reply_once(ctx, request, text)
     for i, command in enumerate(c for c in commands if not c.error):
         request = Request(
             sender,

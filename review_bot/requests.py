@@ -21,6 +21,7 @@ from github.Repository import Repository
 from kennis.files import write_atomic
 from kennis.handles import is_bot
 from kennis.history_build import index_for
+from kennis.i18n import translator
 from kennis.kb import load_kb
 from kennis.markdown import escape_lines, plain_title
 from kennis.requests import (
@@ -46,6 +47,7 @@ from kennis.requests import (
     triage_comment,
     wanted_stub,
 )
+from review_bot.language import repo_translator
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, push
 from review_bot.proposals import open_pull, remote_tip
@@ -56,14 +58,6 @@ from review_bot.settings import Settings
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
 PUBLIC_MARKER = "<!-- kennis:request-id {id} -->"
 REPLY_MARKER = "<!-- kennis:request-reply {key} -->"
-TAKEN = (
-    "Thanks, @{sender}! {claimer} is already writing this page. Ask them to `/unclaim` it first."
-)
-NO_ACCESS = "Sorry, @{sender}: only people with access to this repository can claim a request."
-NOT_YOURS = "Sorry, @{sender}: only {claimer} (who claimed it) can `/unclaim` this request."
-NOT_CLAIMED = "@{sender}, nobody has claimed this request, so there is nothing to `/unclaim`."
-CLOSED = "@{sender}, this request is closed already."
-UNCLAIMED = "{claimer} no longer writes this page: it is open again, anyone can `/claim` it."
 
 router = Router()
 _locks: KeyedLocks[tuple[str, int]] = KeyedLocks()  # one claim at a time per request
@@ -146,7 +140,8 @@ def _triage(ctx: DeliveryContext, issue: dict[str, Any]) -> None:
     requester = (issue.get("user") or {}).get("login")
     experts = suggest_experts(kb, index, form.section, requester, today())
     known = section_folder(kb, form.section) is not None
-    live.create_comment(triage_comment(experts, form.section, known))
+    tr = translator(kb.config.language)
+    live.create_comment(triage_comment(experts, form.section, known, tr))
     write_requests_file(ctx)
 
 
@@ -178,11 +173,24 @@ def _claimer(live: Issue) -> str | None:
 def _claim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
     claimer = _claimer(live)
     if live.state != "open":
-        return _reply_once(live, key, CLOSED.format(sender=sender))
+        tr = repo_translator(ctx)
+        return _reply_once(
+            live, key, tr._("@{sender}, this request is closed already.", sender=sender)
+        )
     if claimer is not None and claimer.lower() != sender.lower():
-        return _reply_once(live, key, TAKEN.format(sender=sender, claimer="@" + claimer))
+        text = repo_translator(ctx)._(
+            "Thanks, @{sender}! {claimer} is already writing this page. Ask them to `/unclaim` "
+            "it first.",
+            sender=sender,
+            claimer="@" + claimer,
+        )
+        return _reply_once(live, key, text)
     if _repo(ctx).get_collaborator_permission(sender) == "none":
-        return _reply_once(live, key, NO_ACCESS.format(sender=sender))
+        text = repo_translator(ctx)._(
+            "Sorry, @{sender}: only people with access to this repository can claim a request.",
+            sender=sender,
+        )
+        return _reply_once(live, key, text)
     if claimer is None:
         live.add_to_assignees(sender)
     _swap_labels(live, add=CLAIMED, drop=OPEN)
@@ -199,16 +207,30 @@ def _unclaim(ctx: DeliveryContext, live: Issue, sender: str, key: str) -> None:
     if any(marker in (c.body or "") for c in live.get_comments()):
         return
     claimer = _claimer(live)
+    tr = repo_translator(ctx)
     if claimer is None:
-        return _reply_once(live, key, NOT_CLAIMED.format(sender=sender))
+        text = tr._(
+            "@{sender}, nobody has claimed this request, so there is nothing to `/unclaim`.",
+            sender=sender,
+        )
+        return _reply_once(live, key, text)
     if claimer.lower() != sender.lower() and _repo(ctx).get_collaborator_permission(sender) not in (
         "admin",
         "maintain",
     ):
-        return _reply_once(live, key, NOT_YOURS.format(sender=sender, claimer="@" + claimer))
+        text = tr._(
+            "Sorry, @{sender}: only {claimer} (who claimed it) can `/unclaim` this request.",
+            sender=sender,
+            claimer="@" + claimer,
+        )
+        return _reply_once(live, key, text)
     live.remove_from_assignees(claimer)
     _swap_labels(live, add=OPEN, drop=CLAIMED)
-    _reply_once(live, key, UNCLAIMED.format(claimer="@" + claimer))
+    text = tr._(
+        "{claimer} no longer writes this page: it is open again, anyone can `/claim` it.",
+        claimer="@" + claimer,
+    )
+    _reply_once(live, key, text)
 
 
 def _swap_labels(live: Issue, add: str, drop: str) -> None:
@@ -242,17 +264,21 @@ def _propose(ctx: DeliveryContext, live: Issue, claimer: str) -> None:
     base = mirror.rev_parse(f"refs/heads/{default}")
     assert base is not None
     kb = load_kb(mirror.tree_at(f"refs/heads/{default}"))
+    tr = translator(kb.config.language)
     form = parse_form(live.body)
     title = request_title(" ".join(live.title.split()), form)
     stub = wanted_stub(kb, title, section_folder(kb, form.section))
     stub_text = (mirror.read_file(base, stub) or b"").decode("utf-8") if stub else None
     page = draft_page(kb, title, form.section, claimer, live.html_url, today(), stub_text, stub)
     if remote_tip(mirror, branch) is None:
-        message = f"Start {page.path} for request #{live.number}\n\nClaimed by @{claimer}.\n"
+        start = tr._("Start {path} for request #{number}", path=page.path, number=live.number)
+        by = tr._("Claimed by @{claimer}.", claimer=claimer)
+        message = f"{start}\n\n{by}\n"
         sha = Commit(mirror, base).create({page.path: page.text.encode()}, message, AUTHOR)
         push(mirror, sha, branch, lease="")
-    body = pr_body(form, page, live.number, claimer)
-    open_pull(repo, owner, default, branch, f"Write: {title}", body, draft=True)
+    body = pr_body(form, page, live.number, claimer, tr)
+    write = tr._("Write: {title}", title=title)
+    open_pull(repo, owner, default, branch, write, body, draft=True)
 
 
 # -- closure -----------------------------------------------------------------------------------
@@ -278,7 +304,7 @@ def _close(ctx: DeliveryContext, number: int, pull: dict[str, Any]) -> None:
         requester = live.user.login if live.user else None
         author = _claimer(live) or (pull.get("user") or {}).get("login")
         path = _requested_path(ctx)
-        live.create_comment(thanks(requester, author, path))
+        live.create_comment(thanks(requester, author, path, repo_translator(ctx)))
     if live.state == "open":
         live.edit(state="closed", state_reason="completed")
 

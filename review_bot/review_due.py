@@ -27,10 +27,11 @@ from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
 from kennis import feedback
-from kennis.due_issue import LABEL, LABEL_COLOR, LABEL_DESCRIPTION, parse_issue
+from kennis.due_issue import LABEL, LABEL_COLOR, label_description, parse_issue
 from kennis.errors import KennisError
 from kennis.handles import handle_key, is_bot
 from kennis.history_build import index_for
+from kennis.i18n import Translator, translator
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.scan import IssueAction, ScanPlan, folder_owners, plan_scan
 from kennis.status import assess_pages
@@ -186,6 +187,7 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
     result = RepoResult(target.full_name)
     try:
         kb, statuses = load_repository(target, mirrors_root, as_of)
+        tr = translator(kb.config.language)
         due = [s for s in statuses if s.freshness.needs_review]
         repo = target.client.get_repo(target.full_name, lazy=True)
         existing, raw = existing_issues(repo)
@@ -199,10 +201,11 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
             folder=folder_owners(kb),
             inactive=inactive_owners(repo, kb, due),
             reported=reported_pages(repo),
+            tr=tr,
         )
         result.due_pages, result.owners = len(due), len(plan.owners)
         result.escalated = len(plan.escalations)
-        apply_plan(repo, plan, raw, result)
+        apply_plan(repo, plan, raw, result, tr)
         nudged = nudge_pulls(repo, _mirror(target, mirrors_root), kb, as_of)
         if nudged:
             result.writes["nudge"] = nudged
@@ -214,23 +217,29 @@ def scan_repository(target: Target, mirrors_root: Path, as_of: date) -> RepoResu
     return result
 
 
-def apply_plan(repo: Repository, plan: ScanPlan, raw: dict[int, Any], result: RepoResult) -> None:
+def apply_plan(
+    repo: Repository,
+    plan: ScanPlan,
+    raw: dict[int, Any],
+    result: RepoResult,
+    tr: Translator | None = None,
+) -> None:
     """Perform the plan's writes: one call per owner whose list changed."""
     if any(a.kind == "create" for a in plan.actions):
-        ensure_label(repo)
+        ensure_label(repo, tr)
     for action in plan.actions:
         _apply(repo, action, raw)
         result.writes[action.kind] = result.writes.get(action.kind, 0) + 1
 
 
-def ensure_label(repo: Repository) -> None:
+def ensure_label(repo: Repository, tr: Translator | None = None) -> None:
     try:
         repo.get_label(LABEL)
     except GithubException as exc:
         if exc.status != 404:
             raise
         try:
-            repo.create_label(LABEL, LABEL_COLOR, LABEL_DESCRIPTION)
+            repo.create_label(LABEL, LABEL_COLOR, label_description(tr))
         except GithubException as again:
             if again.status != 422:  # created meanwhile by another scan
                 raise

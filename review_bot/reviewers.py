@@ -19,6 +19,7 @@ from kennis.changes import PullRequestChanges
 from kennis.confirm import render_confirm_section
 from kennis.gitrev import GitError
 from kennis.handles import Handle, handle_key, is_bot
+from kennis.i18n import Translator, translator
 from kennis.review import (
     PageApproval,
     PullRequest,
@@ -123,8 +124,9 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         if pr.state != "open" or pr.draft:
             return
         changes = ctx.pull_request(number, pr.base.sha, pr.head.sha)
+        tr = translator(changes.base.config.language)  # the base side's `language:`
         # The metadata check first: whatever fails later, the author sees what is wrong.
-        _publish_checks(repo, changes, None)
+        _publish_checks(repo, changes, None, tr)
         state = _state(ctx)
         removed = state.people(full_name, number, "removed")
         refused = state.people(full_name, number, "refused")
@@ -142,7 +144,7 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
         requested = _requested(pr, full_name.split("/")[0])
         plan, asked = _route(ctx, repo, pr, changes, requested, reviewed, removed, refused, ask)
         requested |= {h.key for h in asked}
-        welcome = welcome_section(repo, pr, changes, items, requested, ask)
+        welcome = welcome_section(repo, pr, changes, items, requested, ask, tr)
         today = datetime.now(UTC).date()
         report = comments.ReviewerReport(
             pages=items,
@@ -152,11 +154,11 @@ def evaluate(ctx: DeliveryContext, *, ask: bool) -> None:
             skipped=[s for s in plan.skipped if s.handle.key not in refused],
             refused=refused,
             problems=len([p for p in changes.problems() if p.severity == "error"]),
-            confirm=render_confirm_section(changes.statuses(today)),
+            confirm=render_confirm_section(changes.statuses(today), tr),
             welcome=welcome,
         )
-        comments.upsert(pr, comments.render(report))
-        _publish_checks(repo, changes, items)
+        comments.upsert(pr, comments.render(report, tr))
+        _publish_checks(repo, changes, items, tr)
 
 
 def review_states(reviews: Iterable[Any]) -> tuple[dict[str, str], frozenset[str]]:
@@ -354,13 +356,16 @@ def _approvals(
 
 
 def _publish_checks(
-    repo: Repository, changes: PullRequestChanges, items: list[PageApproval] | None
+    repo: Repository,
+    changes: PullRequestChanges,
+    items: list[PageApproval] | None,
+    tr: Translator,
 ) -> None:
     """Publish the metadata check, and the approval check when ``items`` are known."""
     existing = checks.existing_runs(repo, changes.head_sha)
     pages = len({c.new_path for c in changes.changes if c.new_path.endswith(".md")})
-    results = [checks.metadata_result(changes.problems(), pages)]
+    results = [checks.metadata_result(changes.problems(), pages, tr)]
     if items is not None:
-        results.append(checks.approval_result(items))
+        results.append(checks.approval_result(items, tr))
     for result in results:
         checks.publish(repo, changes.head_sha, result, existing.get(result.name))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kennis.changes import PullRequestChanges
 from kennis.handles import Handle, handle_key
+from kennis.i18n import Translator
 from kennis.review import PageApproval
 from kennis.welcome import has_contributed, welcome_text
 
@@ -22,6 +23,7 @@ def welcome_section(
     items: Iterable[PageApproval],
     requested: set[str],
     ask: bool,
+    tr: Translator | None = None,
 ) -> str:
     """The welcome text for a first contribution ("" for anyone the history already knows).
 
@@ -39,7 +41,7 @@ def welcome_section(
         if coach.key not in refused:
             requested.add(coach.key)
     reviewers = _reviewers(items, requested, author)
-    return welcome_text(reviewers, changes.problems(), config.site_url, coach)
+    return welcome_text(reviewers, changes.problems(), config.site_url, coach, tr)
 
 
 def _reviewers(items: Iterable[PageApproval], requested: set[str], author: str) -> list[Handle]:
