@@ -1,14 +1,17 @@
-"""Credit for reviews: the App records reviews given on knowledge pull requests for the site.
+"""Credit for upkeep the App sees: reviews of knowledge pull requests, resolved reader feedback.
 
 A ``pull_request_review`` (submitted) on a pull request that touches pages is kept in a small
 per-repository file under the data folder (``kennis.reviews`` format; a redelivery adds nothing),
 which the App's own site builds read (``KENNIS_REVIEWS``) for the Contributors page. A site built
-by a workflow gets the same file from ``kennis-bot reviews`` (``reviews_from_api``).
+by a workflow gets the reviews from ``kennis-bot reviews`` (``reviews_from_api``). When a push
+clears a page's reader feedback (``review_bot.feedback``), the person whose confirmation or edit
+did it is credited in the same file (``record_resolved``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,9 @@ from github import GithubException
 from github.Repository import Repository
 
 from kennis.files import write_atomic
-from kennis.handles import is_bot
-from kennis.reviews import reviews_json
+from kennis.handles import is_bot, noreply_login
+from kennis.owner_actions import TRAILERS
+from kennis.reviews import ReviewsError, read_rows, reviews_json
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
 
@@ -26,6 +30,10 @@ router = Router()
 REVIEWS_ENV = "KENNIS_REVIEWS"  # the reviews file a site build reads
 MEMBERS_ENV = "KENNIS_MEMBERS"  # the members file (collaborators) the health page reads
 STATES = ("approved", "changes_requested", "commented")
+# The App's commits name who confirmed or decided in a trailer: ``Confirmed-by: x <email>``.
+_CREDIT_TRAILER = re.compile(
+    rf"^(?:{'|'.join(map(re.escape, TRAILERS.values()))}):[^<\n]*<([^>\n]+)>[ \t]*$", re.M
+)
 
 _file_locks: KeyedLocks[str] = KeyedLocks()
 
@@ -78,15 +86,54 @@ def build_files(ctx: DeliveryContext) -> dict[str, str]:
     return {**env, MEMBERS_ENV: str(members)}
 
 
-def record(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Add review rows to the file (a row already there is not added twice)."""
+def record(path: Path, rows: list[dict[str, Any]], key: str = "reviews") -> None:
+    """Add rows to the file's ``key`` list (a row already there is not added twice)."""
     with _file_locks.hold(str(path)):
         try:
-            known = json.loads(path.read_text(encoding="utf-8")).get("reviews", [])
-        except (OSError, ValueError, AttributeError):
-            known = []
-        merged = {json.dumps(r, sort_keys=True): r for r in [*known, *rows]}
-        write_atomic(path, reviews_json(merged.values()))
+            known = read_rows(path.read_bytes(), str(path))
+        except (OSError, ReviewsError):
+            known = {"reviews": [], "feedback_resolved": []}
+        merged = {json.dumps(r, sort_keys=True): r for r in [*known[key], *rows]}
+        known[key] = list(merged.values())
+        write_atomic(path, reviews_json(known["reviews"], known["feedback_resolved"]))
+
+
+def resolver(message: str, email: str, login: str | None) -> str | None:
+    """Who a commit credits: the person its trailer names, else its author's login; never a bot.
+
+    The App's confirmations and decisions carry the trailer; other commits are credited to their
+    author's GitHub login (from the push) or GitHub no-reply address.
+    """
+    named = [noreply_login(m[1]) for m in _CREDIT_TRAILER.finditer(message)]
+    for candidate in (*named, login, noreply_login(email)):
+        if candidate and not is_bot(candidate):
+            return candidate
+    return None
+
+
+def record_resolved(ctx: DeliveryContext, page: str, issue: int, before: str, after: str) -> None:
+    """Credit the reader feedback on ``page`` (its issue now closed) to whoever resolved it.
+
+    That is the newest commit of the push that touches the page: a merged confirmation credits
+    the confirmer (its trailer), an edit its author (the push lists each commit's login); with
+    neither, the person who pushed.
+    """
+    out = ctx.mirror.git(
+        "log", "-1", "--format=%H%x00%ae%x00%cI%x00%B", f"{before}..{after}", "--", page
+    )
+    sha, email, when, message = (out.decode("utf-8", "replace").split("\0", 3) + [""] * 4)[:4]
+    logins = {
+        c.get("id"): (c.get("author") or {}).get("username")
+        for c in ctx.payload.get("commits") or []
+        if isinstance(c, dict)
+    }
+    pusher = (ctx.payload.get("sender") or {}).get("login")
+    login = resolver(message, email, logins.get(sha)) or resolver("", "", pusher)
+    if login is None:
+        return
+    row = {"login": login, "issue": issue, "page": page, "resolved_at": when.strip()}
+    path = reviews_file(ctx.settings.data_dir, ctx.repo_full_name or "")
+    record(path, [row], "feedback_resolved")
 
 
 def reviews_from_api(repo: Repository, content_dir: str) -> Iterator[dict[str, Any]]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from github import Auth, Github
 
-from kennis.reviews import read_reviews
-from review_bot.credit import reviews_file
+from kennis.reviews import read_resolved, read_reviews
+from review_bot.credit import record, resolver, reviews_file
 from tests.botproc import SECRET, bot_command, bot_env, start_bot
 from tests.duebot import REPO, make_world, settled
 from tests.sitekit import build, make_kb
@@ -126,3 +126,50 @@ def test_the_deploy_workflows_review_credit_step_feeds_the_build_and_is_optional
     built = build(root)
     assert built.returncode == 0, built.output[-2000:]
     assert _row(built.html("knowledge/contributors/"), "alice")["reviews"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("message", "email", "login", "credited"),
+    [
+        (
+            "Confirm a.md\n\nConfirmed-by: sam <sam@users.noreply.github.com>\n",
+            "kennis-bot@users.noreply.github.com",
+            "kennis-bot[bot]",
+            "sam",
+        ),
+        (
+            "a.md: archived\n\nArchived-by: Sam O <12+sam@users.noreply.github.com>\n",
+            "",
+            None,
+            "sam",
+        ),
+        ("Fix the limit\n", "bob@example.com", "bob", "bob"),
+        ("Fix the limit\n", "9+bob@users.noreply.github.com", None, "bob"),
+        ("Fix the limit\n", "bob@example.com", None, None),
+        ("Bump\n", "x@example.com", "dependabot[bot]", None),
+    ],
+    ids=[
+        "confirmation-credits-the-confirmer",
+        "decision-trailer-with-numbered-noreply",
+        "edit-credits-its-author",
+        "edit-by-noreply-address",
+        "unknown-author",
+        "bots-never",
+    ],
+)
+def test_who_resolved_reader_feedback(
+    message: str, email: str, login: str | None, credited: str | None
+) -> None:
+    assert resolver(message, email, login) == credited
+
+
+def test_the_credit_file_keeps_reviews_and_resolved_feedback_apart(tmp_path: Path) -> None:
+    path = tmp_path / "credit.json"
+    review = {"login": "bob", "pull": 3, "state": "approved", "submitted_at": "2026-03-01"}
+    fixed = {"login": "sam", "issue": 31, "page": "content/a.md", "resolved_at": "2026-03-02"}
+    record(path, [review])
+    record(path, [fixed], "feedback_resolved")
+    record(path, [fixed], "feedback_resolved")  # once
+    record(path, [review])
+    raw = path.read_bytes()
+    assert read_reviews(raw, "f") == {"bob": 1} and read_resolved(raw, "f") == {"sam": 1}

@@ -215,6 +215,40 @@ def test_reviews_given_on_knowledge_prs_count_on_the_contributors_page(tmp_path:
     assert _row(board, "carol")["reviews"] == "1"  # a reviewer who wrote nothing is credited
 
 
+def test_feedback_resolved_counts_on_the_contributors_page_with_a_milestone(
+    tmp_path: Path,
+) -> None:
+    from kennis.reviews import reviews_json
+
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    resolved = [
+        {"login": "bob", "issue": 7, "page": FRIDGE, "resolved_at": "2026-05-02T10:00:00Z"},
+        {"login": "carol", "issue": 8, "page": FRIDGE, "resolved_at": "2026-05-03T10:00:00Z"},
+        {"login": "carol", "issue": 9, "page": FRIDGE, "resolved_at": "2026-05-04T10:00:00Z"},
+    ]
+    repo.write("credit.json", reviews_json([], resolved))
+    yml = (root / "mkdocs.yml").read_text()
+    repo.write(
+        "mkdocs.yml",
+        yml.replace(
+            "  - kennis/contributors: {}",
+            "  - kennis/contributors:\n      reviews: credit.json\n      upkeep_milestones: [1, 2]",
+        ),
+    )
+    repo.commit("Credit")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    board = built.html("knowledge/contributors/")
+    assert _row(board, "Bob Builder")["feedback"] == "1"  # the same person as the login bob
+    assert _row(board, "carol")["feedback"] == "2"  # credited though they wrote nothing
+    assert _row(board, "Alice Example")["feedback"] == "0"
+    levels = dict(re.findall(r'<li data-feedback-milestone="(\d+)">(.*?)</li>', board, re.S))
+    assert "2 reader reports resolved" in levels["2"] and "carol" in levels["2"]
+    assert "1 reader report resolved" in levels["1"] and "Bob Builder" in levels["1"]
+    assert "carol" not in levels["1"]  # each person at their highest level only
+
+
 def test_a_snoozed_page_leaves_the_scan_until_then_but_the_site_still_shows_it_due(
     tmp_path: Path,
 ) -> None:

@@ -20,8 +20,10 @@ class ContributorsConfig(ReportConfig):
     """Numbers of pages contributed to that earn a milestone (first page, 5, 25, 100 pages)."""
 
     upkeep_milestones = c.ListOfItems(c.Type(int), default=[1, 10, 50])
-    """Numbers of pages confirmed on time that earn an upkeep milestone."""
+    """Numbers of pages confirmed on time, and of readers' feedback issues resolved, that earn an
+    upkeep milestone."""
 
     reviews = c.Optional(c.Type(str))
     """A reviews file (JSON, relative to the repository root) listing reviews given on knowledge
-    pull requests, written by the App (``kennis-bot reviews``); none: no review counts."""
+    pull requests and readers' feedback resolved, written by the App (reviews also by ``kennis-bot
+    reviews``); none: the App's ``KENNIS_REVIEWS``, else no such counts."""

@@ -12,7 +12,7 @@ from kennis.i18n import Translator
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import ContributorsConfig
-from .report import load_reviews, milestone, recognition
+from .report import load_credit, milestone, recognition
 
 
 class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
@@ -25,6 +25,7 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
 
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         options = self.config
+        reviews, resolved = load_credit(context.root, options.reviews)
         return {
             "newcomer_days": options.newcomer_days,
             "record": recognition(
@@ -32,7 +33,8 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
                 options.newcomer_days,
                 options.milestones,
                 options.upkeep_milestones,
-                load_reviews(context.root, options.reviews),
+                reviews,
+                resolved,
             ),
             "milestone": lambda n: milestone(n, options.milestones),
         }

@@ -12,15 +12,18 @@ others (a lower bound) and *first contribution* is bounded by the page's dates.
 
 Upkeep counts too (``PageHistory.credits``, from the App's trailers): pages *confirmed* and
 confirmed *on time* (by the page's due date that day, ``kennis.status.confirmations_on_time``),
-pages *handed over* and *archived*, and *reviews* given on knowledge pull requests (a reviews
-file, see ``reviews``), and knowledge *requests* fulfilled (pages with ``requested_in:`` they
-started). People are keyed by ``kennis.people.person_key``: one person,
-one row, whatever name or address a commit used. Nobody is ranked by edit count alone.
+pages *handed over* and *archived*, knowledge *requests* fulfilled (pages with ``requested_in:``
+they started), and from the reviews file (see ``load_credit``) *reviews* given on knowledge pull
+requests and readers' *feedback resolved* (issues their confirmation or edit closed). Upkeep
+milestones go by pages confirmed on time and by feedback resolved. People are keyed by
+``kennis.people.person_key``: one person, one row, whatever name or address a commit used.
+Nobody is ranked by edit count alone.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,11 +56,19 @@ class Contributor:
     archived: int = 0
     reviews: int = 0
     requests: int = 0  # pages written for a knowledge request (``requested_in:``), started
+    feedback: int = 0  # readers' feedback issues their confirmation or edit resolved
 
     @property
     def upkeep(self) -> int:
-        """Confirmations, hand-overs, archivings and reviews: keeping knowledge true."""
-        return self.confirmed + self.handed_over + self.archived + self.reviews + self.requests
+        """Confirmations, hand-overs, archivings, reviews, requests, feedback: keeping it true."""
+        return (
+            self.confirmed
+            + self.handed_over
+            + self.archived
+            + self.reviews
+            + self.requests
+            + self.feedback
+        )
 
     @property
     def link(self) -> Link:
@@ -75,6 +86,7 @@ class Recognition:
     newcomers: list[Contributor]
     milestones: list[tuple[int, list[Contributor]]]
     upkeep_milestones: list[tuple[int, list[Contributor]]] = field(default_factory=list)
+    feedback_milestones: list[tuple[int, list[Contributor]]] = field(default_factory=list)
 
 
 def _key(person: Person) -> str:
@@ -131,6 +143,7 @@ def recognition(
     milestones: list[int],
     upkeep_levels: list[int] | None = None,
     reviews: dict[str, int] | None = None,
+    resolved: dict[str, int] | None = None,
 ) -> Recognition:
     people: dict[str, Contributor] = {}
     index = context.index
@@ -144,8 +157,9 @@ def recognition(
         if history is not None:  # an archived page still credits who archived it
             _credit_upkeep(people, history, page.review_every, context.kb.config.adopted)
     for login, count in (reviews or {}).items():
-        person = Person(login, f"{login}@users.noreply.github.com")
-        people.setdefault(_key(person), Contributor(person)).reviews += count
+        _by_login(people, login).reviews += count
+    for login, count in (resolved or {}).items():
+        _by_login(people, login).feedback += count
     ranked = sorted(
         people.values(),
         key=lambda c: (-(len(c.pages) + c.upkeep), c.first or date.max, c.link.text),
@@ -164,14 +178,28 @@ def recognition(
         ]
         if at:
             reached.append((level, at))
-    return Recognition(ranked, newcomers, reached, _levels(ranked, upkeep_levels or []))
+    upkeep = upkeep_levels or []
+    return Recognition(
+        ranked,
+        newcomers,
+        reached,
+        _levels(ranked, upkeep, lambda c: c.on_time),
+        _levels(ranked, upkeep, lambda c: c.feedback),
+    )
 
 
-def _levels(ranked: list[Contributor], levels: list[int]) -> list[tuple[int, list[Contributor]]]:
-    """Upkeep milestones: each person at the highest level of pages confirmed on time."""
+def _by_login(people: dict[str, Contributor], login: str) -> Contributor:
+    person = Person(login, f"{login}@users.noreply.github.com")
+    return people.setdefault(_key(person), Contributor(person))
+
+
+def _levels(
+    ranked: list[Contributor], levels: list[int], count: Callable[[Contributor], int]
+) -> list[tuple[int, list[Contributor]]]:
+    """Upkeep milestones: each person at the highest level ``count`` (on time, feedback) reaches."""
     reached: list[tuple[int, list[Contributor]]] = []
     for level in sorted(set(levels), reverse=True):
-        at = [c for c in ranked if milestone(c.on_time, levels) == level]
+        at = [c for c in ranked if milestone(count(c), levels) == level]
         if at:
             reached.append((level, at))
     return reached
@@ -183,19 +211,21 @@ def milestone(count: int, levels: list[int]) -> int | None:
     return max(met) if met else None
 
 
-def load_reviews(root: Path, name: str | None) -> dict[str, int]:
-    """Reviews per GitHub login from a reviews file (``kennis.reviews`` format); {} without one.
+def load_credit(root: Path, name: str | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Reviews and resolved feedback per GitHub login from a reviews file (``kennis.reviews``).
 
-    Without the ``reviews`` option, the file the App hands its own builds (``KENNIS_REVIEWS``).
+    Without the ``reviews`` option, the file the App hands its own builds (``KENNIS_REVIEWS``);
+    none, or none written yet: no such credit.
     """
     name = name or os.environ.get("KENNIS_REVIEWS", "").strip() or None
     if not name:
-        return {}
-    from kennis.reviews import ReviewsError, read_reviews
+        return {}, {}
+    from kennis.reviews import ReviewsError, read_resolved, read_reviews
 
     try:
-        return read_reviews((root / name).read_bytes(), name)
+        raw = (root / name).read_bytes()
+        return read_reviews(raw, name), read_resolved(raw, name)
     except FileNotFoundError:
-        return {}  # no review recorded yet
+        return {}, {}  # nothing recorded yet
     except (OSError, ReviewsError) as error:
         raise PluginError(f"kennis: {error}") from None
