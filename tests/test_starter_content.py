@@ -252,7 +252,8 @@ def test_the_only_missing_link_target_is_the_wanted_page(starter_site: tuple[Pat
     _, log = starter_site
     missing = re.findall(r"target '([^']+)' is not found among documentation files", log)
     missing += re.findall(r"contains a link '([^']+)', but the target is not found", log)
-    assert missing == ["operations/kitchen/fire-safety.md"]
+    # the English page and its Dutch translation both link it
+    assert set(missing) == {"operations/kitchen/fire-safety.md"}
 
 
 def test_quiz_page_renders_interactive_questions(starter_site: tuple[Path, str]) -> None:
