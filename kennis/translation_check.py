@@ -1,7 +1,8 @@
 """``kennis check`` for translations: ``translation_of`` names a revision this repository has.
 
-Two batched git calls for all translations (never one per page): the object type of every
-revision, then the source's blob at every commit named.
+Three batched git calls for all translations (never one per page): the object type of every
+revision, the source's blob at every commit named, and the versions of the sources whose
+translation names a blob (it must be one the source had).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from .errors import Problem
 from .frontmatter import parse_page
 from .gitrev import GitError, GitReader
 from .kb import KnowledgeBase
-from .translation_history import object_types, resolve_blobs
+from .translation_history import object_types, resolve_blobs, source_versions
 from .tree import Tree
 
 
@@ -30,6 +31,8 @@ def translation_problems(kb: KnowledgeBase, tree: Tree, root: Path) -> list[Prob
         types = object_types(reader, sorted({rev for _source, rev in named.values()}))
         commits = [(rev, src) for src, rev in named.values() if types.get(rev) == "commit"]
         blobs = resolve_blobs(reader, commits)
+        named_blobs = sorted({src for src, rev in named.values() if types.get(rev) == "blob"})
+        versions = source_versions(reader, "HEAD", named_blobs, {}) if named_blobs else {}
     except GitError as error:
         return [Problem(".", 0, 0, f"cannot read the git history to check translations: {error}")]
     problems = []
@@ -44,6 +47,8 @@ def translation_problems(kb: KnowledgeBase, tree: Tree, root: Path) -> list[Prob
             message = f"translation_of: the source {source} does not exist at commit {revision}"
         elif kind not in ("commit", "blob"):
             message = f"translation_of: {revision} is a {kind}, not a commit or a blob"
+        elif kind == "blob" and not any(v.blob.startswith(revision) for v in versions[source]):
+            message = f"translation_of: {revision} was never the content of {source} (committed)"
         else:
             continue
         line, col = _where(tree, path)

@@ -201,3 +201,12 @@ def test_kennis_check_reports_a_commit_without_the_source_and_a_missing_source(t
         in done.stdout
     )
     assert f"{DUTCH}:3:17: translation_of: the source {SOURCE} is not a page" in done.stdout
+
+
+def test_kennis_check_reports_a_blob_that_never_was_the_source(tmp_path):
+    repo = make_repo(tmp_path / "kb")
+    other = repo.git("rev-parse", "HEAD:content/other.md")
+    repo.write(DUTCH, dutch(other))
+    done = kennis(repo.root, "check")
+    assert done.returncode == 1
+    assert f"{DUTCH}:3:17: translation_of: {other} was never the content of {SOURCE}" in done.stdout
