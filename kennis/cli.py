@@ -6,14 +6,23 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli_adopt import LOGINS_HELP, init, suggest_owners  # click only, like this module
+from .cli_args import (
+    FORMATS,
+    PageTypes,
+    date_value,
+    find_root,
+    handle_value,
+    manifest_option,
+    root_option,
+)
 from .cli_translate import translate
 
 # The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
@@ -23,70 +32,21 @@ if TYPE_CHECKING:
     from .kb import KnowledgeBase
     from .page import Page
 
-FORMATS = click.Choice(["text", "json"])
-
-
-class PageTypes(click.Choice):
-    """The page types as a choice, imported only when a command needs them."""
-
-    def __init__(self) -> None:
-        self.case_sensitive = True
-
-    @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        from .page import TYPES
-
-        return TYPES
-
-
-def find_root(start: Path) -> Path:
-    """The repository root: the nearest folder with .git, .github/kennis.yml or mkdocs.yml."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists() or (folder / ".github" / "kennis.yml").is_file():
-            return folder
-        if (folder / "mkdocs.yml").is_file():
-            return folder
-    return start
-
-
-def _handle(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Handle | None:
-    if value is None:
-        return None
-    from .handles import parse_handle
-
-    try:
-        return parse_handle(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
-
 
 def _relative(root: Path, given: str) -> str:
     """A user-given path (relative to the current folder) as a repo-relative key."""
+    from .cli_output import speaker
     from .paths import normalize
 
     absolute = (Path.cwd() / given).resolve()
     try:
         return normalize(absolute.relative_to(root.resolve()))
     except ValueError as exc:
-        raise click.ClickException(f"{given}: not inside the knowledge base at {root}") from exc
-
-
-def root_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--root",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Repository root (default: found from the current folder).",
-    )(func)
+        raise click.ClickException(
+            speaker(root)._(
+                "{given}: not inside the knowledge base at {root}", given=given, root=root
+            )
+        ) from exc
 
 
 def _root(root: Path | None) -> Path:
@@ -107,6 +67,7 @@ def main() -> None:
 def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> None:
     """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
     from . import cli_output
+    from .i18n import translator
     from .kb import content_folder_problem, load_kb
     from .navigation import full_navigation_problems
     from .paths import is_under
@@ -117,6 +78,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     top = _root(root)
     tree = WorkTree(top)
     kb = load_kb(tree)
+    tr = translator(kb.config.language)  # JSON and annotations stay English
     problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
     problems += translation_problems(kb, tree, top)
     missing = content_folder_problem(kb, tree)
@@ -130,21 +92,25 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     elif fmt == "github":
         if problems:
             click.echo(cli_output.problems_github(problems))
-        click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems))
+        click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems, tr))
     else:
         for problem in sorted(problems):
             colour = "red" if problem.severity == "error" else "yellow"
             click.echo(click.style(str(problem), fg=colour))
-        click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems), err=bool(problems))
+        click.echo(
+            cli_output.summary(len(kb.pages), len(kb.metas), problems, tr), err=bool(problems)
+        )
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)
 
 
 def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]:
+    from .i18n import translator
     from .kb import effective_page
     from .page import Fields
     from .paths import is_under
 
+    tr = translator(kb.config.language)
     pages = []
     for given in paths:
         key = _relative(top, given)
@@ -152,12 +118,16 @@ def _pages_for(kb: KnowledgeBase, top: Path, paths: Sequence[str]) -> list[Page]
         if not matches and key.endswith(".md"):
             if not is_under(key, kb.config.content_dir):
                 raise click.ClickException(
-                    f"{given}: not under the content folder {kb.config.content_dir}/"
+                    tr._(
+                        "{given}: not under the content folder {folder}/",
+                        given=given,
+                        folder=kb.config.content_dir,
+                    )
                 )
             # A page that does not exist yet: who would own it if it were added?
             matches = [effective_page(kb, key, Fields(key, {}, {}))]
         if not matches:
-            raise click.ClickException(f"{given}: no pages there")
+            raise click.ClickException(tr._("{given}: no pages there", given=given))
         pages += matches
     return pages
 
@@ -183,6 +153,7 @@ def owners(
 ) -> None:
     """Show the owner and co-authors of pages, and where each came from."""
     from . import cli_output
+    from .i18n import translator
     from .kb import load_kb
     from .tree import WorkTree
 
@@ -190,17 +161,21 @@ def owners(
     if suggest:
         return suggest_owners(top, logins, force, as_of)
     if not paths:
-        raise click.UsageError("name the pages or folders (or --suggest)")
+        message = cli_output.speaker(top)._("name the pages or folders (or --suggest)")
+        raise click.UsageError(message)
     kb = load_kb(WorkTree(top))
     pages = _pages_for(kb, top, paths)
-    click.echo(cli_output.owners_json(pages) if fmt == "json" else cli_output.owners_text(pages))
+    tr = translator(kb.config.language)
+    click.echo(
+        cli_output.owners_json(pages) if fmt == "json" else cli_output.owners_text(pages, tr)
+    )
 
 
 @main.command()
 @click.argument("kind", metavar="TYPE", type=PageTypes())
 @click.argument("title")
 @click.option(
-    "--owner", callback=_handle, help="Owner handle, e.g. @alice (default: the folder's)."
+    "--owner", callback=handle_value, help="Owner handle, e.g. @alice (default: the folder's)."
 )
 @click.option("--in", "section", default="", help="Section folder under the content folder.")
 @root_option
@@ -208,35 +183,47 @@ def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | 
     """Create a page from the template of TYPE."""
     from .errors import KennisError
     from .files import write_atomic
+    from .i18n import translator
     from .kb import load_kb
     from .scaffold import plan_new_page
     from .tree import WorkTree
 
     top = _root(root)
     kb = load_kb(WorkTree(top), only=())
+    tr = translator(kb.config.language)
     try:
         planned = plan_new_page(kb, kind, title, section, owner, date.today())
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
     target = top / planned.path
     if target.exists():
-        raise click.ClickException(f"{planned.path} already exists; pick another title")
+        message = tr._("{path} already exists; pick another title", path=planned.path)
+        raise click.ClickException(message)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, planned.text.encode("utf-8"))
-    click.echo(f"created {planned.path} ({kind}); it is a draft until you set status: published")
-    click.echo(f"owner: {planned.owner_line()}")
+    click.echo(
+        tr._(
+            "created {path} ({kind}); it is a draft until you set status: published",
+            path=planned.path,
+            kind=kind,
+        )
+    )
+    click.echo(tr._("owner: {owner}", owner=planned.owner_line()))
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--by", "by", required=True, callback=_handle, help="Who confirmed it, e.g. @alice.")
-@click.option("--on", "on", callback=_date, help="Date of the confirmation (default: today).")
+@click.option(
+    "--by", "by", required=True, callback=handle_value, help="Who confirmed it, e.g. @alice."
+)
+@click.option("--on", "on", callback=date_value, help="Date of the confirmation (default: today).")
 @root_option
 def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None) -> None:
     """Record that pages were confirmed accurate: bump reviewed and reviewed_by."""
     from .confirm import bump_reviewed
     from .errors import KennisError
     from .files import write_atomic
+    from .i18n import translator
     from .kb import load_kb
     from .reviews_file import sidecar_update
     from .translate import confirmed
@@ -245,12 +232,13 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
     top = _root(root)
     keys = [_relative(top, p) for p in paths]
     kb = load_kb(WorkTree(top), only=keys)
+    tr = translator(kb.config.language)
     when = on or date.today()
     updates = []
     for key in keys:
         file = top / key
         if not file.is_file():
-            raise click.ClickException(f"{key}: no such page")
+            raise click.ClickException(tr._("{path}: no such page", path=key))
         if not kb.config.front_matter:
             continue  # the page is not touched: the sidecar records the confirmation
         try:
@@ -258,20 +246,29 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
             updates.append((file, confirmed(top, kb, key, new)))  # a translation: translation_of
         except KennisError as exc:
             raise click.ClickException(
-                f"{exc}\n{key}: not changed; fix the errors above first"
+                tr._(
+                    "{error}\n{path}: not changed; fix the errors above first", error=exc, path=key
+                )
             ) from exc
     if not kb.config.front_matter:  # one sidecar file, read with the repository's errors
         try:
             updates = [sidecar_update(top, [(k, by, when) for k in keys])]
         except KennisError as exc:
-            raise click.ClickException(f"{exc}\nnothing changed") from exc
+            raise click.ClickException(tr._("{error}\nnothing changed", error=exc)) from exc
     for file, data in updates:  # write only once every page is known to be editable
         write_atomic(file, data)
     for key in keys:
         page = kb.page(key)
         if page is not None and by.key not in {h.key for h in page.reviewers}:
-            click.echo(f"warning: {by.text} is not the owner or a co-author of {key}", err=True)
-        click.echo(f"{key}: reviewed {when.isoformat()} by {by.text}")
+            click.echo(
+                tr._(
+                    "warning: {who} is not the owner or a co-author of {path}",
+                    who=by.text,
+                    path=key,
+                ),
+                err=True,
+            )
+        click.echo(tr._("{path}: reviewed {day} by {who}", path=key, day=when, who=by.text))
 
 
 @main.command()
@@ -281,21 +278,15 @@ def serve(dev_addr: str, root: Path | None) -> None:
     """Build and serve the knowledge base locally, rebuilding on change."""
     top = _root(root)
     if not (top / "mkdocs.yml").is_file():
-        raise click.ClickException(f"no mkdocs.yml in {top}")
+        from .cli_output import speaker
+
+        raise click.ClickException(speaker(top)._("no mkdocs.yml in {folder}", folder=top))
     config_file = str(top / "mkdocs.yml")
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", config_file, "-a", dev_addr]
     try:
         sys.exit(subprocess.call(command, cwd=top, env=os.environ.copy()))
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-def _manifest_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--manifest",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Use a history manifest from `kennis index --out` instead of reading git (shallow clones).",
-    )(func)
 
 
 @main.command()
@@ -310,6 +301,7 @@ def index(out: Path | None, root: Path | None) -> None:
     from .errors import KennisError
     from .history import manifest_chunks, write_manifest
     from .history_build import index_for
+    from .i18n import translator
     from .kb import load_settings
     from .tree import WorkTree
 
@@ -324,24 +316,32 @@ def index(out: Path | None, root: Path | None) -> None:
         sys.stdout.flush()
     else:
         write_manifest(history, out)
-        click.echo(
-            f"wrote the history of {len(history.pages)} pages at {history.head[:12]} to {out}",
-            err=True,
+        wrote = translator(config.language).ngettext(
+            "wrote the history of {n} page at {head} to {out}",
+            "wrote the history of {n} pages at {head} to {out}",
+            len(history.pages),
+            head=history.head[:12],
+            out=out,
         )
+        click.echo(wrote, err=True)
 
 
 @main.command()
 @click.option(
-    "--as-of", "as_of", callback=_date, help="Judge freshness as of this date (default: today)."
+    "--as-of",
+    "as_of",
+    callback=date_value,
+    help="Judge freshness as of this date (default: today).",
 )
 @click.option("--format", "fmt", type=FORMATS, default="text")
-@_manifest_option
+@manifest_option
 @root_option
 def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None) -> None:
     """List pages that are due soon, due or overdue, most overdue first."""
     from . import cli_output
     from .errors import KennisError
     from .history_build import index_for
+    from .i18n import translator
     from .kb import load_kb
     from .status import assess_pages, most_urgent_first
     from .tree import WorkTree
@@ -358,7 +358,7 @@ def stale(as_of: date | None, fmt: str, manifest: Path | None, root: Path | None
         payload = {"as_of": when.isoformat(), "pages": [r.to_json() for r in rows]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(cli_output.stale_table(rows, when))
+    click.echo(cli_output.stale_table(rows, when, translator(kb.config.language)))
 
 
 @main.command()
@@ -379,10 +379,11 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
 
     top = _root(root)
     reader = GitReader(top)
+    tr = cli_output.speaker(top)
     try:
         for rev in (base, head):
             if reader.rev_parse(rev) is None:
-                raise click.ClickException(f"{rev}: no such revision")
+                raise click.ClickException(tr._("{rev}: no such revision", rev=rev))
         changes = load_changes(reader, top.name, 0, base, head)  # the App's pipeline
     except KennisError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -390,7 +391,7 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
     plan = plan_review(
         changes.pages, PullRequest(author), config.max_reviewers, config.fallback_owner
     )
-    click.echo(cli_output.review_json(plan) if fmt == "json" else cli_output.review_text(plan))
+    click.echo(cli_output.review_json(plan) if fmt == "json" else cli_output.review_text(plan, tr))
 
 
 main.add_command(init)  # kennis init lives in cli_adopt.py with the adoption commands

@@ -27,6 +27,7 @@ def init(
 ) -> None:
     """Adopt a new or existing Markdown repository: config, site plugins, owners."""
     from .adopt import init_repository, next_steps
+    from .cli_output import speaker
     from .errors import KennisError
 
     root = path or Path.cwd()
@@ -45,7 +46,8 @@ def init(
     for line in report.done:
         click.echo(line)
     if report.evidence:
-        click.echo("owners suggested from the last 12 months of history:")
+        tr = speaker(root)
+        click.echo(tr._("owners suggested from the last 12 months of history:"))
         for line in report.evidence:
             click.echo(f"  {line}")
     for line in next_steps(report):
@@ -55,6 +57,7 @@ def init(
 def suggest_owners(top: Path, logins: Path | None, force: bool, on: str | None = None) -> None:
     """``kennis owners --suggest``: the owner suggestion alone, written to .meta.yml files."""
     from .adopt import InitReport, suggest_into
+    from .cli_output import speaker
     from .errors import KennisError
 
     report = InitReport()
@@ -67,7 +70,8 @@ def suggest_owners(top: Path, logins: Path | None, force: bool, on: str | None =
     for line in report.done:
         click.echo(line)
     if report.fallback:
-        click.echo(f"suggested fallback_owner (pages nobody owns): {report.fallback}")
+        tr = speaker(top)
+        click.echo(tr._("suggested fallback_owner (pages nobody owns): {who}", who=report.fallback))
 
 
 def _day(value: str | None) -> date:

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import click
 
 from .errors import Problem
 from .handles import Handle
+from .i18n import Translator, translator
 from .page import Page
 from .review import ReviewPlan
 from .status import PageStatus
 
 JSON_VERSION = 1
+ENGLISH = translator(None)  # JSON and GitHub annotations are for programs: never translated
+
+
+def speaker(root: Path) -> Translator:
+    """The CLI's language: ``language:`` in the repository's .github/kennis.yml (else English)."""
+    from .config import load_config
+
+    config, _problems = load_config(root)  # a bad file is reported by `kennis check`
+    return translator(config.language)
 
 
 def problems_text(problems: Sequence[Problem]) -> str:
@@ -43,26 +55,33 @@ def problems_github(problems: Sequence[Problem]) -> str:
     return "\n".join(lines)
 
 
-def summary(pages: int, metas: int, problems: Sequence[Problem]) -> str:
+def summary(pages: int, metas: int, problems: Sequence[Problem], tr: Translator = ENGLISH) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    checked = (
-        f"checked {pages} page{'s' * (pages != 1)} and {metas} folder default{'s' * (metas != 1)}"
+    checked = tr._(
+        "checked {pages} and {metas}",
+        pages=tr.ngettext("{n} page", "{n} pages", pages),
+        metas=tr.ngettext("{n} folder default", "{n} folder defaults", metas),
     )
     if not problems:
-        return f"{checked}: all good"
-    return (
-        f"{checked}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        return tr._("{checked}: all good", checked=checked)
+    return tr._(
+        "{checked}: {errors}, {warnings}",
+        checked=checked,
+        errors=tr.ngettext("{n} error", "{n} errors", errors),
+        warnings=tr.ngettext("{n} warning", "{n} warnings", warnings),
     )
 
 
-VIA = {
-    "page": "front matter",
-    "meta": "folder default",
-    "codeowners": "CODEOWNERS",
-    "fallback": "fallback_owner",
-    "none": "nobody",
-}
+def via_labels(tr: Translator) -> dict[str, str]:
+    """Where an owner came from, as ``kennis owners`` says it."""
+    return {
+        "page": tr._("front matter"),
+        "meta": tr._("folder default"),
+        "codeowners": "CODEOWNERS",
+        "fallback": "fallback_owner",
+        "none": tr._("nobody"),
+    }
 
 
 def owners_json(pages: Sequence[Page]) -> str:
@@ -78,37 +97,45 @@ def owners_json(pages: Sequence[Page]) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
-def owners_text(pages: Sequence[Page]) -> str:
+def owners_text(pages: Sequence[Page], tr: Translator = ENGLISH) -> str:
+    via = via_labels(tr)
+    owner, coauthor = tr._("owner"), tr._("co-author")
+    width = max(len(owner), len(coauthor)) + 2  # the handles line up in every language
     out = []
     for page in pages:
         out.append(page.path)
         if page.owner is None:
-            out.append("  owner      (nobody)")
+            out.append(f"  {owner:<{width}}{tr._('(nobody)')}")
         else:
             out.append(
-                f"  owner      {page.owner.handle.text:<28} {page.owner.source}  ({VIA[page.owner_via]})"
+                f"  {owner:<{width}}{page.owner.handle.text:<28} {page.owner.source}  ({via[page.owner_via]})"
             )
         for person in page.coauthors:
-            out.append(f"  co-author  {person.handle.text:<28} {person.source}")
+            out.append(f"  {coauthor:<{width}}{person.handle.text:<28} {person.source}")
     return "\n".join(out)
 
 
-STATE_LABEL = {"due_soon": "due soon", "due": "due", "overdue": "OVERDUE"}
 STATE_COLOUR = {"due_soon": "yellow", "due": "red", "overdue": "red"}
 
 
-def stale_table(rows: Sequence[PageStatus], as_of: date) -> str:
+def state_labels(tr: Translator) -> dict[str, str]:
+    return {"due_soon": tr._("due soon"), "due": tr._("due"), "overdue": tr._("OVERDUE")}
+
+
+def stale_table(rows: Sequence[PageStatus], as_of: date, tr: Translator = ENGLISH) -> str:
     """A readable table of pages needing review (colours only reach a terminal)."""
     if not rows:
-        return f"nothing is due for review as of {as_of.isoformat()}"
-    header = ("state", "due", "overdue", "page", "owner", "co-authors")
+        return tr._("nothing is due for review as of {day}", day=as_of.isoformat())
+    # One message for the whole header: its "due" (a date) is not the state "due".
+    header = tuple(tr._("state|due|overdue|page|owner|co-authors").split("|"))
+    labels = state_labels(tr)
     table = [header] + [
         (
-            STATE_LABEL[r.freshness.state],
+            labels[r.freshness.state],
             r.freshness.due.isoformat() if r.freshness.due else "",
-            f"{r.freshness.days_overdue} d" if r.freshness.days_overdue else "",
+            tr._("{n} d", n=r.freshness.days_overdue) if r.freshness.days_overdue else "",
             r.page.path,
-            r.page.owner.handle.text if r.page.owner else "(nobody)",
+            r.page.owner.handle.text if r.page.owner else tr._("(nobody)"),
             ", ".join(c.handle.text for c in r.page.coauthors),
         )
         for r in rows
@@ -125,7 +152,13 @@ def stale_table(rows: Sequence[PageStatus], as_of: date) -> str:
         lines.append(line)
     counts = {s: sum(r.freshness.state == s for r in rows) for s in ("overdue", "due", "due_soon")}
     lines.append(
-        f"{counts['overdue']} overdue, {counts['due']} due, {counts['due_soon']} due soon as of {as_of.isoformat()}"
+        tr._(
+            "{overdue} overdue, {due} due, {soon} due soon as of {day}",
+            overdue=counts["overdue"],
+            due=counts["due"],
+            soon=counts["due_soon"],
+            day=as_of.isoformat(),
+        )
     )
     return "\n".join(lines)
 
@@ -160,19 +193,46 @@ def review_json(plan: ReviewPlan) -> str:
     )
 
 
-def review_text(plan: ReviewPlan) -> str:
+def review_text(plan: ReviewPlan, tr: Translator = ENGLISH) -> str:
     if not plan.pages:
-        return "this change touches no knowledge base pages: nobody to ask"
-    lines = [f"{len(plan.pages)} page{'s' * (len(plan.pages) != 1)} touched:"]
+        return tr._("this change touches no knowledge base pages: nobody to ask")
+    lines = [tr.ngettext("{n} page touched:", "{n} pages touched:", len(plan.pages))]
+    changes = {
+        "added": tr._("added"),
+        "modified": tr._("modified"),
+        "deleted": tr._("deleted"),
+        "ownership": tr._("ownership"),
+    }
     for p in plan.pages:
-        change = f"renamed from {p.old_path}" if p.old_path else p.change
-        people = f"owner {p.owner.text if p.owner else '(nobody)'}"
+        if p.old_path:
+            change = tr._("renamed from {path}", path=p.old_path)
+        else:
+            change = changes.get(p.change, p.change)
+        people = tr._("owner {who}", who=p.owner.text if p.owner else tr._("(nobody)"))
         if p.coauthors:
-            people += f", co-authors {', '.join(_handles(p.coauthors))}"
+            people += tr._(", co-authors {who}", who=", ".join(_handles(p.coauthors)))
         if p.previous_owner:
-            people += f"; ownership changes, so {p.previous_owner.text} must approve"
+            who = p.previous_owner.text
+            people += tr._("; ownership changes, so {who} must approve", who=who)
         lines.append(f"  {p.path} ({change}): {people}")
-    ask = ", ".join(h.text for h in plan.request) or "nobody new"
-    lines.append(f"would ask: {ask}")
-    lines += [f"left out: {s.handle.text} ({s.reason})" for s in plan.skipped]
+    ask = ", ".join(h.text for h in plan.request) or tr._("nobody new")
+    lines.append(tr._("would ask: {who}", who=ask))
+    lines += [
+        tr._("left out: {who} ({why})", who=s.handle.text, why=skip_reason(s.reason, tr))
+        for s in plan.skipped
+    ]
     return "\n".join(lines)
+
+
+def skip_reason(reason: str, tr: Translator) -> str:
+    """Why a reviewer was left out (``kennis.review`` says it in English)."""
+    limit = re.fullmatch(r"over the limit of (\d+) reviewers", reason)
+    if limit:
+        n = int(limit.group(1))
+        return tr.ngettext("over the limit of {n} reviewer", "over the limit of {n} reviewers", n)
+    known = {
+        "wrote this pull request": tr._("wrote this pull request"),
+        "is a bot": tr._("is a bot"),
+        "was removed from this pull request": tr._("was removed from this pull request"),
+    }
+    return known.get(reason, reason)

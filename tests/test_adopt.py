@@ -47,7 +47,7 @@ def adopt_and_check(root: Path, pages: int) -> None:
     assert owners_by_shortlog(root) == [expected_owner(f) for f in range(FOLDERS)]
     checked = run(root, "check")
     assert checked.exit_code == 0, checked.output
-    assert f"checked {pages} pages" in checked.output and "all good" in checked.output
+    assert f"checked {pages:,} pages" in checked.output and "all good" in checked.output
     stale = run(root, "stale", "--as-of", DAY, "--format", "json")
     assert stale.exit_code == 0 and json.loads(stale.output)["pages"] == []
     later = run(root, "stale", "--as-of", "2027-06-15", "--format", "json")

@@ -1,0 +1,110 @@
+"""The command line speaks the ``language:`` of .github/kennis.yml; positions and JSON stay as they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kennis.cli import main
+from tests.gitrepo import GitRepo
+from tests.kbfiles import page, write_tree
+
+
+def make_kb(root: Path, language: str) -> Path:
+    write_tree(
+        root,
+        {
+            ".github/kennis.yml": f'fallback_owner: "@acme/kb"\nlanguage: {language}\n',
+            "content/index.md": page(owner='"@alice"', title="Home", review_every="3 maanden"),
+            "content/kitchen/.meta.yml": 'owner: "@chef"\n',
+            "content/kitchen/close.md": page(
+                title="Close", coauthors='["@bob"]', reviewed="2025-01-10"
+            ),
+        },
+    )
+    (root / ".git").mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return make_kb(tmp_path, "nl")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_says_all_good_in_dutch_and_reads_dutch_intervals(dutch: Path) -> None:
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2 pagina's en 1 mapstandaard gecontroleerd: alles in orde"
+
+
+def test_problems_keep_their_position_prefix_and_the_summary_is_dutch(dutch: Path) -> None:
+    (dutch / "content/kitchen/close.md").write_text("---\ntitle: Close\nowner: chef\n---\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output.startswith("content/kitchen/close.md:3:8: ")
+    assert "gecontroleerd: 1 fout, 0 waarschuwingen" in result.output
+
+
+def test_json_is_the_same_in_every_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = []
+    for language in ("en", "nl"):
+        root = make_kb(tmp_path / language, language)
+        (root / "content/kitchen/close.md").write_text("---\ntitle: Close\nowner: chef\n---\n")
+        monkeypatch.chdir(root)
+        outputs += [
+            run("check", "--format", "json").output,
+            run("owners", "content", "--format", "json").output,
+        ]
+    assert outputs[:2] == outputs[2:] and '"owner"' in outputs[1]
+
+
+def test_owners_in_dutch(dutch: Path) -> None:
+    result = run("owners", "content/kitchen/close.md")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[1].split() == [
+        "eigenaar",
+        "@chef",
+        "content/kitchen/.meta.yml:1",
+        "(mapstandaard)",
+    ]
+    assert lines[2].split()[:2] == ["mede-auteur", "@bob"]
+
+
+def test_errors_at_the_boundary_are_dutch(dutch: Path) -> None:
+    result = run("owners", "content/nowhere")
+    assert result.exit_code == 1
+    assert "content/nowhere: daar staan geen pagina's" in result.output
+
+
+def test_stale_table_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = GitRepo(tmp_path)  # stale reads the pages' first commits
+    make_kb(tmp_path, "nl")
+    repo.commit("Pages", date="2025-01-10T10:00:00+00:00")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["stale", "--as-of", "2026-06-01"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0].split()
+    assert header == ["staat", "gepland", "te", "laat", "pagina", "eigenaar", "mede-auteurs"]
+    assert "TE LAAT" in result.output and "content/kitchen/close.md" in result.output
+    assert result.output.splitlines()[-1].endswith("binnenkort te controleren op 2026-06-01")
+
+
+def test_an_unknown_language_is_a_positioned_config_error(tmp_path: Path, monkeypatch) -> None:
+    make_kb(tmp_path, "klingon")
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    assert (
+        ".github/kennis.yml:2:11: language: 'klingon' is not a language kennis speaks (known: en, nl)"
+        in result.output
+    )
