@@ -93,21 +93,35 @@ class DueEntry:
     escalated_from: str | None = None
     reason: str | None = None
     reported: bool = False  # readers reported it outdated: listed first, whatever its due date
+    original_changed: date | None = None  # a translation behind: when its original changed
 
     def semantic(self) -> tuple[object, ...]:
         """Everything a reader would notice changing, except day counts (they move daily)."""
         due = self.due.isoformat()
         return (
-            self.path,
-            self.title,
-            self.url,
-            due,
-            self.state,
-            self.checked,
-            self.seen,
-            self.escalated_from,
-            self.reason,
-        ) + ((True,) if self.reported else ())
+            (
+                self.path,
+                self.title,
+                self.url,
+                due,
+                self.state,
+                self.checked,
+                self.seen,
+                self.escalated_from,
+                self.reason,
+            )
+            + ((True,) if self.reported else ())
+            + _changed(self.original_changed)
+        )
+
+
+def _changed_json(day: date | None) -> dict[str, str]:
+    return {"original_changed": day.isoformat()} if day else {}
+
+
+def _changed(day: date | str | None) -> tuple[object, ...]:
+    text = day.isoformat() if isinstance(day, date) else day
+    return (("original_changed", text),) if isinstance(text, str) else ()
 
 
 def has_marker(body: str) -> bool:
@@ -162,16 +176,20 @@ def parse_issue(
         seen = tuple(s for s in item.get("seen") or () if isinstance(s, str))
         tick = checked.get(item["path"], False)
         semantic = (
-            item["path"],
-            item.get("title"),
-            item.get("url"),
-            item.get("due"),
-            item.get("state"),
-            tick,
-            seen,
-            item.get("from"),
-            item.get("why"),
-        ) + ((True,) if item.get("reported") is True else ())
+            (
+                item["path"],
+                item.get("title"),
+                item.get("url"),
+                item.get("due"),
+                item.get("state"),
+                tick,
+                seen,
+                item.get("from"),
+                item.get("why"),
+            )
+            + ((True,) if item.get("reported") is True else ())
+            + _changed(item.get("original_changed"))
+        )
         pages.append(Listed(item["path"], tick, seen, item.get("from"), item.get("why"), semantic))
     return ExistingIssue(number, marker["owner"], title, body, tuple(assignees), tuple(pages))
 
@@ -243,6 +261,9 @@ def render_line(entry: DueEntry, tr: Translator | None = None) -> str:
         line += " — " + tr._("escalated from {owner} ({why})", owner=entry.escalated_from, why=why)
     if entry.reported:
         line += " — " + tr._("**reported outdated by readers**")
+    if entry.original_changed:
+        day = bot_date(tr, entry.original_changed)
+        line += " — " + tr._("a translation: its original changed on {day}", day=day)
     return line
 
 
@@ -273,6 +294,7 @@ def render_issue(
                 "from": e.escalated_from,
                 "why": e.reason,
                 **({"reported": True} if e.reported else {}),
+                **_changed_json(e.original_changed),
             }
             for e in entries
         ],

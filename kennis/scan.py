@@ -191,11 +191,18 @@ def plan_scan(
             original.text if reason else None,
             reason,
             page.path in reported,
+            _original_changed(status),
         )
         owners.setdefault(target.key, []).append(entry)
         handles.setdefault(target.key, target)
     actions = _actions(owners, handles, existing, as_of, tr)
     return ScanPlan(actions, owners, escalations, unowned)
+
+
+def _original_changed(status: PageStatus) -> date | None:
+    """For a translation listed because it is behind: the day its original changed."""
+    state = status.translation
+    return state.changed_on if state is not None and state.behind else None
 
 
 def _reported_first(statuses: Sequence[PageStatus], reported: Collection[str]) -> list[PageStatus]:

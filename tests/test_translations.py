@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from kennis.due_issue import parse_issue
 from kennis.history import HistoryIndex, load_manifest, write_manifest
 from kennis.history_build import index_for
+from kennis.i18n import translator
 from kennis.kb import load_kb
 from kennis.scan import plan_scan
 from kennis.status import assess_pages
@@ -71,6 +73,22 @@ def due_list(root: Path, as_of: date) -> dict[str, list[str]]:
     found, _kb = statuses(root, as_of)
     plan = plan_scan(list(found.values()), [], as_of=as_of, content_dir="content")
     return {owner: [e.path for e in entries] for owner, entries in plan.owners.items()}
+
+
+def test_the_review_due_issue_says_why_a_translation_is_listed_in_its_language(tmp_path):
+    repo = make_repo(tmp_path / "kb")
+    as_of = date(2026, 3, 17)
+    found, _kb = statuses(repo.root, as_of)
+    english = plan_scan(list(found.values()), [], as_of=as_of, content_dir="content")
+    (action,) = english.actions
+    assert "a translation: its original changed on 2026-03-02" in action.body
+    dutch = plan_scan(
+        list(found.values()), [], as_of=as_of, content_dir="content", tr=translator("nl")
+    )
+    assert "een vertaling: het origineel is gewijzigd op 2 maart 2026" in dutch.actions[0].body
+    existing = parse_issue(1, action.title, action.body, action.assignees)
+    again = plan_scan(list(found.values()), [existing], as_of=as_of, content_dir="content")
+    assert again.actions == []  # read back, nothing to rewrite
 
 
 @pytest.mark.parametrize(
