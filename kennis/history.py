@@ -18,6 +18,14 @@ Manifest JSON (``HistoryIndex.to_json``, written by ``kennis index --out``), ver
           "credits": [{"kind": "confirmed", "name": ..., "email": ..., "when": ...}]
                                          # from Confirmed-by/Archived-by/... trailers, newest first
         }
+      },
+      "translations": {                  # optional: pages named page.<lang>.md with translation_of
+        "content/kitchen/close.nl.md": {
+          "source": "content/kitchen/close.md",
+          "revision": "<translation_of as written>",
+          "found": true,                 # a blob the source had, or a commit holding the source
+          "changed_since": "2025-07-01T10:00:00+02:00"   # first source change after it, or null
+        }
       }
     }
 
@@ -32,7 +40,7 @@ authors, and last_modified/last_author from its creating commit. Built by
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +48,7 @@ from typing import Any
 
 from kennis.errors import KennisError, Problem
 from kennis.files import write_atomic_chunks
+from kennis.translations import TranslationHistory
 
 MANIFEST_VERSION = 1
 
@@ -121,8 +130,10 @@ class HistoryIndex:
     """History of every Markdown page under ``content_dir`` at ``head`` (see module docstring)."""
 
     head: str
-    pages: dict[str, PageHistory] = field(default_factory=dict)
+    pages: Mapping[str, PageHistory] = field(default_factory=dict)
     content_dir: str = "content"
+    # per translation: whether its source changed after translation_of (kennis.translation_history)
+    translations: Mapping[str, TranslationHistory] = field(default_factory=dict)
 
     def get(self, path: str) -> PageHistory | None:
         return self.pages.get(path)
@@ -133,7 +144,14 @@ class HistoryIndex:
             "head": self.head,
             "content_dir": self.content_dir,
             "pages": {path: self.pages[path].to_json() for path in sorted(self.pages)},
+            **self._translations_json(),
         }
+
+    def _translations_json(self) -> dict[str, Any]:
+        if not self.translations:
+            return {}
+        found = self.translations
+        return {"translations": {path: found[path].to_json() for path in sorted(found)}}
 
     @classmethod
     def from_json(cls, data: object) -> HistoryIndex:
@@ -145,10 +163,15 @@ class HistoryIndex:
                 f"{MANIFEST_VERSION}; rebuild it with `kennis index --out`)"
             )
         pages = _mapping(data.get("pages"), '"pages"')
+        translations = _mapping(data.get("translations", {}), '"translations"')
         return cls(
             head=_string(data.get("head"), '"head"'),
             pages={path: _page_from_json(path, entry) for path, entry in pages.items()},
             content_dir=_string(data.get("content_dir", "content"), '"content_dir"'),
+            translations={
+                path: TranslationHistory.from_json(path, entry)
+                for path, entry in translations.items()
+            },
         )
 
 
@@ -262,7 +285,11 @@ def manifest_chunks(index: HistoryIndex) -> Iterator[str]:
         entry = json.dumps(index.pages[path].to_json(), ensure_ascii=False)
         yield f"{separator}{json.dumps(path, ensure_ascii=False)}: {entry}"
         separator = ",\n    "
-    yield "\n  }\n}\n" if index.pages else "}\n}\n"
+    closing = "\n  }" if index.pages else "}"
+    if index.translations:
+        found = {path: index.translations[path].to_json() for path in sorted(index.translations)}
+        closing += ',\n  "translations": ' + json.dumps(found, ensure_ascii=False)
+    yield closing + "\n}\n"
 
 
 def load_manifest(path: Path) -> HistoryIndex:

@@ -19,6 +19,7 @@ from kennis.errors import KennisError
 from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
 from kennis.gitrev import GitReader
 from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person, load_manifest
+from kennis.translation_history import with_translations
 
 #: The ignore-revs file read when ``ignore_revs`` is not configured (git blame's convention).
 DEFAULT_IGNORE_REVS = ".git-blame-ignore-revs"
@@ -320,14 +321,14 @@ def build_index(
         head = repo.commit(rev).hexsha
     except (ValueError, git.BadName) as exc:
         raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
-    paths = gitlog.head_markdown(repo, content_dir, head)
     if cache is False:
+        paths = gitlog.head_markdown(repo, content_dir, head)
         tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
         return HistoryIndex(head, _finish(repo, tallies, env), content_dir)
     from kennis.history_update import cached_build  # it builds on this module's walk
 
     where = None if cache is True else cache
-    return cached_build(repo, where, content_dir, paths, ignored_shas, bot_set, env, head)
+    return cached_build(repo, where, content_dir, None, ignored_shas, bot_set, env, head)
 
 
 def _finish(
@@ -367,9 +368,10 @@ def index_for(
     reader = source if isinstance(source, GitReader) else GitReader(Path(source))
     rev = rev or "HEAD"
     ignored = ignored_revisions(reader, config, rev)
-    return build_index(
+    index = build_index(
         reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache, config.bots
     )
+    return with_translations(reader, index)
 
 
 def ignored_revisions(reader: GitReader, config: Config, rev: str) -> frozenset[str]:
