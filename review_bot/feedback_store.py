@@ -1,9 +1,14 @@
-"""Readers' reports and each page's feedback issue, kept in the ledger database.
+"""Readers' reports and each page's feedback issue, kept in the ledger's database.
 
 Reports are stored once (keyed by the report id the endpoint answered with), so a redelivered or
 resumed report is counted once. Per page the table keeps the issue number, when the App last
 wrote to GitHub for it and what it wrote, so writes are coalesced and an unchanged tally writes
 nothing. No client address is ever stored here.
+
+One interface (`FeedbackTables`), two backends, like the ledger: `SQLiteFeedbackStore` (also
+named `FeedbackStore`, as callers always have) in the ledger's SQLite file,
+and `review_bot.state_pg.PostgresFeedbackStore` in the ledger's PostgreSQL database, where
+replicas share one page's reports and issue (`feedback_store` picks the one the ledger uses).
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from kennis.feedback import Report
 from review_bot.sqlite_tx import transaction
+
+if TYPE_CHECKING:
+    from review_bot.context import DeliveryContext
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback_reports (
@@ -53,8 +62,40 @@ class PageState:
     written: str = ""
 
 
-class FeedbackStore:
-    """The two feedback tables; each call opens its own short transaction (any thread)."""
+class FeedbackTables(Protocol):
+    """What the feedback concern uses; both backends provide it (any thread)."""
+
+    def add(self, repo: str, report: Report, now: float | None = None) -> bool: ...
+    def open_reports(self, repo: str, page: str) -> list[Report]: ...
+    def unposted(self, repo: str, page: str) -> list[Report]: ...
+    def mark_posted(self, ids: list[str]) -> None: ...
+    def clear(self, repo: str, page: str) -> int: ...
+    def pages_with_reports(self, repo: str) -> list[str]: ...
+    def page_state(self, repo: str, page: str) -> PageState: ...
+    def wrote(
+        self, repo: str, page: str, issue: int | None, written: str, now: float | None = None
+    ) -> None: ...
+
+
+def feedback_store(ctx: DeliveryContext) -> FeedbackTables:
+    """The store in the database of the delivery's ledger: PostgreSQL's shared one, else SQLite."""
+    if ctx.settings.database_url:  # psycopg is imported only then
+        from review_bot.state_pg import PostgresFeedbackStore, postgres_ledger
+
+        shared = postgres_ledger(ctx)
+        if shared is not None:
+            return PostgresFeedbackStore(shared)
+    return SQLiteFeedbackStore(Path(ctx.ledger_path))
+
+
+def report_of(row: tuple[str, str, str, str, str, str | None, object]) -> Report:
+    """A report from its row: id, page, kind, day (ISO), comment, identity, by owner."""
+    i, p, k, d, c, who, o = row
+    return Report(i, p, k, date.fromisoformat(d), c, who, bool(o))
+
+
+class SQLiteFeedbackStore:
+    """The two feedback tables in the ledger's SQLite file; each call its own short transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -101,10 +142,7 @@ class FeedbackStore:
                 " ORDER BY at, id",
                 (repo.lower(), page),
             ).fetchall()
-        return [
-            (Report(i, p, k, date.fromisoformat(d), c, who, bool(o)), bool(posted))
-            for i, p, k, d, c, who, o, posted in rows
-        ]
+        return [(report_of(row[:7]), bool(row[7])) for row in rows]
 
     def mark_posted(self, ids: list[str]) -> None:
         with self._connect() as db:
@@ -150,3 +188,6 @@ class FeedbackStore:
                 " written = excluded.written",
                 (repo.lower(), page, issue, time.time() if now is None else now, written),
             )
+
+
+FeedbackStore = SQLiteFeedbackStore  # the default backend, under the name callers have always used

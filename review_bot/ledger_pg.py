@@ -3,8 +3,8 @@
 The same guarantees as the SQLite ledger: a delivery is committed before the 202, deduplicated
 by its id, claimed by one worker at a time (``FOR UPDATE SKIP LOCKED`` plus a lease a dead
 replica's work is taken over after), retried with backoff and settled dead. The schema is
-migrated at start under an advisory lock. `exclusive` serialises work on one key across
-replicas with a session advisory lock.
+migrated at start under an advisory lock (the concerns' state tables too, `review_bot.state_pg`).
+`exclusive` serialises work on one key across replicas with a session advisory lock.
 """
 
 from __future__ import annotations
@@ -57,6 +57,48 @@ MIGRATIONS = (
         requested_at DOUBLE PRECISION NOT NULL
     );
     """,
+    # 2: the concerns' state tables, shared by replicas (review_bot.state_pg)
+    """
+    CREATE TABLE feedback_reports (
+        id        TEXT PRIMARY KEY,
+        repo      TEXT NOT NULL,
+        page      TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        comment   TEXT NOT NULL DEFAULT '',
+        identity  TEXT,
+        by_owner  BOOLEAN NOT NULL DEFAULT FALSE,
+        on_day    TEXT NOT NULL,
+        at        DOUBLE PRECISION NOT NULL,
+        posted    BOOLEAN NOT NULL DEFAULT FALSE,
+        cleared   BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE INDEX feedback_open ON feedback_reports (repo, page, cleared);
+    CREATE TABLE feedback_pages (
+        repo        TEXT NOT NULL,
+        page        TEXT NOT NULL,
+        issue       BIGINT,
+        last_write  DOUBLE PRECISION NOT NULL DEFAULT 0,
+        written     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (repo, page)
+    );
+    CREATE TABLE pr_people (
+        repo    TEXT NOT NULL,
+        number  BIGINT NOT NULL,
+        handle  TEXT NOT NULL,
+        kind    TEXT NOT NULL CHECK (kind IN ('removed', 'refused')),
+        reason  TEXT NOT NULL DEFAULT '',
+        at      DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (repo, number, handle, kind)
+    );
+    CREATE TABLE pr_suggestions (
+        repo    TEXT NOT NULL,
+        number  BIGINT NOT NULL,
+        fix     TEXT NOT NULL,
+        head    TEXT NOT NULL,
+        at      DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (repo, number, fix)
+    );
+    """,
 )
 _MIGRATION_LOCK = 0x6B656E6E6973  # "kennis": one replica migrates, the others wait
 
@@ -73,7 +115,7 @@ class PostgresLedger:
 
     def __init__(self, url: str, path: Path | None = None) -> None:
         self.url = url
-        self.path = path  # a local SQLite file for the concerns' small per-replica state tables
+        self.path = path  # the data folder's ledger file name (the state tables are in PostgreSQL)
         self._local = threading.local()
         self.migrate()
 
@@ -83,6 +125,10 @@ class PostgresLedger:
             db = psycopg.connect(self.url, autocommit=True)
             self._local.db = db
         return db
+
+    def connection(self) -> psycopg.Connection[Any]:
+        """The calling thread's connection (autocommit): the concerns' state tables use it too."""
+        return self._db()
 
     def migrate(self) -> None:
         """Apply the migrations this database lacks, one replica at a time."""

@@ -7,9 +7,6 @@ push that leaves those lines alone offers nothing twice.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 from github import GithubException
 from github.PullRequest import ReviewComment
 
@@ -19,21 +16,10 @@ from kennis.paths import is_under
 from kennis.suggest import Fix, lines_in_diff, plan_fixes, review_body
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
-from review_bot.sqlite_tx import transaction
+from review_bot.state import pull_state
 
 router = Router()
-_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pr_suggestions (
-    repo    TEXT NOT NULL,
-    number  INTEGER NOT NULL,
-    fix     TEXT NOT NULL,
-    head    TEXT NOT NULL,
-    at      REAL NOT NULL,
-    PRIMARY KEY (repo, number, fix)
-)
-"""
+_locks: KeyedLocks[tuple[str, int]] = KeyedLocks(lambda key: f"suggestions:{key[0]}:{key[1]}")
 
 
 @router.on("pull_request", "opened", "reopened", "ready_for_review", "synchronize")
@@ -48,7 +34,8 @@ def on_pull_request(ctx: DeliveryContext) -> None:
             return
         head = github_pr.head.sha
         changes = ctx.pull_request(number, github_pr.base.sha, head)
-        offered = _offered(ctx.ledger_path, full_name, number)
+        state = pull_state(ctx)  # the ledger's database: shared by replicas
+        offered = state.offered(full_name, number)
         fixes = [f for f in pr_fixes(ctx, changes) if f.key not in offered]
         if not fixes:
             return
@@ -62,7 +49,7 @@ def on_pull_request(ctx: DeliveryContext) -> None:
                 raise
             ctx.log.info("GitHub refused the suggested fixes for #%d: %s", number, exc.data)
             return
-        _remember(ctx.ledger_path, full_name, number, fixes, head)
+        state.offer(full_name, number, [f.key for f in fixes], head)
 
 
 def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
@@ -88,21 +75,3 @@ def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
         allowed = lines_in_diff(patch)
         fixes += [f for f in planned if f.line in allowed]
     return fixes
-
-
-def _offered(db_path: Path, repo: str, number: int) -> set[str]:
-    with transaction(db_path) as db:
-        db.execute(_SCHEMA)
-        rows = db.execute(
-            "SELECT fix FROM pr_suggestions WHERE repo = ? AND number = ?", (repo.lower(), number)
-        ).fetchall()
-    return {row[0] for row in rows}
-
-
-def _remember(db_path: Path, repo: str, number: int, fixes: list[Fix], head: str) -> None:
-    with transaction(db_path) as db:
-        db.executemany(
-            "INSERT OR IGNORE INTO pr_suggestions (repo, number, fix, head, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(repo.lower(), number, f.key, head, time.time()) for f in fixes],
-        )
