@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .intervals import parse_interval
 from .markdown import inline_code
 from .page import LIST_KEYS, SCALAR_KEYS, STATUSES, TYPES
@@ -122,11 +123,13 @@ class Fix:
         """What makes this fix the same one again: file, line and the offered text."""
         return f"{self.path}:{self.line}:{self.new if self.new is not None else '?' + self.old}"
 
-    def comment(self) -> str:
+    def comment(self, tr: Translator | None = None) -> str:
         """The review comment: why, then GitHub's suggestion block (or just the question)."""
         if self.new is None:
             return f"{MARKER}\n{self.message}"
-        return f"{MARKER}\n{self.message}. Click *Commit suggestion* to fix it:\n\n```suggestion\n{self.new}\n```"
+        tr = tr or translator(SOURCE_LANGUAGE)
+        why = tr._("{why}. Click *Commit suggestion* to fix it:", why=self.message)
+        return f"{MARKER}\n{why}\n\n```suggestion\n{self.new}\n```"
 
 
 def front_matter_lines(text: str) -> list[tuple[int, str]]:
@@ -143,17 +146,20 @@ def front_matter_lines(text: str) -> list[tuple[int, str]]:
     return []  # never closed: not front matter
 
 
-def plan_fixes(path: str, text: str) -> list[Fix]:
-    """Every fixable mistake in the page's front matter, one per line, in line order."""
-    fixes = []
+def plan_fixes(path: str, text: str, tr: Translator | None = None) -> list[Fix]:
+    """Every fixable mistake in the page's front matter, one per line, in line order.
+
+    The messages are in *tr*'s language; a fix's ``key`` (what is offered) is the same in every.
+    """
+    tr, fixes = tr or translator(SOURCE_LANGUAGE), []
     for number, line in front_matter_lines(text):
-        fix = _fix_line(path, number, line)
+        fix = _fix_line(path, number, line, tr)
         if fix is not None and "`" * 3 not in (fix.new or ""):  # the block must stay closed
             fixes.append(fix)
     return fixes
 
 
-def _fix_line(path: str, number: int, line: str) -> Fix | None:
+def _fix_line(path: str, number: int, line: str, tr: Translator) -> Fix | None:
     match = _LINE.match(line)
     if match is None:
         return None
@@ -163,9 +169,15 @@ def _fix_line(path: str, number: int, line: str) -> Fix | None:
         near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.8)
         if not near:
             return None
-        reasons.append(f"{inline_code(key)} looks like a misspelling of `{near[0]}`")
+        reasons.append(
+            tr._(
+                "{key} looks like a misspelling of {near}",
+                key=inline_code(key),
+                near="`" + near[0] + "`",
+            )
+        )
         key = near[0]
-    new_value, why, question = _fix_value(key, value)
+    new_value, why, question = _fix_value(key, value, tr)
     if question is not None:
         return Fix(path, number, line, None, question)
     if why:
@@ -182,26 +194,32 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def _fix_value(key: str, value: str) -> tuple[str, str, str | None]:
+def _fix_value(key: str, value: str, tr: Translator) -> tuple[str, str, str | None]:
     """(new value, why, question): the value as it should be written."""
     plain = _unquoted(value.strip())
     if key in HANDLE_KEYS and value.startswith("@"):
-        return f'"{value}"', "a handle starting with @ must be in quotes", None
+        return f'"{value}"', tr._("a handle starting with @ must be in quotes"), None
     if key == "coauthors" and re.search(r"(^|[\[,]\s*)@", value):
         quoted = re.sub(r"(?<![\"'\w])(@[\w./-]+)", r'"\1"', value)
-        return quoted, "handles starting with @ must be in quotes", None
+        return quoted, tr._("handles starting with @ must be in quotes"), None
     if key in DATE_KEYS and plain:
-        return _fix_date(value, plain)
+        return _fix_date(value, plain, tr)
     if key == "review_every" and plain:
-        return _fix_interval(value, plain)
+        return _fix_interval(value, plain, tr)
     if key in CHOICES and plain and plain.lower() not in CHOICES[key]:
         near = difflib.get_close_matches(plain.lower(), CHOICES[key], n=1, cutoff=0.75)
         if near:
-            return near[0], f"{inline_code(plain)} is not a {key}; the nearest is `{near[0]}`", None
+            why = tr._(
+                "{value} is not a {key}; the nearest is {near}",
+                value=inline_code(plain),
+                key=key,
+                near="`" + near[0] + "`",
+            )
+            return near[0], why, None
     return value, "", None
 
 
-def _fix_date(value: str, plain: str) -> tuple[str, str, str | None]:
+def _fix_date(value: str, plain: str, tr: Translator) -> tuple[str, str, str | None]:
     try:
         date.fromisoformat(plain)
         return value, "", None
@@ -211,22 +229,28 @@ def _fix_date(value: str, plain: str) -> tuple[str, str, str | None]:
     if ymd:
         year, month, day = (int(g) for g in ymd.groups())
         found = _day(year, month, day)
-        return (found, "dates are written YYYY-MM-DD", None) if found else (value, "", None)
+        iso = tr._("dates are written YYYY-MM-DD")
+        return (found, iso, None) if found else (value, "", None)
     dmy = _DMY.match(plain)
     if not dmy:
         return value, "", None
     a, b, year = (int(g) for g in dmy.groups())
     day_first, month_first = _day(year, b, a), _day(year, a, b)
     if day_first and month_first and day_first != month_first:
-        question = (
-            f"Which day is {inline_code(plain)}: {_spoken(day_first)} or {_spoken(month_first)}? Please"
-            f" write it as YYYY-MM-DD (`{day_first}` or `{month_first}`)."
+        question = tr._(
+            "Which day is {value}: {one} or {other}? Please write it as YYYY-MM-DD ({iso_one} or "
+            "{iso_other}).",
+            value=inline_code(plain),
+            one=tr.date(date.fromisoformat(day_first)),
+            other=tr.date(date.fromisoformat(month_first)),
+            iso_one="`" + day_first + "`",
+            iso_other="`" + month_first + "`",
         )
         return value, "", question
     found = day_first or month_first
     if found is None:
         return value, "", None
-    return found, "dates are written YYYY-MM-DD", None
+    return found, tr._("dates are written YYYY-MM-DD"), None
 
 
 def _day(year: int, month: int, day: int) -> str | None:
@@ -234,11 +258,6 @@ def _day(year: int, month: int, day: int) -> str | None:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
-
-
-def _spoken(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def canonical_interval(text: str) -> str | None:
@@ -260,11 +279,15 @@ def canonical_interval(text: str) -> str | None:
         return None
 
 
-def _fix_interval(value: str, plain: str) -> tuple[str, str, str | None]:
+def _fix_interval(value: str, plain: str, tr: Translator) -> tuple[str, str, str | None]:
     canonical = canonical_interval(plain)
     if canonical is None or canonical == plain:
         return value, "", None
-    return canonical, f'review intervals are written like "{canonical}"', None
+    return (
+        canonical,
+        tr._('review intervals are written like "{canonical}"', canonical=canonical),
+        None,
+    )
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
@@ -279,14 +302,19 @@ def lines_in_diff(patch: str) -> set[int]:
     return lines
 
 
-def review_body(fixes: list[Fix]) -> str:
+def review_body(fixes: list[Fix], tr: Translator | None = None) -> str:
     """The review's own text: what the comments are and how to take them."""
-    count = "one fix" if len(fixes) == 1 else f"{len(fixes)} fixes"
-    return (
-        f"{REVIEW_MARKER}\nkennis found {count} for the page settings at the top of the page."
-        " Each comment below sits on the line to change: click *Commit suggestion* to take it"
-        " (or answer the question). Nothing else needs to change."
+    tr = tr or translator(SOURCE_LANGUAGE)
+    text = tr.ngettext(
+        "kennis found one fix for the page settings at the top of the page. Each comment below "
+        "sits on the line to change: click *Commit suggestion* to take it (or answer the "
+        "question). Nothing else needs to change.",
+        "kennis found {n} fixes for the page settings at the top of the page. Each comment below "
+        "sits on the line to change: click *Commit suggestion* to take it (or answer the "
+        "question). Nothing else needs to change.",
+        len(fixes),
     )
+    return f"{REVIEW_MARKER}\n{text}"
 
 
 REVIEW_MARKER = "<!-- kennis:suggestions -->"

@@ -12,6 +12,7 @@ from github.PullRequest import ReviewComment
 
 from kennis.changes import PullRequestChanges
 from kennis.gitrev import GitError
+from kennis.i18n import Translator, translator
 from kennis.paths import is_under
 from kennis.suggest import Fix, lines_in_diff, plan_fixes, review_body
 from review_bot.locks import KeyedLocks
@@ -36,14 +37,16 @@ def on_pull_request(ctx: DeliveryContext) -> None:
         changes = ctx.pull_request(number, github_pr.base.sha, head)
         state = pull_state(ctx)  # the ledger's database: shared by replicas
         offered = state.offered(full_name, number)
-        fixes = [f for f in pr_fixes(ctx, changes) if f.key not in offered]
+        tr = translator(changes.base.config.language)  # the base side's `language:`
+        fixes = [f for f in pr_fixes(ctx, changes, tr) if f.key not in offered]
         if not fixes:
             return
         comments: list[ReviewComment] = [
-            {"path": f.path, "line": f.line, "side": "RIGHT", "body": f.comment()} for f in fixes
+            {"path": f.path, "line": f.line, "side": "RIGHT", "body": f.comment(tr)} for f in fixes
         ]
         try:
-            github_pr.create_review(body=review_body(fixes), event="COMMENT", comments=comments)
+            body = review_body(fixes, tr)
+            github_pr.create_review(body=body, event="COMMENT", comments=comments)
         except GithubException as exc:
             if exc.status != 422:
                 raise
@@ -52,7 +55,9 @@ def on_pull_request(ctx: DeliveryContext) -> None:
         state.offer(full_name, number, [f.key for f in fixes], head)
 
 
-def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
+def pr_fixes(
+    ctx: DeliveryContext, changes: PullRequestChanges, tr: Translator | None = None
+) -> list[Fix]:
     """The fixes for the pull request's pages, on lines GitHub lets a review comment on."""
     content = changes.head.config.content_dir.strip("/")
     paths = [p for p in changes.changed_paths if p.endswith(".md") and is_under(p, content)]
@@ -62,7 +67,7 @@ def pr_fixes(ctx: DeliveryContext, changes: PullRequestChanges) -> list[Fix]:
         raw = texts.get(path)
         if raw is None:
             continue
-        planned = plan_fixes(path, raw.decode("utf-8-sig", errors="replace"))
+        planned = plan_fixes(path, raw.decode("utf-8-sig", errors="replace"), tr)
         if not planned:
             continue
         try:

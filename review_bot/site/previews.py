@@ -19,13 +19,16 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kennis.config import CONFIG_PATH, parse_config
 from kennis.files import write_atomic
 from kennis.gitrev import Change, GitError, GitReader
+from kennis.i18n import SOURCE_LANGUAGE, Translator, translator
 from kennis.kb import content_dir_of
 from kennis.markdown import code
 from kennis.paths import is_under
 from kennis.urls import page_url
 from review_bot import comments
+from review_bot.language import repo_translator
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, Router
@@ -74,14 +77,17 @@ class PreviewPlan:
 
 
 def plan_preview(
-    changes: Iterable[Change], content_dir: str, protected: Iterable[Protected] = ()
+    changes: Iterable[Change],
+    content_dir: str,
+    protected: Iterable[Protected] = (),
+    tr: Translator | None = None,
 ) -> PreviewPlan:
     """Decide whether a PR with these changes may be previewed with the base configuration.
 
     *protected* are the paths the base configuration executes or renders as templates
     (`trusted.protected_paths`); the configuration files themselves always are.
     """
-    guards = (*ALWAYS_PROTECTED, *protected)
+    guards, tr = (*ALWAYS_PROTECTED, *protected), tr or translator(SOURCE_LANGUAGE)
     pages: list[str] = []
     python: list[str] = []
     build: list[str] = []
@@ -98,33 +104,38 @@ def plan_preview(
         if change.status != "D" and is_under(path, content_dir.strip("/")) and path.endswith(".md"):
             pages.append(path)
     if guarded:
-        return PreviewPlan(reason=_guarded_reason(guarded))
+        return PreviewPlan(reason=_guarded_reason(guarded, tr))
     if python or build:
-        return PreviewPlan(reason=_skip_reason(python, build))
+        return PreviewPlan(reason=_skip_reason(python, build, tr))
     return PreviewPlan(pages=tuple(pages))
 
 
-def _names(paths: list[str]) -> str:
+def _names(paths: list[str], tr: Translator) -> str:
     shown = ", ".join(code(p) for p in paths[:5])
-    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return shown + (tr._(" and {n} more", n=len(paths) - 5) if len(paths) > 5 else "")
 
 
-def _guarded_reason(guarded: list[tuple[str, str]]) -> str:
+def _guarded_reason(guarded: list[tuple[str, str]], tr: Translator) -> str:
     settings = list(dict.fromkeys(setting for _, setting in guarded))
-    paths = [path for path, _ in guarded]
-    return (
-        f"it changes {_names(paths)}, which the base branch's configuration runs or renders "
-        f"as a template ({', '.join(code(s) for s in settings[:5])})"
+    return tr._(
+        "it changes {paths}, which the base branch's configuration runs or renders as a "
+        "template ({settings})",
+        paths=_names([path for path, _ in guarded], tr),
+        settings=", ".join(code(s) for s in settings[:5]),
     )
 
 
-def _skip_reason(python: list[str], build: list[str]) -> str:
+def _skip_reason(python: list[str], build: list[str], tr: Translator) -> str:
     parts = []
     if build:
-        parts.append(f"{_names(build)}, which the site's build configuration is made of")
+        parts.append(
+            tr._(
+                "{paths}, which the site's build configuration is made of", paths=_names(build, tr)
+            )
+        )
     if python:
-        parts.append(f"Python code ({_names(python)})")
-    return "it changes " + " and ".join(parts)
+        parts.append(tr._("Python code ({paths})", paths=_names(python, tr)))
+    return tr._("it changes {what}", what=tr._(" and ").join(parts))
 
 
 def page_links(root: str, content_dir: str, pages: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -211,7 +222,9 @@ def on_pull_request(ctx: DeliveryContext) -> None:
         if info is None:
             return
         write_atomic(_info_path(sites, number), info.to_json())
-        upsert_comment(ctx, number, render_comment(info))
+        base = pull.get("base")
+        tr = _language_at(ctx.mirror, str(base.get("sha")) if isinstance(base, dict) else "")
+        upsert_comment(ctx, number, render_comment(info, tr))
 
 
 def close_preview(ctx: DeliveryContext, sites: SiteStore, number: int) -> None:
@@ -222,9 +235,8 @@ def close_preview(ctx: DeliveryContext, sites: SiteStore, number: int) -> None:
         return
     remove_preview(sites, number)
     _info_path(sites, number).unlink(missing_ok=True)
-    upsert_comment(
-        ctx, number, "The preview was removed: the pull request is closed.", create=False
-    )
+    removed = repo_translator(ctx)._("The preview was removed: the pull request is closed.")
+    upsert_comment(ctx, number, removed, create=False)
 
 
 def _pull(ctx: DeliveryContext, number: int) -> GhPullRequest | None:
@@ -260,6 +272,11 @@ def _fetch(mirror: Mirror, number: int, base_ref: str, shas: Iterable[str]) -> N
             mirror.fetch(sha)
 
 
+def _language_at(mirror: Mirror, sha: str) -> Translator:
+    """The base side's ``language:`` (like its configuration, the base decides)."""
+    return translator(parse_config(mirror.read_file(sha, CONFIG_PATH))[0].language)
+
+
 def build_preview(
     ctx: DeliveryContext, sites: SiteStore, number: int, pull: dict[str, object]
 ) -> PreviewInfo | None:
@@ -273,10 +290,11 @@ def build_preview(
     content_dir = content_dir_of(lambda path: mirror.read_file(base_sha, path)).strip("/")
     protected = protected_paths(lambda path: mirror.read_file(base_sha, path))
     changes = ctx.pull_request(number, base_sha, head_sha).changes
-    plan = plan_preview(changes, content_dir, protected)
+    tr = _language_at(mirror, base_sha)
+    plan = plan_preview(changes, content_dir, protected, tr)
     reason = plan.reason
     if reason is None and (links := unsafe_entries(mirror, head_sha, content_dir)):
-        reason = f"{code(links[0])} is a symbolic link or submodule"
+        reason = tr._("{path} is a symbolic link or submodule", path=code(links[0]))
     info = PreviewInfo(ctx.repo_full_name or "", number, head_sha)
     if reason is not None:
         remove_preview(sites, number)  # an older preview would no longer match the PR
@@ -300,12 +318,13 @@ def build_preview(
     except BuildError as exc:
         shutil.rmtree(out, ignore_errors=True)
         log = server_paths_removed(str(exc), sites)
-        return PreviewInfo(**{**asdict(info), "reason": "it could not be checked out", "log": log})
+        failed = tr._("it could not be checked out")
+        return PreviewInfo(**{**asdict(info), "reason": failed, "log": log})
     if not result.ok:
         shutil.rmtree(out, ignore_errors=True)
         remove_preview(sites, number)
         log = server_paths_removed(error_excerpt(result.log, result.timed_out), sites)
-        return PreviewInfo(**{**asdict(info), "reason": "the build failed", "log": log})
+        return PreviewInfo(**{**asdict(info), "reason": tr._("the build failed"), "log": log})
     if (why := outdated(ctx, number, head_sha)) is not None:  # it moved while we built
         shutil.rmtree(out, ignore_errors=True)
         ctx.log.info("not publishing the preview of #%d at %s: %s", number, head_sha[:12], why)
@@ -328,11 +347,6 @@ def server_paths_removed(text: str, sites: SiteStore) -> str:
 
 # -- the sticky comment --------------------------------------------------------------------------
 
-NO_PREVIEW_WHY = (
-    "Previews build only the pull request's content, with the base branch's configuration, so "
-    "that a pull request never runs its own code on the App's server. The site is built as usual "
-    "once the change is reviewed and merged."
-)
 LOG_LINE_LIMIT = 300
 
 
@@ -342,15 +356,22 @@ def fenced(text: str) -> str:
     return "```text\n" + "\n".join(lines) + "\n```"
 
 
-def render_comment(info: PreviewInfo) -> str:
+def render_comment(info: PreviewInfo, tr: Translator | None = None) -> str:
+    tr, sha = tr or translator(SOURCE_LANGUAGE), info.head_sha[:12]
     if info.url is None:
-        parts = [f"**No preview** for {info.head_sha[:12]} because {info.reason}."]
+        parts = [tr._("**No preview** for {sha} because {reason}.", sha=sha, reason=info.reason)]
         if info.log.strip():
             parts.append(fenced(info.log))
-        return "\n\n".join([*parts, NO_PREVIEW_WHY])
-    lines = [f"**Preview** of {info.head_sha[:12]}: {info.url}"]
+        why = tr._(
+            "Previews build only the pull request's content, with the base branch's "
+            "configuration, so that a pull request never runs its own code on the App's server. "
+            "The site is built as usual once the change is reviewed and merged."
+        )
+        return "\n\n".join([*parts, why])
+    lines = [tr._("**Preview** of {sha}: {url}", sha=sha, url=info.url)]
     if info.pages:
-        lines += ["", "Changed pages:"] + [f"- [{code(path)}]({url})" for path, url in info.pages]
+        lines += ["", tr._("Changed pages:")]
+        lines += [f"- [{code(path)}]({url})" for path, url in info.pages]
     return "\n".join(lines)
 
 
