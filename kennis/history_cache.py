@@ -82,13 +82,13 @@ def forget() -> None:
 
 
 def load(
-    path: Path, key: str, rebuild: Callable[[], Mapping[str, PageHistory]] | None = None
+    path: Path, key: str, rebuild: Callable[[str], history_store.Rebuild] | None = None
 ) -> tuple[HistoryIndex | None, bool]:
     """The cached index and whether it came from the file (not this process's memory).
 
     None when there is none, it is damaged or its fingerprint differs. The file's pages are
-    decoded as they are read (`kennis.history_store`); ``rebuild`` gives them all should one
-    row not decode.
+    decoded as they are read (`kennis.history_store`); ``rebuild(head)`` gives them all (a full
+    pass at the cached commit) should one row not decode.
     """
     path = Path(path).absolute()
     remembered = _RECENT.get(path, key)

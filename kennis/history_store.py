@@ -35,6 +35,10 @@ _LOAD = json.JSONDecoder().decode
 BAD = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
+#: A full pass at a commit, for a cached index whose row does not decode.
+Rebuild = Callable[[], Mapping[str, PageHistory]]
+
+
 class Table:
     """People and dates once each, shared by every index derived from one file (append-only)."""
 
@@ -88,7 +92,7 @@ class CachedPages(Mapping[str, PageHistory]):
         table: Table,
         rows: dict[str, bytes | None],
         pages: dict[str, PageHistory],
-        rebuild: Callable[[], Mapping[str, PageHistory]] | None = None,
+        rebuild: Rebuild | None = None,
     ) -> None:
         self.table = table
         self.rows = rows  # every path; None: only in ``pages`` (changed since the file)
@@ -125,7 +129,7 @@ class CachedPages(Mapping[str, PageHistory]):
         self,
         gone: set[str],
         changed: Mapping[str, PageHistory],
-        rebuild: Callable[[], Mapping[str, PageHistory]] | None,
+        rebuild: Rebuild | None,
     ) -> CachedPages:
         """These pages without ``gone``, with ``changed``: nothing else is decoded or copied twice."""
         rows, pages = dict(self.rows), dict(self.pages)  # copied at C speed, then trimmed
@@ -138,10 +142,10 @@ class CachedPages(Mapping[str, PageHistory]):
         return CachedPages(self.table, rows, pages, rebuild)
 
 
-def read(
-    data: bytes, rebuild: Callable[[], Mapping[str, PageHistory]] | None = None
-) -> tuple[str, HistoryIndex]:
+def read(data: bytes, rebuild: Callable[[str], Rebuild] | None = None) -> tuple[str, HistoryIndex]:
     """The fingerprint and index in a cache file's bytes.
+
+    ``rebuild(head)``: the full pass at the cached commit, should a row not decode.
 
     ValueError (or another of `BAD`) if the file is not one, truncated or damaged.
     """
@@ -162,10 +166,9 @@ def read(
     people = [Person(str(name), str(email)) for name, email in header["people"]]
     table = Table(people, [str(text) for text in header["dates"]])
     rows: dict[str, bytes | None] = dict(zip(paths, lines[1:-1], strict=True))
-    pages = CachedPages(table, rows, {}, rebuild)
-    return str(header["fingerprint"]), HistoryIndex(
-        str(header["head"]), pages, str(header["content_dir"])
-    )
+    head = str(header["head"])
+    pages = CachedPages(table, rows, {}, rebuild(head) if rebuild else None)
+    return str(header["fingerprint"]), HistoryIndex(head, pages, str(header["content_dir"]))
 
 
 def write(index: HistoryIndex, key: str) -> bytes:

@@ -55,7 +55,7 @@ def cached_build(
 
         return rebuild
 
-    cached, from_file = history_cache.load(where, key, full_pass(head))
+    cached, from_file = history_cache.load(where, key, full_pass)
     if cached is not None and cached.content_dir == content_dir:
         updated = _update(repo, cached, ignored_shas, env, head, bot_set, full_pass(head))
         if updated is not None:

@@ -94,6 +94,10 @@ def damage(cache: Path, how: str) -> None:
         for n in range(3, len(lines) - 1):
             lines[n] = b'["not", "a", "row"]'  # every cached row but the first page's
         cache.write_bytes(digest_fixed(lines))
+    elif how == "the edited page's row is not one":
+        at = json.loads(lines[2]).index("content/p1.md")  # its older history is needed
+        lines[3 + at] = b"[1, 2]"
+        cache.write_bytes(digest_fixed(lines))
     else:  # "a missing row"
         cache.write_bytes(digest_fixed([*lines[:3], *lines[4:]]))
 
@@ -106,6 +110,7 @@ def damage(cache: Path, how: str) -> None:
         "empty",
         "the old JSON cache",
         "a row that is not one",
+        "the edited page's row is not one",
         "a missing row",
     ],
 )
