@@ -78,7 +78,7 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     top = _root(root)
     tree = WorkTree(top)
     kb = load_kb(tree)
-    tr = translator(kb.config.language)  # JSON and annotations stay English
+    tr = translator(kb.config.language)  # JSON stays English: it is for programs
     problems = [*kb.problems, *full_navigation_problems(top / "mkdocs.yml", len(kb.pages))]
     problems += translation_problems(kb, tree, top)
     missing = content_folder_problem(kb, tree)
@@ -91,12 +91,12 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
         click.echo(cli_output.problems_json(problems))
     elif fmt == "github":
         if problems:
-            click.echo(cli_output.problems_github(problems))
+            click.echo(cli_output.problems_github(problems, tr))
         click.echo(cli_output.summary(len(kb.pages), len(kb.metas), problems, tr))
     else:
         for problem in sorted(problems):
             colour = "red" if problem.severity == "error" else "yellow"
-            click.echo(click.style(str(problem), fg=colour))
+            click.echo(click.style(problem.said(tr), fg=colour))
         click.echo(
             cli_output.summary(len(kb.pages), len(kb.metas), problems, tr), err=bool(problems)
         )

@@ -18,7 +18,7 @@ from .review import ReviewPlan
 from .status import PageStatus
 
 JSON_VERSION = 1
-ENGLISH = translator(None)  # JSON and GitHub annotations are for programs: never translated
+ENGLISH = translator(None)  # the default; JSON is for programs and is never translated
 
 
 def speaker(root: Path) -> Translator:
@@ -46,12 +46,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def problems_github(problems: Sequence[Problem]) -> str:
-    """GitHub workflow commands, shown as annotations on the pull request's files."""
+def problems_github(problems: Sequence[Problem], tr: Translator = ENGLISH) -> str:
+    """GitHub workflow commands, shown as annotations on the pull request's files (for people)."""
+    from .texts import say
+
     lines = []
     for p in sorted(problems):
         where = f"file={_escape_property(p.path)},line={max(p.line, 1)},col={max(p.col, 1)}"
-        lines.append(f"::{p.severity} {where}::{_escape_data(p.message)}")
+        lines.append(f"::{p.severity} {where}::{_escape_data(say(p.message, tr))}")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from .i18n import SOURCE_LANGUAGE, languages
 from .intervals import Interval, parse_interval
 from .page import DEFAULT, Source, as_date
 from .paths import normalize
+from .texts import N_, error_text
 from .yamlload import load_yaml
 
 CONFIG_PATH = ".github/kennis.yml"
@@ -52,31 +53,33 @@ class Config:
 def _positive_int(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    raise ValueError(f"{value!r} is not a whole number of at least 1")
+    raise ValueError(N_("{value!r} is not a whole number of at least 1", value=value))
 
 
 def _path(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a folder path relative to the repository root")
+        raise ValueError(N_("must be a folder path relative to the repository root"))
     return normalize(value.strip().rstrip("/"))
 
 
 def _url(value: object) -> str:
     if isinstance(value, str) and value.startswith(("https://", "http://")):
         return value if value.endswith("/") else value + "/"
-    raise ValueError(f"{value!r} is not a web address starting with https://")
+    raise ValueError(N_("{value!r} is not a web address starting with https://", value=value))
 
 
 def _flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"{value!r} is not true or false")
+    raise ValueError(N_("{value!r} is not true or false", value=value))
 
 
 def _bots(value: object) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
         return tuple(v.strip() for v in value)
-    raise ValueError('must be a list of GitHub logins or e-mail addresses, e.g. ["renovate[bot]"]')
+    raise ValueError(
+        N_('must be a list of GitHub logins or e-mail addresses, e.g. ["renovate[bot]"]')
+    )
 
 
 def _working_days(value: object) -> int:
@@ -84,13 +87,15 @@ def _working_days(value: object) -> int:
         interval = parse_interval(value)
         if interval.unit == "days" and interval.count >= 1:
             return interval.count
-    raise ValueError(f"{value!r} is not a number of working days, e.g. 3 days")
+    raise ValueError(N_("{value!r} is not a number of working days, e.g. 3 days", value=value))
 
 
 def _verify(value: object) -> str:
     if value in VERIFY_MODES:
         return str(value)
-    raise ValueError(f"{value!r} is not one of: {', '.join(VERIFY_MODES)}")
+    raise ValueError(
+        N_("{value!r} is not one of: {options}", value=value, options=", ".join(VERIFY_MODES))
+    )
 
 
 def _language(value: object) -> str:
@@ -98,7 +103,13 @@ def _language(value: object) -> str:
     tag = value.strip().replace("-", "_") if isinstance(value, str) else ""
     if tag and (tag in known or tag.split("_")[0] in known):
         return tag  # "nl_BE" speaks the "nl" catalogue
-    raise ValueError(f"{value!r} is not a language kennis speaks (known: {', '.join(known)})")
+    raise ValueError(
+        N_(
+            "{value!r} is not a language kennis speaks (known: {known})",
+            value=value,
+            known=", ".join(known),
+        )
+    )
 
 
 _KEYS: dict[str, Any] = {
@@ -136,7 +147,7 @@ def parse_config(raw: bytes | None, path: str = CONFIG_PATH) -> tuple[Config, li
     if not isinstance(located.value, dict):
         return Config(), [
             Problem(
-                path, 1, 1, "the config must be keys and values, e.g. `review_every: 12 months`"
+                path, 1, 1, N_("the config must be keys and values, e.g. `review_every: 12 months`")
             )
         ]
     values: dict[str, Any] = {}
@@ -149,7 +160,7 @@ def parse_config(raw: bytes | None, path: str = CONFIG_PATH) -> tuple[Config, li
                 Problem(
                     path,
                     *located.where_key(key),
-                    f'unknown setting "{key}" (known: {known})',
+                    N_('unknown setting "{key}" (known: {known})', key=key, known=known),
                     "warning",
                 )
             )
@@ -157,7 +168,8 @@ def parse_config(raw: bytes | None, path: str = CONFIG_PATH) -> tuple[Config, li
         try:
             values[key] = _KEYS[key](value)
         except ValueError as exc:
-            problems.append(Problem(path, line, col, f"{key}: {exc}"))
+            message = N_("{key}: {error}", key=key, error=error_text(exc))
+            problems.append(Problem(path, line, col, message))
             continue
         if key == "review_every":
             values["review_every_source"] = Source(path, line)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .i18n import Translator
 
 Severity = Literal["error", "warning"]
 
@@ -33,6 +36,16 @@ class Problem:
         prefix = "" if self.severity == "error" else "warning: "
         where = self.location
         return f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
+
+    def said(self, tr: Translator) -> str:
+        """``str(self)`` in *tr*'s language, as far as its message was made with ``texts.N_``."""
+        from .texts import say
+
+        message = say(self.message, tr)
+        if self.severity != "error":
+            message = tr._("warning: {message}", message=message)
+        where = self.location
+        return f"{where}: {message}" if where else message
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import Problem
+from .texts import N_
 from .yamlload import Located, load_yaml
 
 # The same delimiters MkDocs accepts (mkdocs.utils.meta): `---` opens, `---` or `...` closes.
@@ -31,13 +32,13 @@ class FrontMatter:
 def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     """Decode page bytes as UTF-8 text, or explain why they are not a text page."""
     if b"\x00" in raw[:8192]:
-        return None, Problem(path, 1, 1, "this is a binary file, not a Markdown text page")
+        return None, Problem(path, 1, 1, N_("this is a binary file, not a Markdown text page"))
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, Problem(path, line, col, "the file is not UTF-8 text; save it as UTF-8")
+        return None, Problem(path, line, col, N_("the file is not UTF-8 text; save it as UTF-8"))
 
 
 def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]]:
@@ -49,7 +50,7 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
     if not match:
         if text.startswith("---") and text[3:4] in ("", "\n", "\r", " ", "\t"):
             return None, [
-                Problem(path, 1, 1, "front matter is not closed: add a line with --- after it")
+                Problem(path, 1, 1, N_("front matter is not closed: add a line with --- after it"))
             ]
         return FrontMatter(None, text, 1), []
     body_line = text.count("\n", 0, match.end()) + 1
@@ -61,14 +62,17 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
         return None, [problem]
     assert located is not None
     if located.value is not None and not isinstance(located.value, dict):
-        kind = "a list" if isinstance(located.value, list) else "a single value"
+        kind = N_("a list") if isinstance(located.value, list) else N_("a single value")
         line, col = located.where()
         return None, [
             Problem(
                 path,
                 line,
                 col,
-                f'front matter must be keys and values (like `owner: "@alice"`), not {kind}',
+                N_(
+                    'front matter must be keys and values (like `owner: "@alice"`), not {kind}',
+                    kind=kind,
+                ),
             )
         ]
     return FrontMatter(located, text, body_line), []
@@ -76,9 +80,11 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([\w-]*)\s*\}\}")
 _FILL = {
-    "title": "write the page's title here",
-    "reviewed": "remove this line (the first commit counts) or write a date as YYYY-MM-DD",
-    "owner": 'write the owner\'s handle in quotes, like "@alice", or remove the line to inherit',
+    "title": N_("write the page's title here"),
+    "reviewed": N_("remove this line (the first commit counts) or write a date as YYYY-MM-DD"),
+    "owner": N_(
+        'write the owner\'s handle in quotes, like "@alice", or remove the line to inherit'
+    ),
 }
 
 
@@ -88,13 +94,17 @@ def find_placeholders(yaml_text: str, path: str) -> list[Problem]:
     for number, line in enumerate(yaml_text.splitlines(), start=2):
         for found in _PLACEHOLDER.finditer(line):
             name = found.group(1)
-            fill = _FILL.get(name, "replace it with the real value")
+            fill = _FILL.get(name, N_("replace it with the real value"))
             problems.append(
                 Problem(
                     path,
                     number,
                     found.start() + 1,
-                    f"{found.group(0)} is a placeholder left from the template: {fill}",
+                    N_(
+                        "{placeholder} is a placeholder left from the template: {fill}",
+                        placeholder=found.group(0),
+                        fill=fill,
+                    ),
                 )
             )
     return problems

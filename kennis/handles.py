@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .texts import N_
+
 # GitHub logins: alphanumerics and single hyphens, no leading/trailing hyphen, at most 39 chars.
 _LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 _TEAM_SLUG = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"
@@ -46,23 +48,28 @@ def parse_handle(value: object) -> Handle:
     """Parse ``@login`` or ``@org/team``; raise ValueError with an author-friendly message."""
     if not isinstance(value, str):
         raise ValueError(
-            f'{_show(value)} is not a GitHub handle (expected text like "@login" or "@org/team")'
+            N_(
+                '{value} is not a GitHub handle (expected text like "@login" or "@org/team")',
+                value=_show(value),
+            )
         )
     text = value.strip()
     if _HANDLE.match(text):
         return Handle(text, handle_key(text))
     if not text.startswith("@") and _HANDLE.match("@" + text):
-        raise ValueError(f'"{text}" is missing the "@" (write "@{text}")')
-    raise ValueError(f'"{text}" is not a GitHub handle (expected @login or @org/team)')
+        raise ValueError(N_('"{text}" is missing the "@" (write "@{text}")', text=text))
+    raise ValueError(
+        N_('"{text}" is not a GitHub handle (expected @login or @org/team)', text=text)
+    )
 
 
 def _show(value: object) -> str:
     if value is None:
-        return "an empty value"
+        return N_("an empty value")
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return N_("a mapping")
     return f"{value!r}"
 
 

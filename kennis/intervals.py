@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .texts import N_
+
 # Every unit word front matter may use, English or Dutch, singular or plural -> the canonical unit.
 _UNITS = {
     **{word: unit for unit in ("days", "weeks", "months", "years") for word in (unit, unit[:-1])},
@@ -17,7 +19,6 @@ _UNITS = {
 _NEVER = ("never", "nooit")
 _LONGEST = {"days": 36525, "weeks": 5218, "months": 1200, "years": 100}
 _GRAMMAR = re.compile(r"^\s*(\d{1,4})\s*([^\W\d_]+)\s*$")
-_EXPECTED = '(expected "<n> days|weeks|months|years" with n ≥ 1, or "never")'
 
 
 class OutOfRange(ValueError):
@@ -90,31 +91,44 @@ def parse_interval(text: object) -> Interval:
     """
     if not isinstance(text, str):
         raise ValueError(
-            f'review interval must be text like "6 months" or "never", not {type(text).__name__}'
+            N_(
+                'review interval must be text like "6 months" or "never", not {kind}',
+                kind=type(text).__name__,
+            )
         )
     if text.strip().lower() in _NEVER:
         return NEVER
     match = _GRAMMAR.match(text)
     unit = _UNITS.get(match.group(2).lower()) if match else None
     if not match or unit is None or int(match.group(1)) == 0:
-        raise ValueError(f'"{text}" is not a review interval {_EXPECTED}{_suggestion(text)}')
+        expected = N_(
+            '"{text}" is not a review interval '
+            '(expected "<n> days|weeks|months|years" with n ≥ 1, or "never")',
+            text=text,
+        )
+        hint = _suggestion(text)
+        raise ValueError(
+            N_("{error}; did you mean {hint}?", error=expected, hint=hint) if hint else expected
+        )
     interval = Interval(int(match.group(1)), unit)
     if interval.count > _LONGEST[interval.unit]:
         # Longer than a century is "never" in practice, and it keeps due dates inside the calendar.
-        raise ValueError(f'"{text}" is longer than 100 years; write "never" for an evergreen page')
+        raise ValueError(
+            N_('"{text}" is longer than 100 years; write "never" for an evergreen page', text=text)
+        )
     return interval
 
 
 def _suggestion(text: str) -> str:
-    """``; did you mean "3 months"?`` for a near miss such as ``3 maandn`` or ``3 monhts``."""
+    """``"3 months"`` for a near miss such as ``3 maandn`` or ``3 monhts`` ("" for none)."""
     words = text.strip().lower().split()
     if len(words) == 1 and words[0] not in _NEVER:
         close = difflib.get_close_matches(words[0], _NEVER, n=1, cutoff=0.6)
-        return '; did you mean "never"?' if close else ""
+        return '"never"' if close else ""
     match = re.fullmatch(r"(\d{1,4})\s*([^\W\d_]+)", " ".join(words))
     if not match or int(match.group(1)) == 0:
         return ""
     close = difflib.get_close_matches(match.group(2), _UNITS, n=1, cutoff=0.6)
     if not close:
         return ""
-    return f'; did you mean "{Interval(int(match.group(1)), _UNITS[close[0]])}"?'
+    return f'"{Interval(int(match.group(1)), _UNITS[close[0]])}"'

@@ -11,6 +11,7 @@ from typing import Any
 from .errors import Problem
 from .handles import Handle, parse_handle
 from .intervals import Interval, parse_interval
+from .texts import N_, error_text
 from .translations import parse_revision
 from .yamlload import Located
 
@@ -83,7 +84,9 @@ def as_date(value: object) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)")
+    raise ValueError(
+        N_("{value!r} is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)", value=value)
+    )
 
 
 def _as_text(value: object) -> str:
@@ -91,7 +94,7 @@ def _as_text(value: object) -> str:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise ValueError("must be text")
+    raise ValueError(N_("must be text"))
 
 
 def _as_url(value: object) -> str:
@@ -99,14 +102,21 @@ def _as_url(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if re.fullmatch(r"https?://[^\s/?#]+(?:[/?#]\S*)?", text):
         return text
-    raise ValueError(f"{value!r} is not a web address (expected https://…)")
+    raise ValueError(N_("{value!r} is not a web address (expected https://…)", value=value))
 
 
 def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
     def check(value: object) -> str:
         if isinstance(value, str) and value.strip().lower() in options:
             return value.strip().lower()
-        raise ValueError(f"{what} {value!r} is not one of: {', '.join(options)}")
+        raise ValueError(
+            N_(
+                "{what} {value!r} is not one of: {options}",
+                what=what,
+                value=value,
+                options=", ".join(options),
+            )
+        )
 
     return check
 
@@ -114,7 +124,7 @@ def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
 def _tag(value: object) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
         return str(value).strip()
-    raise ValueError(f"tag {value!r} must be a word or phrase")
+    raise ValueError(N_("tag {value!r} must be a word or phrase", value=value))
 
 
 SCALARS: dict[str, Callable[[object], Any]] = {
@@ -154,10 +164,11 @@ def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Pr
                 scalars[key] = (SCALARS[key](value), Source(path, line))
                 where[key] = located.where(key)  # type: ignore[union-attr]
             except ValueError as exc:
-                report((key,), f"{key}: {exc}")
+                report((key,), N_("{key}: {error}", key=key, error=error_text(exc)))
         elif key in ITEMS:
             if not isinstance(value, list):
-                report((key,), f"{key} must be a list, e.g. {key}: {HINTS[key]}")
+                hint = HINTS[key]
+                report((key,), N_("{key} must be a list, e.g. {key}: {hint}", key=key, hint=hint))
                 continue
             items = lists.setdefault(key, [])
             for i, item in enumerate(value):
@@ -165,7 +176,7 @@ def validate_fields(located: Located | None, path: str) -> tuple[Fields, list[Pr
                 try:
                     items.append((ITEMS[key](item), Source(path, line)))
                 except ValueError as exc:
-                    report((key, i), f"{key}: {exc}")
+                    report((key, i), N_("{key}: {error}", key=key, error=error_text(exc)))
     return Fields(path, scalars, lists, where), problems
 
 

@@ -48,7 +48,9 @@ def test_problems_keep_their_position_prefix_and_the_summary_is_dutch(dutch: Pat
     (dutch / "content/kitchen/close.md").write_text("---\ntitle: Close\nowner: chef\n---\n")
     result = run("check")
     assert result.exit_code == 1
-    assert result.output.startswith("content/kitchen/close.md:3:8: ")
+    assert result.output.startswith(
+        'content/kitchen/close.md:3:8: owner: bij "chef" ontbreekt de "@" (schrijf "@chef")\n'
+    )
     assert "gecontroleerd: 1 fout, 0 waarschuwingen" in result.output
 
 
@@ -108,3 +110,18 @@ def test_an_unknown_language_is_a_positioned_config_error(tmp_path: Path, monkey
         ".github/kennis.yml:2:11: language: 'klingon' is not a language kennis speaks (known: en, nl)"
         in result.output
     )
+
+
+def test_a_dutch_repository_gets_its_problems_in_dutch(dutch: Path) -> None:
+    (dutch / "content/index.md").write_text(
+        '---\ntitle: Home\nowner: "@alice"\nreview_every: 3 maandn\nreviewed: nooit\n---\n'
+    )
+    result = run("check")
+    assert result.output.splitlines()[:2] == [
+        'content/index.md:4:15: review_every: "3 maandn" is geen controle-interval (verwacht '
+        '"<n> dagen|weken|maanden|jaren" met n ≥ 1, of "nooit"); bedoel je "3 months"?',
+        "content/index.md:5:11: reviewed: 'nooit' is geen datum (schrijf JJJJ-MM-DD, bijvoorbeeld "
+        "2026-03-01)",
+    ]
+    english = run("check", "--format", "json").output
+    assert "is not a review interval" in english and "geen" not in english

@@ -1,6 +1,7 @@
 """Every string kennis shows has a Dutch translation, and every catalogue parses and fits its msgid.
 
 The msgids are what Babel's extractor finds at the call sites (``_``, ``gettext``, ``ngettext``,
+``N_`` of kennis.texts,
 also as ``tr._(...)``) in the core, the site plugins (Python and Jinja templates) and the bot.
 """
 
@@ -18,7 +19,7 @@ from babel.messages.pofile import PoFileError, read_po
 from kennis.i18n import LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 JINJA = "jinja2.ext:babel_extract"
 JINJA_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true"}
 TEMPLATES = ("**/templates/kennis/**.html", "**/templates/kennis/**.md")
