@@ -1,11 +1,15 @@
-"""Confirmations kept in one sidecar file, for repositories whose pages carry no front matter.
+"""Confirmations and owner decisions in one sidecar file, for pages that carry no front matter.
 
 With ``front_matter: false`` in ``.github/kennis.yml`` no page file is ever touched: ``kennis
-verify`` and the App's confirmations write ``.github/kennis-reviews.yml`` instead::
+verify`` and the App's confirmations and owner decisions (``/archive``, ``/handover``,
+``/snooze``) write ``.github/kennis-reviews.yml`` instead::
 
     content/kitchen/close.md:
       reviewed: 2026-03-01
       reviewed_by: "@alice"
+    content/kitchen/fryer.md:
+      status: archived
+      archived: 2026-03-02
 
 ``kennis check``, ``stale``, the site and the App read it as the page's top layer.
 """
@@ -16,7 +20,7 @@ import io
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -25,14 +29,19 @@ from ruamel.yaml.error import YAMLError
 from .config import REVIEWS_PATH
 from .errors import KennisError, Problem
 from .handles import Handle
-from .page import Fields, validate_fields
+from .page import Fields, Page, validate_fields
 from .yamlload import Located, load_yaml
 
-_ALLOWED = ("reviewed", "reviewed_by")
+if TYPE_CHECKING:  # the editors import the page model, which reads this file
+    from .frontmatter_edit import FrontMatterEdit
+    from .owner_actions import OwnerCommand
+
+_ALLOWED = ("reviewed", "reviewed_by", "status", "archived", "snoozed_until", "owner", "coauthors")
+_DATES = ("archived", "snoozed_until")
 
 
 def parse_reviews(raw: bytes | None) -> tuple[dict[str, Fields], list[Problem]]:
-    """Page path → its ``reviewed``/``reviewed_by`` fields; every bad entry is a problem."""
+    """Page path → its fields (reviews and owner decisions); every bad entry is a problem."""
     if raw is None:
         return {}, []
     located, problem = load_yaml(raw.decode("utf-8-sig", errors="replace"), REVIEWS_PATH)
@@ -45,7 +54,7 @@ def parse_reviews(raw: bytes | None) -> tuple[dict[str, Fields], list[Problem]]:
     for page, entry in located.value.items():
         line, col = located.where_key(page)
         if not isinstance(entry, dict) or set(entry) - set(_ALLOWED):
-            message = f"{page}: give only reviewed and reviewed_by, e.g. reviewed: 2026-03-01"
+            message = f"{page}: give only {', '.join(_ALLOWED)}, e.g. reviewed: 2026-03-01"
             problems.append(Problem(REVIEWS_PATH, line, col, message))
             continue
         sub = Located(entry, _shift(located.values, page), _shift(located.keys, page))
@@ -61,6 +70,53 @@ def _shift(positions: dict[tuple[object, ...], tuple[int, int]], page: object) -
 
 def record_reviews(raw: bytes | None, confirmed: Iterable[tuple[str, Handle, date]]) -> bytes:
     """The sidecar with each page's ``reviewed``/``reviewed_by`` set; comments and order kept."""
+    yaml, data = _load_for_edit(raw)
+    for path, by, on in confirmed:
+        entry = _entry(data, path)
+        entry["reviewed"] = on
+        entry["reviewed_by"] = by.text
+    return _dump(yaml, data)
+
+
+def record_decision(raw: bytes | None, path: str, edit: FrontMatterEdit) -> bytes:
+    """The sidecar with an owner decision (``kennis.owner_actions.plan_edit``) on ``path``.
+
+    The same keys the page's front matter would get; co-authors listed here add to the page's
+    own and its folders', as every layer's lists do.
+    """
+    yaml, data = _load_for_edit(raw)
+    entry = _entry(data, path)
+    for key, (value, _quote) in edit.values.items():
+        entry[key] = date.fromisoformat(value) if key in _DATES else value
+    if edit.add_coauthors or edit.drop_coauthors:
+        current = [str(c) for c in entry.get("coauthors") or []]
+        keep = [c for c in current if c.strip().lower() not in edit.drop_coauthors]
+        keys = {c.strip().lower() for c in keep}
+        wanted = keep + [a for a in edit.add_coauthors if a.lower() not in keys]
+        if wanted:
+            entry["coauthors"] = wanted
+        else:
+            entry.pop("coauthors", None)
+    return _dump(yaml, data)
+
+
+def decide_in_sidecar(
+    raw: bytes | None, command: OwnerCommand, pages: list[Page], on: date
+) -> bytes | None:
+    """The sidecar with an owner's ``command`` decided for ``pages`` (the keys the page would get).
+
+    A page the command cannot apply to is left out: the App answered that before landing.
+    """
+    from .owner_actions import plan_edit  # it imports the page model, which reads this file
+
+    for page in pages:
+        edit = plan_edit(command, page, on)
+        if not isinstance(edit, str):
+            raw = record_decision(raw, page.path, edit)
+    return raw
+
+
+def _load_for_edit(raw: bytes | None) -> tuple[YAML, Any]:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     try:
@@ -71,12 +127,17 @@ def record_reviews(raw: bytes | None, confirmed: Iterable[tuple[str, Handle, dat
         data = CommentedMap()
     if not isinstance(data, dict):
         raise KennisError(Problem(REVIEWS_PATH, 1, 1, "must map page paths to reviews"))
-    for path, by, on in confirmed:
-        entry = data.get(path)
-        if not isinstance(entry, dict):
-            entry = data[path] = CommentedMap()
-        entry["reviewed"] = on
-        entry["reviewed_by"] = by.text
+    return yaml, data
+
+
+def _entry(data: Any, path: str) -> Any:
+    entry = data.get(path)
+    if not isinstance(entry, dict):
+        entry = data[path] = CommentedMap()
+    return entry
+
+
+def _dump(yaml: YAML, data: Any) -> bytes:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue().encode("utf-8")

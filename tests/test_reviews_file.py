@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,36 @@ def test_a_bad_sidecar_entry_is_reported_with_its_line(tmp_path: Path) -> None:
     checked = CliRunner().invoke(main, ["check", "--root", str(repo.root)])
     assert checked.exit_code == 1
     assert f"{SIDECAR}:2:" in checked.output and "reviewed" in checked.output
+
+
+def test_owner_decisions_recorded_in_the_sidecar_are_read_as_the_pages_top_layer() -> None:
+    from kennis.owner_actions import parse_commands
+    from kennis.reviews_file import decide_in_sidecar
+    from kennis.tree import MemoryTree
+
+    files = {path: text.encode() for path, text in FILES.items()}
+    kb = load_kb(MemoryTree(files))
+    raw: bytes | None = files[SIDECAR]
+    on = date(2026, 3, 2)
+    for command in parse_commands(
+        "/archive content/due.md\n/handover content/fresh.md @carol --drop\n"
+        "/snooze content/fresh.md 2 weeks\n/snooze content/due.md 5 years"
+    ):
+        page = kb.page(command.path)
+        assert page is not None
+        raw = decide_in_sidecar(raw, command, [page], on)
+    assert raw is not None
+    text = raw.decode()
+    assert text.startswith("# Written by kennis") and "# before the move" in text
+    after = load_kb(MemoryTree({**files, SIDECAR: raw}))
+    assert after.errors == []
+    due, fresh = after.page("content/due.md"), after.page("content/fresh.md")
+    assert due is not None and (due.status, due.archived) == ("archived", on)
+    assert due.snoozed_until is None  # longer than the review interval: refused, not written
+    assert fresh is not None and fresh.owner is not None and fresh.owner.handle.text == "@carol"
+    assert fresh.coauthors == ()  # --drop: the previous owner does not stay on as co-author
+    assert fresh.snoozed_until == date(2026, 3, 16)
+    assert fresh.reviewed == date(2026, 1, 1)  # the review already recorded stays
 
 
 @pytest.mark.slow  # runs kennis-bot processes against the stand-in
