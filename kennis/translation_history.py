@@ -10,14 +10,14 @@ at that commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
 
 from .frontmatter import parse_page
 from .gitrev import GitReader
-from .history import HistoryIndex
+from .history import HistoryIndex, PageHistory
 from .translations import TranslationHistory, parse_revision, translations_among
 
 
@@ -33,9 +33,28 @@ def with_translations(reader: GitReader, index: HistoryIndex) -> HistoryIndex:
     """``index`` with the history of every translation among its pages (same object if none)."""
     if not index.head:
         return index
-    previous = {path: page.previous_paths for path, page in index.pages.items()}
-    found = translation_histories(reader, index.head, index.pages, previous)
+    found = translation_histories(reader, index.head, index.pages, _Previous(index.pages))
     return replace(index, translations=found) if found else index
+
+
+class _Previous(Mapping[str, Sequence[str]]):
+    """Each page's earlier paths, read only for the sources asked about.
+
+    A new process's cached index decodes a page when it is read (`kennis.history_store`): a
+    dict of every page's paths here would decode all 40,000 of them.
+    """
+
+    def __init__(self, pages: Mapping[str, PageHistory]) -> None:
+        self.pages = pages
+
+    def __getitem__(self, path: str) -> Sequence[str]:
+        return self.pages[path].previous_paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pages)
+
+    def __len__(self) -> int:
+        return len(self.pages)
 
 
 def translation_histories(

@@ -11,7 +11,7 @@ import pytest
 from kennis import history_store
 from kennis.config import Config
 from kennis.history import HistoryIndex
-from kennis.history_build import build_index, index_for
+from kennis.history_build import index_for
 from kennis.history_cache import forget
 from kennis.history_store import CachedPages
 from tests.gitrepo import GitRepo
@@ -49,7 +49,7 @@ def test_a_new_process_decodes_only_the_pages_the_new_commits_touched(tmp_path: 
     repo, cache = seeded(tmp_path)
     one_more_commit(repo)
     forget()  # a new process: the update starts from the file
-    index = build_index(repo.root, cache=cache)
+    index = index_for(repo.root, CONFIG, cache=cache)  # the index every caller gets
     assert isinstance(index.pages, CachedPages)
     assert sorted(index.pages.pages) == ["content/moved.md", "content/p1.md"]
     assert sorted(index.pages) == [
