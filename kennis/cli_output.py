@@ -107,7 +107,8 @@ def owners_text(pages: Sequence[Page], tr: Translator = ENGLISH) -> str:
     for page in pages:
         out.append(page.path)
         if page.owner is None:
-            out.append(f"  {owner:<{width}}{tr._('(nobody)')}")
+            nobody = tr._("(nobody)")
+            out.append(f"  {owner:<{width}}{nobody}")
         else:
             out.append(
                 f"  {owner:<{width}}{page.owner.handle.text:<28} {page.owner.source}  ({via[page.owner_via]})"

@@ -7,6 +7,7 @@ also as ``tr._(...)``) in the core, the site plugins (Python and Jinja templates
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from pathlib import Path
@@ -104,6 +105,30 @@ def test_every_string_kennis_shows_has_a_dutch_translation() -> None:
     dutch = translated(LOCALE_DIR / "nl")
     missing = [f"{where}: {msgid!r}" for msgid, where in extracted().items() if msgid not in dutch]
     assert not missing, "no Dutch translation in kennis/locale/nl/*.po for:\n" + "\n".join(missing)
+
+
+def calls_inside_f_strings() -> list[str]:
+    """Message calls written inside an f-string, which Babel's extractor does not look into."""
+    found = []
+    for folder in SOURCES:
+        for source in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(source.read_text("utf-8"))
+            for string_node in ast.walk(tree):
+                if not isinstance(string_node, ast.JoinedStr):
+                    continue
+                for call in ast.walk(string_node):
+                    if isinstance(call, ast.Call) and _called(call) in KEYWORDS:
+                        found.append(f"{source.relative_to(ROOT)}:{call.lineno}")
+    return found
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def test_no_message_is_hidden_in_an_f_string() -> None:
+    assert calls_inside_f_strings() == []
 
 
 def test_the_extractor_sees_attribute_calls_and_templates() -> None:

@@ -9,6 +9,7 @@ piece of two words or more. A piece the page's own Markdown contains is the auth
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -19,6 +20,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kennis.i18n import LOCALE_DIR
+from tests.sitekit import build as sitekit_build
+from tests.sitekit import make_kb, mkdocs_yml
 
 pytestmark = pytest.mark.slow
 
@@ -136,3 +139,40 @@ def test_dutch_page_info_banner_and_reports(dutch_site: tuple[Path, Path]) -> No
     assert "Gezondheid van de kennisbank" in health and "Actualiteit per sectie" in health
     script = (site / "assets" / "kennis" / "kennis-write.js").read_text("utf-8")
     assert "Wat is de titel van de nieuwe pagina?" in script
+
+
+def test_dutch_feedback_widget_banner_and_script_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = tmp_path / "reports.json"
+    reports.write_text(
+        json.dumps(
+            {"pages": {"content/kitchen/fridge.md": {"outdated": 2, "since": "2026-05-30"}}}
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KENNIS_FEEDBACK_REPORTS", str(reports))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    repo = make_kb(tmp_path / "kb")
+    config = mkdocs_yml(extra="  - kennis/feedback:\n      endpoint: /feedback\n")
+    config = config.replace("  name: material\n", "  name: material\n  language: nl\n")
+    config = config.replace(
+        "enabled_by_default: false\n", "enabled_by_default: false\n      language: en\n"
+    )
+    repo.write("mkdocs.yml", config).commit("Dutch site with reader feedback")
+    result = sitekit_build(repo.root)
+    assert result.returncode == 0, result.output
+    fridge = html.unescape(result.html("kitchen/fridge/"))
+    assert "Gemeld als verouderd" in fridge
+    assert "2 collega’s meldden op 30 mei dat deze pagina mogelijk verouderd is" in fridge
+    assert "Had je iets aan deze pagina?" in fridge  # Material's widget, our question
+    assert "Reported outdated" not in fridge and "Was this page helpful?" not in fridge
+    script = (result.site / "assets" / "kennis-feedback.js").read_text("utf-8")
+    words = json.loads(
+        script.split('window.KENNIS_MESSAGES["feedback"] = ', 1)[1].split(";\n", 1)[0]
+    )
+    assert words["send"] == "Versturen" and words["reasons"][0] == [
+        "outdated",
+        "De pagina is verouderd",
+    ]
+    assert '"Send"' not in script and "It is out of date" not in script

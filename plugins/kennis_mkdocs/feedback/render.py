@@ -131,10 +131,11 @@ def _banner(found: dict[str, Any], owner: str | None, tr: Translator) -> str:
         since = date.fromisoformat(str(found.get("since")))
     except ValueError:  # a hand-edited or foreign file: still say it, without a wrong date
         since = date.today()
+    title = tr._("Reported outdated")  # not inside the f-string: Babel's extractor skips those
     return (
         '<div class="admonition warning kennis-banner kennis-banner--reported"'
         ' data-kennis-reported="outdated" role="note">'
-        f'<p class="admonition-title">{escape(tr._("Reported outdated"))}</p>'
+        f'<p class="admonition-title">{escape(title)}</p>'
         f"<p>{escape(banner_text(count, since, owner, tr))}</p></div>"
     )
 
