@@ -11,6 +11,7 @@ from .errors import Problem
 from .frontmatter import decode
 from .handles import Handle, parse_handle
 from .page import Source
+from .texts import N_, error_text
 
 # GitHub reads the first of these that exists, in this order.
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -90,7 +91,10 @@ def parse_codeowners(raw: bytes, path: str) -> tuple[CodeOwners, list[Problem]]:
                     path,
                     number,
                     1,
-                    f'"{pattern}": GitHub CODEOWNERS does not support "!" or "[ ]" patterns',
+                    N_(
+                        '"{pattern}": GitHub CODEOWNERS does not support "!" or "[ ]" patterns',
+                        pattern=pattern,
+                    ),
                 )
             )
             continue
@@ -105,7 +109,10 @@ def parse_codeowners(raw: bytes, path: str) -> tuple[CodeOwners, list[Problem]]:
                         path,
                         number,
                         col,
-                        f"{owner}: e-mail owners cannot be asked to review by kennis; use @login",
+                        N_(
+                            "{owner}: e-mail owners cannot be asked to review by kennis; use @login",
+                            owner=owner,
+                        ),
                         "warning",
                     )
                 )
@@ -113,7 +120,7 @@ def parse_codeowners(raw: bytes, path: str) -> tuple[CodeOwners, list[Problem]]:
             try:
                 owners.append(parse_handle(owner))
             except ValueError as exc:
-                problems.append(Problem(path, number, col, str(exc)))
+                problems.append(Problem(path, number, col, error_text(exc)))
         last = pattern.rstrip("/").rsplit("/", 1)[-1]
         files_only = (
             "/" in pattern.strip("/") and "*" in last and last != "**" and not pattern.endswith("/")

@@ -27,6 +27,7 @@ from .page import (
 )
 from .paths import is_under, join, parents
 from .reviews_file import parse_reviews
+from .texts import N_
 from .translations import split_translation, translations_among
 from .tree import Tree
 from .yamlload import load_yaml
@@ -223,7 +224,7 @@ def _load_meta(kb: KnowledgeBase, tree: Tree, path: str) -> None:
         return
     if located is not None and located.value is not None and not isinstance(located.value, dict):
         kb.problems.append(
-            Problem(path, 1, 1, 'a .meta.yml must be keys and values, e.g. `owner: "@alice"`')
+            Problem(path, 1, 1, N_('a .meta.yml must be keys and values, e.g. `owner: "@alice"`'))
         )
         return
     fields, problems = validate_fields(located, path)
@@ -251,7 +252,11 @@ def _typos(data: Any, located: Any, path: str) -> list[Problem]:
                 line, col = located.where_key(key)
                 found.append(
                     Problem(
-                        path, line, col, f'unknown key "{key}": did you mean "{real}"?', "warning"
+                        path,
+                        line,
+                        col,
+                        N_('unknown key "{key}": did you mean "{real}"?', key=key, real=real),
+                        "warning",
                     )
                 )
     return found
@@ -274,9 +279,11 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
                 path,
                 1,
                 1,
-                (
-                    'this page has no owner: add `owner: "@login"` to its front matter or to a .meta.yml '
-                    f"in its folder, add a CODEOWNERS rule, or set fallback_owner in {CONFIG_PATH}"
+                N_(
+                    'this page has no owner: add `owner: "@login"` to its front matter or to a '
+                    ".meta.yml in its folder, add a CODEOWNERS rule, or set fallback_owner in "
+                    "{config}",
+                    config=CONFIG_PATH,
                 ),
             )
         )

@@ -43,6 +43,7 @@ def say(text: object, tr: Translator) -> Any:
     return text.say(tr) if isinstance(text, Text) else text
 
 
-def error_text(exc: Exception) -> object:
+def error_text(exc: Exception) -> str:
     """The message of a ``ValueError`` the core raised, a :class:`Text` when it was made as one."""
-    return exc.args[0] if len(exc.args) == 1 else str(exc)
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, str) else str(exc)

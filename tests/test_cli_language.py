@@ -125,3 +125,17 @@ def test_a_dutch_repository_gets_its_problems_in_dutch(dutch: Path) -> None:
     ]
     english = run("check", "--format", "json").output
     assert "is not a review interval" in english and "geen" not in english
+
+
+def test_warnings_and_codeowners_problems_in_dutch(dutch: Path) -> None:
+    (dutch / ".github/CODEOWNERS").write_text("content/ ana@example.com\n")
+    (dutch / "content/kitchen/.meta.yml").write_text('owner: "@chef"\nreviewd: 2026-01-01\n')
+    result = run("check")
+    assert (
+        ".github/CODEOWNERS:1:10: waarschuwing: ana@example.com: kennis kan eigenaren met een "
+        "e-mailadres niet om een review vragen; gebruik @login" in result.output
+    )
+    assert (
+        'content/kitchen/.meta.yml:2:1: waarschuwing: onbekende sleutel "reviewd": '
+        'bedoel je "reviewed"?' in result.output
+    )
