@@ -176,3 +176,20 @@ def test_dutch_feedback_widget_banner_and_script_words(
         "De pagina is verouderd",
     ]
     assert '"Send"' not in script and "It is out of date" not in script
+
+
+def test_a_dutch_build_stops_on_bad_content_in_dutch(tmp_path: Path) -> None:
+    repo = make_kb(tmp_path / "kb")
+    config = mkdocs_yml().replace("  name: material\n", "  name: material\n  language: nl\n")
+    config = config.replace(
+        "enabled_by_default: false\n", "enabled_by_default: false\n      language: en\n"
+    )
+    repo.write("mkdocs.yml", config)
+    repo.write("content/kitchen/bad.md", "---\ntitle: Bad\nowner: chef\n---\n")
+    repo.commit("A page with a bad owner")
+    result = sitekit_build(repo.root)
+    assert result.returncode == 1
+    assert "kennis vond 1 probleem in de inhoud:" in result.output
+    assert 'content/kitchen/bad.md:3:8: owner: bij "chef" ontbreekt de "@" (schrijf "@chef")' in (
+        result.output
+    )

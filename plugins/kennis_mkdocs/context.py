@@ -22,10 +22,12 @@ from kennis.config import CONFIG_PATH
 from kennis.errors import KennisError
 from kennis.history import HistoryIndex
 from kennis.history_build import index_for
+from kennis.i18n import Translator
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.status import PageStatus, assess_pages
 from kennis.tree import WorkTree
 
+from .language import site_translator
 from .options import KennisConfig, resolve_as_of, resolve_history_cache
 
 log = get_plugin_logger(__name__)
@@ -119,7 +121,7 @@ def _load(config: MkDocsConfig) -> SiteContext:
     kb = load_kb(tree)
     STATS["kb_loads"] += 1
     content_dir = _content_dir(root, Path(config.docs_dir), kb)
-    report_problems(kb)
+    report_problems(kb, site_translator(config))
     as_of, manifest, cache = _shared(config)
     cache_file = resolve_history_cache(cache, root, config.site_dir)
     index = _history(root, kb, Path(manifest) if manifest else None, cache_file)
@@ -145,17 +147,22 @@ def _content_dir(root: Path, docs_dir: Path, kb: KnowledgeBase) -> str:
     return relative
 
 
-def report_problems(kb: KnowledgeBase) -> None:
-    """Warnings go to the log (``--strict`` fails on them); errors stop the build, all at once."""
+def report_problems(kb: KnowledgeBase, tr: Translator) -> None:
+    """Warnings go to the log (``--strict`` fails on them); errors stop the build, all at once.
+
+    Both in the site's language, as far as the core made them translatable.
+    """
     for problem in kb.problems:
         if problem.severity != "error":
-            log.warning(str(problem))
-    errors = [str(problem) for problem in kb.errors]
+            log.warning(problem.said(tr))
+    errors = [problem.said(tr) for problem in kb.errors]
     if errors:
-        noun = "problem" if len(errors) == 1 else "problems"
-        raise PluginError(
-            f"kennis found {len(errors)} {noun} in the content:\n  " + "\n  ".join(errors)
+        found = tr.ngettext(
+            "kennis found {n} problem in the content:",
+            "kennis found {n} problems in the content:",
+            len(errors),
         )
+        raise PluginError(found + "\n  " + "\n  ".join(errors))
 
 
 def _head(root: Path) -> str:
