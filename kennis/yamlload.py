@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .texts import N_
 
 try:  # libyaml is bundled with PyYAML wheels; fall back to the pure-Python parser if absent.
     _Loader: Any = yaml.CSafeLoader
@@ -66,7 +67,7 @@ class _Builder:
     def build(self, node: yaml.Node, key: Key) -> Any:
         if id(node) in self.seen:
             raise _Refused(
-                self.fail(node, "YAML anchors and aliases (&name, *name) are not allowed")
+                self.fail(node, N_("YAML anchors and aliases (&name, *name) are not allowed"))
             )
         self.seen.add(id(node))
         self.located.values[key] = self.pos(node)
@@ -84,13 +85,13 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Refused(
-                    self.fail(key_node, "YAML merge keys (<<) and aliases are not allowed")
+                    self.fail(key_node, N_("YAML merge keys (<<) and aliases are not allowed"))
                 )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(self.fail(key_node, "keys must be plain words like `owner:`"))
+                raise _Refused(self.fail(key_node, N_("keys must be plain words like `owner:`")))
             name = self.loader.construct_object(key_node)
             if not isinstance(name, str | int | float | bool) and name is not None:
-                raise _Refused(self.fail(key_node, "keys must be plain words like `owner:`"))
+                raise _Refused(self.fail(key_node, N_("keys must be plain words like `owner:`")))
             if name in result:
                 raise _Refused(self.fail(key_node, f'duplicate key "{name}" (it appears twice)'))
             self.located.keys[(*key, name)] = self.pos(key_node)
@@ -110,7 +111,10 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         return None, Problem(
-            path, 1 + line_offset, 1, f"YAML is too long (over {MAX_YAML_BYTES // 1024} KB)"
+            path,
+            1 + line_offset,
+            1,
+            N_("YAML is too long (over {size} KB)", size=MAX_YAML_BYTES // 1024),
         )
     loader = _Loader(text)
     try:
@@ -125,18 +129,19 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         # libyaml reports some errors (e.g. control characters) without a mark; the constructor
         # raises ValueError for impossible dates like 2026-02-30.
-        return None, Problem(path, 1 + line_offset, 1, f"invalid YAML: {exc}")
+        return None, Problem(path, 1 + line_offset, 1, N_("invalid YAML: {error}", error=exc))
     except RecursionError:
-        return None, Problem(path, 1 + line_offset, 1, "YAML is nested too deeply")
+        return None, Problem(path, 1 + line_offset, 1, N_("YAML is nested too deeply"))
     finally:
         loader.dispose()
 
 
 def _impossible(node: yaml.Node, exc: Exception) -> str:
-    value = getattr(node, "value", "")
-    return (
-        f"{value} is not a date on the calendar ({exc}); write a real day as YYYY-MM-DD,"
-        " e.g. 2026-03-01"
+    return N_(
+        "{value} is not a date on the calendar ({error}); write a real day as YYYY-MM-DD,"
+        " e.g. 2026-03-01",
+        value=getattr(node, "value", ""),
+        error=exc,
     )
 
 
@@ -157,8 +162,7 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
             path,
             opened[0] + 1 + offset,
             opened[1] + 1,
-            f"this quote is never closed (reading stopped at line {line}, column {col}):"
-            " end the value with the same quote mark on this line",
+            _unclosed_quote(line, col),
         )
     if mark is not None and source[mark.column : mark.column + 1] == "@":
         found = _HANDLE_LINE.match(source)
@@ -170,7 +174,10 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
             path,
             line,
             col,
-            f'a handle starting with @ must be in quotes: write {key}"{handle.group(0) if handle else "@login"}"',
+            N_(
+                "a handle starting with @ must be in quotes: write {fix}",
+                fix=f'{key}"{handle.group(0) if handle else "@login"}"',
+            ),
         )
     context = (exc.context or "").strip()
     if context.startswith("while scanning a quoted scalar") and exc.context_mark is not None:
@@ -179,19 +186,20 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str, offset: int)
             path,
             opened.line + 1 + offset,
             opened.column + 1,
-            f"this quote is never closed (reading stopped at line {line}, column {col}):"
-            " end the value with the same quote mark on this line",
+            _unclosed_quote(line, col),
         )
     context_mark = exc.context_mark
     flow = context in ("while parsing a flow sequence", "while parsing a flow mapping")
     if flow and context_mark is not None:
-        what, bracket, close = ("list", "[", "]") if "sequence" in context else ("group", "{", "}")
-        return Problem(
-            path,
-            context_mark.line + 1 + offset,
-            context_mark.column + 1,
-            f"the {what} opened with {bracket} is never closed: end it with {close} on the same line",
-        )
+        if "sequence" in context:
+            message = N_("the list opened with [ is never closed: end it with ] on the same line")
+        else:
+            message = N_(
+                "the group opened with {open} is never closed: end it with {close} on the same line",
+                open="{",
+                close="}",
+            )
+        return Problem(path, context_mark.line + 1 + offset, context_mark.column + 1, message)
     return Problem(path, line, col, _plain(problem, source, mark.column if mark else 0))
 
 
@@ -203,18 +211,33 @@ def _plain(problem: str, source: str, column: int) -> str:
     char = source[column : column + 1]
     if "mapping values are not allowed" in problem:
         if source[:1] in " \t":
-            return "this line is indented: start every setting at the beginning of the line"
-        return f"a value with a colon in it must be in quotes, e.g. {_QUOTE_EXAMPLE}"
+            return N_("this line is indented: start every setting at the beginning of the line")
+        return N_(
+            "a value with a colon in it must be in quotes, e.g. {example}", example=_QUOTE_EXAMPLE
+        )
     if "cannot start any token" in problem or "undefined alias" in problem:
         if char == "\t":
-            return "a tab: indent with spaces, not tabs"
-        return f"a value cannot start with {char or 'this character'}: put the value in quotes"
+            return N_("a tab: indent with spaces, not tabs")
+        if not char:
+            return N_("a value cannot start with this character: put the value in quotes")
+        return N_("a value cannot start with {char}: put the value in quotes", char=char)
     if "expected key" in problem:
-        return (
+        return N_(
             "this line does not read as `key: value`; a value with quotes or a colon in it must"
-            f' be in the other kind of quotes, e.g. {_QUOTE_EXAMPLE} or title: "It\'s here"'
+            " be in the other kind of quotes, e.g. {example} or {other}",
+            example=_QUOTE_EXAMPLE,
+            other='title: "It\'s here"',
         )
-    return f"YAML syntax error: {problem}"
+    return N_("YAML syntax error: {problem}", problem=problem)
+
+
+def _unclosed_quote(line: int, col: int) -> str:
+    return N_(
+        "this quote is never closed (reading stopped at line {line}, column {col}):"
+        " end the value with the same quote mark on this line",
+        line=line,
+        col=col,
+    )
 
 
 def _open_quote(lines: list[str]) -> tuple[int, int] | None:

@@ -139,3 +139,12 @@ def test_warnings_and_codeowners_problems_in_dutch(dutch: Path) -> None:
         'content/kitchen/.meta.yml:2:1: waarschuwing: onbekende sleutel "reviewd": '
         'bedoel je "reviewed"?' in result.output
     )
+
+
+def test_yaml_mistakes_in_dutch(dutch: Path) -> None:
+    (dutch / "content/index.md").write_text("---\ntitle: Home\nowner: @alice\n---\n")
+    result = run("check")
+    assert result.output.startswith(
+        "content/index.md:3:8: een handle die met @ begint moet tussen aanhalingstekens: "
+        'schrijf owner: "@alice"\n'
+    )
