@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kennis.config import CONFIG_PATH, parse_config
 from kennis.files import write_atomic
 from kennis.gitrev import GitError, GitReader
+from kennis.i18n import SOURCE_LANGUAGE, Translator, translator
 from review_bot.credit import build_files
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
@@ -203,7 +205,8 @@ class Deployer:
     def deploy(self, mirror: GitReader, sha: str, reports: list[DeploymentReport]) -> None:
         """Build *sha* and switch the live site only if the build succeeded and is still wanted."""
         # PyGithub spaces requests out (0.25 s; writes 1 s): GitHub is told beside the build.
-        report = DeploymentReport(self.ctx, sha)
+        tr = translator(parse_config(mirror.read_file(sha, CONFIG_PATH))[0].language)
+        report = DeploymentReport(self.ctx, sha, tr)
         report.start(after=reports[-1] if reports else None)
         reports.append(report)  # finished (a final status) whatever happens below
         try:
@@ -218,7 +221,7 @@ class Deployer:
             self._settle(mirror, sha, result, report)
         except Exception as exc:
             why = self._without_paths(f"not deployed: {exc}")
-            report.conclude("error", why)
+            report.conclude("error", tr._("not deployed: {why}", why=self._without_paths(str(exc))))
             journal(self.sites, delivery=self.ctx.delivery_id, sha=sha, outcome="error", error=why)
             raise  # the delivery is retried; the deployment says why meanwhile
 
@@ -241,16 +244,22 @@ class Deployer:
         if result.ok and withdrawn(mirror, sha, wanted):
             assert wanted is not None
             why = f"not published: the branch was force-pushed to {wanted[:12]} meanwhile"
-            report.conclude("inactive", why)
+            report.conclude(
+                "inactive",
+                report.tr._(
+                    "not published: the branch was force-pushed to {sha} meanwhile", sha=wanted[:12]
+                ),
+            )
             journal(self.sites, outcome="withdrawn", note=why, **entry)
             self.ctx.log.info("build of %s is not published: %s", sha[:12], why)
         elif result.ok:
             self.sites.activate(sha)
-            report.conclude("success", live_description(result), self.ctx.settings.public_url)
+            live = live_description(result, report.tr)
+            report.conclude("success", live, self.ctx.settings.public_url)
             journal(self.sites, outcome="live", **entry)
             self.ctx.log.info("site for %s is live (built in %.1fs)", sha[:12], result.seconds)
         else:
-            report.conclude("failure", result.excerpt or "the build failed")
+            report.conclude("failure", result.excerpt or report.tr._("the build failed"))
             journal(self.sites, outcome="failed", error=result.excerpt, **entry)
             self.ctx.log.warning("build of %s failed:\n%s", sha[:12], result.excerpt)
 
@@ -261,20 +270,24 @@ class Deployer:
         return text
 
 
-def live_description(result: BuildResult) -> str:
+def live_description(result: BuildResult, tr: Translator | None = None) -> str:
     """The success status text: build time, and what was left out of the site."""
-    text = f"live (built in {result.seconds:.1f} s)"
+    tr = tr or translator(SOURCE_LANGUAGE)
+    seconds = format(result.seconds, ".1f")
+    text = tr._("live (built in {seconds} s)", seconds=seconds)
     if result.skipped:
-        text += f"; not built, not a regular file: {', '.join(result.skipped)}"
+        skipped = ", ".join(result.skipped)
+        text += "; " + tr._("not built, not a regular file: {paths}", paths=skipped)
     return text
 
 
 class DeploymentReport:
     """A GitHub Deployment for one commit and its statuses (no-op without a GitHub App)."""
 
-    def __init__(self, ctx: DeliveryContext, sha: str) -> None:
+    def __init__(self, ctx: DeliveryContext, sha: str, tr: Translator | None = None) -> None:
         self.ctx = ctx
         self.sha = sha
+        self.tr = tr or translator(SOURCE_LANGUAGE)  # the built commit's `language:`
         self.deployment: Deployment | None = None
         self.error: Exception | None = None
         self.outcome: tuple[str, str, str | None] | None = None  # state, description, URL
@@ -322,7 +335,8 @@ class DeploymentReport:
                 production_environment=True,
                 transient_environment=False,
             )
-            deployment.create_status("in_progress", description=f"building {self.sha[:12]}")
+            building = self.tr._("building {sha}", sha=self.sha[:12])
+            deployment.create_status("in_progress", description=building)
             self.deployment = deployment
         except RuntimeError as exc:  # no App configured: deploy anyway, report nothing
             self.ctx.log.info("not reporting a GitHub deployment: %s", exc)
