@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from kennis.intervals import Interval, OutOfRange
+from kennis.texts import N_
 
 State = Literal["evergreen", "fresh", "due_soon", "due", "overdue"]
 Basis = Literal["reviewed", "first_commit", "adopted", "none"]
@@ -105,7 +106,7 @@ def due_date_problem(reviewed: date, review_every: Interval, due_soon: Interval)
         if not due_soon.never:
             due_soon.before(due)
     except OutOfRange as exc:
-        return f"the due date cannot be computed: {exc}"
+        return N_("the due date cannot be computed: {error}", error=exc)
     return None
 
 

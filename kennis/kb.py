@@ -139,13 +139,26 @@ def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
     if any(p.path == (folder or ".") for p in kb.problems):
         return None  # the folder itself is a link or special file: that error says it already
     if kb.config.content_dir_source != DEFAULT:
-        where = f"content_dir in {CONFIG_PATH}"
+        where = N_("content_dir in {file}", file=CONFIG_PATH)
+    elif kb.site is not None and kb.site.docs_dir_line:
+        where = N_("docs_dir in {file}", file=MKDOCS_PATH)
     elif kb.site is not None:
-        where = f"docs_dir in {MKDOCS_PATH}" if kb.site.docs_dir_line else "MkDocs' default"
+        where = N_("MkDocs' default")
     else:
-        where = f"the default; set content_dir in {CONFIG_PATH} or run `kennis init`"
-    what = "holds no Markdown page" if _has_any(tree, folder) else "does not exist (or is empty)"
-    return Problem(folder or ".", 0, 0, f"the content folder {folder or '.'}/ ({where}) {what}")
+        where = N_("the default; set content_dir in {file} or run `kennis init`", file=CONFIG_PATH)
+    if _has_any(tree, folder):
+        message = N_(
+            "the content folder {folder}/ ({where}) holds no Markdown page",
+            folder=folder or ".",
+            where=where,
+        )
+    else:
+        message = N_(
+            "the content folder {folder}/ ({where}) does not exist (or is empty)",
+            folder=folder or ".",
+            where=where,
+        )
+    return Problem(folder or ".", 0, 0, message)
 
 
 def _has_any(tree: Tree, folder: str) -> bool:
@@ -174,9 +187,15 @@ def _disagree(config: Config, site: SiteConfig | None) -> list[Problem]:
             CONFIG_PATH,
             config.content_dir_source.line,
             1,
-            f"content_dir is {config.content_dir!r} but {MKDOCS_PATH} says docs_dir is "
-            f"{site.docs_dir or '.'!r}: remove content_dir from {CONFIG_PATH} (kennis then uses "
-            f"docs_dir) or make both name the same folder",
+            N_(
+                "content_dir is {content_dir!r} but {mkdocs} says docs_dir is {docs_dir!r}: remove"
+                " content_dir from {config} (kennis then uses docs_dir) or make both name the same"
+                " folder",
+                content_dir=config.content_dir,
+                mkdocs=MKDOCS_PATH,
+                docs_dir=site.docs_dir or ".",
+                config=CONFIG_PATH,
+            ),
         )
     ]
 
@@ -314,7 +333,7 @@ def _check_due_date(kb: KnowledgeBase, page: Page, own: Fields) -> None:
         return
     layer = next(f for f in (own, *reversed(_chain(kb, page.path))) if "reviewed" in f.scalars)
     line, col = layer.where.get("reviewed", (layer.scalars["reviewed"][1].line, 1))
-    problem = Problem(layer.path, line, col, f"reviewed: {message}")
+    problem = Problem(layer.path, line, col, N_("{key}: {error}", key="reviewed", error=message))
     if problem not in kb.problems:  # a folder default is reported once, not once per page
         kb.problems.append(problem)
 

@@ -16,6 +16,7 @@ import yaml
 
 from .errors import Problem
 from .paths import normalize
+from .texts import N_
 
 MKDOCS_PATH = "mkdocs.yml"
 MKDOCS_DEFAULT_DOCS_DIR = "docs"  # MkDocs' own default
@@ -82,7 +83,7 @@ def parse_site_config(raw: bytes | None) -> tuple[SiteConfig | None, list[Proble
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"kennis cannot read this file (MkDocs will say why): {exc}"
+        message = N_("kennis cannot read this file (MkDocs will say why): {error}", error=exc)
         return None, [Problem(MKDOCS_PATH, line, col, message, "warning")]
     if not isinstance(data, dict):
         return None, []

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .texts import N_
 
 #: Above this many pages a full navigation in every page is a cost worth a warning.
 FULL_NAV_LIMIT = 500
@@ -45,10 +46,12 @@ def full_navigation_problems(
         return []
     mark = getattr(features_key or theme_key, "start_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    message = (
-        f"{pages} pages and the theme renders the whole navigation into every page, so the build "
-        f"grows with pages²; add `{PRUNE}` to theme.features (tabs, sections and the current "
-        "page's neighbours stay in the navigation)"
+    message = N_(
+        "{pages} pages and the theme renders the whole navigation into every page, so the build"
+        " grows with pages²; add `{feature}` to theme.features (tabs, sections and the current"
+        " page's neighbours stay in the navigation)",
+        pages=pages,
+        feature=PRUNE,
     )
     return [Problem(shown, line, col, message, "warning")]
 

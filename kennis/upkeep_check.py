@@ -12,15 +12,7 @@ from .history import HistoryIndex
 from .kb import KnowledgeBase
 from .links import link_targets, resolve
 from .people import mailmap_candidates
-
-ARCHIVED_LINK = (
-    "links to {target}, which is archived (kept for history, out of the navigation and search): "
-    "link to the page that replaced it, or drop the link"
-)
-MAILMAP = (
-    '"{name}" commits with {count} e-mail addresses ({emails}): if this is one person, join them '
-    "in .mailmap so they count once"
-)
+from .texts import N_
 
 
 def upkeep_problems(
@@ -56,7 +48,11 @@ def archived_links(kb: KnowledgeBase, read: Callable[[str], bytes | None]) -> li
             full = posixpath.join(content, resolved) if resolved and content else resolved
             if full in archived:
                 line, col = _where(text, target)
-                message = ARCHIVED_LINK.format(target=full)
+                message = N_(
+                    "links to {target}, which is archived (kept for history, out of the navigation"
+                    " and search): link to the page that replaced it, or drop the link",
+                    target=full,
+                )
                 problems.append(Problem(path, line, col, message, "warning"))
     return problems
 
@@ -82,7 +78,13 @@ def mailmap_problems(index: HistoryIndex) -> list[Problem]:
             ".mailmap",
             0,
             0,
-            MAILMAP.format(name=name, count=len(mails), emails=", ".join(mails)),
+            N_(
+                '"{name}" commits with {count} e-mail addresses ({emails}): if this is one person,'
+                " join them in .mailmap so they count once",
+                name=name,
+                count=len(mails),
+                emails=", ".join(mails),
+            ),
             "warning",
         )
         for name, mails in mailmap_candidates(people)

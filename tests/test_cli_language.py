@@ -148,3 +148,15 @@ def test_yaml_mistakes_in_dutch(dutch: Path) -> None:
         "content/index.md:3:8: een handle die met @ begint moet tussen aanhalingstekens: "
         'schrijf owner: "@alice"\n'
     )
+
+
+def test_a_missing_content_folder_in_dutch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {".github/kennis.yml": "content_dir: docs\nlanguage: nl\n"})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    assert (
+        "docs: de inhoudsmap docs/ (content_dir in .github/kennis.yml) bestaat niet (of is leeg)"
+        in result.output
+    )
