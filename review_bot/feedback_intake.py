@@ -20,6 +20,7 @@ from typing import Any
 
 from kennis.feedback import KINDS, MAX_COMMENT
 from kennis.gitrev import GitError
+from kennis.i18n import translator
 from kennis.kb import load_kb
 from kennis.paths import normalize
 from review_bot.ledger import DeliveryLedger
@@ -181,11 +182,11 @@ class FeedbackEndpoint:
         raw = json.dumps(payload, separators=(",", ":")).encode()
         self.ledger.record(report_id, FEEDBACK_EVENT, raw, payload)
         self.on_recorded()
-        thanks = (
-            f"Thanks — {owner} will see this"
-            if owner
-            else "Thanks — the knowledge team will see this"
-        )
+        tr = translator(pages.language)  # the site repository's `language:`
+        if owner:
+            thanks = tr._("Thanks — {owner} will see this", owner=owner)
+        else:
+            thanks = tr._("Thanks — the knowledge team will see this")
         return {"id": report_id, "owner": owner, "message": thanks}
 
     def _pages(self, fresh: bool = False) -> SitePages:
