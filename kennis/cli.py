@@ -68,7 +68,8 @@ def check(paths: Sequence[str], fmt: str, strict: bool, root: Path | None) -> No
     """Validate pages, folder defaults, CODEOWNERS and config; exit 1 on errors."""
     from . import cli_output
     from .i18n import translator
-    from .kb import content_folder_problem, load_kb
+    from .kb import load_kb
+    from .kb_checks import content_folder_problem
     from .navigation import full_navigation_problems
     from .paths import is_under
     from .translation_check import translation_problems

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,11 +12,17 @@ from .config import CONFIG_PATH, REVIEWS_PATH, Config, parse_config
 from .errors import Problem
 from .freshness import due_date_problem
 from .frontmatter import parse_page
-from .mkdocs_yml import MKDOCS_PATH, SiteConfig, load_site_config
+from .kb_checks import (
+    META_FILE,
+    PAGE_SUFFIX,
+    disagreement,
+    special_entries,
+    typos,
+    unsafe_names,
+)
+from .mkdocs_yml import SiteConfig, load_site_config
 from .page import (
     DEFAULT,
-    ITEMS,
-    SCALARS,
     Attributed,
     Fields,
     Page,
@@ -32,10 +36,6 @@ from .translations import split_translation, translations_among
 from .tree import Tree
 from .yamlload import load_yaml
 
-META_FILE = ".meta.yml"
-PAGE_SUFFIX = ".md"
-KNOWN_KEYS = (*SCALARS, *ITEMS)
-_UNSAFE = frozenset('<>"&')
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
 
@@ -81,7 +81,7 @@ def load_settings(tree: Tree) -> tuple[Config, SiteConfig | None, list[Problem]]
     """
     config, problems = parse_config(tree.read(CONFIG_PATH))
     site, found = load_site_config(tree.read)
-    return _docs_folder(config, site), site, problems + found + _disagree(config, site)
+    return _docs_folder(config, site), site, problems + found + disagreement(config, site)
 
 
 def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
@@ -96,7 +96,7 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
             break
     kb = KnowledgeBase(config, codeowners, problems=problems, site=site)
     listing = [p for p in sorted(tree.files(config.content_dir)) if not kb.excluded(p)]
-    kb.problems += _special_entries(tree, config.content_dir) + _unsafe_names(listing, config)
+    kb.problems += special_entries(tree, config.content_dir) + unsafe_names(listing, config)
     for path in listing:
         if path.rsplit("/", 1)[-1] == META_FILE:
             _load_meta(kb, tree, path)
@@ -131,40 +131,6 @@ def _source_owner(kb: KnowledgeBase, tree: Tree, page: Page) -> Page:
     return replace(page, owner=owner, owner_via="page", coauthors=coauthors)
 
 
-def content_folder_problem(kb: KnowledgeBase, tree: Tree) -> Problem | None:
-    """A content folder that is missing or holds no page: an error, never "all good"."""
-    folder = kb.config.content_dir
-    if any(p.endswith(PAGE_SUFFIX) for p in tree.files(folder)):
-        return None
-    if any(p.path == (folder or ".") for p in kb.problems):
-        return None  # the folder itself is a link or special file: that error says it already
-    if kb.config.content_dir_source != DEFAULT:
-        where = N_("content_dir in {file}", file=CONFIG_PATH)
-    elif kb.site is not None and kb.site.docs_dir_line:
-        where = N_("docs_dir in {file}", file=MKDOCS_PATH)
-    elif kb.site is not None:
-        where = N_("MkDocs' default")
-    else:
-        where = N_("the default; set content_dir in {file} or run `kennis init`", file=CONFIG_PATH)
-    if _has_any(tree, folder):
-        message = N_(
-            "the content folder {folder}/ ({where}) holds no Markdown page",
-            folder=folder or ".",
-            where=where,
-        )
-    else:
-        message = N_(
-            "the content folder {folder}/ ({where}) does not exist (or is empty)",
-            folder=folder or ".",
-            where=where,
-        )
-    return Problem(folder or ".", 0, 0, message)
-
-
-def _has_any(tree: Tree, folder: str) -> bool:
-    return next(iter(tree.files(folder)), None) is not None
-
-
 def content_dir_of(read: Callable[[str], bytes | None]) -> str:
     """The content folder the settings read through ``read`` name (kennis.yml, else mkdocs.yml)."""
     config, _ = parse_config(read(CONFIG_PATH))
@@ -179,63 +145,6 @@ def _docs_folder(config: Config, site: SiteConfig | None) -> Config:
     return replace(config, content_dir=site.docs_dir)
 
 
-def _disagree(config: Config, site: SiteConfig | None) -> list[Problem]:
-    if site is None or config.content_dir_source == DEFAULT or config.content_dir == site.docs_dir:
-        return []
-    return [
-        Problem(
-            CONFIG_PATH,
-            config.content_dir_source.line,
-            1,
-            N_(
-                "content_dir is {content_dir!r} but {mkdocs} says docs_dir is {docs_dir!r}: remove"
-                " content_dir from {config} (kennis then uses docs_dir) or make both name the same"
-                " folder",
-                content_dir=config.content_dir,
-                mkdocs=MKDOCS_PATH,
-                docs_dir=site.docs_dir or ".",
-                config=CONFIG_PATH,
-            ),
-        )
-    ]
-
-
-def _special_entries(tree: Tree, content_dir: str) -> list[Problem]:
-    """Symbolic links, devices, FIFOs…: no build follows them, and the check says so."""
-    return [
-        Problem(
-            path,
-            0,
-            0,
-            f"this is a {kind}, not a regular file: the site publishes regular files only "
-            "(put a copy of the file here, or link to it in Markdown)",
-        )
-        for path, kind in tree.special(content_dir)
-    ]
-
-
-def _unsafe_names(listing: list[str], config: Config) -> list[Problem]:
-    """Page and folder names become titles in the site's navigation, tabs and footer."""
-    problems = []
-    for path in listing:
-        if not (path.endswith(PAGE_SUFFIX) or path.rsplit("/", 1)[-1] == META_FILE):
-            continue
-        inside = path[len(config.content_dir) + 1 :] if config.content_dir else path
-        bad = sorted({c for c in inside if c in _UNSAFE or unicodedata.category(c) == "Cc"})
-        if bad:
-            shown = ", ".join(repr(c) for c in bad)
-            problems.append(
-                Problem(
-                    path,
-                    0,
-                    0,
-                    f"the file or folder name contains {shown}: names become titles on the site, "
-                    'so rename it without <, >, ", & and control characters (tabs, newlines)',
-                )
-            )
-    return problems
-
-
 def _load_meta(kb: KnowledgeBase, tree: Tree, path: str) -> None:
     located, problem = load_yaml(_text(tree.read(path) or b""), path)
     if problem:
@@ -247,38 +156,12 @@ def _load_meta(kb: KnowledgeBase, tree: Tree, path: str) -> None:
         )
         return
     fields, problems = validate_fields(located, path)
-    kb.problems += problems + _typos(located.value if located else None, located, path)
+    kb.problems += problems + typos(located.value if located else None, located, path)
     kb.metas[path.rsplit("/", 1)[0] if "/" in path else ""] = fields
 
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", errors="replace")
-
-
-def _typos(data: Any, located: Any, path: str) -> list[Problem]:
-    """Warn about unknown keys that look like misspelt known ones (``reviewd``, ``co-authors``)."""
-    found = []
-    for key in data or {}:
-        if isinstance(key, str) and key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(
-                key.lower().replace("-", "").replace("_", ""),
-                [k.replace("_", "") for k in KNOWN_KEYS],
-                n=1,
-                cutoff=0.8,
-            )
-            if close:
-                real = next(k for k in KNOWN_KEYS if k.replace("_", "") == close[0])
-                line, col = located.where_key(key)
-                found.append(
-                    Problem(
-                        path,
-                        line,
-                        col,
-                        N_('unknown key "{key}": did you mean "{real}"?', key=key, real=real),
-                        "warning",
-                    )
-                )
-    return found
 
 
 def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
@@ -287,7 +170,7 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
     if front is None:
         return
     fields, problems = validate_fields(front.located, path)
-    kb.problems += problems + _typos(front.data, front.located, path)
+    kb.problems += problems + typos(front.data, front.located, path)
     page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
     _check_due_date(kb, page, fields)
     _check_translation(kb, page, fields)
