@@ -35,11 +35,13 @@ from kennis.errors import KennisError
 from kennis.feedback import page_of
 from kennis.frontmatter_edit import edit_front_matter
 from kennis.handles import handle_key, is_bot, login_of
+from kennis.i18n import Translator, translator
 from kennis.kb import KnowledgeBase, load_kb
 from kennis.markdown import inline_code
 from kennis.owner_actions import TRAILERS, OwnerCommand, noreply, plan_edit, summary
 from kennis.page import Page
 from kennis.reviews_file import record_reviews
+from kennis.translate import blob_at, set_translation_of
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
@@ -47,14 +49,6 @@ from review_bot.proposals import open_pull, remote_tip
 from review_bot.routing import DeliveryContext, Router
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
-PR_TITLE = "Confirm pages are still accurate ({owner})"
-PR_BODY = (
-    "{sender} confirmed that these pages are still accurate, or decided what happens to them "
-    "(archive, hand over, snooze):\n\n{lines}\n\n"
-    "Each commit records one decision in the pages' front matter (`reviewed`/`reviewed_by`, "
-    "`status: archived`, `owner`, `snoozed_until`) and names who made it in a trailer; "
-    "nothing else changes. Refs #{issue}.\n"
-)
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
 
 router = Router()
@@ -190,6 +184,7 @@ def confirm(ctx: DeliveryContext, request: Request) -> list[Page]:
     mirror = ctx.mirror
     mirror.fetch(*dict.fromkeys([default, *([request.pr_branch] if request.pr_branch else [])]))
     kb = load_kb(mirror.tree_at(f"refs/heads/{default}"))  # owners from the base side
+    tr = translator(kb.config.language)
     pages = [kb.page(p) for p in request.paths]
     unknown = [p for p, page in zip(request.paths, pages, strict=True) if page is None]
     known = [page for page in pages if page is not None]
@@ -199,9 +194,8 @@ def confirm(ctx: DeliveryContext, request: Request) -> list[Page]:
     new = [p for p in unknown if p in request.new]  # a new page is reviewed by the PR itself
     unknown = [p for p in unknown if p not in request.new]
     if refused or unknown or new:
-        text = refusal(request.sender, refused, unknown, new)
-        if request.command is not None:
-            text = text.replace("can confirm that it is still accurate", "can decide this")
+        decision = request.command is not None
+        text = refusal(request.sender, refused, unknown, new, tr, decision=decision)
         _reply_once(ctx, request, text)
     if allowed:
         land(ctx, kb, mirror, default, request, [p.path for p in allowed])
@@ -243,6 +237,9 @@ def _bumped(
             continue
         if request.command is None:
             new = bump_reviewed(raw, path, login_of(request.sender), on)
+            source = blob_at(mirror, base, page.source) if page.source else None
+            if source is not None:  # a confirmed translation matches its source as it is now
+                new = set_translation_of(new, path, source)
         else:
             edit = plan_edit(request.command, page, on)
             if isinstance(edit, str):
@@ -253,17 +250,20 @@ def _bumped(
     return changed
 
 
-def _message(paths: list[str], request: Request) -> str:
-    """The commit message; its trailer names who decided (the history index credits them)."""
+def _message(paths: list[str], request: Request, tr: Translator) -> str:
+    """The commit message; its trailer (never translated) names who decided, for the credit."""
     lines = "\n".join(f"- {p}" for p in paths)
-    what = paths[0] if len(paths) == 1 else f"{len(paths)} pages"
+    what = paths[0] if len(paths) == 1 else tr.ngettext("{n} page", "{n} pages", len(paths))
     command = request.command
     trailer = TRAILERS[command.action if command else "confirm"]
+    who, issue = "@" + request.sender, request.issue
     if command is None:
-        head = f"Confirm {what} still accurate\n\nConfirmed by @{request.sender}"
+        subject = tr._("Confirm {what} still accurate", what=what)
+        by = tr._("Confirmed by {who} (#{issue}):", who=who, issue=issue)
     else:
-        head = f"{what}: {summary(command)}\n\nDecided by @{request.sender}"
-    return f"{head} (#{request.issue}):\n{lines}\n\n{trailer}: {noreply(request.sender)}\n"
+        subject = f"{what}: {summary(command, tr)}"
+        by = tr._("Decided by {who} (#{issue}):", who=who, issue=issue)
+    return f"{subject}\n\n{by}\n{lines}\n\n{trailer}: {noreply(request.sender)}\n"
 
 
 def land(
@@ -327,10 +327,13 @@ def _land_on_verify_branch(
         changed = _bumped(mirror, base, paths, request, on, kb)
         if not changed:
             return  # already confirmed on the default branch
-        sha = Commit(mirror, base).create(changed, _message(sorted(changed), request), AUTHOR)
+        message = _message(sorted(changed), request, translator(kb.config.language))
+        sha = Commit(mirror, base).create(changed, message, AUTHOR)
         push(mirror, sha, branch, lease=tip or "")
     if not is_open:
-        _open_pull(ctx, repo, mirror, default, branch, owner, request)
+        _open_pull(
+            ctx, repo, mirror, default, branch, owner, request, translator(kb.config.language)
+        )
 
 
 def _open_pull(
@@ -341,13 +344,24 @@ def _open_pull(
     branch: str,
     owner: str,
     request: Request,
+    tr: Translator,
 ) -> None:
     """Open the pull request for the verify branch, listing every page it confirms."""
     changes = mirror.diff_name_status(f"refs/heads/{default}", f"refs/heads/{branch}")
     lines = "\n".join(f"- {inline_code(c.new_path)}" for c in changes)
-    body = PR_BODY.format(sender="@" + request.sender, lines=lines, issue=request.issue)
+    body = tr._(
+        "{sender} confirmed that these pages are still accurate, or decided what happens to "
+        "them (archive, hand over, snooze):\n\n{lines}\n\n"
+        "Each commit records one decision in the pages' front matter (`reviewed`/`reviewed_by`, "
+        "`status: archived`, `owner`, `snoozed_until`) and names who made it in a trailer; "
+        "nothing else changes. Refs #{issue}.",
+        sender="@" + request.sender,
+        lines=lines,
+        issue=request.issue,
+    )
+    title = tr._("Confirm pages are still accurate ({owner})", owner=owner)
     owner_login = (ctx.repo_full_name or "").split("/")[0]
-    open_pull(repo, owner_login, default, branch, PR_TITLE.format(owner=owner), body)
+    open_pull(repo, owner_login, default, branch, title, body + "\n")
 
 
 def _commit_and_push(
@@ -361,7 +375,8 @@ def _commit_and_push(
         changed = _bumped(mirror, head, paths, request, on, kb)
         if not changed:
             return
-        sha = Commit(mirror, head).create(changed, _message(sorted(changed), request), AUTHOR)
+        message = _message(sorted(changed), request, translator(kb.config.language))
+        sha = Commit(mirror, head).create(changed, message, AUTHOR)
         try:
             push(mirror, sha, branch)
             return
