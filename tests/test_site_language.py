@@ -193,3 +193,9 @@ def test_a_dutch_build_stops_on_bad_content_in_dutch(tmp_path: Path) -> None:
     assert 'content/kitchen/bad.md:3:8: owner: bij "chef" ontbreekt de "@" (schrijf "@chef")' in (
         result.output
     )
+
+
+def test_banner_sentences_are_separated(dutch_site: tuple[Path, Path]) -> None:
+    _, site = dutch_site
+    text = html.unescape((site / "operations" / "expenses-faq" / "index.html").read_text("utf-8"))
+    assert "dagen geleden). Overleg met de mensen die het weten" in re.sub(r"<[^>]+>", "", text)
