@@ -162,8 +162,9 @@ def owners(
     if suggest:
         return suggest_owners(top, logins, force, as_of)
     if not paths:
-        message = cli_output.speaker(top)._("name the pages or folders (or --suggest)")
-        raise click.UsageError(message)
+        raise click.UsageError(
+            cli_output.speaker(top)._("name the pages or folders (or --suggest)")
+        )
     kb = load_kb(WorkTree(top))
     pages = _pages_for(kb, top, paths)
     tr = translator(kb.config.language)
@@ -182,11 +183,13 @@ def owners(
 @root_option
 def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | None) -> None:
     """Create a page from the template of TYPE."""
+    from . import cli_output
     from .errors import KennisError
     from .files import write_atomic
     from .i18n import translator
     from .kb import load_kb
     from .scaffold import plan_new_page
+    from .texts import say
     from .tree import WorkTree
 
     top = _root(root)
@@ -195,11 +198,12 @@ def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | 
     try:
         planned = plan_new_page(kb, kind, title, section, owner, date.today())
     except KennisError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(cli_output.said(exc, tr)) from exc
     target = top / planned.path
     if target.exists():
-        message = tr._("{path} already exists; pick another title", path=planned.path)
-        raise click.ClickException(message)
+        raise click.ClickException(
+            tr._("{path} already exists; pick another title", path=planned.path)
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, planned.text.encode("utf-8"))
     click.echo(
@@ -209,7 +213,7 @@ def new(kind: str, title: str, owner: Handle | None, section: str, root: Path | 
             kind=kind,
         )
     )
-    click.echo(tr._("owner: {owner}", owner=planned.owner_line()))
+    click.echo(tr._("owner: {owner}", owner=say(planned.owner_line(), tr)))
 
 
 @main.command()
@@ -299,10 +303,10 @@ def serve(dev_addr: str, root: Path | None) -> None:
 @root_option
 def index(out: Path | None, root: Path | None) -> None:
     """Write the history index manifest (JSON) from one pass over git history."""
+    from . import cli_output
     from .errors import KennisError
     from .history import manifest_chunks, write_manifest
     from .history_build import index_for
-    from .i18n import translator
     from .kb import load_settings
     from .tree import WorkTree
 
@@ -317,14 +321,7 @@ def index(out: Path | None, root: Path | None) -> None:
         sys.stdout.flush()
     else:
         write_manifest(history, out)
-        wrote = translator(config.language).ngettext(
-            "wrote the history of {n} page at {head} to {out}",
-            "wrote the history of {n} pages at {head} to {out}",
-            len(history.pages),
-            head=history.head[:12],
-            out=out,
-        )
-        click.echo(wrote, err=True)
+        click.echo(cli_output.history_written(history, out, config.language), err=True)
 
 
 @main.command()

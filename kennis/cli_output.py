@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from .errors import Problem
+from .errors import KennisError, Problem
 from .handles import Handle
+from .history import HistoryIndex
 from .i18n import Translator, translator
 from .page import Page
 from .review import ReviewPlan
@@ -239,3 +240,19 @@ def skip_reason(reason: str, tr: Translator) -> str:
         "was removed from this pull request": tr._("was removed from this pull request"),
     }
     return known.get(reason, reason)
+
+
+def said(error: KennisError, tr: Translator) -> str:
+    """A core error's problems in *tr*'s language, one a line."""
+    return "\n".join(problem.said(tr) for problem in error.problems)
+
+
+def history_written(history: HistoryIndex, out: Path, language: str) -> str:
+    """What ``kennis index --out`` says when the manifest is written."""
+    return translator(language).ngettext(
+        "wrote the history of {n} page at {head} to {out}",
+        "wrote the history of {n} pages at {head} to {out}",
+        len(history.pages),
+        head=history.head[:12],
+        out=out,
+    )

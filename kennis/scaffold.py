@@ -13,6 +13,7 @@ from .handles import Handle
 from .kb import KnowledgeBase, effective_page
 from .page import TYPES, Attributed, Fields
 from .paths import is_under, join, normalize
+from .texts import N_
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,12 @@ class NewPage:
     def owner_line(self) -> str:
         """``@acme/kitchen-leads, from content/operations/kitchen/.meta.yml:2``."""
         if self.owner is not None:
-            return f"{self.owner.text}, from --owner"
+            return N_("{owner}, from --owner", owner=self.owner.text)
         if self.resolved is None:
-            return "nobody yet"
-        return f"{self.resolved.handle.text}, from {self.resolved.source}"
+            return N_("nobody yet")
+        return N_(
+            "{owner}, from {source}", owner=self.resolved.handle.text, source=self.resolved.source
+        )
 
 
 def slugify(title: str) -> str:
@@ -43,7 +46,13 @@ def slugify(title: str) -> str:
 
 def template(kind: str) -> str:
     if kind not in TYPES:
-        raise KennisError(f'unknown page type "{kind}" (choose one of: {", ".join(TYPES)})')
+        raise KennisError(
+            N_(
+                'unknown page type "{kind}" (choose one of: {types})',
+                kind=kind,
+                types=", ".join(TYPES),
+            )
+        )
     return resources.files("kennis").joinpath("templates", f"{kind}.md").read_text("utf-8")
 
 
@@ -56,12 +65,12 @@ def plan_new_page(
 ) -> NewPage:
     """Fill the template; refuse when nobody would own the page or the file already exists."""
     if not title.strip():
-        raise KennisError("the title is empty")
+        raise KennisError(N_("the title is empty"))
     folder = section_folder(kb.config.content_dir, section)
     path = join(folder, slugify(title) + ".md")
     inherited = effective_page(kb, path, Fields(path, {}, {}))
     if owner is None and inherited.owner is None:
-        raise KennisError(f"nobody owns {folder}/ yet: pass --owner @your-login")
+        raise KennisError(N_("nobody owns {folder}/ yet: pass --owner @your-login", folder=folder))
     text = template(kind).replace("{{title}}", _yaml_string(title.strip())[1:-1])
     text = text.replace("{{reviewed}}", today.isoformat())
     if owner is not None:
@@ -83,7 +92,11 @@ def section_folder(content_dir: str, section: str) -> str:
         folder = None
     if folder is None or not is_under(folder, content):
         raise KennisError(
-            f"--in {section}: pages live inside {content or 'the repository'}/;"
-            " name a section folder there (e.g. --in kitchen)"
+            N_(
+                "--in {section}: pages live inside {folder}/; name a section folder there"
+                " (e.g. --in kitchen)",
+                section=section,
+                folder=content or N_("the repository"),
+            )
         )
     return folder

@@ -160,3 +160,16 @@ def test_a_missing_content_folder_in_dutch(tmp_path: Path, monkeypatch: pytest.M
         "docs: de inhoudsmap docs/ (content_dir in .github/kennis.yml) bestaat niet (of is leeg)"
         in result.output
     )
+
+
+def test_new_page_in_dutch(dutch: Path) -> None:
+    made = run("new", "how-to", "Afwassen", "--in", "kitchen")
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines() == [
+        "content/kitchen/afwassen.md aangemaakt (how-to); het blijft een concept tot je"
+        " status: published zet",
+        "eigenaar: @chef, uit content/kitchen/.meta.yml:1",
+    ]
+    refused = run("new", "how-to", "Afwassen", "--in", "../elders")
+    assert refused.exit_code == 1
+    assert "--in ../elders: pagina's staan in content/; noem daar een sectiemap" in refused.output
