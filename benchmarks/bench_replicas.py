@@ -7,7 +7,8 @@ throughput from one replica to two with a slow GitHub.
 half-way (its share then goes to the others, as a load balancer would send it). Counts the
 GitHub writes the stand-in logged per delivery. (b) The stand-in answers every call 50 ms
 late; ``--throughput`` deliveries are queued in the ledger and the time until all are done is
-taken with 1 and with 2 replicas (2 workers each), alternating, ``--repeat`` times.
+taken with 1 and with 2 replicas (2 workers each), alternating, ``--repeat`` times; each run's
+rates and ratio are printed, then the medians. ``--only throughput`` skips (a).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def throughput(
                     body = payload(inst, n)
                     ledger.record(str(uuid.uuid4()), EVENT, json.dumps(body).encode(), body)
                 results[count].append(args.throughput / wait_done(ledger, args.throughput))
+                print(f"    run: {count} replica(s) {results[count][-1]:.1f}/s", flush=True)
             finally:
                 for bot in bots:
                     bot.stop()
@@ -133,6 +135,7 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--throughput", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", choices=("exactly-once", "throughput"))
     args = parser.parse_args()
     bindir = server_bin()
     if bindir is None:
@@ -158,8 +161,10 @@ def main() -> None:
         }
         try:
             print(f"load average before: {os.getloadavg()}")
-            exactly_once(pg, github, env, args, inst, root)
-            throughput(pg, github, env, args, inst, root)
+            if args.only != "throughput":
+                exactly_once(pg, github, env, args, inst, root)
+            if args.only != "exactly-once":
+                throughput(pg, github, env, args, inst, root)
             print(f"load average after: {os.getloadavg()}")
         finally:
             pg.stop()
