@@ -33,7 +33,7 @@ from kennis.review import (
 from review_bot import checks, comments
 from review_bot.locks import KeyedLocks
 from review_bot.routing import DeliveryContext, Router
-from review_bot.state import PullState
+from review_bot.state import PullTables, pull_state
 from review_bot.welcome import welcome_section
 
 if TYPE_CHECKING:
@@ -46,15 +46,13 @@ FOREIGN_TEAM = "a team of another organization cannot review here"
 GITHUB_REFUSED = "GitHub refused to ask them: {message}"
 
 # Deliveries for one pull request run one at a time (they read and write the same state).
-_pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks()
+_pr_locks: KeyedLocks[tuple[str, int]] = KeyedLocks(lambda key: f"reviewers:{key[0]}:{key[1]}")
 
 router = Router()
 
 
-def _state(ctx: DeliveryContext) -> PullState:
-    if ctx.ledger_path is None:
-        raise RuntimeError("no ledger database to keep pull-request state in")
-    return PullState(ctx.ledger_path)
+def _state(ctx: DeliveryContext) -> PullTables:
+    return pull_state(ctx)
 
 
 def _number(ctx: DeliveryContext) -> int | None:
