@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -120,25 +121,34 @@ def serve(host: str, port: int, workers: int | None) -> None:
         from review_bot.review_due import start_scheduler
 
         start_scheduler(ledger, settings.scan_every, pool.wake)
-    if settings.catchup_every and pool.app is not None:
-        from review_bot.catchup import CatchUp, start_catchup
 
-        catchup = CatchUp(
-            settings.github_api_url, pool.app.jwt, ledger, settings.github_write_pause
-        )
-        start_catchup(catchup, settings.catchup_every, threading.Event())
+    def catch_up() -> None:  # once the socket listens: a redelivery asked for now can land
+        if settings.catchup_every and pool.app is not None:
+            from review_bot.catchup import CatchUp, start_catchup
+
+            catchup = CatchUp(
+                settings.github_api_url, pool.app.jwt, ledger, settings.github_write_pause
+            )
+            start_catchup(catchup, settings.catchup_every, threading.Event())
+
     webhooks = WebhookApp(settings, ledger, pool.wake)
     pool.busy = lambda: webhooks.acknowledging
     app = SiteApp(webhooks, sites.root)
     # Hand the GIL over every millisecond (default 5 ms): a worker busy in Python code then
     # delays a webhook acknowledgement by at most ~1 ms at a time.
     sys.setswitchinterval(0.001)
-    _run_server(app, pool, host, port, settings, resumed)
+    _run_server(app, pool, host, port, settings, resumed, catch_up)
     lock.close()
 
 
 def _run_server(
-    app: WSGIApp, pool: WorkerPool, host: str, port: int, settings: Settings, resumed: int
+    app: WSGIApp,
+    pool: WorkerPool,
+    host: str,
+    port: int,
+    settings: Settings,
+    resumed: int,
+    on_listening: Callable[[], None],
 ) -> None:
     import waitress
 
@@ -167,6 +177,7 @@ def _run_server(
     address = self_url(str(bound[0]), int(bound[1]), settings.site_url)
     pool.settings = dataclasses.replace(settings, self_url=address)
     pool.start()
+    on_listening()  # the socket listens (connections wait in its backlog until server.run)
     # Always printed (whatever the log level): operators and tests read the bound port here.
     click.echo(
         f"kennis-bot listening on http://{bound[0]}:{bound[1]} ({pool.size} workers,"
