@@ -13,8 +13,10 @@ from kennis.visibility import Audience
 
 from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
+from ..language import site_language
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
+from ..quiz_language import lend_quiz_language
 from ..reading_order import apply_reading_order
 from ..render import add_css, add_css_file, environment
 from .config import PageInfoConfig
@@ -43,6 +45,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.enabled:
             add_css(config)
+            lend_quiz_language(config, site_language(config))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
