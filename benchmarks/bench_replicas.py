@@ -136,6 +136,9 @@ def main() -> None:
     parser.add_argument("--throughput", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--only", choices=("exactly-once", "throughput"))
+    parser.add_argument(
+        "--not-idempotent", action="store_true", help="a handler that writes again on a retry"
+    )
     args = parser.parse_args()
     bindir = server_bin()
     if bindir is None:
@@ -154,7 +157,8 @@ def main() -> None:
             "KENNIS_GITHUB_WRITE_PAUSE": "0",
             "KENNIS_CATCHUP_EVERY": "",
             "KENNIS_WORKERS": "2",
-            "KENNIS_EXTRA_HANDLERS": "replica_handler:register",
+            "KENNIS_EXTRA_HANDLERS": "replica_handler:"
+            + ("register_blind" if args.not_idempotent else "register"),
             "PYTHONPATH": os.pathsep.join(
                 [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
             ),
