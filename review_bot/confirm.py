@@ -40,7 +40,7 @@ from kennis.kb import KnowledgeBase, load_kb
 from kennis.markdown import inline_code
 from kennis.owner_actions import TRAILERS, OwnerCommand, noreply, plan_edit, summary
 from kennis.page import Page
-from kennis.reviews_file import record_reviews
+from kennis.reviews_file import decide_in_sidecar, record_reviews
 from kennis.translate import blob_at, set_translation_of
 from review_bot.checks import team_members
 from review_bot.locks import KeyedLocks
@@ -222,13 +222,17 @@ def _bumped(
 ) -> dict[str, bytes]:
     """New bytes of the pages the request changes (none if already confirmed or decided).
 
-    With ``front_matter: false`` a confirmation changes the sidecar file, never a page.
+    With ``front_matter: false`` a confirmation or decision changes the sidecar file, never a page.
     """
-    if not kb.config.front_matter and request.command is None:
-        known = [(p, login_of(request.sender), on) for p in paths if kb.page(p) is not None]
+    if not kb.config.front_matter:
+        known = [page for page in map(kb.page, paths) if page is not None]
         raw = mirror.read_files(base, [REVIEWS_PATH]).get(REVIEWS_PATH)
-        new = record_reviews(raw, known)
-        return {REVIEWS_PATH: new} if known and new != raw else {}
+        new: bytes | None = None
+        if request.command is None:
+            new = record_reviews(raw, [(p.path, login_of(request.sender), on) for p in known])
+        else:
+            new = decide_in_sidecar(raw, request.command, known, on)
+        return {REVIEWS_PATH: new} if known and new is not None and new != raw else {}
     current = mirror.read_files(base, paths)
     changed = {}
     for path in paths:

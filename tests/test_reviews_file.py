@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from kennis.cli import main
 from kennis.kb import load_kb
 from kennis.tree import WorkTree
+from tests.botproc import SECRET, start_bot
 from tests.duebot import (
     CONFIG,
     git,
@@ -22,6 +24,7 @@ from tests.duebot import (
     open_issues,
     pulls,
     scan,
+    settled,
     tick_due_box,
 )
 from tests.gitrepo import GitRepo
@@ -156,3 +159,53 @@ def test_the_site_shows_the_sidecar_reviews(tmp_path: Path) -> None:
     assert 'data-kennis-state="fresh"' in fresh and "2026-01-01" in fresh
     assert 'data-kennis-state="due"' in due
     assert repo.git("status", "--porcelain") == "?? mkdocs.yml"  # no page touched by the build
+
+
+@pytest.mark.slow  # runs kennis-bot processes against the stand-in
+def test_owner_commands_change_only_the_sidecar(
+    tmp_path: Path, github: Any, app_key: Any, webhook_sender: Any
+) -> None:
+    from tests.test_bot_owner_commands import _comment
+
+    files = {**FILES, "content/soon.md": "# Soon\n\nNo front matter either.\n"}
+    world = make_world(tmp_path, github, app_key, files=files)
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@alice"]
+    body = (
+        "/archive content/due.md\n/handover content/fresh.md @carol\n"
+        "/snooze content/soon.md 2 weeks"
+    )
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        payload = _comment(sender, issue.number, "alice", 901, body)
+        first = sender.send("issue_comment", payload=payload)
+        sender.send("issue_comment", payload=payload, delivery_id=first.delivery_id)
+        sender.send("issue_comment", payload=payload)  # a fresh delivery of the same comment
+        settled(bot, 2)
+    finally:
+        bot.stop()
+    (pr,) = pulls(github)
+    head = pr.pull.head_ref
+    remote = world["remote"]
+    assert git(remote, "diff", "--name-only", "main", head).split() == [SIDECAR]
+    for path in ("content/due.md", "content/fresh.md", "content/soon.md"):
+        assert git(remote, "show", f"{head}:{path}") == files[path]  # every page byte kept
+    assert len(git(remote, "rev-list", f"main..{head}").split()) == 3  # no repeats
+    trailers = git(remote, "log", "--format=%(trailers)", f"main..{head}")
+    for key in ("Archived-by", "Handed-over-by", "Snoozed-by"):
+        assert f"{key}: alice <alice@users.noreply.github.com>" in trailers
+    sidecar = git(remote, "show", f"{head}:{SIDECAR}")
+    assert sidecar.startswith("# Written by kennis") and "# before the move" in sidecar
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", "-b", head, str(remote), str(checkout)], check=True)
+    kb = load_kb(WorkTree(checkout))
+    assert kb.errors == []
+    due, fresh, soon = (kb.page(f"content/{n}.md") for n in ("due", "fresh", "soon"))
+    day = date.fromisoformat(git(remote, "log", "-1", "--format=%cs", head).strip())
+    assert due is not None and (due.status, due.archived) == ("archived", day)
+    assert due.reviewed == date(2025, 8, 1)  # the confirmation already there stays
+    assert fresh is not None and fresh.owner is not None and fresh.owner.handle.text == "@carol"
+    assert [c.handle.text for c in fresh.coauthors] == ["@alice"]
+    assert soon is not None and soon.snoozed_until is not None and soon.snoozed_until > day
+    assert "carol" in pr.pull.requested_users  # the new owner is asked too
