@@ -77,3 +77,26 @@ def test_a_behind_translation_says_so_in_its_own_language_after_the_grace_period
     health = confirmed.html("knowledge/health/")
     row = health.split('<tr data-language="nl">', 1)[1].split("</tr>", 1)[0]
     assert 'data-count="up_to_date">1<' in row and 'data-count="behind">0<' in row
+
+
+def test_translations_leave_the_navigation_and_each_page_links_its_other_languages(tmp_path):
+    repo = make_site(tmp_path / "kb")
+    built = build(repo.root, as_of="2026-03-10")
+    assert built.returncode == 0, built.output
+    original, dutch = built.html("kitchen/closing/"), built.html("kitchen/closing.nl/")
+    # Not a sibling in the English navigation, nor "next" after its original ...
+    assert not re.search(r'class="md-nav__link[^"]*"[^>]*href="[^"]*closing\.nl/', original)
+    assert 'href="../closing.nl/" class="md-nav__link' not in original
+    assert 'rel="next" href="../closing.nl/"' not in original
+    # ... but linked from it, in the original's words, and back, in the translation's.
+    assert (
+        '<p class="kennis-languages" data-search-exclude>Also in: '
+        '<a href="../closing.nl/" hreflang="nl" lang="nl">Nederlands</a></p>'
+    ) in original
+    assert (
+        '<p class="kennis-languages" data-search-exclude>Origineel: '
+        '<a href="../closing/" hreflang="en" lang="en">English</a></p>'
+    ) in dutch
+    assert "kennis-languages" not in built.html("kitchen/fryer/")  # one language: no line
+    search = (built.site / "search" / "search_index.json").read_text("utf-8")
+    assert "kitchen/closing.nl/" in search  # still found by search

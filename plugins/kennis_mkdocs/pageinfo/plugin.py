@@ -20,6 +20,7 @@ from ..quiz_language import lend_quiz_language
 from ..reading_order import apply_reading_order
 from ..render import add_css, add_css_file, environment
 from .config import PageInfoConfig
+from .languages import Languages
 from .renderer import (
     PageInfoRenderer,
     escape_derived_title,
@@ -37,6 +38,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         self.serving = False
         self.write_env: jinja2.Environment | None = None
         self.unlisted: frozenset[str] = frozenset()
+        self.languages = Languages("en", {}, {})
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
@@ -56,6 +58,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         audience = Audience(preview=resolve_preview(self.config.preview, self.serving))
         drop_unpublished(files, context, audience)
         self.unlisted = unlisted(context, audience)
+        self.languages = Languages.of(context, site_language(config))
         self.renderer = PageInfoRenderer.build(context, files, config, self.config)
         if self.config.banner:
             without_due_banner(self.renderer.infos, context)
@@ -68,7 +71,8 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if self.config.enabled:
             if self.config.reading_order and config.nav is None:
                 apply_reading_order(nav, site_context(config))
-            drop_from_nav(nav, self.unlisted)
+            context = site_context(config)
+            drop_from_nav(nav, self.unlisted | self.languages.unlisted(context))
             escape_section_titles(nav.items)
         return nav
 
@@ -93,7 +97,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         html = self.renderer.insert(html, page.file.src_uri)
         context = site_context(config)
         status = context.statuses.get(context.repo_path(page.file.src_uri))
-        if status is None or not self.config.banner:
-            return html
-        url = original_url(context, status, page, files)
-        return insert_banner(html, translation_banner(status, url))
+        if status is not None and self.config.banner:
+            url = original_url(context, status, page, files)
+            html = insert_banner(html, translation_banner(status, url))
+        return insert_banner(html, self.languages.links(context, page, files))
