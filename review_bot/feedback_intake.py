@@ -79,6 +79,10 @@ class PageCatalog:
         with self._lock:
             return self._read()
 
+    def warm(self) -> None:
+        """Read the pages now, in the background (nothing happens without a mirror yet)."""
+        self._refresh_in_background()
+
     def _refresh_in_background(self) -> None:
         with self._lock:
             if self._refreshing:
@@ -141,6 +145,8 @@ class FeedbackEndpoint:
         self.intake: Intake = intake_from_settings(settings)
         repo = settings.site_repo
         self.catalog = PageCatalog(settings.mirrors_dir, repo, settings.child_env) if repo else None
+        if self.catalog is not None:
+            self.catalog.warm()  # the first reader after a restart does not wait for git
 
     def __call__(self, environ: Environ, start: StartResponse) -> list[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

@@ -63,3 +63,13 @@ def test_an_unknown_page_rereads_the_branch_at_once(
     )
     fresh = catalog.current(fresh=True)
     assert fresh is not None and "content/b.md" in fresh.owners
+
+
+def test_the_pages_are_read_before_the_first_report(tmp_path: Path) -> None:
+    origin = GitRepo(tmp_path / "origin")
+    origin.write("content/a.md", PAGE.format(title="A")).commit("A")
+    catalog = PageCatalog(tmp_path / "mirrors", "acme/kb")
+    origin.clone(catalog.mirror.path, bare=True)
+    catalog.warm()  # what the endpoint does when the server starts
+    wait_for(lambda: catalog._pages is not None)
+    PageCatalog(tmp_path / "mirrors", "acme/none").warm()  # no mirror yet: nothing, no error
