@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, unquote
 
+from .bot_text import bot_date
+from .i18n import SOURCE_LANGUAGE, Translator, translator
 from .markdown import escape_inline, inline_code
 
 KINDS = ("helpful", "not_helpful", "outdated", "unclear", "missing", "wrong", "thanks")
@@ -25,15 +27,21 @@ OUTDATED_COLOR = "d93f0b"
 OUTDATED_DESCRIPTION = "Readers reported this page as out of date (kennis)"
 MAX_COMMENT = 2000
 _MARKER = re.compile(r"<!-- kennis:feedback page=(\S+) -->")
-_SHOWN = {
-    "helpful": "👍 helpful",
-    "not_helpful": "👎 not helpful",
-    "outdated": "outdated",
-    "unclear": "unclear",
-    "missing": "something missing",
-    "wrong": "wrong",
-    "thanks": "thanks",
-}
+
+
+def shown(kind: str, tr: Translator | None = None) -> str:
+    """A report's kind as the issue shows it ("👍 helpful", "verouderd")."""
+    tr = tr or translator(SOURCE_LANGUAGE)
+    names = {
+        "helpful": tr._("👍 helpful"),
+        "not_helpful": tr._("👎 not helpful"),
+        "outdated": tr._("outdated"),
+        "unclear": tr._("unclear"),
+        "missing": tr._("something missing"),
+        "wrong": tr._("wrong"),
+        "thanks": tr._("thanks"),
+    }
+    return names.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -96,65 +104,88 @@ def needs_attention(reports: Sequence[Report], threshold: int) -> bool:
     return is_reported_outdated(reports, threshold) or (votes >= 5 and helpful * 2 < votes)
 
 
-def issue_title(page: str) -> str:
-    return f"Reader feedback: {page}"
+def issue_title(page: str, tr: Translator | None = None) -> str:
+    tr = tr or translator(SOURCE_LANGUAGE)
+    return tr._("Reader feedback: {page}", page=page)
 
 
-def tally_lines(reports: Sequence[Report]) -> list[str]:
+def tally_lines(reports: Sequence[Report], tr: Translator | None = None) -> list[str]:
     """One table row per kind: how many, first and last date."""
-    rows = ["| feedback | reports | first | last |", "|---|---:|---|---|"]
+    tr = tr or translator(SOURCE_LANGUAGE)
+    rows = [tr._("| feedback | reports | first | last |"), "|---|---:|---|---|"]
     for kind in KINDS:
         days = sorted(r.on for r in reports if r.kind == kind)
         if days:
-            rows.append(f"| {_SHOWN[kind]} | {len(days)} | {days[0]} | {days[-1]} |")
+            first, last = bot_date(tr, days[0]), bot_date(tr, days[-1])
+            rows.append(f"| {shown(kind, tr)} | {tr.number(len(days))} | {first} | {last} |")
     return rows
 
 
 def issue_body(
-    page: str, owner: str | None, reports: Sequence[Report], threshold: int, page_url: str | None
+    page: str,
+    owner: str | None,
+    reports: Sequence[Report],
+    threshold: int,
+    page_url: str | None,
+    tr: Translator | None = None,
 ) -> str:
     """The feedback issue's body: whose page, the running tally, the reported-outdated state."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     where = f"[{inline_code(page)}]({page_url})" if page_url else inline_code(page)
-    who = owner or "the knowledge team"
+    who = owner or tr._("the knowledge team")
     lines = [
         marker(page),
-        f"Readers' feedback on {where}, for its owner {who}.",
+        tr._("Readers' feedback on {page}, for its owner {who}.", page=where, who=who),
         "",
-        *tally_lines(reports),
+        *tally_lines(reports, tr),
         "",
     ]
     if is_reported_outdated(reports, threshold):
         lines.append(
-            f"**Reported outdated** by {_colleagues(len(outdated_reports(reports)))}: the site "
-            "shows a banner until the page is confirmed (`/verify` or the review-due issue's "
-            "box) or edited."
+            tr.ngettext(
+                "**Reported outdated** by a colleague: the site shows a banner until the page is "
+                "confirmed (`/verify` or the review-due issue's box) or edited.",
+                "**Reported outdated** by {n} colleagues: the site shows a banner until the page "
+                "is confirmed (`/verify` or the review-due issue's box) or edited.",
+                len(outdated_reports(reports)),
+            )
         )
-    lines.append("Comments from readers follow below; they are quoted as plain text.")
+    lines.append(tr._("Comments from readers follow below; they are quoted as plain text."))
     return "\n".join(lines) + "\n"
 
 
-def quote_reader(report: Report) -> str:
+def quote_reader(report: Report, tr: Translator | None = None) -> str:
     """A reader's comment as an inert quote: every line escaped, no mention, image or HTML."""
-    who = f"{escape_inline(report.identity)} " if report.identity else "A reader "
-    head = f"{who}({_SHOWN[report.kind]}, {report.on}):"
+    tr = tr or translator(SOURCE_LANGUAGE)
+    kind, on = shown(report.kind, tr), bot_date(tr, report.on)
+    if report.identity:
+        head = tr._("{who} ({kind}, {on}):", who=escape_inline(report.identity), kind=kind, on=on)
+    else:
+        head = tr._("A reader ({kind}, {on}):", kind=kind, on=on)
     quoted = [
         f"> {escape_inline(line)}" if line.strip() else ">" for line in report.comment.split("\n")
     ]
     return "\n".join([head, *quoted])
 
 
-def comments_text(reports: Sequence[Report]) -> str:
+def comments_text(reports: Sequence[Report], tr: Translator | None = None) -> str:
     """Several readers' comments in one issue comment (writes are coalesced per page)."""
-    return "\n\n".join(quote_reader(r) for r in reports) + "\n<!-- kennis:feedback-comments -->\n"
+    quotes = "\n\n".join(quote_reader(r, tr) for r in reports)
+    return quotes + "\n<!-- kennis:feedback-comments -->\n"
 
 
-def thanks_text(reports: Sequence[Report], how: str) -> str:
+def thanks_text(reports: Sequence[Report], tr: Translator | None = None) -> str:
     """Closing comment: the page was confirmed or edited; thanks to the readers."""
+    tr = tr or translator(SOURCE_LANGUAGE)
     n = len(outdated_reports(reports)) or len(reports)
-    return (
-        f"Thank you, {_colleagues(n)} — the page was {how}, so the reported-outdated banner is "
-        "gone. New feedback opens this issue again.\n<!-- kennis:feedback-closed -->\n"
+    text = tr.ngettext(
+        "Thank you, a colleague — the page was confirmed or edited, so the reported-outdated "
+        "banner is gone. New feedback opens this issue again.",
+        "Thank you, {n} colleagues — the page was confirmed or edited, so the reported-outdated "
+        "banner is gone. New feedback opens this issue again.",
+        n,
     )
+    return text + "\n<!-- kennis:feedback-closed -->\n"
 
 
 def banner_text(count: int, since: date, owner: str | None) -> str:

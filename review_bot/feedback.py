@@ -24,9 +24,11 @@ from github.Repository import Repository
 
 from kennis import feedback as fb
 from kennis.handles import handle_key, parse_handle
+from kennis.i18n import Translator, translator
 from kennis.urls import page_url
 from review_bot.feedback_intake import FEEDBACK_EVENT, SitePages, read_pages
-from review_bot.feedback_store import FeedbackStore
+from review_bot.feedback_store import FeedbackTables, feedback_store
+from review_bot.language import repo_translator
 from review_bot.locks import KeyedLocks
 from review_bot.mirror import Mirror
 from review_bot.routing import DeliveryContext, Router
@@ -41,11 +43,12 @@ _LINK_PAGE = re.compile(r"\(`([^`\n]+)`\) looks outdated\.")
 _FORM_DETAILS = re.compile(r"^### What is out of date\?\s*\n+(.*?)(?=^### |\Z)", re.M | re.S)
 
 router = Router()
-_pages_locks: KeyedLocks[str] = KeyedLocks()
+# One page's issue is written by one worker at a time, on any replica (one issue per page).
+_pages_locks: KeyedLocks[str] = KeyedLocks(lambda key: f"feedback:{key}")
 
 
-def _store(ctx: DeliveryContext) -> FeedbackStore:
-    return FeedbackStore(Path(ctx.ledger_path))
+def _store(ctx: DeliveryContext) -> FeedbackTables:
+    return feedback_store(ctx)
 
 
 def _site_repo(ctx: DeliveryContext) -> Repository:
@@ -103,7 +106,7 @@ def flush(ctx: DeliveryContext, page: str) -> None:
 
 
 def _write_once(
-    ctx: DeliveryContext, repo: Repository, pages: SitePages, page: str, store: FeedbackStore
+    ctx: DeliveryContext, repo: Repository, pages: SitePages, page: str, store: FeedbackTables
 ) -> bool:
     """Do the one most useful write for *page*; True if one was made (more may follow)."""
     name = ctx.repo_full_name or ""
@@ -118,12 +121,13 @@ def _write_once(
     written = hashlib.sha256(json.dumps([body, labels]).encode()).hexdigest()
     if state.issue is None:
         _ensure_labels(repo)
-        issue = _create(repo, page, body, labels, owner)
+        issue = _create(repo, page, body, labels, owner, translator(pages.language))
         store.wrote(name, page, issue, written)
         return True
     pending = store.unposted(name, page)
     if pending:
-        repo.get_issue(state.issue).create_comment(fb.comments_text(pending))
+        comments = fb.comments_text(pending, translator(pages.language))
+        repo.get_issue(state.issue).create_comment(comments)
         store.mark_posted([r.id for r in pending])
         store.wrote(name, page, state.issue, state.written)
         return True
@@ -145,22 +149,25 @@ def _wanted(
 ) -> tuple[str, list[str]]:
     url = page_url(ctx.settings.public_url, pages.content_dir, page)
     threshold = pages.outdated_reports
-    body = fb.issue_body(page, owner, reports, threshold, url)
+    body = fb.issue_body(page, owner, reports, threshold, url, translator(pages.language))
     labels = [fb.LABEL]
     if fb.is_reported_outdated(reports, threshold):
         labels.append(fb.OUTDATED_LABEL)
     return body, labels
 
 
-def _create(repo: Repository, page: str, body: str, labels: list[str], owner: str | None) -> int:
+def _create(
+    repo: Repository, page: str, body: str, labels: list[str], owner: str | None, tr: Translator
+) -> int:
     handle = parse_handle(owner) if owner else None
     assignees = [handle.login] if handle is not None and not handle.is_team else []
+    title = fb.issue_title(page, tr)
     try:
-        issue = repo.create_issue(fb.issue_title(page), body, labels=labels, assignees=assignees)
+        issue = repo.create_issue(title, body, labels=labels, assignees=assignees)
     except GithubException as exc:
         if exc.status != 422 or not assignees:
             raise
-        issue = repo.create_issue(fb.issue_title(page), body, labels=labels)
+        issue = repo.create_issue(title, body, labels=labels)
     return issue.number
 
 
@@ -226,9 +233,19 @@ def on_form_issue(ctx: DeliveryContext) -> None:
     _store(ctx).add(ctx.repo_full_name or "", report)
     flush(ctx, page)
     state = _store(ctx).page_state(ctx.repo_full_name or "", page)
-    note = f"Thanks — this report joins #{state.issue}" if state.issue else "Thanks — noted"
-    owner = pages.owners.get(page)
-    note += f"; {owner} has been asked." if owner else "."
+    tr, owner = translator(pages.language), pages.owners.get(page)
+    if state.issue and owner:
+        note = tr._(
+            "Thanks — this report joins #{issue}; {owner} has been asked.",
+            issue=state.issue,
+            owner=owner,
+        )
+    elif state.issue:
+        note = tr._("Thanks — this report joins #{issue}.", issue=state.issue)
+    elif owner:
+        note = tr._("Thanks — noted; {owner} has been asked.", owner=owner)
+    else:
+        note = tr._("Thanks — noted.")
     form = repo.get_issue(int(issue["number"]))
     form.create_comment(note + "\n<!-- kennis:feedback-form -->\n")
     form.edit(state="closed", state_reason="completed")
@@ -300,7 +317,7 @@ def _changed(ctx: DeliveryContext, before: str, after: str) -> set[str]:
     return set(out.decode("utf-8", "surrogateescape").splitlines())
 
 
-def _clear(ctx: DeliveryContext, store: FeedbackStore, page: str) -> None:
+def _clear(ctx: DeliveryContext, store: FeedbackTables, page: str) -> None:
     name = ctx.repo_full_name or ""
     with _pages_locks.hold(f"{name.lower()}\0{page}"):
         reports = store.open_reports(name, page)
@@ -309,7 +326,7 @@ def _clear(ctx: DeliveryContext, store: FeedbackStore, page: str) -> None:
         if state.issue is None:
             return
         issue = ctx.github.get_repo(name).get_issue(state.issue)
-        issue.create_comment(fb.thanks_text(reports, "confirmed or edited"))
+        issue.create_comment(fb.thanks_text(reports, repo_translator(ctx)))
         issue.edit(state="closed", state_reason="completed", labels=[fb.LABEL])
         store.wrote(name, page, state.issue, "")
 

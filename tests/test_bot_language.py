@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from github import Auth, Github
 
-from tests.botproc import SECRET, start_bot
+from tests.botproc import SECRET, start_bot, wait_for
 from tests.duebot import (
     CONFIG,
     FILES,
@@ -17,13 +17,17 @@ from tests.duebot import (
     git,
     listed,
     make_world,
+    merge,
     open_issues,
     pulls,
     scan,
     settled,
 )
+from tests.feedbackworld import EXPENSES, PAGE, SITE, feedback_issues, send
 from tests.gitrepo import GitRepo
 from tests.reviewworld import BASE_PAGES, World, edit, open_world
+from tests.sitebot import REPO as SITE_REPO
+from tests.sitebot import SiteBot, deploy_first, make_site_repo
 
 pytestmark = pytest.mark.slow  # runs kennis-bot processes against the stand-in
 
@@ -136,6 +140,11 @@ def test_the_review_due_issue_is_dutch_and_a_tick_in_it_confirms(
     assert git(world["remote"], "diff", "--name-only", "main", pr.pull.head_ref).split() == [
         "content/due.md"
     ]
+    assert pr.title == "Bevestigen dat pagina's nog kloppen (@alice)"
+    assert "@alice heeft bevestigd dat deze pagina's nog kloppen" in pr.body
+    log = git(world["remote"], "log", "--format=%B", "-1", pr.pull.head_ref)
+    assert log.startswith("Bevestig dat content/due.md nog klopt\n\nBevestigd door @alice (#")
+    assert "Confirmed-by: alice <alice@users.noreply.github.com>" in log  # the trailer stays
     assert 'reviewed_by: "@alice"' in git(
         world["remote"], "show", f"{pr.pull.head_ref}:content/due.md"
     )
@@ -165,3 +174,86 @@ def test_an_english_issue_still_confirms_after_the_switch_and_the_next_scan_rewr
     assert "- [x] [Due](https://kb.example.com/due/)" in dutch.body  # the tick survives
     assert "te beoordelen op" in dutch.body and "these pages are due" not in dutch.body
     assert listed(dutch) == ["content/old.md", "content/due.md", "content/soon.md"]
+
+
+def test_replies_and_the_closing_thanks_are_dutch(
+    tmp_path: Path, github: Any, app_key: Any, webhook_sender: Any
+) -> None:
+    world = make_world(tmp_path, github, app_key, DUTCH)
+    assert scan(world).returncode == 0
+    issue = open_issues(github)["@carol"]
+    bot = start_bot(world["data"], **world["env"])
+    try:
+        sender = webhook_sender(f"http://127.0.0.1:{bot.port}/webhook", secret=SECRET)
+        for id_, who, body in (
+            (601, "mallory", "/verify content/nodate.md"),
+            (602, "carol", "/snooze content/nodate.md"),
+            (603, "carol", "/verify content/nodate.md"),
+        ):
+            comment = {"comment": {"id": id_, "body": body}}
+            sender.send(
+                "issue_comment",
+                payload=sender.payload(
+                    "issue_comment",
+                    "created",
+                    repo=REPO,
+                    number=issue.number,
+                    sender=who,
+                    overrides=comment,
+                ),
+            )
+        settled(bot, 3)
+    finally:
+        bot.stop()
+    replies = [
+        c.body for c in github.issue(REPO, issue.number).comments if c.user.endswith("[bot]")
+    ]
+    assert len(replies) == 2, replies
+    stranger = next(r for r in replies if "@mallory" in r)
+    assert "@mallory, bedankt voor het nakijken!" in stranger
+    assert "- `content/nodate.md`: @carol" in stranger
+    bad = next(r for r in replies if r is not stranger)
+    assert "@carol, kennis kon deze opdracht niet lezen:" in bad
+    assert "zeg voor hoe lang: `/snooze <pagina> <periode>`" in bad
+    [pr] = pulls(github)
+    merge(world["remote"], pr)
+    assert scan(world).returncode == 0
+    closed = github.issue(REPO, issue.number)
+    assert closed.state == "closed"
+    assert closed.body.startswith("<!-- kennis:review-due owner=@carol -->\n@carol, bedankt!")
+
+
+def test_reader_feedback_is_acknowledged_and_filed_in_dutch(
+    tmp_path: Path, github: Any, app_key: Any
+) -> None:
+    origin = make_site_repo(tmp_path / "origin")
+    origin.write(f"content/{PAGE}", EXPENSES)
+    origin.write(".github/kennis.yml", "content_dir: content\nlanguage: nl\n")
+    origin.commit("Expenses FAQ, in a Dutch knowledge base")
+    github.add_repo(SITE_REPO, clone_url=f"file://{origin.root}")
+    github.add_collaborator(SITE_REPO, "sam-okafor")
+    site = SiteBot(github, origin, tmp_path / "data", app_key)
+    site.env = dict(KENNIS_SITE_URL=SITE, KENNIS_FEEDBACK_WRITE_EVERY="1")
+    site.start()
+    try:
+        deploy_first(site)
+        first = send(site, {"page": PAGE, "kind": "outdated", "comment": "De termijn is 60 dagen"})
+        assert first.status == 202, first.body
+        assert first.body["message"] == "Bedankt — @sam-okafor krijgt dit te zien"
+        assert send(site, {"page": PAGE, "kind": "outdated"}).status == 202
+
+        def filed() -> Any:
+            found = feedback_issues(site)
+            body = found[0].body if len(found) == 1 else ""
+            return found[0] if "| verouderd | 2 |" in body and found[0].comments else None
+
+        issue = wait_for(filed, timeout=30)
+    finally:
+        if site.bot is not None:
+            site.bot.stop()
+    assert issue.title == f"Feedback van lezers: content/{PAGE}"
+    assert "Feedback van lezers op [`content/ops/expenses-faq.md`](" in issue.body
+    assert "), voor de eigenaar @sam-okafor." in issue.body
+    assert "**Als verouderd gemeld** door 2 collega's" in issue.body
+    assert "Een lezer (verouderd, " in issue.comments[0].body
+    assert "> De termijn is 60 dagen" in issue.comments[0].body
