@@ -5,7 +5,8 @@ Reports come from ``POST /feedback`` (a ``kennis_feedback`` delivery) or from th
 ``KENNIS_FEEDBACK_WRITE_EVERY`` seconds: a report inside the window queues one delayed
 ``kennis_feedback_flush`` delivery (deduplicated by its due time), which writes whatever changed.
 A push to the default branch that touches a reported page (an edit or a confirmation) clears
-its reports and closes the issue with thanks.
+its reports and closes the issue with thanks, crediting whoever confirmed or edited it
+(``review_bot.credit.record_resolved``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kennis import feedback as fb
 from kennis.handles import handle_key, parse_handle
 from kennis.i18n import Translator, translator
 from kennis.urls import page_url
+from review_bot.credit import record_resolved
 from review_bot.feedback_intake import FEEDBACK_EVENT, SitePages, read_pages
 from review_bot.feedback_store import FeedbackTables, feedback_store
 from review_bot.language import repo_translator
@@ -302,9 +304,10 @@ def on_push(ctx: DeliveryContext) -> None:
     store = _store(ctx)
     reported = store.pages_with_reports(ctx.repo_full_name)
     if reported:
-        changed = _changed(ctx, str(payload.get("before") or ""), str(payload.get("after") or ""))
+        before, after = str(payload.get("before") or ""), str(payload.get("after") or "")
+        changed = _changed(ctx, before, after)
         for page in (p for p in reported if p in changed):
-            _clear(ctx, store, page)
+            _clear(ctx, store, page, before, after)
     write_reports_file(ctx)
 
 
@@ -317,7 +320,7 @@ def _changed(ctx: DeliveryContext, before: str, after: str) -> set[str]:
     return set(out.decode("utf-8", "surrogateescape").splitlines())
 
 
-def _clear(ctx: DeliveryContext, store: FeedbackTables, page: str) -> None:
+def _clear(ctx: DeliveryContext, store: FeedbackTables, page: str, before: str, after: str) -> None:
     name = ctx.repo_full_name or ""
     with _pages_locks.hold(f"{name.lower()}\0{page}"):
         reports = store.open_reports(name, page)
@@ -329,6 +332,7 @@ def _clear(ctx: DeliveryContext, store: FeedbackTables, page: str) -> None:
         issue.create_comment(fb.thanks_text(reports, repo_translator(ctx)))
         issue.edit(state="closed", state_reason="completed", labels=[fb.LABEL])
         store.wrote(name, page, state.issue, "")
+    record_resolved(ctx, page, state.issue, before, after)  # credit on the Contributors page
 
 
 def write_reports_file(ctx: DeliveryContext) -> Path:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from kennis.reviews import read_resolved, read_reviews
+from review_bot.credit import reviews_file
 from tests.botproc import wait_for
 from tests.feedbackworld import (
     PAGE,
@@ -174,6 +176,11 @@ def test_reported_outdated_banner_after_rebuild_and_gone_after_confirmation(
     assert "may be out of date" not in html and 'data-kennis-reported="outdated"' not in html
     assert issue.state == "closed"
     assert "Thank you, 2 colleagues" in issue.comments[-1].body
+    # The confirmer (the merged commit's Confirmed-by, not the pusher) is credited for it.
+    credit = reviews_file(site.data_dir, REPO)
+    wait_for(lambda: credit.exists() and read_resolved(credit.read_bytes(), "credit"))
+    assert read_resolved(credit.read_bytes(), "credit") == {"sam-okafor": 1}
+    assert read_reviews(credit.read_bytes(), "credit") == {}
 
 
 def wait_live_after(site: SiteBot, before: str, after: str) -> None:
