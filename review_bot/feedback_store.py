@@ -14,6 +14,7 @@ replicas share one page's reports and issue (`feedback_store` picks the one the 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kennis.feedback import Report
-from review_bot.sqlite_tx import transaction
+from review_bot.sqlite_tx import reading, transaction
 
 if TYPE_CHECKING:
     from review_bot.context import DeliveryContext
@@ -94,21 +95,32 @@ def report_of(row: tuple[str, str, str, str, str, str | None, object]) -> Report
     return Report(i, p, k, date.fromisoformat(d), c, who, bool(o))
 
 
+_SCHEMA_MADE: set[Path] = set()
+_SCHEMA_LOCK = threading.Lock()
+
+
 class SQLiteFeedbackStore:
     """The two feedback tables in the ledger's SQLite file; each call its own short transaction."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        with self._connect() as db:
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                db.execute(statement)
+        with _SCHEMA_LOCK:
+            if self.path.resolve() in _SCHEMA_MADE:
+                return  # one store per delivery: the tables are made once per file and process
+            with self._read() as db:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+            _SCHEMA_MADE.add(self.path.resolve())
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self.path)
 
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return reading(self.path)  # no writer lock: an acknowledgement never waits for a read
+
     def add(self, repo: str, report: Report, now: float | None = None) -> bool:
         """Store a report; False when its id is already known (a redelivery)."""
-        with self._connect() as db:
+        with self._read() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO feedback_reports (id, repo, page, kind, comment, identity,"
                 " by_owner, on_day, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,7 +147,7 @@ class SQLiteFeedbackStore:
         return [r for r, posted in self._rows(repo, page) if r.comment and not posted]
 
     def _rows(self, repo: str, page: str) -> list[tuple[Report, bool]]:
-        with self._connect() as db:
+        with self._read() as db:
             rows = db.execute(
                 "SELECT id, page, kind, on_day, comment, identity, by_owner, posted"
                 " FROM feedback_reports WHERE repo = ? AND page = ? AND cleared = 0"

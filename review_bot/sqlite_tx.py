@@ -56,3 +56,13 @@ class Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read on its own connection, without the writer lock (WAL readers never wait for it)."""
+    db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    try:
+        yield db
+    finally:
+        db.close()
