@@ -21,6 +21,9 @@ TEMPLATES = PACKAGE / "templates"
 CSS_SOURCE = PACKAGE / "assets" / "kennis.css"
 CSS_URI = "assets/kennis/kennis.css"
 GITHUB = "https://github.com"
+#: Priority of the hooks that add kennis' blocks to a page's HTML: after Material's search (0) has
+#: indexed the page, so its slow HTML parser never reads blocks it would exclude anyway.
+AFTER_SEARCH = -50
 
 
 @dataclass(frozen=True)

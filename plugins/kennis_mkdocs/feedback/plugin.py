@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..context import site_context
 from ..language import script_with_messages, site_translator
+from ..render import AFTER_SEARCH
 from .config import FeedbackConfig
 from .render import SCRIPT_SOURCE, SCRIPT_URI, FeedbackRenderer, script_messages, widget_settings
 from .source import load_reports
@@ -41,9 +44,12 @@ class FeedbackPlugin(BasePlugin[FeedbackConfig]):
         self.renderer = FeedbackRenderer(context, load_reports(), config, self.config)
         return files
 
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str | None:
-        if not self.config.enabled or self.renderer is None:
-            return html
-        return self.renderer.insert(html, page.file.src_uri)
+    # With the page info (same priority, so the plugins' order decides as before): this marks
+    # the page info box, which is only there after Material's search has indexed the page.
+    @event_priority(AFTER_SEARCH)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.config.enabled and self.renderer is not None and page.content is not None:
+            page.content = self.renderer.insert(page.content, page.file.src_uri)
+        return context

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kennis.visibility import Audience
 
@@ -18,7 +19,7 @@ from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..quiz_language import lend_quiz_language
 from ..reading_order import apply_reading_order
-from ..render import add_css, add_css_file, environment
+from ..render import AFTER_SEARCH, add_css, add_css_file, environment
 from .config import PageInfoConfig
 from .languages import Languages
 from .renderer import (
@@ -39,6 +40,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         self.write_env: jinja2.Environment | None = None
         self.unlisted: frozenset[str] = frozenset()
         self.languages = Languages("en", {}, {})
+        self.files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
@@ -90,14 +92,26 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if not self.config.enabled:
             return html
         escape_derived_title(page)  # every page is rendered before any template uses titles
+        self.files = files
         if self.write_env is not None:
             html += page_block(site_context(config), config, page.file.src_uri, self.write_env)
-        if self.renderer is None:
-            return html
-        html = self.renderer.insert(html, page.file.src_uri)
-        context = site_context(config)
-        status = context.statuses.get(context.repo_path(page.file.src_uri))
+        return html
+
+    # Last, after Material's search has indexed the page: the box and banners are not searched
+    # (``data-search-exclude``), yet its HTML parser spent more time on their ~3 KB of links and
+    # attributes than on a typical page's own text (issue 19).
+    @event_priority(AFTER_SEARCH)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if not self.config.enabled or self.renderer is None or page.content is None:
+            return context
+        files = self.files
+        html = self.renderer.insert(page.content, page.file.src_uri)
+        site = site_context(config)
+        status = site.statuses.get(site.repo_path(page.file.src_uri))
         if status is not None and self.config.banner:
-            url = original_url(context, status, page, files)
+            url = original_url(site, status, page, files)
             html = insert_banner(html, translation_banner(status, url))
-        return insert_banner(html, self.languages.links(context, page, files))
+        page.content = insert_banner(html, self.languages.links(site, page, files))
+        return context
