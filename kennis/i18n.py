@@ -27,6 +27,7 @@ from babel.numbers import format_decimal
 LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE_LANGUAGE = "en"
 _DAY_FIRST = {"en": "en_GB"}  # kennis has always written "18 August 2026"
+_MAX_FORMATTED = 20_000
 
 
 class Translator:
@@ -39,6 +40,9 @@ class Translator:
             self.locale = Locale.parse(_DAY_FIRST.get(language, language).replace("-", "_"))
         except (UnknownLocaleError, ValueError):
             self.locale = Locale.parse(_DAY_FIRST[SOURCE_LANGUAGE])
+        # Babel formats a date or number in ~30 µs; a site build asks for the same few hundred
+        # days and counts thousands of times (issue 19), so each is formatted once.
+        self._formatted: dict[tuple[str, Any], str] = {}
 
     def _(self, message: str, /, **values: Any) -> str:
         """The translation of *message*, with ``{name}`` placeholders filled from *values*."""
@@ -57,14 +61,28 @@ class Translator:
 
     def date(self, day: dt.date, style: str = "long") -> str:
         """*day* as the locale writes it: "18 August 2026", "18 augustus 2026"."""
-        return format_date(day, format=style, locale=self.locale)
+        key = (style, day)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._remember(key, format_date(day, format=style, locale=self.locale))
+        return found
 
     def day_month(self, day: dt.date) -> str:
         """*day* without its year: "3 December", "3 december"."""
-        return format_date(day, format="d MMMM", locale=self.locale)
+        return self.date(day, "d MMMM")
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        key = ("number", value)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._remember(key, format_decimal(value, locale=self.locale))
+        return found
+
+    def _remember(self, key: tuple[str, Any], text: str) -> str:
+        if len(self._formatted) >= _MAX_FORMATTED:  # a long-running App: start afresh
+            self._formatted.clear()
+        self._formatted[key] = text
+        return text
 
 
 def languages() -> list[str]:

@@ -31,9 +31,13 @@ def site_translator(config: MkDocsConfig) -> Translator:
 
 def install(env: jinja2.Environment, tr: Translator) -> None:
     """Give the templates ``_``, ``gettext``, ``ngettext`` and locale dates for *tr*'s language."""
+    escaped: dict[str, Markup] = {}  # each message looked up and escaped once per environment
 
     def gettext(message: str, /, **values: Any) -> Markup:
-        return escape(tr._(message)).format(**values) if values else escape(tr._(message))
+        text = escaped.get(message)
+        if text is None:
+            text = escaped[message] = escape(tr._(message))
+        return text.format(**values) if values else text
 
     def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> Markup:
         # ``{n}`` is filled by the translator (a locale number); the rest stays for Markup.
