@@ -24,7 +24,7 @@ from github import GithubException
 from github.Repository import Repository
 
 from kennis import feedback as fb
-from kennis.handles import handle_key, parse_handle
+from kennis.handles import handle_key, is_bot, parse_handle
 from kennis.i18n import Translator, translator
 from kennis.urls import page_url
 from review_bot.credit import record_resolved
@@ -121,21 +121,24 @@ def _write_once(
     reports = [r if r.by_owner else _owner_flag(r, reviewers) for r in reports]
     body, labels = _wanted(ctx, pages, page, owner, reports)
     written = hashlib.sha256(json.dumps([body, labels]).encode()).hexdigest()
-    if state.issue is None:
+    number, was = state.issue, state.written
+    if number is None:
         _ensure_labels(repo)
-        issue = _create(repo, page, body, labels, owner, translator(pages.language))
-        store.wrote(name, page, issue, written)
-        return True
+        number, was = _open_issue_of(repo, page), ""  # an adopted issue's text is rewritten
+        if number is None:
+            issue = _create(repo, page, body, labels, owner, translator(pages.language))
+            store.wrote(name, page, issue, written)
+            return True
     pending = store.unposted(name, page)
     if pending:
         comments = fb.comments_text(pending, translator(pages.language))
-        repo.get_issue(state.issue).create_comment(comments)
+        repo.get_issue(number).create_comment(comments)
         store.mark_posted([r.id for r in pending])
-        store.wrote(name, page, state.issue, state.written)
+        store.wrote(name, page, number, was)
         return True
-    if written != state.written:
-        repo.get_issue(state.issue).edit(body=body, labels=labels, state="open")
-        store.wrote(name, page, state.issue, written)
+    if written != was:
+        repo.get_issue(number).edit(body=body, labels=labels, state="open")
+        store.wrote(name, page, number, written)
         return True
     return False  # an unchanged tally writes nothing
 
@@ -171,6 +174,20 @@ def _create(
             raise
         issue = repo.create_issue(title, body, labels=labels)
     return issue.number
+
+
+def _open_issue_of(repo: Repository, page: str) -> int | None:
+    """The App's open feedback issue for *page* that the tables do not know, if there is one.
+
+    A process stopped between creating it and recording it, or tables in a new database (say,
+    moving to PostgreSQL for replicas), would otherwise open a second issue for the page. One
+    listing, made only before a page's first issue.
+    """
+    for issue in repo.get_issues(state="open", labels=[fb.LABEL]):
+        mine = issue.pull_request is None and is_bot(issue.user.login)
+        if mine and fb.page_of(issue.body) == page:
+            return int(issue.number)
+    return None
 
 
 def _ensure_labels(repo: Repository) -> None:

@@ -1,9 +1,11 @@
-"""Replicas on one PostgreSQL database share readers' feedback: one issue per page, whichever
-replica took a report (real bots, the stand-in, a real PostgreSQL server)."""
+"""One feedback issue per page whatever happens to the tables: replicas on one PostgreSQL database
+share them, and an issue the tables lost (a stop between creating and recording it, a new
+database) is found again rather than opened twice (real bots, the stand-in, real PostgreSQL)."""
 
 from __future__ import annotations
 
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -47,4 +49,23 @@ def test_a_report_to_another_replica_updates_the_same_issue(
     finally:
         if other.bot is not None:
             other.bot.stop(signal.SIGKILL)
+        sites.close()
+
+
+def test_an_issue_the_tables_lost_is_found_again_not_opened_twice(
+    tmp_path: Path, github: GitHubStandIn, app_key: AppKey
+) -> None:
+    sites = open_feedback_site(tmp_path, github, app_key)
+    site = next(sites)
+    try:
+        assert send(site, {"page": PAGE, "kind": "outdated"}).status == 202
+        issue = wait_for(lambda: tallied(site, 1), timeout=30)
+        with sqlite3.connect(site.data_dir / "ledger.sqlite3") as db:
+            db.execute("DELETE FROM feedback_pages")  # the record of that write, lost
+        assert send(site, {"page": PAGE, "kind": "outdated", "comment": "Still 30?"}).status == 202
+        again = wait_for(lambda: tallied(site, 2), timeout=30)
+        assert again.number == issue.number
+        assert "Still 30?" in again.comments[-1].body
+        assert len(feedback_issues(site)) == 1
+    finally:
         sites.close()
