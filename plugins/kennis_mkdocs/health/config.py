@@ -16,3 +16,8 @@ class HealthConfig(ReportConfig):
     members = c.Optional(c.Type(str))
     """A file (relative to the repository root) listing the repository's members, one GitHub
     login per line: owners missing from it are shown as knowledge at risk. None: not checked."""
+
+    list_limit = c.Type(int, default=100)
+    """How many pages each list on the page shows (overdue, without a real owner, never
+    reviewed, at risk, needing attention); the rest are counted, and every list is complete in
+    ``health.csv`` beside the page. 0: list every page on the page itself."""

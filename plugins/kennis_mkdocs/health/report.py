@@ -56,10 +56,15 @@ class ReaderRow:
 
 @dataclass(frozen=True)
 class OwnerGroup:
-    """One owner's overdue pages, most overdue first."""
+    """One owner's overdue pages, most overdue first (``total``: before the page cut the list)."""
 
     owner: str
     pages: list[PageRef]
+    total: int = -1
+
+    @property
+    def count(self) -> int:
+        return self.total if self.total >= 0 else len(self.pages)
 
 
 @dataclass
@@ -78,6 +83,19 @@ class Health:
     # Reader feedback per section key: helpful votes, all votes, open reports (None: not known).
     feedback: dict[str, ReaderRow] | None = None
     attention: list[PageRef] = field(default_factory=list)  # reported outdated or mostly 👎
+    limit: int = 0  # how many pages each list shows on the page (0: all); the CSV has every one
+
+    def shown(self, items: list[Any]) -> list[Any]:
+        """The first ``limit`` items of a list, as the page shows them."""
+        return items[: self.limit] if self.limit else items
+
+    def hidden(self, items: list[Any]) -> int:
+        """How many items of a list the page leaves to the CSV."""
+        return max(0, len(items) - self.limit) if self.limit else 0
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(len(group.pages) for group in self.overdue)
 
 
 def health(
