@@ -219,6 +219,28 @@ def test_a_theme_custom_dir_overrides_the_page_info_template(tmp_path) -> None:
     assert 'data-kennis-banner="overdue"' in html  # the banner template was not overridden
 
 
+def test_a_custom_people_template_names_people_on_every_page(tmp_path) -> None:
+    """Each person is rendered once per build (people_html.py), still by the overridden macros."""
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    text = mkdocs_yml().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    repo.write("mkdocs.yml", text)
+    repo.write(
+        "overrides/kennis/_people.html",
+        '{% macro person(link) %}<b class="house">{{ link.text }}</b>{% endmacro %}\n'
+        "{% macro people(links) %}{% for link in links %}{{ person(link) }}"
+        "{% if not loop.last %} · {% endif %}{% endfor %}{% endmacro %}\n",
+    )
+    repo.commit("house style for people")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    html = built.html("kitchen/closing/")
+    assert '<b class="house">@bob</b>' in info_box(html)
+    assert '<b class="house">@acme/kitchen-leads</b> · <b class="house">@bob</b>' in html
+    assert 'class="kennis-person"' not in html
+    assert '<b class="house">@acme/knowledge-team</b>' in built.html("knowledge/health/")
+
+
 def test_search_indexes_the_page_not_kennis_banners_or_page_info(site: Built) -> None:
     """Material's search skips ``data-search-exclude``: results start with the page's own words."""
     docs = json.loads((site.site / "search" / "search_index.json").read_text())["docs"]

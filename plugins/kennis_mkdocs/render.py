@@ -15,6 +15,8 @@ from kennis.handles import Handle, noreply_login
 from kennis.history import Person
 
 from .language import install, site_translator
+from .people_html import TEMPLATE as PEOPLE
+from .people_html import install_people
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
@@ -83,6 +85,7 @@ def environment(config: MkDocsConfig) -> jinja2.Environment:
     )
     env.filters["iso_date"] = iso_date
     install(env, site_translator(config))  # _, ngettext and dates in the site's language
+    install_people(env, str(TEMPLATES / PEOPLE))  # person(), people(): once per person
     _environment = (config, env)
     return env
 
