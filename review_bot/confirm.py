@@ -37,7 +37,6 @@ from kennis.frontmatter_edit import edit_front_matter
 from kennis.handles import handle_key, is_bot, login_of
 from kennis.i18n import Translator, translator
 from kennis.kb import KnowledgeBase, load_kb
-from kennis.markdown import inline_code
 from kennis.owner_actions import TRAILERS, OwnerCommand, noreply, plan_edit, summary
 from kennis.page import Page
 from kennis.reviews_file import decide_in_sidecar, record_reviews
@@ -47,6 +46,7 @@ from review_bot.locks import KeyedLocks
 from review_bot.mirror import Commit, Mirror, MirrorError, push
 from review_bot.proposals import open_pull, remote_tip
 from review_bot.routing import DeliveryContext, Router
+from review_bot.verify_pull import pull_body
 
 AUTHOR = ("kennis-bot", "kennis-bot@users.noreply.github.com")
 REPLY_MARKER = "<!-- kennis:verify-reply {key} -->"
@@ -334,10 +334,14 @@ def _land_on_verify_branch(
         message = _message(sorted(changed), request, translator(kb.config.language))
         sha = Commit(mirror, base).create(changed, message, AUTHOR)
         push(mirror, sha, branch, lease=tip or "")
+    tr = translator(kb.config.language)
     if not is_open:
-        _open_pull(
-            ctx, repo, mirror, default, branch, owner, request, translator(kb.config.language)
-        )
+        _open_pull(ctx, repo, mirror, default, branch, owner, request, tr)
+        return
+    body = pull_body(mirror, default, branch, "@" + request.sender, request.issue, tr) + "\n"
+    for pull in pulls:  # a later tick or command: the open pull request lists every page again
+        if pull.state == "open" and pull.body != body:
+            pull.edit(body=body)
 
 
 def _open_pull(
@@ -351,18 +355,7 @@ def _open_pull(
     tr: Translator,
 ) -> None:
     """Open the pull request for the verify branch, listing every page it confirms."""
-    changes = mirror.diff_name_status(f"refs/heads/{default}", f"refs/heads/{branch}")
-    lines = "\n".join(f"- {inline_code(c.new_path)}" for c in changes)
-    body = tr._(
-        "{sender} confirmed that these pages are still accurate, or decided what happens to "
-        "them (archive, hand over, snooze):\n\n{lines}\n\n"
-        "Each commit records one decision in the pages' front matter (`reviewed`/`reviewed_by`, "
-        "`status: archived`, `owner`, `snoozed_until`) and names who made it in a trailer; "
-        "nothing else changes. Refs #{issue}.",
-        sender="@" + request.sender,
-        lines=lines,
-        issue=request.issue,
-    )
+    body = pull_body(mirror, default, branch, "@" + request.sender, request.issue, tr)
     title = tr._("Confirm pages are still accurate ({owner})", owner=owner)
     owner_login = (ctx.repo_full_name or "").split("/")[0]
     open_pull(repo, owner_login, default, branch, title, body + "\n")

@@ -77,6 +77,8 @@ def test_owner_commands_open_one_pr_with_exactly_those_changes_and_strangers_get
     [snooze] = changes["content/soon.md"]
     assert snooze.startswith("+snoozed_until: ")
     assert sorted(changes) == ["content/due.md", "content/old.md", "content/soon.md"]
+    listed_pages = [line for line in (pr.body or "").splitlines() if line.startswith("- ")]
+    assert sorted(listed_pages) == [f"- `content/{n}.md`" for n in ("due", "old", "soon")]
     trailers = git(world["remote"], "log", "--format=%(trailers)", f"main..{head}")
     for key in ("Archived-by", "Handed-over-by", "Snoozed-by"):
         assert f"{key}: alice <alice@users.noreply.github.com>" in trailers

@@ -189,6 +189,9 @@ def test_owner_commands_change_only_the_sidecar(
     head = pr.pull.head_ref
     remote = world["remote"]
     assert git(remote, "diff", "--name-only", "main", head).split() == [SIDECAR]
+    listed_pages = [line for line in (pr.body or "").splitlines() if line.startswith("- ")]
+    assert listed_pages == [f"- `content/{n}.md`" for n in ("due", "fresh", "soon")]  # not the file
+    assert "no page file changes" in (pr.body or "") and "front matter" not in (pr.body or "")
     for path in ("content/due.md", "content/fresh.md", "content/soon.md"):
         assert git(remote, "show", f"{head}:{path}") == files[path]  # every page byte kept
     assert len(git(remote, "rev-list", f"main..{head}").split()) == 3  # no repeats

@@ -1,4 +1,4 @@
-"""Pull request routes: get/list/create, files (3,000 cap), requested reviewers, reviews."""
+"""Pull request routes: get/list/create/update, files (3,000 cap), requested reviewers, reviews."""
 
 from __future__ import annotations
 
@@ -35,6 +35,24 @@ def _pull(gh: GitHubStandIn, req: Request) -> tuple[Repo, Issue]:
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}")
 def get_pull(gh: GitHubStandIn, req: Request) -> Reply:
     repo, issue = _pull(gh, req)
+    return Reply(200, pull(gh.base_url, gh.store, repo, issue))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/pulls/{number}")
+def edit_pull(gh: GitHubStandIn, req: Request) -> Reply:
+    """Update a pull request: title, body, state (open/closed) — GitHub's 422 for a bad state."""
+    repo, issue = _pull(gh, req)
+    body = req.body_dict()
+    if "state" in body:
+        if body["state"] not in ("open", "closed"):
+            raise validation_failed("PullRequest", "state", "invalid", body["state"])
+        if body["state"] != issue.state:
+            issue.state = body["state"]
+            issue.closed_at = now_iso() if issue.state == "closed" else None
+    for key in ("title", "body"):
+        if key in body:
+            setattr(issue, key, body[key])
+    issue.updated_at = now_iso()
     return Reply(200, pull(gh.base_url, gh.store, repo, issue))
 
 
