@@ -29,12 +29,13 @@ from .owners_suggest import (
     FolderSuggestion,
     evidence,
     folder_of,
+    folders_of,
     suggest_owners,
     top_overall,
     twelve_months_before,
 )
 from .page import DEFAULT
-from .paths import join
+from .paths import is_under, join
 from .tree import WorkTree
 
 #: Where docs usually live, most likely first.
@@ -223,25 +224,44 @@ def suggest_into(
     suggestions = suggest_owners(
         root, config, page_folders(root, config.content_dir), since, logins
     )
+    tops = {folder_of(f"{s.folder}/x.md", config.content_dir) for s in suggestions}
     configured = config.fallback_owner.text if config.fallback_owner else None
-    report.fallback = configured or top_overall(suggestions)
+    report.fallback = configured or top_overall(s for s in suggestions if s.folder in tops)
     if not suggestions:
         report.evidence.append(f"{config.content_dir or '.'}/ holds no pages to suggest owners for")
-    for suggestion in suggestions:
+    for suggestion in own_owners(suggestions, tops):
         report.evidence.append(evidence(suggestion, since))
         write_meta(root, suggestion, report, force)
 
 
+def own_owners(
+    suggestions: list[FolderSuggestion], tops: set[str | None]
+) -> list[FolderSuggestion]:
+    """The suggestions worth a ``.meta.yml``: every top-level folder, and one below it only.
+
+    A nested folder is written only when its owner differs from the nearest written folder above
+    it (the nearest ``.meta.yml`` owner wins, so the others inherit theirs).
+    """
+    written: dict[str, str | None] = {}
+    kept = []
+    for suggestion in sorted(suggestions, key=lambda s: s.folder):
+        folder = suggestion.folder
+        above = [f for f in written if is_under(folder, f) and f != folder]
+        inherited = written[max(above, key=len)] if above else None
+        if folder in tops or (suggestion.owner is not None and suggestion.owner != inherited):
+            written[folder] = suggestion.owner
+            kept.append(suggestion)
+    return kept
+
+
 def page_folders(root: Path, docs_dir: str) -> list[str]:
-    """The folders owners are suggested for: each top-level folder holding pages (sorted)."""
+    """The folders owners are suggested for: every folder holding pages, at any depth (sorted)."""
     base = root / docs_dir
     found = set()
     for page in base.rglob("*.md"):
         if any(part.startswith(".") for part in page.relative_to(base).parts):
             continue
-        folder = folder_of(page.relative_to(root).as_posix(), docs_dir)
-        if folder is not None:
-            found.add(folder)
+        found.update(folders_of(page.relative_to(root).as_posix(), docs_dir))
     return sorted(found)
 
 

@@ -1,7 +1,8 @@
 """Owners suggested from history: who wrote each folder in the last 12 months, from one git log pass.
 
-Per top-level folder of the content folder the owner is the person with the most commits there
-since the cut-off (ties: the most recent commit wins), the next two are co-authors. Bots and
+Per folder of the content folder (a commit counts for every folder above the pages it touched)
+the owner is the person with the most commits there since the cut-off (ties: the most recent
+commit wins), the next two are co-authors. Bots and
 commits in the ignore-revs file do not count. A person counts only with a GitHub login: from a
 GitHub no-reply address (``12345+ana@users.noreply.github.com``) or a ``--logins`` map. A folder
 nobody touched since the cut-off gets no suggestion: its pages go to ``fallback_owner``.
@@ -150,6 +151,19 @@ def folder_of(path: str, content_dir: str) -> str | None:
     return "/".join(p for p in (content_dir, first) if p)
 
 
+def folders_of(path: str, content_dir: str) -> list[str]:
+    """Every folder from the top-level one down to the one holding ``path`` ([] outside)."""
+    top = folder_of(path, content_dir)
+    if top is None:
+        return []
+    found = [top]
+    parent = path.rsplit("/", 1)[0] if "/" in path else ""
+    while parent and parent != top and is_under(parent, top):
+        found.append(parent)
+        parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
+    return found
+
+
 def _folders(
     commit: gitlog.LogCommit, wanted: Mapping[str, FolderSuggestion], content_dir: str
 ) -> set[str]:
@@ -157,9 +171,7 @@ def _folders(
     for change in commit.changes:
         path = change.path.decode("utf-8", "surrogateescape")
         if path.endswith(".md"):
-            folder = folder_of(path, content_dir)
-            if folder is not None and folder in wanted:
-                found.add(folder)
+            found.update(f for f in folders_of(path, content_dir) if f in wanted)
     return found
 
 

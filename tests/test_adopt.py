@@ -273,3 +273,26 @@ def test_equal_commits_go_to_the_most_recent_committer() -> None:
         "@few": Count(1, "2026-06-01"),
     }
     assert (folder.owner, folder.coauthors) == ("@late", ["@early", "@few"])
+
+
+def test_a_nested_folder_written_by_others_gets_its_own_owner(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "kb")
+    ana, bo = "Ana <1+ana@users.noreply.github.com>", "Bo <2+bo@users.noreply.github.com>"
+    edits = [("kitchen/a.md", ana)] * 3 + [("kitchen/fryer/b.md", ana)] + [("bar/c.md", bo)] * 2
+    for n, (page, who) in enumerate(edits):
+        repo.write(f"docs/ops/{page}", f"# Page\n\n{n}\n").commit(
+            f"edit {n}", author=who, date=f"2026-05-0{n + 1}T10:00:00+02:00"
+        )
+    result = CliRunner().invoke(main, ["init", str(repo.root), "--suggest-owners", "--on", DAY])
+    assert result.exit_code == 0, result.output
+    meta = {
+        p.parent.relative_to(repo.root).as_posix(): yaml.safe_load(p.read_text())["owner"]
+        for p in (repo.root / "docs").rglob(".meta.yml")
+    }
+    # ops is Ana's (4 of 6 commits); its bar folder is Bo's, so it gets its own .meta.yml; the
+    # kitchen folders are Ana's like ops, so they inherit (no file of their own).
+    assert meta == {"docs/ops": "@ana", "docs/ops/bar": "@bo"}
+    assert "@bo: 2 of 2 commits in docs/ops/bar since" in result.output
+    pages = [str(repo.root / "docs/ops" / p) for p in ("bar/c.md", "kitchen/fryer/b.md")]
+    owners = json.loads(run(repo.root, "owners", *pages, "--format", "json").output)
+    assert [o["owner"]["handle"] for o in owners] == ["@bo", "@ana"]
