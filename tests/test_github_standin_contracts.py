@@ -91,6 +91,7 @@ def test_every_endpoint_answers_in_githubs_published_shape(
     c.call("GET", pr, list[m.PullRequestSimple])
     c.call("POST", pr, m.PullRequest, {"head": "fix-typo", "base": "main", "title": "Fix"}, 201)
     c.call("GET", f"{pr}/1/files", list[m.DiffEntry])
+    c.call("PATCH", f"{pr}/1", m.PullRequest, {"body": "Lists every page."})
     c.call(
         "POST",
         f"{pr}/1/requested_reviewers",
