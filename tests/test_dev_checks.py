@@ -112,3 +112,16 @@ def test_the_slow_check_sees_bots_started_through_fixtures_and_helpers(
     module = tmp_path / "m.py"
     module.write_text(source, encoding="utf-8")
     assert bot_tests_without_slow(module) == missing
+
+
+def test_the_formatter_decides_the_layout_everywhere() -> None:
+    """No ``fmt: skip`` / ``fmt: off``: the formatter's layout is the house layout (issue 11)."""
+    marker = "fmt" + ": "  # spelled apart, so this file does not match itself
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("kennis", "plugins", "review_bot", "tests", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if f"# {marker}skip" in line or f"# {marker}off" in line
+    ]
+    assert found == []
