@@ -17,7 +17,6 @@ SIX_MONTHS = parse_interval("6 months")
 THIRTY_DAYS = parse_interval("30 days")
 
 # (id, reviewed, first_commit, review_every, due_soon, as_of, state, due, days_overdue, basis)
-# fmt: off  (a table: one case per two lines reads better than one value per line)
 CASES = [
     (
         "fresh-day-after-review",
@@ -272,7 +271,6 @@ CASES = [
         "none",
     ),
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize(
