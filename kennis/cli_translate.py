@@ -7,25 +7,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_args import handle_value
+
 if TYPE_CHECKING:
     from .handles import Handle
-
-
-def _owner(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Handle | None:
-    if value is None:
-        return None
-    from .handles import parse_handle
-
-    try:
-        return parse_handle(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command()
 @click.argument("page")
 @click.option("--to", "language", required=True, help="Language code of the translation, e.g. fr.")
-@click.option("--owner", callback=_owner, help="Owner of the translation (default: the source's).")
+@click.option(
+    "--owner", callback=handle_value, help="Owner of the translation (default: the source's)."
+)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
