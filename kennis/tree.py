@@ -37,7 +37,7 @@ class WorkTree:
         # O_NOFOLLOW and O_NONBLOCK: a link to /etc/passwd is not read, a FIFO does not hang us.
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.root / path, flags)
+            fd = os.open(os.path.join(self.root, path), flags)  # no Path per read: 10,000 pages
         except OSError:
             return None
         with os.fdopen(fd, "rb") as file:
@@ -56,17 +56,17 @@ class WorkTree:
 
     def _walk(self, folder: str) -> Iterable[tuple[str, str]]:
         """Every entry below ``folder`` with its kind ("" for a regular file); links not followed."""
-        top = _kind(self.root / folder) if folder else "folder"
+        top = _kind(os.path.join(self.root, folder)) if folder else "folder"
         if top in _SPECIAL_KINDS:
             yield folder, top  # the content folder itself is a link or a device: read nothing
             return
-        for current, dirs, names in os.walk(self.root / folder):
+        for current, dirs, names in os.walk(os.path.join(self.root, folder)):
             rel = normalize(Path(current).relative_to(self.root))
             kept = []
             for name in sorted([*dirs, *names]):
                 if name == ".git":
                     continue
-                kind = _kind(Path(current) / name)
+                kind = _kind(os.path.join(current, name))  # strings: a Path each cost more
                 if kind == "folder":
                     kept.append(name)
                 else:
@@ -79,10 +79,10 @@ _SPECIAL_KINDS = frozenset(
 )
 
 
-def _kind(path: Path) -> str:
+def _kind(path: str) -> str:
     """The kind of entry: empty for a regular file, "folder", or what special thing it is."""
     try:
-        mode = path.lstat().st_mode
+        mode = os.lstat(path).st_mode
     except OSError:
         return "file that cannot be read"
     if stat.S_ISREG(mode):

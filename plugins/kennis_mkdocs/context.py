@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,7 @@ STATS = {"kb_loads": 0, "history_reads": 0}
 class RecordingTree(WorkTree):
     """A work tree that keeps the Markdown it read, so links can be scanned without a re-read.
 
+    It walks each folder once (loading the base lists its files, then its special entries).
     Without a ``.github/kennis.yml`` the content folder is MkDocs' ``docs_dir`` (the core's default
     is ``content``): a site with its docs elsewhere needs no kennis.yml just to say so.
     """
@@ -46,7 +48,21 @@ class RecordingTree(WorkTree):
     def __init__(self, root: Path, docs_dir: str) -> None:
         super().__init__(root)
         self.markdown: dict[str, str] = {}
+        self.walked: dict[str, list[tuple[str, str]]] = {}
         self.default_config = f"content_dir: {json.dumps(docs_dir or '.')}\n".encode()
+
+    def files(self, folder: str) -> Iterable[str]:
+        return [path for path, kind in self._entries(folder) if kind == ""]
+
+    def special(self, folder: str) -> Iterable[tuple[str, str]]:
+        return [(path, kind) for path, kind in self._entries(folder) if kind]
+
+    def _entries(self, folder: str) -> list[tuple[str, str]]:
+        """One walk of a folder per build: loading the base asks for its files and specials."""
+        found = self.walked.get(folder)
+        if found is None:
+            found = self.walked[folder] = list(self._walk(folder))
+        return found
 
     def read(self, path: str) -> bytes | None:
         raw = super().read(path)
