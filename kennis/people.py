@@ -7,12 +7,14 @@ the Contributors page and ``kennis check --strict`` all key people with ``person
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from .handles import noreply_login
 from .history import PageHistory, Person
 
 
+@functools.lru_cache(maxsize=65536)  # a few hundred people, asked about once per page they touched
 def person_key(person: Person) -> str:
     """``login:alice`` for GitHub no-reply e-mails (any ``123+`` form), else e-mail, else name."""
     login = noreply_login(person.email) if person.email else None

@@ -112,7 +112,11 @@ def _credit_upkeep(
 
 def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> None:
     def get(person: Person) -> Contributor:
-        return people.setdefault(_key(person), Contributor(person))
+        key = _key(person)
+        found = people.get(key)  # not setdefault: that builds a Contributor (three sets) per call
+        if found is None:
+            found = people[key] = Contributor(person)
+        return found
 
     for i, person in enumerate(history.authors):
         who = get(person)
