@@ -26,6 +26,8 @@ OUTDATED_LABEL = "kennis:outdated"
 OUTDATED_COLOR = "d93f0b"
 OUTDATED_DESCRIPTION = "Readers reported this page as out of date (kennis)"
 MAX_COMMENT = 2000
+COMMENT_LIMIT = 60_000  # characters per issue comment (GitHub refuses over 65,536)
+COMMENT_REPORTS = 100  # reports quoted per comment at most (one comment per page and window)
 _MARKER = re.compile(r"<!-- kennis:feedback page=(\S+) -->")
 
 
@@ -170,8 +172,30 @@ def quote_reader(report: Report, tr: Translator | None = None) -> str:
 
 def comments_text(reports: Sequence[Report], tr: Translator | None = None) -> str:
     """Several readers' comments in one issue comment (writes are coalesced per page)."""
-    quotes = "\n\n".join(quote_reader(r, tr) for r in reports)
-    return quotes + "\n<!-- kennis:feedback-comments -->\n"
+    return comment_batch(reports, tr, limit=None)[0]
+
+
+def comment_batch(
+    reports: Sequence[Report],
+    tr: Translator | None = None,
+    limit: int | None = COMMENT_LIMIT,
+    most: int = COMMENT_REPORTS,
+) -> tuple[str, list[Report]]:
+    """The next issue comment: the oldest reports that fit GitHub's size limit (at least one).
+
+    A flood of comments in one window becomes several comments, one per window, instead of one
+    GitHub refuses ("body is too long") and would refuse again on every retry.
+    """
+    end = "\n<!-- kennis:feedback-comments -->\n"
+    quotes: list[str] = []
+    size = len(end)
+    for report in reports[:most] if limit is not None else reports:
+        quote = quote_reader(report, tr)
+        if quotes and limit is not None and size + 2 + len(quote) > limit:
+            break
+        quotes.append(quote)
+        size += 2 + len(quote)
+    return "\n\n".join(quotes) + end, list(reports[: len(quotes)])
 
 
 def thanks_text(reports: Sequence[Report], tr: Translator | None = None) -> str:

@@ -131,9 +131,9 @@ def _write_once(
             return True
     pending = store.unposted(name, page)
     if pending:
-        comments = fb.comments_text(pending, translator(pages.language))
-        repo.get_issue(number).create_comment(comments)
-        store.mark_posted([r.id for r in pending])
+        comments, posted = fb.comment_batch(pending, translator(pages.language))
+        repo.get_issue(number).create_comment(comments)  # the rest: in the next window
+        store.mark_posted([r.id for r in posted])
         store.wrote(name, page, number, was)
         return True
     if written != was:

@@ -97,3 +97,18 @@ def test_banner_text() -> None:
         "@sam-okafor has been asked."
     )
     assert banner_text(1, DAY, None).startswith("A colleague reported on 3 December")
+
+
+def test_a_flood_of_comments_is_posted_in_comments_github_takes() -> None:
+    from kennis.feedback import COMMENT_LIMIT, comment_batch
+
+    flood = [
+        Report(f"r{n}", "a.md", "outdated", date(2026, 12, 3), "x" * 1900) for n in range(80)
+    ]
+    text, posted = comment_batch(flood)
+    assert len(text) <= COMMENT_LIMIT < 65536 and 20 < len(posted) < 80
+    assert posted == flood[: len(posted)]  # the oldest first; the rest wait for the next window
+    rest, more = comment_batch(flood[len(posted) :])
+    assert more and len(rest) <= COMMENT_LIMIT
+    short = [Report(f"s{n}", "a.md", "outdated", date(2026, 12, 3), "ok") for n in range(300)]
+    assert len(comment_batch(short)[1]) == 100  # at most 100 quoted per comment

@@ -206,6 +206,8 @@ def test_every_endpoint_answers_in_githubs_published_shape(
     c.call("POST", f"/app/hook/deliveries/{failed.id}/attempts", None, status=202, auth="jwt")
     c.call("GET", "/repos/acme/kb/pulls/99", m.BasicError, status=404)
     c.call("POST", issues, m.ValidationError, {"title": "x", "assignees": ["mallory"]}, 422)
+    long = {"body": "x" * 65537}  # GitHub: "body is too long (maximum is 65536 characters)"
+    c.call("POST", f"{issues}/1/comments", m.ValidationError, long, 422)
     assert c.problems == []
     served = {(r.method, r.path) for r in world.requests if r.status < 400}
     from tests.github_standin.core import ROUTES

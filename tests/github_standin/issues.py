@@ -12,6 +12,8 @@ from .state import Comment, Issue, Label, Repo, now_iso
 if TYPE_CHECKING:
     from .server import GitHubStandIn
 
+BODY_LIMIT = 65536  # characters GitHub takes in an issue or comment body
+
 
 def _issue(gh: GitHubStandIn, req: Request) -> tuple[Repo, Issue]:
     repo = repo_of(gh, req)
@@ -168,6 +170,19 @@ def create_comment(gh: GitHubStandIn, req: Request) -> Reply:
     text = req.body_dict().get("body")
     if not isinstance(text, str) or not text:
         raise validation_failed("IssueComment", "body", "missing_field")
+    if len(text) > BODY_LIMIT:  # GitHub's own answer to an over-long comment
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "IssueComment",
+                    "code": "custom",
+                    "field": "body",
+                    "message": f"body is too long (maximum is {BODY_LIMIT} characters)",
+                }
+            ],
+        )
     stamp = now_iso()
     comment = Comment(gh.store.new_id(), text, req.actor or "ghost", stamp, stamp)
     issue.comments.append(comment)
