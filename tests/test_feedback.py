@@ -102,9 +102,7 @@ def test_banner_text() -> None:
 def test_a_flood_of_comments_is_posted_in_comments_github_takes() -> None:
     from kennis.feedback import COMMENT_LIMIT, comment_batch
 
-    flood = [
-        Report(f"r{n}", "a.md", "outdated", date(2026, 12, 3), "x" * 1900) for n in range(80)
-    ]
+    flood = [Report(f"r{n}", "a.md", "outdated", date(2026, 12, 3), "x" * 1900) for n in range(80)]
     text, posted = comment_batch(flood)
     assert len(text) <= COMMENT_LIMIT < 65536 and 20 < len(posted) < 80
     assert posted == flood[: len(posted)]  # the oldest first; the rest wait for the next window
