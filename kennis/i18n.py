@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +92,14 @@ def languages() -> list[str]:
     return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
 
 
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})?$")
+
+
 def _candidates(language: str) -> list[str]:
+    """``nl_BE`` then ``nl``; nothing for a value that is no language tag (never a path)."""
     tag = (language or SOURCE_LANGUAGE).replace("-", "_")
+    if not _TAG.match(tag):
+        return []
     return [tag, tag.split("_")[0]] if "_" in tag else [tag]
 
 

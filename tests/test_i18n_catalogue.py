@@ -170,3 +170,11 @@ def test_a_lost_placeholder_is_reported(tmp_path: Path) -> None:
     )
     found = problems_in(load(po))
     assert len(found) == 2 and re.search(r"\['wie'\] != \['who'\]", found[0])
+
+
+def test_a_language_that_is_no_tag_never_becomes_a_path() -> None:
+    from kennis.i18n import translator
+
+    assert translator("nl-BE").language == "nl"
+    for odd in ("../nl", "nl/../../..", "/etc", "nl_BE/x", ""):
+        assert translator(odd).language == "en"
