@@ -75,13 +75,15 @@ class _Tally:
         self.previous: list[bytes] = []
         self.credits: list[tuple[str, bytes, bytes]] = []  # (kind, raw ident, date), newest first
 
-    def touch(self, commit: LogCommit, seq: int, counted: bool) -> None:
+    def touch(self, commit: LogCommit, seq: int, counted: bool, credits: bool = False) -> None:
         if commit.sha == self.sha:
             return  # one commit touching two historical paths of the page counts once
         self.sha = commit.sha
         ident = (commit.name, commit.email)
         self.created = (commit.date, ident)
-        if commit.credits:  # the App's commits: no edit, but credit to who confirmed or decided
+        # The App's (a bot's) commits: no edit, but credit to who confirmed or decided. A
+        # person's own commit cannot credit someone else by writing such a trailer.
+        if credits and commit.credits:
             for raw in commit.credits.split(b"\x1f"):
                 key, _, value = raw.partition(b":")
                 kind = CREDIT_KINDS.get(key.strip().lower())
@@ -155,11 +157,12 @@ def _walk(
                 if commit.sha not in newest:
                     raise _NotNewest(commit.sha)
                 left -= 1
-            counted = commit.sha not in ignored and not (
+            by_bot = (
                 commit.email.lower() in bots
                 or commit.name.lower() in bots
                 or commit.email.endswith(_BOT_EMAIL)
             )
+            counted = commit.sha not in ignored and not by_bot
             for status, path, old_path in commit.changes:
                 if status == _RENAMED and old_path is not None:
                     tally = alias.pop(path, None)
@@ -171,7 +174,7 @@ def _walk(
                 else:
                     tally = alias.get(path)
                 if tally is not None:
-                    tally.touch(commit, seq, counted)
+                    tally.touch(commit, seq, counted, credits=by_bot)
             if not alias or left == 0:
                 # Every page has reached the commit that added it, and only the alias map leads
                 # from a path to a page: no older commit can change any answer.

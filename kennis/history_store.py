@@ -28,7 +28,7 @@ from typing import Any
 
 from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person
 
-VERSION = 3
+VERSION = 4  # 4: credit trailers count only on bot commits (older files may hold forged ones)
 MAGIC = f"kennis-history-cache {VERSION}".encode("ascii")
 _DUMP = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: any path survives the trip
 _LOAD = json.JSONDecoder().decode

@@ -21,6 +21,7 @@ from github.Repository import Repository
 
 from kennis.files import write_atomic
 from kennis.handles import is_bot, noreply_login
+from kennis.history_build import DEFAULT_BOTS
 from kennis.owner_actions import TRAILERS
 from kennis.reviews import ReviewsError, read_rows, reviews_json
 from review_bot.locks import KeyedLocks
@@ -101,10 +102,13 @@ def record(path: Path, rows: list[dict[str, Any]], key: str = "reviews") -> None
 def resolver(message: str, email: str, login: str | None) -> str | None:
     """Who a commit credits: the person its trailer names, else its author's login; never a bot.
 
-    The App's confirmations and decisions carry the trailer; other commits are credited to their
-    author's GitHub login (from the push) or GitHub no-reply address.
+    The App's confirmations and decisions carry the trailer, and only a bot's commit is believed
+    when it names someone else; other commits are credited to their author's GitHub login (from
+    the push) or GitHub no-reply address.
     """
-    named = [noreply_login(m[1]) for m in _CREDIT_TRAILER.finditer(message)]
+    app = email.strip().lower().encode() in DEFAULT_BOTS  # the App's own commits
+    by_bot = app or is_bot(login or noreply_login(email) or "")
+    named = [noreply_login(m[1]) for m in _CREDIT_TRAILER.finditer(message)] if by_bot else []
     for candidate in (*named, login, noreply_login(email)):
         if candidate and not is_bot(candidate):
             return candidate

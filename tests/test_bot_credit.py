@@ -139,9 +139,15 @@ def test_the_deploy_workflows_review_credit_step_feeds_the_build_and_is_optional
         ),
         (
             "a.md: archived\n\nArchived-by: Sam O <12+sam@users.noreply.github.com>\n",
-            "",
+            "kennis-bot@users.noreply.github.com",
             None,
             "sam",
+        ),
+        (  # a person's own commit cannot hand the credit to someone else
+            "Fix\n\nConfirmed-by: victim <1+victim@users.noreply.github.com>\n",
+            "bob@example.com",
+            "bob",
+            "bob",
         ),
         ("Fix the limit\n", "bob@example.com", "bob", "bob"),
         ("Fix the limit\n", "9+bob@users.noreply.github.com", None, "bob"),
@@ -151,6 +157,7 @@ def test_the_deploy_workflows_review_credit_step_feeds_the_build_and_is_optional
     ids=[
         "confirmation-credits-the-confirmer",
         "decision-trailer-with-numbered-noreply",
+        "a-forged-trailer-credits-the-author",
         "edit-credits-its-author",
         "edit-by-noreply-address",
         "unknown-author",

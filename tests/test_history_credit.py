@@ -79,3 +79,18 @@ def test_an_author_listing_themself_as_coauthor_counts_once(tmp_path: Path) -> N
     page = _index(repo).pages[PAGE]
     assert {c.person.name: c.commits for c in page.contributions} == {"Alice": 2, "Bo": 1}
     assert [p.name for p in page.coauthors] == ["Bo"]
+
+
+def test_a_persons_own_commit_cannot_credit_someone_else_with_a_trailer(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    repo.append(PAGE, "More.\n")
+    repo.commit(
+        "Edit",
+        author="Mallory <9+mallory@users.noreply.github.com>",
+        date="2026-02-01T10:00:00+00:00",
+        trailers=["Confirmed-by: bob <bob@users.noreply.github.com>"],
+    )
+    for cache in (False, True):
+        page = _index(repo, cache=cache).pages[PAGE]
+        assert page.credits == ()  # only the App's (a bot's) commits say who confirmed
+        assert page.commits == 2  # Mallory's commit is an edit like any other
