@@ -10,7 +10,7 @@ from typing import Any
 from .errors import Problem
 from .frontmatter import decode
 from .handles import Handle, parse_handle
-from .i18n import SOURCE_LANGUAGE, languages
+from .i18n import SOURCE_LANGUAGE, is_language_tag, languages
 from .intervals import Interval, parse_interval
 from .page import DEFAULT, Source, as_date
 from .paths import normalize
@@ -101,7 +101,7 @@ def _verify(value: object) -> str:
 def _language(value: object) -> str:
     known = languages()
     tag = value.strip().replace("-", "_") if isinstance(value, str) else ""
-    if tag and (tag in known or tag.split("_")[0] in known):
+    if is_language_tag(tag) and (tag in known or tag.split("_")[0] in known):
         return tag  # "nl_BE" speaks the "nl" catalogue
     raise ValueError(
         N_(

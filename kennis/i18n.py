@@ -92,18 +92,23 @@ def languages() -> list[str]:
     return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
 
 
-_TAG = re.compile(r"^[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})?$")
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})?")
 
 
 def _candidates(language: str) -> list[str]:
     """``nl_BE`` then ``nl``; nothing for a value that is no language tag (never a path)."""
     tag = (language or SOURCE_LANGUAGE).replace("-", "_")
-    if not _TAG.match(tag):
+    if not _TAG.fullmatch(tag):
         return []
     return [tag, tag.split("_")[0]] if "_" in tag else [tag]
 
 
-@functools.cache
+def is_language_tag(value: str) -> bool:
+    """``nl``, ``nl_BE``, ``pt-BR``: a language tag, never a path or anything longer."""
+    return bool(_TAG.fullmatch(value.replace("-", "_")))
+
+
+@functools.lru_cache(maxsize=64)  # a repository cannot grow it without bound
 def translator(language: str | None) -> Translator:
     """The translator for *language* (``nl``, ``nl_BE``, ``nl-BE``); unknown ones speak English."""
     for tag in _candidates(language or SOURCE_LANGUAGE):

@@ -19,7 +19,7 @@ from .i18n import Translator
 from .kb import KnowledgeBase
 from .translation_history import resolve_blobs
 
-_LANGUAGE = re.compile(r"^[a-z]{2}(?:_[A-Z]{2})?$")
+_LANGUAGE = re.compile(r"[a-z]{2}(?:_[A-Z]{2})?")
 
 
 def set_translation_of(raw: bytes, path: str, revision: str) -> bytes:
@@ -50,7 +50,7 @@ class Scaffold:
 
 def translation_path(source: str, language: str, tr: Translator) -> str:
     """``content/a.md`` → ``content/a.fr.md``; a message for a bad language code."""
-    if not _LANGUAGE.match(language):
+    if not _LANGUAGE.fullmatch(language):
         raise KennisError(
             tr._(
                 "{language} is not a language code: use two lower-case letters, optionally with a "

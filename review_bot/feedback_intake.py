@@ -67,6 +67,7 @@ class PageCatalog:
         self._pages: SitePages | None = None
         self._checked = 0.0
         self._refreshing = False
+        self._starting = threading.Lock()
 
     def current(self, fresh: bool = False) -> SitePages | None:
         """The pages now (None before the App has ever fetched the repository)."""
@@ -76,6 +77,13 @@ class PageCatalog:
             if age >= RECHECK:
                 self._refresh_in_background()
             return pages
+        if pages is not None:  # an unknown page: read now, unless a read is under way already
+            if not self._lock.acquire(blocking=False):
+                return pages  # a flood of unknown pages queues no git reads (and no real report)
+            try:
+                return self._read() if time.monotonic() - self._checked >= FRESH else self._pages
+            finally:
+                self._lock.release()
         with self._lock:
             return self._read()
 
@@ -84,7 +92,7 @@ class PageCatalog:
         self._refresh_in_background()
 
     def _refresh_in_background(self) -> None:
-        with self._lock:
+        with self._starting:  # not the read lock: an answer never waits behind a git read here
             if self._refreshing:
                 return
             self._refreshing = True

@@ -38,6 +38,7 @@ BAD = [
     ("site", b"site_url: kb.example.com\n", 1, 11, "web address"),
     ("verify", b"verify: push\n", 1, 9, "not one of: pr, commit"),
     ("language", b"language: klingon\n", 1, 11, "not a language kennis speaks (known: en, nl"),
+    ("language-no-tag", b"language: nl_" + b"x" * 200 + b"\n", 1, 11, "not a language kennis"),
     ("list", b"- a\n", 1, 1, "keys and values"),
     ("syntax", b"a: [\n", 2, 1, "YAML syntax error"),
 ]

@@ -178,3 +178,10 @@ def test_a_language_that_is_no_tag_never_becomes_a_path() -> None:
     assert translator("nl-BE").language == "nl"
     for odd in ("../nl", "nl/../../..", "/etc", "nl_BE/x", ""):
         assert translator(odd).language == "en"
+
+
+def test_a_language_with_a_trailing_newline_is_no_tag() -> None:
+    from kennis.i18n import is_language_tag
+
+    assert is_language_tag("nl_BE") and is_language_tag("pt-BR")
+    assert not is_language_tag("nl\n") and not is_language_tag("../nl")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from kennis.i18n import is_language_tag
+
 QUIZ_LOCALES = Path(__file__).with_name("quiz_locales")
 QUIZ_LOGGER = "mkdocs.plugins.mkdocs_quiz"
 
@@ -40,6 +42,8 @@ _FILTER = _LentLanguage()
 def lend_quiz_language(config: MkDocsConfig, language: str) -> Path | None:
     """Name kennis's catalogue for *language* to mkdocs-quiz, if it is on and lacks one."""
     plugin = config.plugins.get("mkdocs_quiz")
+    if not is_language_tag(language):
+        return None  # theme.language names a file below: only ever a language tag
     ours = QUIZ_LOCALES / f"{language}.po"
     if plugin is None or not ours.is_file() or _ships(plugin, language):
         return None
