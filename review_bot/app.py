@@ -8,6 +8,7 @@ import re
 import resource
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 from typing import IO, Any
@@ -26,6 +27,7 @@ Environ = dict[str, Any]
 CHUNK = 64 * 1024
 SPOOL_OVER = 1024 * 1024  # bodies larger than this wait on disk until their signature is checked
 MAX_DEPTH = 400  # GitHub's payloads nest about 10 deep
+ACK_QUIET = 0.01  # seconds after an acknowledgement in which workers still give way (a burst)
 
 
 class _Reject(Exception):
@@ -164,6 +166,7 @@ class WebhookApp:
         self.ledger = ledger
         self.on_recorded = on_recorded or (lambda: None)
         self._inflight = 0
+        self._acked_at = -ACK_QUIET
         self._inflight_lock = threading.Lock()
         # Public endpoints (readers' browsers, not GitHub): their own intake, review_bot/public.py.
         self.public: dict[str, Callable[[Environ, StartResponse], Iterable[bytes]]] = {
@@ -173,8 +176,12 @@ class WebhookApp:
 
     @property
     def acknowledging(self) -> bool:
-        """True while a webhook request is being read and recorded (workers give way to it)."""
-        return self._inflight > 0
+        """True while a request is being acknowledged, or was a moment ago (workers give way).
+
+        The moment after (``ACK_QUIET``) bridges the gaps inside a burst, while the server reads
+        the next requests before any of them reaches the application.
+        """
+        return self._inflight > 0 or time.monotonic() - self._acked_at < ACK_QUIET
 
     def __call__(self, environ: Environ, start: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -211,6 +218,7 @@ class WebhookApp:
         finally:
             with self._inflight_lock:
                 self._inflight -= 1
+                self._acked_at = time.monotonic()
 
     def _webhook(self, environ: Environ, start: StartResponse) -> list[bytes]:
         settings = self.settings

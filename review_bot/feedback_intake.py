@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from review_bot.public import (
     PublicError,
     StartResponse,
     intake_from_settings,
+    new_id,
     reader_text,
     respond,
 )
@@ -181,7 +181,7 @@ class FeedbackEndpoint:
         if path not in pages.owners:
             raise PublicError("404 Not Found", f"no page {page} on the site")
         owner = pages.owners[path]
-        report_id = f"feedback-{uuid.uuid4().hex}"
+        report_id = new_id("feedback")
         payload = {
             "repository": {"full_name": self.settings.site_repo},
             "report": {

@@ -104,15 +104,18 @@ class SQLiteFeedbackStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        if self.path in _SCHEMA_MADE:
+            return  # one store per delivery: the tables are made once per file and process
         with _SCHEMA_LOCK:
-            if self.path.resolve() in _SCHEMA_MADE:
-                return  # one store per delivery: the tables are made once per file and process
-            with self._read() as db:
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    db.execute(statement)
-            _SCHEMA_MADE.add(self.path.resolve())
+            if self.path not in _SCHEMA_MADE:
+                with self._connect() as db:
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        db.execute(statement)
+                _SCHEMA_MADE.add(self.path)
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        # Every write takes the ledger's writer lock: one made beside it would leave an
+        # acknowledgement's BEGIN IMMEDIATE to SQLite's busy handler, which sleeps in steps.
         return transaction(self.path)
 
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
@@ -120,7 +123,7 @@ class SQLiteFeedbackStore:
 
     def add(self, repo: str, report: Report, now: float | None = None) -> bool:
         """Store a report; False when its id is already known (a redelivery)."""
-        with self._read() as db:
+        with self._connect() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO feedback_reports (id, repo, page, kind, comment, identity,"
                 " by_owner, on_day, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -172,7 +175,7 @@ class SQLiteFeedbackStore:
             return cursor.rowcount
 
     def pages_with_reports(self, repo: str) -> list[str]:
-        with self._connect() as db:
+        with self._read() as db:
             rows = db.execute(
                 "SELECT DISTINCT page FROM feedback_reports WHERE repo = ? AND cleared = 0"
                 " ORDER BY page",
@@ -181,7 +184,7 @@ class SQLiteFeedbackStore:
         return [page for (page,) in rows]
 
     def page_state(self, repo: str, page: str) -> PageState:
-        with self._connect() as db:
+        with self._read() as db:
             row = db.execute(
                 "SELECT issue, last_write, written FROM feedback_pages WHERE repo = ? AND page = ?",
                 (repo.lower(), page),

@@ -22,7 +22,7 @@ from review_bot.ledger_model import (
     field_of,
 )
 from review_bot.locks import KeyedLocks
-from review_bot.sqlite_tx import Transaction, write_lock
+from review_bot.sqlite_tx import GroupCommit, Transaction, write_lock
 
 _EXCLUSIVE: KeyedLocks[str] = KeyedLocks()
 
@@ -74,6 +74,8 @@ class SQLiteLedger:
         # One writer at a time inside the process: a Python lock hands over at once, where
         # SQLite's busy handler would sleep in steps of up to 100 ms (the webhook's tail latency).
         self._write_lock = write_lock(self.path)
+        # Acknowledgements arriving together are stored together (`GroupCommit`).
+        self._recording = GroupCommit(self._write_lock, self._insert, lambda row: row[0])
         self._db().executescript(_SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
@@ -132,14 +134,19 @@ class SQLiteLedger:
         if installation_id is not None and not -(2**63) <= installation_id < 2**63:
             installation_id = None
         repo = field_of(payload, str, "repository", "full_name")
-        with self._tx() as db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, repo,"
-                " payload, next_attempt_at, received_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (delivery_id, event, action, installation_id, repo, payload_raw, now, now, now),
-            )
-            return cursor.rowcount == 1
+        row = (delivery_id, event, action, installation_id, repo, payload_raw, now, now, now)
+        return self._recording.add(row)
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> set[str]:
+        """Store deliveries in one statement (SQLite autocommits it); the ids that were new."""
+        added = self._db().execute(
+            "INSERT OR IGNORE INTO deliveries (id, event, action, installation_id, repo,"
+            " payload, next_attempt_at, received_at, updated_at) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+            + " RETURNING id",
+            [value for row in rows for value in row],
+        )
+        return {delivery_id for (delivery_id,) in added.fetchall()}
 
     def claim(
         self, lease_seconds: float, now: float | None = None, *, max_attempts: int | None = None

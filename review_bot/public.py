@@ -11,8 +11,10 @@ stores it (`reader_text`). Echoing it to GitHub goes through the one neutraliser
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
+import secrets
 import threading
 import time
 import unicodedata
@@ -30,6 +32,19 @@ Environ = dict[str, Any]
 MAX_PUBLIC_BODY = 8 * 1024
 CORS_METHODS = "POST, OPTIONS"
 CORS_MAX_AGE = "600"
+
+
+_PROCESS = secrets.token_hex(8)  # this process' ids cannot meet another's (or an earlier run's)
+_COUNTER = itertools.count()
+
+
+def new_id(prefix: str) -> str:
+    """A unique id for a stored report: this process' random prefix and a counter.
+
+    No system call (`uuid.uuid4` reads the kernel's random source on every call, and each call
+    hands the interpreter lock away in the middle of an acknowledgement).
+    """
+    return f"{prefix}-{_PROCESS}{next(_COUNTER):08x}"
 
 
 class PublicError(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from review_bot.public import (
     PublicError,
     StartResponse,
     intake_from_settings,
+    new_id,
     respond,
 )
 from review_bot.public import reader_text as plain
@@ -78,7 +78,7 @@ class RequestsEndpoint:
 
     def accept(self, environ: Environ) -> dict[str, Any]:
         form = parse_request(self.intake.admit(environ))
-        request_id = f"request-{uuid.uuid4().hex}"
+        request_id = new_id("request")
         payload = {
             "repository": {"full_name": self.settings.site_repo},
             "request": {

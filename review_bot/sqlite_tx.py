@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from review_bot.locks import KeyedLocks
 
+Row = TypeVar("Row")
+MAX_GROUP = 100  # rows in one statement (SQLite allows 32,766 parameters; a delivery takes 9)
+
 _WRITE_LOCKS: KeyedLocks[Path] = KeyedLocks()
+_RESOLVED: dict[
+    Path, Path
+] = {}  # a path as given → the file it names (resolved once, not per call)
 
 
 def write_lock(path: Path) -> threading.Lock:
     """The one in-process writer lock of a database file, shared by everyone writing to it."""
-    return _WRITE_LOCKS.get(Path(path).resolve())
+    given = Path(path)
+    resolved = _RESOLVED.get(given)
+    if resolved is None:
+        resolved = _RESOLVED.setdefault(given, given.resolve())
+    return _WRITE_LOCKS.get(resolved)
 
 
 @contextmanager
@@ -66,3 +78,72 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+class GroupCommit(Generic[Row]):
+    """Rows written by many threads at once go into the database together, a few statements in all.
+
+    Each caller queues its row. The first one finding nobody committing becomes the committer: it
+    writes the queue (``MAX_GROUP`` rows a statement, under the file's writer lock) until its own
+    row is in, then hands over to a caller still waiting. In a burst of requests one statement
+    carries many rows, where one transaction each made every request wait its turn for the lock
+    and, after each SQLite call, for the interpreter lock (a convoy: the tail grew with the burst).
+    *write* stores a batch in one statement and returns the keys it added (``RETURNING``).
+    """
+
+    def __init__(
+        self,
+        lock: threading.Lock,
+        write: Callable[[list[Row]], set[str]],
+        key: Callable[[Row], str],
+    ) -> None:
+        self.lock = lock
+        self.write = write
+        self.key = key
+        self._cond = threading.Condition()
+        self._queue: list[_Queued[Row]] = []
+        self._committing = False
+
+    def add(self, row: Row) -> bool:
+        """Store *row*; True when it was new (False: its key was already there)."""
+        mine = _Queued(row)
+        with self._cond:
+            self._queue.append(mine)
+            while not mine.done and self._committing:
+                self._cond.wait()
+            if not mine.done:
+                self._committing = True
+        try:
+            while not mine.done:
+                with self._cond:
+                    batch = self._queue[:MAX_GROUP]
+                    del self._queue[:MAX_GROUP]
+                self._commit(batch)
+        finally:
+            with self._cond:
+                self._committing = False
+                self._cond.notify_all()  # the others' rows are in, or one of them commits next
+        if mine.error is not None:
+            raise mine.error
+        return mine.new
+
+    def _commit(self, batch: list[_Queued[Row]]) -> None:
+        try:
+            with self.lock:
+                added = self.write([queued.row for queued in batch])
+        except Exception as exc:  # every caller in the batch sees the failure, none is lost
+            for queued in batch:
+                queued.error, queued.done = exc, True
+            return
+        for queued in batch:
+            key = self.key(queued.row)
+            queued.new, queued.done = key in added, True
+            added.discard(key)  # a key twice in one batch: only the first is new
+
+
+@dataclass(eq=False)
+class _Queued(Generic[Row]):
+    row: Row
+    done: bool = False
+    new: bool = False
+    error: Exception | None = None

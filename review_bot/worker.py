@@ -20,6 +20,7 @@ IDLE_POLL = 1.0  # seconds between ledger checks when nothing wakes the workers
 CHECKPOINT_EVERY = 200  # deliveries between WAL checkpoints when the queue never empties
 PRUNE_EVERY = 3600.0  # seconds between removals of long-finished deliveries
 GIVE_WAY = 0.05  # at most this long a worker waits for webhook acknowledgements to finish
+GIVE_WAY_POLL = 0.005  # how often it looks meanwhile (each look takes the interpreter lock)
 
 
 class WorkerPool:
@@ -56,6 +57,7 @@ class WorkerPool:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._leases = LeaseKeeper(ledger, lease_seconds)
 
     def start(self) -> None:
         for n in range(self.size):
@@ -77,7 +79,10 @@ class WorkerPool:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        return sum(thread.is_alive() for thread in self._threads)
+        busy = sum(thread.is_alive() for thread in self._threads)
+        if not busy:
+            self._leases.stop()  # a delivery still running keeps its lease until the process ends
+        return busy
 
     def _run(self) -> None:
         try:
@@ -122,7 +127,7 @@ class WorkerPool:
         # early: GitHub waits for the 202, the queue is durable (one interpreter, one GIL).
         deadline = time.monotonic() + GIVE_WAY
         while self.busy() and time.monotonic() < deadline:
-            time.sleep(0.001)
+            time.sleep(GIVE_WAY_POLL)
         if self._stop.is_set():
             return False  # stopping: what is not claimed yet stays queued
         try:
@@ -138,28 +143,11 @@ class WorkerPool:
 
     def process(self, claim: Claim) -> None:
         """Run every handler for the delivery; record done, retry, postponement or dead."""
-        d = claim.delivery
-        stop = threading.Event()
-        heartbeat = threading.Thread(
-            target=self._keep_lease, args=(claim, stop), name=f"lease-{d.id}", daemon=True
-        )
-        heartbeat.start()
+        self._leases.hold(claim)
         try:
             self._handle(claim)
         finally:
-            stop.set()
-            heartbeat.join()
-
-    def _keep_lease(self, claim: Claim, stop: threading.Event) -> None:
-        """Renew the lease while handlers run, so a long build is never taken over mid-way."""
-        try:
-            while not stop.wait(self.lease_seconds / 3):
-                if not self.ledger.renew(claim, self.lease_seconds):
-                    return
-        except Exception:
-            log.exception("could not renew the lease of delivery %s", claim.delivery.id)
-        finally:
-            self.ledger.close()  # this thread's own connection
+            self._leases.release(claim)
 
     def _handle(self, claim: Claim) -> None:
         d = claim.delivery
@@ -204,3 +192,46 @@ class WorkerPool:
         )
         if state == "dead":
             log.error("delivery %s is dead after %d attempts", d.id, d.attempts)
+
+
+class LeaseKeeper:
+    """One thread renewing the lease of every delivery in progress (not one per delivery).
+
+    A long build is never taken over mid-way; a short report pays for no thread of its own.
+    """
+
+    def __init__(self, ledger: DeliveryLedger, lease_seconds: float) -> None:
+        self.ledger = ledger
+        self.lease_seconds = lease_seconds
+        self._held: dict[int, Claim] = {}
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, claim: Claim) -> None:
+        with self._guard:
+            self._held[id(claim)] = claim
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(target=self._run, name="kennis-leases", daemon=True)
+                self._thread.start()
+
+    def release(self, claim: Claim) -> None:
+        with self._guard:
+            self._held.pop(id(claim), None)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.lease_seconds / 3):
+                with self._guard:
+                    held = list(self._held.values())
+                for claim in held:
+                    try:
+                        if not self.ledger.renew(claim, self.lease_seconds):
+                            self.release(claim)  # taken over: its worker finds out on finishing
+                    except Exception:
+                        log.exception("could not renew the lease of delivery %s", claim.delivery.id)
+        finally:
+            self.ledger.close()  # this thread's own connection

@@ -49,10 +49,12 @@ def open_feedback_site(
     )
     made.env.update(env)
     made.start()
-    deploy_first(made)
-    yield made
-    if made.bot is not None:
-        made.bot.stop(signal.SIGKILL)
+    try:
+        deploy_first(made)
+        yield made
+    finally:  # closing the generator (not only exhausting it) stops the bot
+        if made.bot is not None:
+            made.bot.stop(signal.SIGKILL)
 
 
 def send(site: SiteBot, body: dict[str, Any] | bytes, **headers: str) -> Response:
