@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
+from kennis_mkdocs.options import resolve_history_cache
 from tests.github_standin.webhooks import EXAMPLES_DIR
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+ADOPTERS = Path(__file__).resolve().parent.parent / "kennis" / "templates" / "github"  # kennis init
 
 
 def load(name: str) -> dict[str, Any]:
@@ -76,6 +78,22 @@ def test_deploy_gathers_review_credit_before_the_build_and_builds_without_it_too
     assert credit["env"]["KENNIS_GITHUB_TOKEN"] == "${{ github.token }}"
     out = re.search(r'--out "([^"]+)"', credit["run"])
     assert out is not None and site["env"]["KENNIS_REVIEWS"] == out.group(1)
+
+
+@pytest.mark.parametrize("doc", [WORKFLOWS / "deploy.yml", ADOPTERS / "deploy.yml"])
+def test_deploy_keeps_the_history_cache_where_the_build_looks_for_it(doc: Path) -> None:
+    build = yaml.safe_load(doc.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    names = [s.get("name", "") for s in build]
+    cache = build[names.index("History cache")]
+    assert names.index("History cache") < names.index("Build (strict)")
+    assert cache["uses"].startswith("actions/cache@")
+    site_dir = re.search(r"--site-dir (\S+)", build[names.index("Build (strict)")]["run"])
+    assert site_dir is not None
+    root = Path("/repo")
+    expected = resolve_history_cache(True, root, str(root / site_dir.group(1)))
+    assert root / cache["with"]["path"] == expected
+    assert cache["with"]["key"] == "kennis-history-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "kennis-history-"  # the newest earlier one
 
 
 def test_deploys_never_overlap() -> None:
