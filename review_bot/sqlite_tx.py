@@ -131,9 +131,11 @@ class GroupCommit(Generic[Row]):
         try:
             with self.lock:
                 added = self.write([queued.row for queued in batch])
-        except Exception as exc:  # every caller in the batch sees the failure, none is lost
+        except BaseException as exc:  # every caller in the batch sees the failure, none waits on
             for queued in batch:
                 queued.error, queued.done = exc, True
+            if not isinstance(exc, Exception):
+                raise  # an interrupt still ends this thread, once the others are answered
             return
         for queued in batch:
             key = self.key(queued.row)
@@ -146,4 +148,4 @@ class _Queued(Generic[Row]):
     row: Row
     done: bool = False
     new: bool = False
-    error: Exception | None = None
+    error: BaseException | None = None
