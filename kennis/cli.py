@@ -23,6 +23,7 @@ from .cli_args import (
     manifest_option,
     root_option,
 )
+from .cli_index import index
 from .cli_translate import translate
 
 # The commands import the core when they run: `kennis --help` stays well under 100 ms (issue 19).
@@ -296,36 +297,6 @@ def serve(dev_addr: str, root: Path | None) -> None:
 
 @main.command()
 @click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of stdout.",
-)
-@root_option
-def index(out: Path | None, root: Path | None) -> None:
-    """Write the history index manifest (JSON) from one pass over git history."""
-    from . import cli_output
-    from .errors import KennisError
-    from .history import manifest_chunks, write_manifest
-    from .history_build import index_for
-    from .kb import load_settings
-    from .tree import WorkTree
-
-    top = _root(root)
-    config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
-    try:
-        history = index_for(top, config)
-    except KennisError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if out is None:
-        sys.stdout.writelines(manifest_chunks(history))  # streamed: no whole-manifest string
-        sys.stdout.flush()
-    else:
-        write_manifest(history, out)
-        click.echo(cli_output.history_written(history, out, config.language), err=True)
-
-
-@main.command()
-@click.option(
     "--as-of",
     "as_of",
     callback=date_value,
@@ -394,3 +365,4 @@ def reviewers(base: str, head: str, author: str, fmt: str, root: Path | None) ->
 
 main.add_command(init)  # kennis init lives in cli_adopt.py with the adoption commands
 main.add_command(translate)  # kennis translate lives in cli_translate.py
+main.add_command(index)  # kennis index lives in cli_index.py (it starts git first)

@@ -7,16 +7,19 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .errors import KennisError, Problem
-from .handles import Handle
-from .history import HistoryIndex
 from .i18n import Translator, translator
-from .page import Page
-from .review import ReviewPlan
-from .status import PageStatus
+
+if TYPE_CHECKING:  # only named in signatures: `kennis index` does not import the page model
+    from .errors import KennisError, Problem
+    from .handles import Handle
+    from .history import HistoryIndex
+    from .page import Page
+    from .review import ReviewPlan
+    from .status import PageStatus
 
 JSON_VERSION = 1
 ENGLISH = translator(None)  # the default; JSON is for programs and is never translated

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, NamedTuple, Protocol
-
-import git
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from kennis.errors import KennisError, Problem
+
+if TYPE_CHECKING:  # a repository's methods are called, the module is not: `kennis index` starts
+    import git  # its stream before GitPython is imported (`started_early`)
 
 # One record per commit, introduced by RS (0x1e) so it can never be mistaken for a status token.
 # Fields are NUL-separated; co-author trailers (case-insensitive key, as git matches it) are joined
@@ -227,6 +229,67 @@ def _widen_pipe(fd: int) -> None:
         pass  # not Linux, or above /proc/sys/fs/pipe-max-size: the default pipe still works
 
 
+class _Started(NamedTuple):
+    command: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+
+
+_EARLY: list[_Started] = []  # streams started ahead of their reader, not yet taken
+
+
+def _spawn(command: list[str], env: dict[str, str]) -> _Started:
+    # stderr goes to a file, not a pipe: many rename-limit warnings must not stall git.
+    stderr = tempfile.TemporaryFile()  # noqa: SIM115 — closed by the stream's reader
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env=env, bufsize=0)
+    assert proc.stdout is not None
+    _widen_pipe(proc.stdout.fileno())
+    return _Started(command, env, proc, stderr)
+
+
+@contextlib.contextmanager
+def started_early(
+    repo_dir: Path, git: str = "git", env: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Start the stream of ``repo_dir``'s whole history now; a `GitLogStream` inside takes it.
+
+    git is the long pole of a full pass (rename detection): ``kennis index`` lets it run while
+    Python imports and reads the settings. A stream nobody took (another commit, a cache that
+    made it unneeded) is stopped on leaving.
+    """
+    repo_dir = Path(repo_dir).resolve()  # as GitPython names it: the commands must match
+    head = subprocess.run(
+        [git, "-C", str(repo_dir), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+        capture_output=True,
+        check=False,
+    )
+    sha = head.stdout.decode("ascii", "replace").strip()
+    started = None
+    if head.returncode == 0 and _SHA.match(sha):
+        started = _spawn(log_command(git, repo_dir, [sha, "--"]), log_env(env))
+        _EARLY.append(started)
+    try:
+        yield
+    finally:
+        if started is not None and started in _EARLY:
+            _EARLY.remove(started)
+            started.proc.kill()
+            started.proc.wait()
+            assert started.proc.stdout is not None
+            started.proc.stdout.close()
+            started.stderr.close()
+
+
+def _take(command: list[str], env: dict[str, str]) -> _Started | None:
+    """The early stream of exactly this command and environment, if one was started."""
+    for started in _EARLY:
+        if started.command == command and started.env == env:
+            _EARLY.remove(started)
+            return started
+    return None
+
+
 class GitLogStream:
     """Context manager running git log and parsing it; leaving early stops git immediately."""
 
@@ -235,13 +298,9 @@ class GitLogStream:
     ) -> None:
         self.command = log_command(git_executable(repo), run_dir(repo), extra)
         self._exhausted = False
-        # stderr goes to a file, not a pipe: many rename-limit warnings must not stall git.
-        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 — closed in __exit__
-        self._proc = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=self._stderr, env=log_env(env), bufsize=0
-        )
-        assert self._proc.stdout is not None
-        _widen_pipe(self._proc.stdout.fileno())
+        full_env = log_env(env)
+        started = _take(self.command, full_env) or _spawn(self.command, full_env)
+        self._proc, self._stderr = started.proc, started.stderr
 
     def _commits(self) -> Iterator[LogCommit]:
         assert self._proc.stdout is not None

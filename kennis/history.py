@@ -281,15 +281,58 @@ def manifest_chunks(index: HistoryIndex) -> Iterator[str]:
     head = {"version": MANIFEST_VERSION, "head": index.head, "content_dir": index.content_dir}
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "pages": {'
     separator = "\n    "
+    encoder = _PageEncoder()
+    encode, page = encoder.encode, encoder.page
     for path in sorted(index.pages):
-        entry = json.dumps(index.pages[path].to_json(), ensure_ascii=False)
-        yield f"{separator}{json.dumps(path, ensure_ascii=False)}: {entry}"
+        yield f"{separator}{encode(path)}: {page(index.pages[path])}"
         separator = ",\n    "
     closing = "\n  }" if index.pages else "}"
     if index.translations:
         found = {path: index.translations[path].to_json() for path in sorted(index.translations)}
         closing += ',\n  "translations": ' + json.dumps(found, ensure_ascii=False)
     yield closing + "\n}\n"
+
+
+class _PageEncoder:
+    """`PageHistory.to_json` as text, each person and date (shared by many pages) converted once."""
+
+    def __init__(self) -> None:
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder, made once
+        self.people: dict[int, tuple[Person, dict[str, str]]] = {}  # by id: the object is kept
+        self.moments: dict[int, tuple[datetime, str]] = {}
+
+    def person(self, person: Person) -> dict[str, str]:
+        found = self.people.get(id(person))
+        if found is None:
+            found = self.people[id(person)] = (person, person.to_json())
+        return found[1]
+
+    def when(self, moment: datetime) -> str:
+        found = self.moments.get(id(moment))
+        if found is None:
+            found = self.moments[id(moment)] = (moment, moment.isoformat())
+        return found[1]
+
+    def page(self, page: PageHistory) -> str:
+        person, when = self.person, self.when
+        return self.encode(
+            {
+                "created": when(page.created),
+                "last_modified": when(page.last_modified),
+                "last_author": person(page.last_author),
+                "authors": [person(p) for p in page.authors],
+                "coauthors": [person(p) for p in page.coauthors],
+                "commits": page.commits,
+                "previous_paths": list(page.previous_paths),
+                "contributions": [
+                    {**person(c.person), "commits": c.commits, "first": when(c.first)}
+                    for c in page.contributions
+                ],
+                "credits": [
+                    {"kind": c.kind, **person(c.person), "when": when(c.when)} for c in page.credits
+                ],
+            }
+        )
 
 
 def load_manifest(path: Path) -> HistoryIndex:

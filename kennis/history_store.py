@@ -179,7 +179,8 @@ def write(index: HistoryIndex, key: str) -> bytes:
     else:
         table, raws = Table(), {}
     with table.lock:  # derived indexes share it: positions are only ever appended
-        rows = [raws.get(path) or encode_row(table, pages[path]) for path in pages]
+        positions = _Positions(table)
+        rows = [raws.get(path) or encode_row(positions, pages[path]) for path in pages]
         people = [[p.name, p.email] for p in table.people]
         dates = list(table.dates)
     body = b"\n".join([_DUMP(list(pages)).encode("ascii"), *rows, b""])
@@ -195,7 +196,31 @@ def write(index: HistoryIndex, key: str) -> bytes:
     return MAGIC + b"\n" + _DUMP(header).encode("ascii") + b"\n" + body
 
 
-def encode_row(table: Table, page: PageHistory) -> bytes:
+class _Positions:
+    """`Table` positions of one write's people and dates, each object looked up once.
+
+    Pages of one pass share their people and dates: found by id (the object is kept, so its id
+    is not reused), they skip hashing a dataclass and formatting a date for every page.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.seen: dict[int, tuple[object, int]] = {}
+
+    def who(self, person: Person) -> int:
+        found = self.seen.get(id(person))
+        if found is None:
+            found = self.seen[id(person)] = (person, self.table.who(person))
+        return found[1]
+
+    def when(self, moment: datetime) -> int:
+        found = self.seen.get(id(moment))
+        if found is None:
+            found = self.seen[id(moment)] = (moment, self.table.when(moment))
+        return found[1]
+
+
+def encode_row(table: Table | _Positions, page: PageHistory) -> bytes:
     """One page as positions in ``table`` (which grows by the people and dates it lacks)."""
     who, when = table.who, table.when
     row = [

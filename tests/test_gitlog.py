@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kennis.gitlog import LOG_FLAGS, LOG_FORMAT, LogCommit, parse_log
+from kennis import gitlog
+from kennis.gitlog import LOG_FLAGS, LOG_FORMAT, LogCommit, parse_log, started_early
+from kennis.history_build import build_index
 from tests.gitrepo import GitRepo, git_env
 
 
@@ -92,3 +94,40 @@ def test_huge_commit_in_small_reads_stays_linear(tmp_path: Path) -> None:
     commits = list(parse_log(Trickle(record + body, 65536)))
     assert len(commits) == 1
     assert len(commits[0].changes) == 50_000
+
+
+# -- a stream started before its reader (kennis index) -------------------------------------------
+
+
+def history(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "kb")
+    repo.write("content/a.md", "# A\n").commit("a", date="2024-01-01T10:00:00+00:00")
+    repo.write("content/b.md", "# B\n").commit("b", date="2024-01-02T10:00:00+00:00")
+    return repo
+
+
+def test_a_stream_started_early_is_the_one_the_pass_reads(tmp_path: Path) -> None:
+    repo = history(tmp_path)
+    expected = build_index(repo.root)
+    with started_early(repo.root):
+        [early] = gitlog._EARLY
+        assert build_index(repo.root) == expected
+        assert gitlog._EARLY == []  # taken, not started again
+    assert early.proc.returncode == 0  # read to its end, not stopped
+
+
+def test_a_stream_nobody_takes_is_stopped(tmp_path: Path) -> None:
+    repo = history(tmp_path)
+    with started_early(repo.root):
+        [early] = gitlog._EARLY
+        repo.write("content/c.md", "# C\n").commit("c")  # the pass reads another commit
+        assert sorted(build_index(repo.root).pages) == [f"content/{n}.md" for n in "abc"]
+    assert gitlog._EARLY == []
+    assert early.proc.returncode is not None and early.proc.stdout is not None
+    assert early.proc.stdout.closed
+
+
+def test_nothing_starts_early_without_a_commit(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "empty")
+    with started_early(repo.root):
+        assert gitlog._EARLY == []

@@ -235,6 +235,7 @@ def test_manifest_round_trip(kb: GitRepo, tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["version"] == 1
     assert data["pages"]["content/kitchen/close.md"]["created"] == "2024-01-10T09:00:00+01:00"
+    assert data == index.to_json()  # the streamed writer's pages are to_json's, key for key
     assert HistoryIndex.from_json(index.to_json()) == index
 
 

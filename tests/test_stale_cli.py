@@ -135,3 +135,18 @@ def test_help_does_not_import_the_core():
     loaded = ast.literal_eval(result.stdout.strip().splitlines()[-1])
     assert "kennis.cli" in loaded
     assert [m for m in loaded if not m.startswith("kennis.cli")] == []  # command modules only
+
+
+def test_index_in_process_gives_the_collector_back(repo, tmp_path):
+    """`kennis index` pauses garbage collection for its pass; a caller's process gets it back."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from kennis.cli import main
+
+    out = tmp_path / "history.json"
+    result = CliRunner().invoke(main, ["index", "--root", str(repo.root), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    assert json.loads(out.read_text())["head"] == repo.head

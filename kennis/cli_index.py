@@ -1,0 +1,69 @@
+"""``kennis index [--out FILE]``: the history manifest, with git's stream started first."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from .cli_args import root_option
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the index is built and written.
+
+    A pass makes ~10⁵ objects and no cycles, which the collector would only walk again and again
+    (~0.1 s of the ~1.4 s of CPU `kennis index` takes on 5,000 pages).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.",
+)
+@root_option
+def index(out: Path | None, root: Path | None) -> None:
+    """Write the history index manifest (JSON) from one pass over git history."""
+    from .cli import _root
+    from .gitlog import started_early  # GitPython and the core are not imported yet
+
+    top = _root(root)
+    # Without a history cache (kennis.history_cache, in .git/kennis) the pass reads all history:
+    # git's stream starts now and runs while the core is imported and the settings are read.
+    cached = (top / ".git" / "kennis").exists()
+    git = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")  # GitPython's: the commands match
+    early = contextlib.nullcontext() if cached else started_early(top, git)
+    with _collector_paused(), early:
+        from . import cli_output
+        from .errors import KennisError
+        from .history import manifest_chunks, write_manifest
+        from .history_build import index_for
+        from .kb import load_settings
+        from .tree import WorkTree
+
+        config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
+        try:
+            history = index_for(top, config)
+        except KennisError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if out is None:
+            sys.stdout.writelines(manifest_chunks(history))  # streamed: no whole-manifest string
+            sys.stdout.flush()
+        else:
+            write_manifest(history, out)
+            click.echo(cli_output.history_written(history, out, config.language), err=True)
