@@ -248,6 +248,15 @@ def _spawn(command: list[str], env: dict[str, str]) -> _Started:
     return _Started(command, env, proc, stderr)
 
 
+def _stop(started: _Started, exhausted: bool) -> int:
+    """Stop git unless it was read to the end; its exit code."""
+    if not exhausted:
+        started.proc.kill()  # an early stop: nothing git prints from here on can matter
+    assert started.proc.stdout is not None
+    started.proc.stdout.close()
+    return started.proc.wait()
+
+
 @contextlib.contextmanager
 def started_early(
     repo_dir: Path, git: str = "git", env: Mapping[str, str] | None = None
@@ -255,8 +264,8 @@ def started_early(
     """Start the stream of ``repo_dir``'s whole history now; a `GitLogStream` inside takes it.
 
     git is the long pole of a full pass (rename detection): ``kennis index`` lets it run while
-    Python imports and reads the settings. A stream nobody took (another commit, a cache that
-    made it unneeded) is stopped on leaving.
+    Python imports and reads the settings (its first megabyte fills the pipe meanwhile). A
+    stream nobody took (another commit, a cache that made it unneeded) is stopped on leaving.
     """
     repo_dir = Path(repo_dir).resolve()  # as GitPython names it: the commands must match
     head = subprocess.run(
@@ -274,10 +283,7 @@ def started_early(
     finally:
         if started is not None and started in _EARLY:
             _EARLY.remove(started)
-            started.proc.kill()
-            started.proc.wait()
-            assert started.proc.stdout is not None
-            started.proc.stdout.close()
+            _stop(started, exhausted=False)
             started.stderr.close()
 
 
@@ -299,25 +305,22 @@ class GitLogStream:
         self.command = log_command(git_executable(repo), run_dir(repo), extra)
         self._exhausted = False
         full_env = log_env(env)
-        started = _take(self.command, full_env) or _spawn(self.command, full_env)
-        self._proc, self._stderr = started.proc, started.stderr
+        self._started = _take(self.command, full_env) or _spawn(self.command, full_env)
 
     def _commits(self) -> Iterator[LogCommit]:
-        assert self._proc.stdout is not None
-        yield from parse_log(self._proc.stdout)
+        started = self._started
+        assert started.proc.stdout is not None
+        yield from parse_log(started.proc.stdout)
         self._exhausted = True
 
     def __enter__(self) -> Iterator[LogCommit]:
         return self._commits()
 
     def __exit__(self, *exc: object) -> None:
-        if not self._exhausted:
-            self._proc.kill()  # an early stop: nothing git prints from here on can matter
-        assert self._proc.stdout is not None
-        self._proc.stdout.close()
-        code = self._proc.wait()
-        self._stderr.seek(0)
-        message = self._stderr.read().decode("utf-8", "replace").strip()
-        self._stderr.close()
+        code = _stop(self._started, self._exhausted)
+        stderr = self._started.stderr
+        stderr.seek(0)
+        message = stderr.read().decode("utf-8", "replace").strip()
+        stderr.close()
         if self._exhausted and code != 0:
             raise KennisError(f"git log failed (exit {code}): {message}")

@@ -222,7 +222,8 @@ class _Finisher:
     """Turns tallies into PageHistory, decoding each person and date once."""
 
     def __init__(self, coauthors: Mapping[bytes, Person]) -> None:
-        self.coauthors = coauthors
+        self.canon: dict[Person, Person] = {}  # one object per person: merged by id below
+        self.coauthors = {raw: self.canon.setdefault(p, p) for raw, p in coauthors.items()}
         self.people: dict[_Ident, Person] = {}
         self.moments: dict[bytes, datetime] = {}  # bulk imports give many pages one date
 
@@ -235,7 +236,8 @@ class _Finisher:
     def person(self, ident: _Ident) -> Person:
         person = self.people.get(ident)
         if person is None:
-            person = self.people[ident] = Person(_text(ident[0]), _text(ident[1]))
+            person = Person(_text(ident[0]), _text(ident[1]))
+            person = self.people[ident] = self.canon.setdefault(person, person)
         return person
 
     def page(self, path: bytes, tally: _Tally) -> PageHistory:
@@ -270,17 +272,17 @@ class _Finisher:
         if len(people) == 1:  # most pages: one author, no trailers
             person, (_seq, commits, day) = people[0]
             return (Contribution(person, commits, self.moment(day)),)
-        merged: dict[Person, list[Any]] = {}
+        merged: dict[int, list[Any]] = {}  # by id (self.canon): no dataclass hash per entry
         for person, (_seq, commits, day) in people:
             moment = self.moment(day)
-            entry = merged.get(person)
+            entry = merged.get(id(person))
             if entry is None:
-                merged[person] = [commits, moment]
+                merged[id(person)] = [moment, person, commits]
             else:
-                entry[0] += commits
-                entry[1] = min(entry[1], moment)
-        ordered = sorted(merged.items(), key=lambda item: (item[1][1], item[0]))
-        return tuple(Contribution(person, n, first) for person, (n, first) in ordered)
+                entry[2] += commits
+                entry[0] = min(entry[0], moment)
+        ordered = sorted(merged.values())  # by first date, then person (unique per person)
+        return tuple(Contribution(person, n, first) for first, person, n in ordered)
 
 
 def build_index(

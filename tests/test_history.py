@@ -11,7 +11,16 @@ import pytest
 
 from kennis.errors import KennisError
 from kennis.gitlog import read_ignore_revs
-from kennis.history import HistoryIndex, Person, load_manifest, write_manifest
+from kennis.history import (
+    Contribution,
+    Credit,
+    HistoryIndex,
+    PageHistory,
+    Person,
+    load_manifest,
+    manifest_chunks,
+    write_manifest,
+)
 from kennis.history_build import ShallowCloneError, build_index
 from tests.gitrepo import GitRepo
 
@@ -237,6 +246,33 @@ def test_manifest_round_trip(kb: GitRepo, tmp_path: Path) -> None:
     assert data["pages"]["content/kitchen/close.md"]["created"] == "2024-01-10T09:00:00+01:00"
     assert data == index.to_json()  # the streamed writer's pages are to_json's, key for key
     assert HistoryIndex.from_json(index.to_json()) == index
+
+
+def test_each_manifest_page_is_json_dumps_of_to_json() -> None:
+    """The writer assembles a page's text from pieces; it is what json.dumps writes, byte for byte."""
+    jose = Person('José "Pepe" Ñúñez', "jose@ex\u00e4mple.org")
+    ann = Person("Ann\\Lee", "")
+    summer = datetime.fromisoformat("2024-06-01T10:00:00+02:00")
+    winter = datetime.fromisoformat("2024-01-01T10:00:00-05:00")
+    page = PageHistory(
+        path="content/ü/ö.md",
+        created=winter,
+        last_modified=summer,
+        last_author=jose,
+        authors=(jose, ann),
+        coauthors=(ann,),
+        commits=3,
+        previous_paths=('content/old "x".md', "content/a\tb.md"),
+        contributions=(Contribution(ann, 1, winter), Contribution(jose, 2, summer)),
+        credits=(Credit("confirmed", ann, summer),),
+    )
+    bare = PageHistory("content/b.md", summer, summer, ann, (), (), 0)
+    index = HistoryIndex("abc", {page.path: page, bare.path: bare})
+    text = "".join(manifest_chunks(index))
+    for entry in (page, bare):
+        expected = json.dumps(entry.to_json(), ensure_ascii=False)
+        assert f"{json.dumps(entry.path, ensure_ascii=False)}: {expected}" in text
+    assert json.loads(text) == index.to_json()
 
 
 def _manifest(**changes: object) -> str:
