@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import os
@@ -67,3 +68,6 @@ def index(out: Path | None, root: Path | None) -> None:
         else:
             write_manifest(history, out)
             click.echo(cli_output.history_written(history, out, config.language), err=True)
+    # The interpreter's last collection at exit would walk every object of the pass once more
+    # (~0.1 s at 5,000 pages): they are kept from it. Everything written is closed by now.
+    atexit.register(gc.freeze)
