@@ -44,11 +44,11 @@ def index(out: Path | None, root: Path | None) -> None:
     from .gitlog import started_early  # GitPython and the core are not imported yet
 
     top = _root(root)
-    # Without a history cache (kennis.history_cache, in .git/kennis) the pass reads all history:
-    # git's stream starts now and runs while the core is imported and the settings are read.
-    cached = (top / ".git" / "kennis").exists()
+    # In a work tree without a history cache (kennis.history_cache, in .git/kennis) the pass
+    # reads all history: git's stream starts now, while the core is imported and settings read.
+    cold = (top / ".git").is_dir() and not (top / ".git" / "kennis").exists()
     git = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")  # GitPython's: the commands match
-    early = contextlib.nullcontext() if cached else started_early(top, git)
+    early = started_early(top, git) if cold else contextlib.nullcontext()
     with _collector_paused(), early:
         from . import cli_output
         from .errors import KennisError
