@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -289,10 +288,12 @@ def serve(dev_addr: str, root: Path | None) -> None:
         raise click.ClickException(speaker(top)._("no mkdocs.yml in {folder}", folder=top))
     config_file = str(top / "mkdocs.yml")
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", config_file, "-a", dev_addr]
-    try:
-        sys.exit(subprocess.call(command, cwd=top, env=os.environ.copy()))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    # MkDocs takes this process' place: stopping `kennis serve` (Ctrl-C, a terminal closed, a
+    # process manager's SIGTERM) stops the server itself, never leaving it holding the port.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(top)
+    os.execv(sys.executable, command)
 
 
 @main.command()

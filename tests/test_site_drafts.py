@@ -92,6 +92,9 @@ def test_kennis_serve_shows_the_draft_with_a_draft_badge(tmp_path):
         proc.terminate()
         proc.wait(10)
     assert '<span class="kennis-status kennis-status--draft">Draft</span>' in html
+    # Stopping `kennis serve` stopped the server itself: nothing is left holding the port.
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
 def _get(url: str, proc: subprocess.Popen[bytes], wait: float = 90.0) -> str:
