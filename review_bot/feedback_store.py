@@ -118,12 +118,15 @@ class SQLiteFeedbackStore:
         # acknowledgement's BEGIN IMMEDIATE to SQLite's busy handler, which sleeps in steps.
         return transaction(self.path)
 
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, single=True)  # one statement: committed on its own
+
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         return reading(self.path)  # no writer lock: an acknowledgement never waits for a read
 
     def add(self, repo: str, report: Report, now: float | None = None) -> bool:
         """Store a report; False when its id is already known (a redelivery)."""
-        with self._connect() as db:
+        with self._write() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO feedback_reports (id, repo, page, kind, comment, identity,"
                 " by_owner, on_day, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -160,14 +163,14 @@ class SQLiteFeedbackStore:
         return [(report_of(row[:7]), bool(row[7])) for row in rows]
 
     def mark_posted(self, ids: list[str]) -> None:
-        with self._connect() as db:
+        with self._write() as db:
             db.executemany(
                 "UPDATE feedback_reports SET posted = 1 WHERE id = ?", [(i,) for i in ids]
             )
 
     def clear(self, repo: str, page: str) -> int:
         """The page was confirmed or edited: its open reports are settled."""
-        with self._connect() as db:
+        with self._write() as db:
             cursor = db.execute(
                 "UPDATE feedback_reports SET cleared = 1 WHERE repo = ? AND page = ? AND cleared = 0",
                 (repo.lower(), page),
@@ -195,7 +198,7 @@ class SQLiteFeedbackStore:
         self, repo: str, page: str, issue: int | None, written: str, now: float | None = None
     ) -> None:
         """Remember one GitHub write for *page* (its time starts the next coalescing window)."""
-        with self._connect() as db:
+        with self._write() as db:
             db.execute(
                 "INSERT INTO feedback_pages (repo, page, issue, last_write, written)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (repo, page) DO UPDATE SET"

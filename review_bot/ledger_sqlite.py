@@ -22,7 +22,7 @@ from review_bot.ledger_model import (
     field_of,
 )
 from review_bot.locks import KeyedLocks
-from review_bot.sqlite_tx import GroupCommit, Transaction, write_lock
+from review_bot.sqlite_tx import GroupCommit, Transaction, one_at_a_time, write_lock
 
 _EXCLUSIVE: KeyedLocks[str] = KeyedLocks()
 
@@ -93,6 +93,10 @@ class SQLiteLedger:
     def _tx(self) -> Transaction:
         return Transaction(self._db(), self._write_lock)
 
+    def _one(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Statements each committed on its own (autocommit), under the writer lock."""
+        return one_at_a_time(self._db(), self._write_lock)
+
     def checkpoint(self) -> None:
         """Copy committed WAL pages into the database file (without blocking writers)."""
         self._db().execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -159,10 +163,13 @@ class SQLiteLedger:
         """
         now = time.time() if now is None else now
         while True:
-            with self._tx() as db:
+            # Two statements, each committed on its own, under the writer lock (no BEGIN/COMMIT
+            # around them: every SQLite call hands the interpreter lock away, and an
+            # acknowledgement arriving meanwhile waits for this lock).
+            with self._one() as db:
                 if max_attempts is not None:
                     _bury_expired(db, max_attempts, now)
-                row = db.execute(
+                rows = db.execute(
                     "UPDATE deliveries SET state = 'running', attempts = attempts + 1,"
                     " lease_until = ?, updated_at = ?"
                     " WHERE id = (SELECT id FROM deliveries"
@@ -171,9 +178,10 @@ class SQLiteLedger:
                     "   ORDER BY next_attempt_at, received_at LIMIT 1)"
                     f" RETURNING {COLUMNS}, payload",
                     (now + lease_seconds, now, now, now),
-                ).fetchone()
-            if row is None:
+                ).fetchall()  # to the end: the statement (and its write) is finished here
+            if not rows:
                 return None
+            row = rows[0]
             claim = Claim(Delivery(*row[:-1]), {})
             payload = decode_payload(row[-1])  # outside the writer lock: webhooks wait on that lock
             if isinstance(payload, dict):
@@ -183,7 +191,7 @@ class SQLiteLedger:
     def renew(self, claim: Claim, lease_seconds: float, now: float | None = None) -> bool:
         """Extend a running delivery's lease; False if another worker has taken it over."""
         now = time.time() if now is None else now
-        with self._tx() as db:
+        with self._one() as db:
             cursor = db.execute(
                 "UPDATE deliveries SET lease_until = ?, updated_at = ?"
                 " WHERE id = ? AND state = 'running' AND attempts = ?",
@@ -233,7 +241,7 @@ class SQLiteLedger:
     def _settle(
         self, claim: Claim, state: str, next_at: float, error: str | None, now: float
     ) -> None:
-        with self._tx() as db:
+        with self._one() as db:
             db.execute(
                 "UPDATE deliveries SET state = ?, next_attempt_at = ?, lease_until = NULL,"
                 " last_error = ?, updated_at = ?"

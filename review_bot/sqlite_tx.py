@@ -31,8 +31,11 @@ def write_lock(path: Path) -> threading.Lock:
 
 
 @contextmanager
-def transaction(path: Path) -> Iterator[sqlite3.Connection]:
-    """A short write transaction on its own connection, under the file's shared writer lock."""
+def transaction(path: Path, *, single: bool = False) -> Iterator[sqlite3.Connection]:
+    """A short write transaction on its own connection, under the file's shared writer lock.
+
+    ``single=True``: one write statement, committed on its own (`one_at_a_time`).
+    """
     db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     try:
         db.execute("PRAGMA busy_timeout=30000")
@@ -41,7 +44,8 @@ def transaction(path: Path) -> Iterator[sqlite3.Connection]:
         # acknowledgement waiting for the lock never waits for a disk flush made on its behalf.
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA wal_autocheckpoint=0")
-        with Transaction(db, write_lock(path)) as tx:
+        lock = write_lock(path)
+        with one_at_a_time(db, lock) if single else Transaction(db, lock) as tx:
             yield tx
     finally:
         db.close()
@@ -68,6 +72,18 @@ class Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
+
+
+@contextmanager
+def one_at_a_time(db: sqlite3.Connection, lock: threading.Lock) -> Iterator[sqlite3.Connection]:
+    """Write statements under the writer lock, each committed on its own (*db* autocommits).
+
+    For a single statement this is what ``BEGIN IMMEDIATE`` … ``COMMIT`` gives, in one SQLite
+    call instead of three; each call hands the interpreter lock away and waits to get it back
+    while holding the writer lock, which is what an acknowledgement then waits for.
+    """
+    with lock:
+        yield db
 
 
 @contextmanager
