@@ -127,18 +127,23 @@ class GroupCommit(Generic[Row]):
             self._queue.append(mine)
             while not mine.done and self._committing:
                 self._cond.wait()
-            if not mine.done:
+            committer = not mine.done
+            if committer:
                 self._committing = True
-        try:
-            while not mine.done:
+        if committer:  # only the committer hands over: the others' rows are in, or one commits next
+            try:
+                while not mine.done:
+                    with self._cond:
+                        batch = self._queue[:MAX_GROUP]
+                        del self._queue[:MAX_GROUP]
+                    self._commit(batch)
+                    if not mine.done:
+                        with self._cond:
+                            self._cond.notify_all()  # this batch's callers answer meanwhile
+            finally:
                 with self._cond:
-                    batch = self._queue[:MAX_GROUP]
-                    del self._queue[:MAX_GROUP]
-                self._commit(batch)
-        finally:
-            with self._cond:
-                self._committing = False
-                self._cond.notify_all()  # the others' rows are in, or one of them commits next
+                    self._committing = False
+                    self._cond.notify_all()
         if mine.error is not None:
             raise mine.error
         return mine.new

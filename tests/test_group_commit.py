@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -120,3 +122,29 @@ def test_report_ids_are_unique_without_a_system_call_each() -> None:
     ids = [new_id("feedback") for _ in range(10_000)]
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("feedback-") for i in ids)
+
+
+def test_one_caller_commits_at_a_time_whoever_answered_the_others() -> None:
+    active, most = [0], [0]
+
+    def write(rows: list[str]) -> set[str]:
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.001)
+        active[0] -= 1
+        return set(rows)
+
+    # No writer lock at all: only the group's own hand-over keeps writes apart here.
+    group: GroupCommit[str] = GroupCommit(cast(threading.Lock, nullcontext()), write, str)
+
+    def call(n: int) -> None:
+        for k in range(20):
+            assert group.add(f"{n}-{k}") is True
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(CALLERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert most[0] == 1
+    assert not group._committing and not group._queue
