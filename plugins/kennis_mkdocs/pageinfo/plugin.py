@@ -12,7 +12,6 @@ from mkdocs.utils.templates import TemplateContext
 
 from kennis.visibility import Audience
 
-from ..collector import freeze_long_lived, thaw
 from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..language import site_language
@@ -78,22 +77,6 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
             drop_from_nav(nav, self.unlisted | self.languages.unlisted(context))
             escape_section_titles(nav.items)
         return nav
-
-    @event_priority(-100)  # last: every plugin's long-lived objects exist by then
-    def on_env(
-        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
-    ) -> jinja2.Environment:
-        if self.config.enabled:
-            freeze_long_lived()
-        return env
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.enabled:
-            thaw()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.config.enabled:
-            thaw()
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
