@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -281,13 +282,17 @@ def verify(paths: Sequence[str], by: Handle, on: date | None, root: Path | None)
 @root_option
 def serve(dev_addr: str, root: Path | None) -> None:
     """Build and serve the knowledge base locally, rebuilding on change."""
-    top = _root(root)
+    top = _root(root).resolve()
     if not (top / "mkdocs.yml").is_file():
         from .cli_output import speaker
 
         raise click.ClickException(speaker(top)._("no mkdocs.yml in {folder}", folder=top))
     config_file = str(top / "mkdocs.yml")
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", config_file, "-a", dev_addr]
+    # -P: the repository's own files (a yaml.py, a click/ folder) are never imported in place of
+    # the real modules, as with the `mkdocs` command itself.
+    command = [sys.executable, "-P", "-m", "mkdocs", "serve", "-f", config_file, "-a", dev_addr]
+    if os.name == "nt":  # no exec there: it would start a child and return to the shell at once
+        sys.exit(subprocess.call(command, cwd=top))
     # MkDocs takes this process' place: stopping `kennis serve` (Ctrl-C, a terminal closed, a
     # process manager's SIGTERM) stops the server itself, never leaving it holding the port.
     sys.stdout.flush()

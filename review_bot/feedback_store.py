@@ -163,7 +163,7 @@ class SQLiteFeedbackStore:
         return [(report_of(row[:7]), bool(row[7])) for row in rows]
 
     def mark_posted(self, ids: list[str]) -> None:
-        with self._write() as db:
+        with self._connect() as db:  # every id or none
             db.executemany(
                 "UPDATE feedback_reports SET posted = 1 WHERE id = ?", [(i,) for i in ids]
             )

@@ -136,6 +136,9 @@ class GroupCommit(Generic[Row]):
                     with self._cond:
                         batch = self._queue[:MAX_GROUP]
                         del self._queue[:MAX_GROUP]
+                    if not batch:  # cannot happen while every taken row is answered: never spin
+                        mine.error, mine.done = RuntimeError("a queued row was lost"), True
+                        break
                     self._commit(batch)
                     if not mine.done:
                         with self._cond:
@@ -150,18 +153,25 @@ class GroupCommit(Generic[Row]):
 
     def _commit(self, batch: list[_Queued[Row]]) -> None:
         try:
-            with self.lock:
-                added = self.write([queued.row for queued in batch])
-        except BaseException as exc:  # every caller in the batch sees the failure, none waits on
+            try:
+                with self.lock:
+                    added = self.write([queued.row for queued in batch])
+            except Exception:
+                if len(batch) == 1:
+                    raise
+                for queued in batch:  # one bad row fails its own caller, not the whole batch
+                    self._commit([queued])
+                return
             for queued in batch:
-                queued.error, queued.done = exc, True
+                key = self.key(queued.row)
+                queued.new, queued.done = key in added, True
+                added.discard(key)  # a key twice in one batch: only the first is new
+        except BaseException as exc:  # every caller left in the batch sees it, none waits on
+            for queued in batch:
+                if not queued.done:
+                    queued.error, queued.done = exc, True
             if not isinstance(exc, Exception):
                 raise  # an interrupt still ends this thread, once the others are answered
-            return
-        for queued in batch:
-            key = self.key(queued.row)
-            queued.new, queued.done = key in added, True
-            added.discard(key)  # a key twice in one batch: only the first is new
 
 
 @dataclass(eq=False)

@@ -148,3 +148,41 @@ def test_one_caller_commits_at_a_time_whoever_answered_the_others() -> None:
         thread.join(30)
     assert most[0] == 1
     assert not group._committing and not group._queue
+
+
+def test_a_bad_row_fails_its_own_caller_not_the_others_in_its_batch() -> None:
+    everyone_queued = threading.Event()
+    batches: list[list[str]] = []
+
+    def write(rows: list[str]) -> set[str]:
+        if not batches:
+            everyone_queued.wait(10)
+        batches.append(rows)
+        if "bad" in rows:
+            raise ValueError("cannot store this one")
+        return set(rows)
+
+    group: GroupCommit[str] = GroupCommit(threading.Lock(), write, key=str)
+    answers: dict[str, object] = {}
+
+    def call(row: str) -> None:
+        try:
+            answers[row] = group.add(row)
+        except ValueError as exc:
+            answers[row] = exc
+
+    first = threading.Thread(target=call, args=("first",))
+    first.start()
+    while not group._committing:
+        time.sleep(0.001)
+    others = [threading.Thread(target=call, args=(row,)) for row in ("a", "bad", "b")]
+    for thread in others:
+        thread.start()
+    while len(group._queue) < 3:
+        time.sleep(0.001)
+    everyone_queued.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert answers["first"] is True and answers["a"] is True and answers["b"] is True
+    assert isinstance(answers["bad"], ValueError)
+    assert batches[1] == ["a", "bad", "b"]  # tried together first, then one by one

@@ -79,9 +79,9 @@ def test_kennis_serve_shows_the_draft_with_a_draft_badge(tmp_path):
     port = _free_port()
     env = {**os.environ, "KENNIS_AS_OF": "2026-06-01", "NO_MKDOCS_2_WARNING": "1"}
     env.pop("KENNIS_PREVIEW", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kennis", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root,
+    proc = subprocess.Popen(  # --root relative to where it runs: resolved before MkDocs starts
+        [sys.executable, "-m", "kennis", "serve", "--root", "repo", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
