@@ -44,13 +44,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kennis.errors import KennisError, Problem
 from kennis.files import write_atomic_chunks
 from kennis.translations import TranslationHistory
 
 MANIFEST_VERSION = 1
+T = TypeVar("T")
+R = TypeVar("R")
 #: A string as JSON, non-ASCII kept (``json.dumps(text, ensure_ascii=False)``, in C).
 _string_json: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -294,30 +296,36 @@ def manifest_chunks(index: HistoryIndex) -> Iterator[str]:
     yield closing + "\n}\n"
 
 
+def by_identity(compute: Callable[[T], R]) -> Callable[[T], R]:
+    """*compute* once per object, found by ``id`` (the object is kept, so its id is not reused).
+
+    A pass's pages share their people and dates: looking each up by identity skips hashing a
+    dataclass or formatting a date again for every page that names it.
+    """
+    seen: dict[int, tuple[T, R]] = {}
+
+    def cached(obj: T) -> R:
+        found = seen.get(id(obj))
+        if found is None:
+            found = seen[id(obj)] = (obj, compute(obj))
+        return found[1]
+
+    return cached
+
+
 class _PageEncoder:
     """`PageHistory.to_json` as ``json.dumps`` writes it, assembled from pieces made once.
 
-    Pages share their people and dates: each is escaped once (found by id; the object is kept so
-    its id is not reused), which is about twice as fast as building and encoding a dict a page.
+    Each person and date is escaped once (`by_identity`), which is about twice as fast as
+    building and encoding a dict a page.
     """
 
     def __init__(self) -> None:
-        self.people: dict[int, tuple[Person, str]] = {}
-        self.moments: dict[int, tuple[datetime, str]] = {}
-
-    def person(self, person: Person) -> str:
-        """The person's two fields, without braces (a contribution or credit adds its own)."""
-        found = self.people.get(id(person))
-        if found is None:
-            text = f'"name": {_string_json(person.name)}, "email": {_string_json(person.email)}'
-            found = self.people[id(person)] = (person, text)
-        return found[1]
-
-    def when(self, moment: datetime) -> str:
-        found = self.moments.get(id(moment))
-        if found is None:
-            found = self.moments[id(moment)] = (moment, f'"{moment.isoformat()}"')
-        return found[1]
+        # A person's two fields, without braces (a contribution or credit adds its own).
+        self.person: Callable[[Person], str] = by_identity(
+            lambda p: f'"name": {_string_json(p.name)}, "email": {_string_json(p.email)}'
+        )
+        self.when: Callable[[datetime], str] = by_identity(lambda m: f'"{m.isoformat()}"')
 
     def page(self, page: PageHistory) -> str:
         person, when = self.person, self.when

@@ -26,7 +26,14 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person
+from kennis.history import (
+    Contribution,
+    Credit,
+    HistoryIndex,
+    PageHistory,
+    Person,
+    by_identity,
+)
 
 VERSION = 4  # 4: credit trailers count only on bot commits (older files may hold forged ones)
 MAGIC = f"kennis-history-cache {VERSION}".encode("ascii")
@@ -197,27 +204,11 @@ def write(index: HistoryIndex, key: str) -> bytes:
 
 
 class _Positions:
-    """`Table` positions of one write's people and dates, each object looked up once.
-
-    Pages of one pass share their people and dates: found by id (the object is kept, so its id
-    is not reused), they skip hashing a dataclass and formatting a date for every page.
-    """
+    """`Table` positions of one write's people and dates, each object looked up once."""
 
     def __init__(self, table: Table) -> None:
-        self.table = table
-        self.seen: dict[int, tuple[object, int]] = {}
-
-    def who(self, person: Person) -> int:
-        found = self.seen.get(id(person))
-        if found is None:
-            found = self.seen[id(person)] = (person, self.table.who(person))
-        return found[1]
-
-    def when(self, moment: datetime) -> int:
-        found = self.seen.get(id(moment))
-        if found is None:
-            found = self.seen[id(moment)] = (moment, self.table.when(moment))
-        return found[1]
+        self.who = by_identity(table.who)
+        self.when = by_identity(table.when)
 
 
 def encode_row(table: Table | _Positions, page: PageHistory) -> bytes:

@@ -16,9 +16,8 @@ Row = TypeVar("Row")
 MAX_GROUP = 100  # rows in one statement (SQLite allows 32,766 parameters; a delivery takes 9)
 
 _WRITE_LOCKS: KeyedLocks[Path] = KeyedLocks()
-_RESOLVED: dict[
-    Path, Path
-] = {}  # a path as given → the file it names (resolved once, not per call)
+# A path as given → the file it names (resolved once, not on every write).
+_RESOLVED: dict[Path, Path] = {}
 
 
 def write_lock(path: Path) -> threading.Lock:
