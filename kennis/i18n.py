@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -29,6 +29,7 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE_LANGUAGE = "en"
 _DAY_FIRST = {"en": "en_GB"}  # kennis has always written "18 August 2026"
 _MAX_FORMATTED = 20_000
+T = TypeVar("T")
 
 
 class Translator:
@@ -43,7 +44,7 @@ class Translator:
             self.locale = Locale.parse(_DAY_FIRST[SOURCE_LANGUAGE])
         # Babel formats a date or number in ~30 µs; a site build asks for the same few hundred
         # days and counts thousands of times (issue 19), so each is formatted once.
-        self._formatted: dict[tuple[str, Any], str] = {}
+        self._formatted: dict[tuple[str, Any], Any] = {}
 
     def _(self, message: str, /, **values: Any) -> str:
         """The translation of *message*, with ``{name}`` placeholders filled from *values*."""
@@ -54,7 +55,10 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         """The singular or plural form for *n*; ``{n}`` is filled with the formatted number."""
-        index = 0 if self.locale.plural_form(abs(n)) == "one" else 1
+        key = ("plural", n)
+        index = self._formatted.get(key)
+        if index is None:  # Babel's plural rule takes ~40 µs; a build asks for the same counts
+            index = self._remember(key, 0 if self.locale.plural_form(abs(n)) == "one" else 1)
         forms = self._messages.get((singular, plural))
         translated = forms[min(index, len(forms) - 1)] if isinstance(forms, tuple) else ""
         text = translated or (singular, plural)[index]
@@ -79,7 +83,7 @@ class Translator:
             found = self._remember(key, format_decimal(value, locale=self.locale))
         return found
 
-    def _remember(self, key: tuple[str, Any], text: str) -> str:
+    def _remember(self, key: tuple[str, Any], text: T) -> T:
         if len(self._formatted) >= _MAX_FORMATTED:  # a long-running App: start afresh
             self._formatted.clear()
         self._formatted[key] = text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import jinja2
 from markupsafe import Markup, escape
@@ -13,12 +14,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from kennis.i18n import Translator
 from kennis.urls import page_url_path, site_page_url
 
 from ..context import SiteContext
 from ..language import site_translator
-from ..render import environment
+from ..render import TEMPLATES, environment
 from .config import PageInfoConfig
+from .html import PageInfoHtml, People, Person
 from .view import PageInfo, page_info
 
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
@@ -27,10 +30,14 @@ _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
 class PageInfoRenderer:
     """Holds one ``PageInfo`` per page (by docs-relative path) and the two templates."""
 
-    def __init__(self, infos: dict[str, PageInfo], env: jinja2.Environment) -> None:
+    def __init__(self, infos: dict[str, PageInfo], env: jinja2.Environment, tr: Translator) -> None:
         self.infos = infos
         self.box = env.get_template("kennis/pageinfo.html")
         self.banner = env.get_template("kennis/banner.html")
+        # The package's own two templates are rendered by their Python twin (html.py).
+        own = all(t.filename == str(TEMPLATES / str(t.name)) for t in (self.box, self.banner))
+        person, people = cast(Person, env.globals["person"]), cast(People, env.globals["people"])
+        self.html = PageInfoHtml(tr, person, people) if own else None
 
     @classmethod
     def build(
@@ -55,13 +62,15 @@ class PageInfoRenderer:
                 banner=options.banner,
                 tr=tr,
             )
-        return cls(infos, environment(config))
+        return cls(infos, environment(config), tr)
 
     def render(self, src_uri: str) -> str | None:
         """The banner (when due or overdue) and the info box, as HTML text."""
         info = self.infos.get(src_uri)
         if info is None:
             return None
+        if self.html is not None:
+            return (self.html.banner(info) if info.banner else "") + self.html.box(info)
         banner = self.banner.render(info=info) if info.banner else ""
         return banner + self.box.render(info=info)
 
