@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from mkdocs.config import load_config
@@ -19,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from plugins.kennis_mkdocs.language import site_translator
 from plugins.kennis_mkdocs.pageinfo.html import PageInfoHtml
 from plugins.kennis_mkdocs.pageinfo.renderer import PageInfoRenderer
-from plugins.kennis_mkdocs.pageinfo.view import PageInfo
+from plugins.kennis_mkdocs.pageinfo.view import PageInfo, _quote
 from plugins.kennis_mkdocs.render import Link, environment
 from tests.sitekit import XSS
 
@@ -111,3 +112,10 @@ def test_the_renderer_takes_the_python_twin_only_for_the_packages_own_templates(
         {"a.md": infos(seed=1, count=1)[0]}, environment(custom), site_translator(custom)
     )
     assert renderer.html is None
+
+
+def test_the_report_links_quoting_is_urllibs() -> None:
+    """The pre-filled issue link quotes ASCII text in one call, exactly as ``urlencode`` did."""
+    texts = ["".join(map(chr, range(128))), "Outdated: **Kassa** (`a/b.md`)\n@x", "Überstunden ✓ ∞"]
+    for text in texts:
+        assert _quote(text) == quote(text, safe="")

@@ -22,7 +22,7 @@ from ..language import site_translator
 from ..render import TEMPLATES, environment
 from .config import PageInfoConfig
 from .html import PageInfoHtml, People, Person
-from .view import PageInfo, page_info
+from .view import Labels, PageInfo, page_info
 
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
 
@@ -46,6 +46,7 @@ class PageInfoRenderer:
         site_url, directory_urls = config.site_url, config.use_directory_urls
         repo_url = config.repo_url if options.report_outdated else None
         tr = site_translator(config)
+        labels = Labels(tr)
         infos = {}
         for path, status in context.statuses.items():
             src_uri = context.src_uri(path)
@@ -60,7 +61,7 @@ class PageInfoRenderer:
                 label=options.report_label,
                 max_contributors=options.contributors,
                 banner=options.banner,
-                tr=tr,
+                labels=labels,
             )
         return cls(infos, environment(config), tr)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
+from kennis.handles import Handle
+from kennis.history import Person
 from kennis.i18n import Translator
 from kennis.people import page_contributors
 from kennis.status import PageStatus
@@ -82,6 +84,30 @@ class PageInfo:
         return ((self.owner,) if self.owner else ()) + self.coauthors
 
 
+class Labels:
+    """The badges in the site's language, and each person's link, made once per build."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self.states = state_labels(tr)
+        self.types = type_labels(tr)
+        self.statuses = status_labels(tr)
+        self._people: dict[Person, Link] = {}
+        self._handles: dict[Handle, Link] = {}
+
+    def person(self, person: Person) -> Link:
+        link = self._people.get(person)
+        if link is None:
+            link = self._people[person] = person_link(person)
+        return link
+
+    def handle(self, handle: Handle) -> Link:
+        link = self._handles.get(handle)
+        if link is None:
+            link = self._handles[handle] = handle_link(handle)
+        return link
+
+
 def page_info(
     status: PageStatus,
     *,
@@ -90,31 +116,31 @@ def page_info(
     label: str,
     max_contributors: int,
     banner: bool,
-    tr: Translator,
+    labels: Labels,
 ) -> PageInfo:
     page, history, fresh = status.page, status.history, status.freshness
     title = page.title or page.path.rsplit("/", 1)[-1].removesuffix(".md")
-    people = tuple(person_link(p) for p in page_contributors(history)) if history else ()
+    people = tuple(labels.person(p) for p in page_contributors(history)) if history else ()
     shown = people[:max_contributors] if max_contributors > 0 else ()
     return PageInfo(
         title=title,
         path=page.path,
         state=fresh.state,
-        state_label=state_labels(tr)[fresh.state],
-        type_label=type_labels(tr).get(page.type, page.type.capitalize()),
+        state_label=labels.states[fresh.state],
+        type_label=labels.types.get(page.type) or page.type.capitalize(),
         status=page.status,
-        status_label=status_labels(tr).get(page.status, page.status.capitalize()),
-        owner=handle_link(page.owner.handle) if page.owner else None,
-        coauthors=tuple(handle_link(a.handle) for a in page.coauthors),
+        status_label=labels.statuses.get(page.status) or page.status.capitalize(),
+        owner=labels.handle(page.owner.handle) if page.owner else None,
+        coauthors=tuple(labels.handle(a.handle) for a in page.coauthors),
         reviewed=page.reviewed,
-        reviewed_by=handle_link(page.reviewed_by) if page.reviewed_by else None,
+        reviewed_by=labels.handle(page.reviewed_by) if page.reviewed_by else None,
         last_edited=history.last_modified.date() if history else None,
         contributors=shown,
         more_contributors=len(people) - len(shown) if max_contributors > 0 else 0,
         due=fresh.due,
         since=fresh.since,
         days_overdue=fresh.days_overdue,
-        report_url=report_url(status, title, page_url, repo_url, label, tr),
+        report_url=report_url(status, title, page_url, repo_url, label, labels.tr),
         banner=_banner(page.status, fresh.state) if banner else None,
         hidden_contributors=people[len(shown) :] if max_contributors > 0 else (),
         archived=page.archived,
@@ -150,12 +176,16 @@ def report_url(
         if len(people) > 1:
             lines.append(tr._("Co-authors: {names}", names=", ".join(people[1:])))
     lines += ["", tr._("What is wrong or missing?"), "", ""]
-    query = urlencode(
-        {
-            "title": tr._("Outdated: {title}", title=title),
-            "body": "\n".join(lines),
-            "labels": label,
-        },
-        quote_via=quote,
-    )
+    issue_title = tr._("Outdated: {title}", title=title)
+    query = f"title={_quote(issue_title)}&body={_quote(chr(10).join(lines))}&labels={_quote(label)}"
     return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
+# ``quote(text, safe="")`` for ASCII text in one C call (urllib quotes byte by byte in Python,
+# the larger part of building a page's info at 1,000s of pages); other text goes to urllib.
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_ASCII = {c: chr(c) if chr(c) in _SAFE else f"%{c:02X}" for c in range(128)}
+
+
+def _quote(text: str) -> str:
+    return text.translate(_ASCII) if text.isascii() else quote(text, safe="")
