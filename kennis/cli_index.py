@@ -52,21 +52,22 @@ def index(out: Path | None, root: Path | None) -> None:
     with _collector_paused(), early:
         from . import cli_output
         from .errors import KennisError
-        from .history import manifest_chunks, write_manifest
+        from .history import ManifestLines, manifest_chunks, write_manifest
         from .history_build import index_for
         from .kb import load_settings
         from .tree import WorkTree
 
         config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
+        lines = ManifestLines()  # each page's text made as the pass finishes it, git still busy
         try:
-            history = index_for(top, config)
+            history = index_for(top, config, on_page=lines.add)
         except KennisError as exc:
             raise click.ClickException(str(exc)) from exc
         if out is None:
-            sys.stdout.writelines(manifest_chunks(history))  # streamed: no whole-manifest string
+            sys.stdout.writelines(manifest_chunks(history, lines))  # streamed, never one string
             sys.stdout.flush()
         else:
-            write_manifest(history, out)
+            write_manifest(history, out, lines)
             click.echo(cli_output.history_written(history, out, config.language), err=True)
     # The interpreter's last collection at exit would walk every object of the pass once more
     # (~0.1 s at 5,000 pages): they are kept from it. Everything written is closed by now.

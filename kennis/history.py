@@ -268,24 +268,25 @@ def _contributions(value: object, where: str) -> tuple[Contribution, ...]:
 # -- manifest files --------------------------------------------------------------------------
 
 
-def write_manifest(index: HistoryIndex, path: Path) -> None:
+def write_manifest(index: HistoryIndex, path: Path, lines: ManifestLines | None = None) -> None:
     """Write ``index`` as JSON atomically (temp file in the same folder, then rename), 0644.
 
     Streamed one page at a time (``manifest_chunks``): never the whole text in memory.
     """
-    write_atomic_chunks(Path(path), manifest_chunks(index))
+    write_atomic_chunks(Path(path), manifest_chunks(index, lines))
 
 
-def manifest_chunks(index: HistoryIndex) -> Iterator[str]:
+def manifest_chunks(index: HistoryIndex, lines: ManifestLines | None = None) -> Iterator[str]:
     """The manifest's text in pieces: the header indented, then one line per page.
 
     One line per page keeps the file readable and its diffs small, and lets the C JSON encoder
-    write each page (pretty-printing runs in pure Python, about 10× slower).
+    write each page (pretty-printing runs in pure Python, about 10× slower). ``lines``: pages
+    already encoded (as a full pass finished them).
     """
     head = {"version": MANIFEST_VERSION, "head": index.head, "content_dir": index.content_dir}
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "pages": {'
     separator = "\n    "
-    page = _PageEncoder().page
+    page = (lines or ManifestLines()).line
     for path in sorted(index.pages):
         yield f"{separator}{_string_json(path)}: {page(index.pages[path])}"
         separator = ",\n    "
@@ -313,19 +314,29 @@ def by_identity(compute: Callable[[T], R]) -> Callable[[T], R]:
     return cached
 
 
-class _PageEncoder:
+class ManifestLines:
     """`PageHistory.to_json` as ``json.dumps`` writes it, assembled from pieces made once.
 
     Each person and date is escaped once (`by_identity`), which is about twice as fast as
-    building and encoding a dict a page.
+    building and encoding a dict a page. ``add`` encodes a page ahead of the writing
+    (``kennis index``: as the pass finishes it, while git still streams).
     """
 
     def __init__(self) -> None:
+        self.ready: dict[str, tuple[PageHistory, str]] = {}
         # A person's two fields, without braces (a contribution or credit adds its own).
         self.person: Callable[[Person], str] = by_identity(
             lambda p: f'"name": {_string_json(p.name)}, "email": {_string_json(p.email)}'
         )
         self.when: Callable[[datetime], str] = by_identity(lambda m: f'"{m.isoformat()}"')
+
+    def add(self, page: PageHistory) -> None:
+        self.ready[page.path] = (page, self.page(page))
+
+    def line(self, page: PageHistory) -> str:
+        """The page's text: the one ``add`` made for this very object, else made now."""
+        found = self.ready.get(page.path)
+        return found[1] if found is not None and found[0] is page else self.page(page)
 
     def page(self, page: PageHistory) -> str:
         person, when = self.person, self.when

@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,8 @@ from kennis.config import Config
 from kennis.errors import KennisError
 from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
 from kennis.gitrev import GitReader
-from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person, load_manifest
+from kennis.history import HistoryIndex, PageHistory, load_manifest
+from kennis.history_finish import Finisher
 from kennis.translation_history import with_translations
 
 #: The ignore-revs file read when ``ignore_revs`` is not configured (git blame's convention).
@@ -35,7 +34,6 @@ CREDIT_KINDS = {
 #: Authors whose commits are never edits: the App itself; ``[bot]`` accounts are matched by suffix.
 DEFAULT_BOTS = frozenset({b"kennis-bot", b"kennis-bot@users.noreply.github.com"})
 _BOT_EMAIL = b"[bot]@users.noreply.github.com"
-_IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 
 class ShallowCloneError(KennisError):
@@ -59,11 +57,13 @@ class _Tally:
         "created",
         "credits",
         "last",
+        "path",
         "previous",
         "sha",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, path: bytes) -> None:
+        self.path = path  # at HEAD
         self.sha = b""
         self.created: tuple[bytes, _Ident] | None = None  # oldest commit seen: date, author
         self.last: tuple[bytes, _Ident] | None = None  # newest commit that counts
@@ -139,14 +139,16 @@ def _walk(
     rev: str = "HEAD",
     newest: frozenset[bytes] | None = None,
     bots: frozenset[bytes] = DEFAULT_BOTS,
+    done: Callable[[_Tally], None] | None = None,
 ) -> tuple[dict[bytes, _Tally], dict[bytes, _Tally]]:
     """Walk history newest-first; map every historical path of a HEAD page to its tally.
 
     Also returns the paths still open (pages not yet traced to the commit that added them).
     With ``newest``, only those commits are read, and they must be the walk's first ones (else
-    `_NotNewest`): the tallies are then exactly what a full pass has at that point.
+    `_NotNewest`): the tallies are then exactly what a full pass has at that point. ``done``
+    gets each tally as the walk reaches the commit that created its page (it is final then).
     """
-    tallies = {p: _Tally() for p in pages}
+    tallies = {p: _Tally(p) for p in pages}
     alias = dict(tallies)  # historical path -> tally of the page it became at HEAD
     if not tallies or newest == frozenset():
         return tallies, alias
@@ -171,6 +173,11 @@ def _walk(
                         tally.previous.append(old_path)
                 elif status in _CREATED:
                     tally = alias.pop(path, None)  # older commits on this path: another file
+                    if tally is not None:
+                        tally.touch(commit, seq, counted, credits=by_bot)
+                        if done is not None:
+                            done(tally)  # no path leads to it any more: nothing can change it
+                    continue
                 else:
                     tally = alias.get(path)
                 if tally is not None:
@@ -193,98 +200,6 @@ def bot_idents(bots: Iterable[str]) -> frozenset[bytes]:
     return frozenset(found)
 
 
-def _parse_ident(raw: str) -> Person:
-    match = _IDENT.match(raw)
-    if match is None:
-        return Person(raw.strip(), "")
-    return Person(match["name"], match["email"])
-
-
-def _canonical_coauthors(
-    repo: git.Repo, raws: Iterable[bytes], env: Mapping[str, str] | None = None
-) -> dict[bytes, Person]:
-    """Map trailer values through ``.mailmap`` with ONE ``git check-mailmap --stdin`` call."""
-    people = {raw: _parse_ident(_text(raw)) for raw in raws}
-    # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
-    mappable = [raw for raw, person in people.items() if person.name and person.email]
-    if mappable:
-        out = gitlog.check_mailmap(repo, [str(people[raw]) for raw in mappable], env)
-        for raw, line in zip(mappable, out, strict=True):
-            people[raw] = _parse_ident(line)
-    return people
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
-
-
-class _Finisher:
-    """Turns tallies into PageHistory, decoding each person and date once."""
-
-    def __init__(self, coauthors: Mapping[bytes, Person]) -> None:
-        self.canon: dict[Person, Person] = {}  # one object per person: merged by id below
-        self.coauthors = {raw: self.canon.setdefault(p, p) for raw, p in coauthors.items()}
-        self.people: dict[_Ident, Person] = {}
-        self.moments: dict[bytes, datetime] = {}  # bulk imports give many pages one date
-
-    def moment(self, raw: bytes) -> datetime:
-        moment = self.moments.get(raw)
-        if moment is None:
-            moment = self.moments[raw] = datetime.fromisoformat(raw.decode("ascii"))
-        return moment
-
-    def person(self, ident: _Ident) -> Person:
-        person = self.people.get(ident)
-        if person is None:
-            person = Person(_text(ident[0]), _text(ident[1]))
-            person = self.people[ident] = self.canon.setdefault(person, person)
-        return person
-
-    def page(self, path: bytes, tally: _Tally) -> PageHistory:
-        assert tally.created is not None
-        created = self.moment(tally.created[0])
-        last_date, last_ident = tally.last or tally.created
-        # (person, [walk position of their oldest commit, commits, oldest date]) for everyone
-        authors = [(self.person(k), v) for k, v in tally.authors.items()]
-        coauthors = [(self.coauthors[k], v) for k, v in tally.coauthors.items()]
-        if len(authors) > 1:
-            authors.sort(key=lambda item: -item[1][0])
-        if len(coauthors) > 1:
-            coauthors.sort(key=lambda item: -item[1][0])
-        return PageHistory(
-            path=path.decode("utf-8", "surrogateescape"),
-            created=created,
-            last_modified=self.moment(last_date),
-            last_author=self.person(last_ident),
-            authors=tuple(person for person, _ in authors),
-            coauthors=tuple(dict.fromkeys(person for person, _ in coauthors)),
-            commits=tally.commits,
-            previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
-            contributions=self.contributions(authors + coauthors),
-            credits=tuple(
-                Credit(kind, self.coauthors[raw], self.moment(day))
-                for kind, raw, day in tally.credits
-            ),
-        )
-
-    def contributions(self, people: list[tuple[Person, list[Any]]]) -> tuple[Contribution, ...]:
-        """Per person (authors and co-authors merged after .mailmap): commits and first date."""
-        if len(people) == 1:  # most pages: one author, no trailers
-            person, (_seq, commits, day) = people[0]
-            return (Contribution(person, commits, self.moment(day)),)
-        merged: dict[int, list[Any]] = {}  # by id (self.canon): no dataclass hash per entry
-        for person, (_seq, commits, day) in people:
-            moment = self.moment(day)
-            entry = merged.get(id(person))
-            if entry is None:
-                merged[id(person)] = [moment, person, commits]
-            else:
-                entry[2] += commits
-                entry[0] = min(entry[0], moment)
-        ordered = sorted(merged.values())  # by first date, then person (unique per person)
-        return tuple(Contribution(person, n, first) for first, person, n in ordered)
-
-
 def build_index(
     repo_root: Path,
     content_dir: str = "content",
@@ -293,6 +208,7 @@ def build_index(
     rev: str = "HEAD",
     cache: Path | bool = False,
     bots: Iterable[str] = (),
+    on_page: Callable[[PageHistory], None] | None = None,
 ) -> HistoryIndex:
     """Index every ``*.md`` page under ``content_dir`` at ``rev`` with ONE streaming git log pass.
 
@@ -307,6 +223,9 @@ def build_index(
 
     ``bots``: logins or e-mails (the ``bots:`` config) whose commits, like the App's own and any
     ``[bot]`` account's, count as no edit; their credit trailers still count.
+
+    ``on_page`` sees each page of a full pass once, as soon as its history is final: most of
+    them while git still streams older commits (``kennis index`` encodes its output meanwhile).
 
     Raises ShallowCloneError on a shallow clone and KennisError for a bad ignore-revs file or a
     path that is not a git repository. A repository without commits gives an empty index.
@@ -328,26 +247,34 @@ def build_index(
         raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
     if cache is False:
         paths = gitlog.head_markdown(repo, content_dir, head)
-        tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
-        return HistoryIndex(head, _finish(repo, tallies, env), content_dir)
+        pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, on_page)
+        return HistoryIndex(head, pages, content_dir)
     from kennis.history_update import cached_build  # it builds on this module's walk
 
     where = None if cache is True else cache
-    return cached_build(repo, where, content_dir, None, ignored_shas, bot_set, env, head)
+    return cached_build(repo, where, content_dir, None, ignored_shas, bot_set, env, head, on_page)
 
 
 def _finish(
     repo: git.Repo, tallies: Mapping[bytes, _Tally], env: Mapping[str, str] | None
 ) -> dict[str, PageHistory]:
-    raws = {raw for tally in tallies.values() for raw in tally.coauthors}
-    raws |= {raw for tally in tallies.values() for _kind, raw, _day in tally.credits}
-    finisher = _Finisher(_canonical_coauthors(repo, raws, env))
-    pages = {}
-    for path, tally in tallies.items():
-        if tally.created is not None:  # a HEAD path no commit touched cannot happen; be safe
-            page = finisher.page(path, tally)
-            pages[page.path] = page
-    return pages
+    """The pages of a walk without early finishing (a cache update's few pages)."""
+    return Finisher(repo, env).finish(tallies)
+
+
+def _full_pass(
+    repo: git.Repo,
+    paths: list[bytes],
+    ignored: frozenset[bytes],
+    env: Mapping[str, str] | None,
+    head: str,
+    bots: frozenset[bytes],
+    on_page: Callable[[PageHistory], None] | None = None,
+) -> dict[str, PageHistory]:
+    """Every page at ``head``, most finished while git still streams older history."""
+    finisher = Finisher(repo, env, on_page)
+    tallies, _ = _walk(repo, paths, ignored, env, head, bots=bots, done=finisher.early)
+    return finisher.finish(tallies)
 
 
 def index_for(
@@ -356,6 +283,7 @@ def index_for(
     rev: str | None = None,
     manifest: Path | None = None,
     cache: Path | bool = True,
+    on_page: Callable[[PageHistory], None] | None = None,
 ) -> HistoryIndex:
     """The history index of ``config.content_dir`` at ``rev`` (default HEAD), for every caller.
 
@@ -367,6 +295,7 @@ def index_for(
     ``cache`` (default: a file in the repository's git folder, ``.git/kennis/`` or the App's
     mirror) keeps the index at the commit it was built for, so the next call reads only newer
     commits; pass a path to keep it elsewhere (e.g. for ``actions/cache``), False for none.
+    ``on_page``: see `build_index`.
     """
     if manifest is not None:
         return load_manifest(manifest)
@@ -374,7 +303,7 @@ def index_for(
     rev = rev or "HEAD"
     ignored = ignored_revisions(reader, config, rev)
     index = build_index(
-        reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache, config.bots
+        reader.git_dir, config.content_dir, ignored, reader.env(), rev, cache, config.bots, on_page
     )
     return with_translations(reader, index)
 

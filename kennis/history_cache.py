@@ -104,14 +104,24 @@ def load(
     return index, True
 
 
-def save(path: Path, index: HistoryIndex, key: str, *, to_file: bool = True) -> None:
-    """Remember the index; write the file atomically (a folder we may not write: no file)."""
+def save(
+    path: Path,
+    index: HistoryIndex,
+    key: str,
+    *,
+    to_file: bool = True,
+    rows: history_store.NewRows | None = None,
+) -> None:
+    """Remember the index; write the file atomically (a folder we may not write: no file).
+
+    ``rows``: the rows a full pass encoded as it finished the pages (the others are encoded now).
+    """
     path = Path(path).absolute()
     _RECENT.put(path, key, index)
     if not to_file:
         return
     with contextlib.suppress(OSError):
-        write_atomic(path, history_store.write(index, key))
+        write_atomic(path, history_store.write(index, key, rows))
 
 
 def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> PageHistory:

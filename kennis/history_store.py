@@ -178,11 +178,17 @@ def read(data: bytes, rebuild: Callable[[str], Rebuild] | None = None) -> tuple[
     return str(header["fingerprint"]), HistoryIndex(head, pages, str(header["content_dir"]))
 
 
-def write(index: HistoryIndex, key: str) -> bytes:
-    """The cache file for ``index``: rows read from a file and not decoded go back unchanged."""
+def write(index: HistoryIndex, key: str, new: NewRows | None = None) -> bytes:
+    """The cache file for ``index``: rows read from a file and not decoded go back unchanged.
+
+    ``new``: rows already encoded for (exactly) these page objects, with their table.
+    """
     pages = index.pages
+    raws: Mapping[str, bytes | None]
     if isinstance(pages, CachedPages) and pages.rebuilt is None:
         table, raws = pages.table, pages.rows
+    elif new is not None:
+        table, raws = new.table, new.rows_of(pages)
     else:
         table, raws = Table(), {}
     with table.lock:  # derived indexes share it: positions are only ever appended
@@ -201,6 +207,22 @@ def write(index: HistoryIndex, key: str) -> bytes:
         "digest": hashlib.blake2b(body, digest_size=16).hexdigest(),
     }
     return MAGIC + b"\n" + _DUMP(header).encode("ascii") + b"\n" + body
+
+
+class NewRows:
+    """A new cache file's rows, encoded as a full pass finishes each page (most during the walk)."""
+
+    def __init__(self) -> None:
+        self.table = Table()
+        self.positions = _Positions(self.table)
+        self.rows: dict[str, tuple[PageHistory, bytes]] = {}
+
+    def add(self, page: PageHistory) -> None:
+        self.rows[page.path] = (page, encode_row(self.positions, page))
+
+    def rows_of(self, pages: Mapping[str, PageHistory]) -> dict[str, bytes | None]:
+        """The rows encoded for these very page objects (a page since replaced: none)."""
+        return {path: row for path, (page, row) in self.rows.items() if pages.get(path) is page}
 
 
 class _Positions:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import git
 
-from kennis import gitlog, history_cache
+from kennis import gitlog, history_cache, history_store
 from kennis.history import HistoryIndex, PageHistory
-from kennis.history_build import _finish, _NotNewest, _walk
+from kennis.history_build import _finish, _full_pass, _NotNewest, _walk
 from kennis.history_store import CachedPages
 
 #: A cache file this many commits behind is rewritten after an update (fewer: walked again).
@@ -29,12 +29,14 @@ def cached_build(
     bot_set: frozenset[bytes],
     env: Mapping[str, str] | None,
     head: str,
+    on_page: Callable[[PageHistory], None] | None = None,
 ) -> HistoryIndex:
     """The index at ``head``: the cache updated with the new commits, else a full pass (cached).
 
     ``cache`` is the cache file; None: the repository's own, in its git folder. ``paths``: the
     pages at ``head`` if known, else listed for a full pass only. An update lists no tree: the
     pages at ``head`` are the cached ones and what the new commits added or removed.
+    ``on_page``: a full pass's pages as they are finished (`kennis.history_build.build_index`).
     """
     where = cache or history_cache.default_path(Path(repo.common_dir), content_dir)
     decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
@@ -48,8 +50,7 @@ def cached_build(
             again = git.Repo(git_dir)
             try:
                 paths = gitlog.head_markdown(again, content_dir, at)
-                tallies, _ = _walk(again, paths, ignored_shas, env, at, bots=bot_set)
-                return _finish(again, tallies, env)
+                return _full_pass(again, paths, ignored_shas, env, at, bot_set)
             finally:
                 again.close()
 
@@ -68,11 +69,31 @@ def cached_build(
             return index
     if paths is None:
         paths = gitlog.head_markdown(repo, content_dir, head)
-    tallies, _ = _walk(repo, paths, ignored_shas, env, head, bots=bot_set)
-    index = HistoryIndex(head, _finish(repo, tallies, env), content_dir)
+    # An older revision never replaces a newer cache. The new file's rows are encoded as the
+    # pages are finished, most of them while git still streams.
+    rows = None
     if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
-        history_cache.save(where, index, key)  # an older revision never replaces a newer cache
+        rows = history_store.NewRows()
+    pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, _both(rows, on_page))
+    index = HistoryIndex(head, pages, content_dir)
+    if rows is not None:
+        history_cache.save(where, index, key, rows=rows)
     return index
+
+
+def _both(
+    rows: history_store.NewRows | None, on_page: Callable[[PageHistory], None] | None
+) -> Callable[[PageHistory], None] | None:
+    """``on_page`` after the cache row is encoded (whichever of them there is)."""
+    if rows is None or on_page is None:
+        return on_page if rows is None else rows.add
+    add = rows.add
+
+    def both(page: PageHistory) -> None:
+        add(page)
+        on_page(page)
+
+    return both
 
 
 def _update(

@@ -1,0 +1,168 @@
+"""Pages from the walk's tallies: people and dates decoded once, co-authors through ``.mailmap``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kennis import gitlog
+from kennis.history import Contribution, Credit, PageHistory, Person
+
+if TYPE_CHECKING:
+    import git
+
+    from kennis.history_build import _Ident, _Tally
+
+_IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
+
+
+def _parse_ident(raw: str) -> Person:
+    match = _IDENT.match(raw)
+    if match is None:
+        return Person(raw.strip(), "")
+    return Person(match["name"], match["email"])
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+#: Pages waiting for a trailer's ``.mailmap`` answer before one ``git check-mailmap`` asks for all.
+_BATCH = 64
+
+
+class Finisher:
+    """Turns tallies into PageHistory, decoding each person and date once.
+
+    A full pass hands each page over as soon as the walk reaches the commit that created it
+    (`early`, while git still streams older history); `finish` does the rest after the walk.
+    ``on_page`` sees every page once, as soon as it is final (``kennis index`` encodes its
+    manifest line and cache row meanwhile). Trailer values go through ``.mailmap`` in batches:
+    one ``git check-mailmap`` for every `_BATCH` pages naming someone not yet mapped.
+    """
+
+    def __init__(
+        self,
+        repo: git.Repo,
+        env: Mapping[str, str] | None = None,
+        on_page: Callable[[PageHistory], None] | None = None,
+    ) -> None:
+        self.repo, self.env, self.on_page = repo, env, on_page
+        self.canon: dict[Person, Person] = {}  # one object per person: merged by id below
+        self.people: dict[_Ident, Person] = {}
+        self.trailers: dict[bytes, Person] = {}  # raw trailer value -> canonical person
+        self.moments: dict[bytes, datetime] = {}  # bulk imports give many pages one date
+        self.done: dict[bytes, PageHistory] = {}
+        self.waiting: list[_Tally] = []  # finished tallies naming an unmapped trailer value
+
+    def early(self, tally: _Tally) -> None:
+        """The walk reached the commit that created the page: no older one can change it."""
+        if self._unmapped(tally):
+            self.waiting.append(tally)
+            if len(self.waiting) < _BATCH:
+                return
+            waiting, self.waiting = self.waiting, []
+            self._map(waiting)
+            for tally in waiting:
+                self._done(tally)
+        else:
+            self._done(tally)
+
+    def finish(self, tallies: Mapping[bytes, _Tally]) -> dict[str, PageHistory]:
+        """Every page of ``tallies`` (in their order): those not finished early, now."""
+        self._map([t for p, t in tallies.items() if p not in self.done and t.created is not None])
+        pages = {}
+        for path, tally in tallies.items():
+            page = self.done.get(path)
+            if page is None:
+                if tally.created is None:  # a HEAD path no commit touched cannot happen; be safe
+                    continue
+                page = self._done(tally)
+            pages[page.path] = page
+        return pages
+
+    def _done(self, tally: _Tally) -> PageHistory:
+        page = self.done[tally.path] = self.page(tally.path, tally)
+        if self.on_page is not None:
+            self.on_page(page)
+        return page
+
+    def _unmapped(self, tally: _Tally) -> bool:
+        known = self.trailers
+        return any(raw not in known for raw in tally.coauthors) or any(
+            raw not in known for _kind, raw, _day in tally.credits
+        )
+
+    def _map(self, tallies: list[_Tally]) -> None:
+        """Every trailer value these tallies name, through ``.mailmap`` in ONE git call."""
+        raws = {raw for tally in tallies for raw in tally.coauthors}
+        raws |= {raw for tally in tallies for _kind, raw, _day in tally.credits}
+        people = {raw: _parse_ident(_text(raw)) for raw in raws if raw not in self.trailers}
+        # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
+        mappable = [raw for raw, person in people.items() if person.name and person.email]
+        if mappable:
+            idents = [str(people[raw]) for raw in mappable]
+            out = gitlog.check_mailmap(self.repo, idents, self.env)
+            for raw, line in zip(mappable, out, strict=True):
+                people[raw] = _parse_ident(line)
+        for raw, person in people.items():
+            self.trailers[raw] = self.canon.setdefault(person, person)
+
+    def moment(self, raw: bytes) -> datetime:
+        moment = self.moments.get(raw)
+        if moment is None:
+            moment = self.moments[raw] = datetime.fromisoformat(raw.decode("ascii"))
+        return moment
+
+    def person(self, ident: _Ident) -> Person:
+        person = self.people.get(ident)
+        if person is None:
+            person = Person(_text(ident[0]), _text(ident[1]))
+            person = self.people[ident] = self.canon.setdefault(person, person)
+        return person
+
+    def page(self, path: bytes, tally: _Tally) -> PageHistory:
+        assert tally.created is not None
+        created = self.moment(tally.created[0])
+        last_date, last_ident = tally.last or tally.created
+        # (person, [walk position of their oldest commit, commits, oldest date]) for everyone
+        authors = [(self.person(k), v) for k, v in tally.authors.items()]
+        coauthors = [(self.trailers[k], v) for k, v in tally.coauthors.items()]
+        if len(authors) > 1:
+            authors.sort(key=lambda item: -item[1][0])
+        if len(coauthors) > 1:
+            coauthors.sort(key=lambda item: -item[1][0])
+        return PageHistory(
+            path=path.decode("utf-8", "surrogateescape"),
+            created=created,
+            last_modified=self.moment(last_date),
+            last_author=self.person(last_ident),
+            authors=tuple(person for person, _ in authors),
+            coauthors=tuple(dict.fromkeys(person for person, _ in coauthors)),
+            commits=tally.commits,
+            previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
+            contributions=self.contributions(authors + coauthors),
+            credits=tuple(
+                Credit(kind, self.trailers[raw], self.moment(day))
+                for kind, raw, day in tally.credits
+            ),
+        )
+
+    def contributions(self, people: list[tuple[Person, list[Any]]]) -> tuple[Contribution, ...]:
+        """Per person (authors and co-authors merged after .mailmap): commits and first date."""
+        if len(people) == 1:  # most pages: one author, no trailers
+            person, (_seq, commits, day) = people[0]
+            return (Contribution(person, commits, self.moment(day)),)
+        merged: dict[int, list[Any]] = {}  # by id (self.canon): no dataclass hash per entry
+        for person, (_seq, commits, day) in people:
+            moment = self.moment(day)
+            entry = merged.get(id(person))
+            if entry is None:
+                merged[id(person)] = [moment, person, commits]
+            else:
+                entry[2] += commits
+                entry[0] = min(entry[0], moment)
+        ordered = sorted(merged.values())  # by first date, then person (unique per person)
+        return tuple(Contribution(person, n, first) for first, person, n in ordered)
