@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from kennis.i18n import Translator, translator
 from kennis.status import PageStatus
 from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 
 from .context import SiteContext, site_context
+from .html_stash import HtmlStash
 from .language import site_translator
 from .options import KennisConfig
 from .render import (
@@ -49,27 +51,41 @@ class PageRef:
     """A page as listed on a report: title, link from the report, owner and freshness."""
 
     title: str
-    url: str | None
+    src_uri: str
     path: str
     owner: Link | None
     state: str
     due: date | None
     since: date | None
     days_overdue: int
+    files: Files = field(repr=False, compare=False)
+    report: File = field(repr=False, compare=False)  # the generated page the link starts from
+
+    @property
+    def url(self) -> str | None:
+        """The page's URL relative to the report (None: not in this build).
+
+        Worked out only for the pages a report shows: the health page keeps every page for its
+        CSV but lists a hundred of each kind (issue 19).
+        """
+        return relative_url(self.files, self.src_uri, self.report)
 
 
 def page_ref(status: PageStatus, context: SiteContext, files: Files, report: File) -> PageRef:
     page = status.page
     src_uri = context.src_uri(page.path)
+    freshness = status.freshness
     return PageRef(
-        title=page.title or src_uri,
-        url=relative_url(files, src_uri, report),
-        path=page.path,
-        owner=handle_link(page.owner.handle) if page.owner else None,
-        state=status.freshness.state,
-        due=status.freshness.due,
-        since=status.freshness.since,
-        days_overdue=status.freshness.days_overdue,
+        page.title or src_uri,
+        src_uri,
+        page.path,
+        handle_link(page.owner.handle) if page.owner else None,
+        freshness.state,
+        freshness.due,
+        freshness.since,
+        freshness.days_overdue,
+        files,
+        report,
     )
 
 
@@ -114,6 +130,8 @@ class ReportPlugin:
     template = ""
     config: Any
     tr: Translator = translator(None)  # the site's language, set per build in on_files
+    report: File | None = None  # the generated page, set per build in on_files
+    stash: HtmlStash = HtmlStash()  # its long lists until converted, set per build in on_files
 
     def default_title(self, tr: Translator) -> str:
         """The title without a ``title:`` option, in the site's language."""
@@ -134,8 +152,9 @@ class ReportPlugin:
         context = site_context(config)
         add_css_file(config, files)
         self.tr = site_translator(config)
+        self.stash = HtmlStash()
         title = self.config.title or self.default_title(self.tr)
-        generate(
+        self.report = generate(
             config,
             files,
             self.config.page,
@@ -143,7 +162,18 @@ class ReportPlugin:
             lambda file: {
                 "title": title,
                 "as_of": context.as_of,
+                "stash": self.stash,
                 **self.values(context, files, file),
             },
         )
         return files
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """The report page's stashed lists back in its HTML, before any other plugin reads it."""
+        if self.report is None or page.file.src_uri != self.report.src_uri:
+            return html
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= self.stash.anchor_ids()
+        return self.stash.restore(html)

@@ -42,8 +42,9 @@ class WantedPlugin(ReportPlugin, BasePlugin[WantedConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Section indexes end with "Ask for a page", the section filled in."""
+        html = super().on_page_content(html, page=page, config=config, files=files) or html
         src_uri = page.file.src_uri
-        if not self.config.enabled or posixpath.basename(src_uri) not in ("index.md", "README.md"):
+        if posixpath.basename(src_uri) not in ("index.md", "README.md") or not self.config.enabled:
             return html
         section = posixpath.dirname(src_uri)
         box = ask_box(config, self.config.ask_endpoint, section) if section else None
