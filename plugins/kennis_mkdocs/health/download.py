@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Iterable
 
 from ..render import Link
+from ..reports import PageRef
 from .report import Health, OwnerGroup
 
 HEADER = (
@@ -49,25 +50,35 @@ def health_csv(health: Health) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for row in _rows(health):
-        writer.writerow([_cell(value) for value in row])
+    writer.writerows(_rows(health))
     return out.getvalue()
 
 
 def _rows(health: Health) -> Iterable[tuple[object, ...]]:
+    # Only what people wrote (paths, titles, handles, days) can start like a formula: the list
+    # names are ours and an ISO date starts with a digit. A page on several lists is made safe
+    # once (10,000 pages: a row for most of them).
+    safe: dict[str, tuple[str, str, str]] = {}
+
+    def page(ref: PageRef) -> tuple[str, str, str]:
+        found = safe.get(ref.path)
+        if found is None:
+            found = safe[ref.path] = (_cell(ref.path), _cell(ref.title), _cell(_owner(ref.owner)))
+        return found
+
     for ref in health.attention:
-        yield ("attention", ref.path, ref.title, _owner(ref.owner), "", "", "")
+        yield ("attention", *page(ref), "", "", "")
     for group in health.overdue:
         for ref in group.pages:
             due = ref.due.isoformat() if ref.due else ""
-            yield ("overdue", ref.path, ref.title, _owner(ref.owner), due, ref.days_overdue, "")
+            yield ("overdue", *page(ref), due, _cell(ref.days_overdue), "")
     for ref in health.fallback:
-        yield ("no_real_owner", ref.path, ref.title, _owner(ref.owner), "", "", "")
+        yield ("no_real_owner", *page(ref), "", "", "")
     for ref in health.never_reviewed:
         due = ref.due.isoformat() if ref.due else ""
-        yield ("never_reviewed", ref.path, ref.title, _owner(ref.owner), due, "", "")
+        yield ("never_reviewed", *page(ref), due, "", "")
     for ref, why in health.owner_risks:
-        yield ("owner_at_risk", ref.path, ref.title, _owner(ref.owner), "", "", why)
+        yield ("owner_at_risk", *page(ref), "", "", _cell(why))
 
 
 def _owner(link: Link | None) -> str:

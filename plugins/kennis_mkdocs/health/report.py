@@ -105,16 +105,20 @@ def health(
     tr: Translator,
     members: list[str] | None = None,
 ) -> Health:
+    """One pass over the pages: each page's section and reference made once, for every list."""
     statuses = [s for s in context.statuses.values() if s.page.status not in NOT_CONTENT]
     overall: Counter[str] = Counter()
     by_section: dict[str, Counter[str]] = defaultdict(Counter)
     groups: dict[str, list[PageRef]] = defaultdict(list)
+    sections: dict[str, str] = {}
+    refs: dict[str, PageRef] = {}
     result = Health()
     for status in statuses:
-        state = status.freshness.state
+        path, state = status.page.path, status.freshness.state
         overall[state] += 1
-        by_section[section_of(context, status.page.path)][state] += 1
-        ref = page_ref(status, context, files, report)
+        section = sections[path] = section_of(context, path)
+        by_section[section][state] += 1
+        ref = refs[path] = page_ref(status, context, files, report)
         if state == "overdue":
             groups[ref.owner.text if ref.owner else tr._("(no owner)")].append(ref)
         if status.page.owner_via in ("fallback", "none"):
@@ -125,19 +129,23 @@ def health(
     for section in sorted(by_section):
         title = section_title(context, section, tr)
         result.rows.append(Row(section, title, dict(by_section[section])))
-    for refs in groups.values():
-        refs.sort(key=lambda r: (-r.days_overdue, r.path))
+    for group in groups.values():
+        group.sort(key=lambda r: (-r.days_overdue, r.path))
     ordered = sorted(groups.items(), key=lambda item: (-item[1][0].days_overdue, item[0]))
-    result.overdue = [OwnerGroup(owner, refs) for owner, refs in ordered]
-    _at_risk(result, context, files, report, statuses, members, tr)
+    result.overdue = [OwnerGroup(owner, group) for owner, group in ordered]
+    _at_risk(result, context, statuses, refs, sections, members, tr)
     known = load_requests()
     result.requests = None if known is None else per_month(known)
-    reader_feedback(result, context, files, report, statuses)
+    reader_feedback(result, context, statuses, refs, sections)
     return result
 
 
 def reader_feedback(
-    result: Health, context: SiteContext, files: Files, report: File, statuses: list[Any]
+    result: Health,
+    context: SiteContext,
+    statuses: list[PageStatus],
+    refs: dict[str, PageRef],
+    sections: dict[str, str],
 ) -> None:
     """Helpful share and open reports per section; the pages that need attention."""
     reports = load_reports()
@@ -151,7 +159,7 @@ def reader_feedback(
             continue
         helpful, votes = _count(found.get("helpful")), _count(found.get("votes"))
         outdated = _count(found.get("outdated"))
-        for key in ("", section_of(context, status.page.path)):
+        for key in ("", sections[status.page.path]):
             row = rows[key]
             row.helpful, row.votes, row.reports = (
                 row.helpful + helpful,
@@ -160,7 +168,7 @@ def reader_feedback(
             )
         reported = found.get("reported") or found.get("by_owner") or outdated >= threshold
         if reported or (votes >= 5 and helpful * 2 < votes):
-            result.attention.append(page_ref(status, context, files, report))
+            result.attention.append(refs[status.page.path])
     result.feedback = dict(rows)
 
 
@@ -171,23 +179,21 @@ def _count(value: object) -> int:
 def _at_risk(
     result: Health,
     context: SiteContext,
-    files: Files,
-    report: File,
     statuses: list[PageStatus],
+    refs: dict[str, PageRef],
+    sections: dict[str, str],
     members: list[str] | None,
     tr: Translator,
 ) -> None:
     """Knowledge at risk: owners gone quiet or gone, sections one person wrote alone."""
-    by_path = {s.page.path: s for s in statuses}
     pages = [s.page for s in statuses]
     for risk in owners_at_risk(pages, context.index, context.as_of, members):
-        ref = page_ref(by_path[risk.path], context, files, report)
         if risk.quiet_since is None:
             why = tr._("no longer a member of the repository")
         else:
             why = tr._("has not contributed since {day}", day=risk.quiet_since.isoformat())
-        result.owner_risks.append((ref, why))
-    for lone in lone_sections(pages, context.index, lambda path: section_of(context, path)):
+        result.owner_risks.append((refs[risk.path], why))
+    for lone in lone_sections(pages, context.index, sections.__getitem__):
         result.lone.append((section_title(context, lone.section, tr), lone))
 
 
