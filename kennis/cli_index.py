@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,14 +40,14 @@ def _collector_paused() -> Iterator[None]:
 def index(out: Path | None, root: Path | None) -> None:
     """Write the history index manifest (JSON) from one pass over git history."""
     from .cli import _root
-    from .gitlog import started_early  # GitPython and the core are not imported yet
+    from .gitlog import started_early  # the core is not imported yet
+    from .repository import git_program
 
     top = _root(root)
     # In a work tree without a history cache (kennis.history_cache, in .git/kennis) the pass
     # reads all history: git's stream starts now, while the core is imported and settings read.
     cold = (top / ".git").is_dir() and not (top / ".git" / "kennis").exists()
-    git = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")  # GitPython's: the commands match
-    early = started_early(top, git) if cold else contextlib.nullcontext()
+    early = started_early(top, git_program()) if cold else contextlib.nullcontext()
     with _collector_paused(), early:
         from . import cli_output
         from .errors import KennisError

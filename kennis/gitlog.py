@@ -13,8 +13,8 @@ from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from kennis.errors import KennisError, Problem
 
-if TYPE_CHECKING:  # a repository's methods are called, the module is not: `kennis index` starts
-    import git  # its stream before GitPython is imported (`started_early`)
+if TYPE_CHECKING:
+    from kennis.repository import Repository
 
 # One record per commit, introduced by RS (0x1e) so it can never be mistaken for a status token.
 # Fields are NUL-separated; co-author trailers (case-insensitive key, as git matches it) are joined
@@ -117,20 +117,16 @@ def log_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**(os.environ if base is None else base), "GIT_FLUSH": "0"}
 
 
-def git_executable(repo: git.Repo) -> str:
-    return str(repo.git.GIT_PYTHON_GIT_EXECUTABLE)
+def git_executable(repo: Repository) -> str:
+    return repo.git
 
 
-def run_dir(repo: git.Repo) -> Path:
+def run_dir(repo: Repository) -> Path:
     """Where to run git: the work tree, so its .mailmap is read (bare repos read HEAD:.mailmap)."""
-    return Path(repo.working_tree_dir or repo.git_dir)
+    return repo.run_dir
 
 
-def is_shallow(repo: git.Repo) -> bool:
-    return bool(repo.git.rev_parse("--is-shallow-repository").strip() == "true")
-
-
-def head_markdown(repo: git.Repo, content_dir: str, rev: str = "HEAD") -> list[bytes]:
+def head_markdown(repo: Repository, content_dir: str, rev: str = "HEAD") -> list[bytes]:
     """Repo-relative paths (bytes) of every ``*.md`` blob under ``content_dir`` at ``rev``."""
     command = [git_executable(repo), "-C", str(run_dir(repo)), "ls-tree", "-r", "-z"]
     command += ["--name-only", "--full-tree", rev, "--", content_dir]
@@ -139,7 +135,7 @@ def head_markdown(repo: git.Repo, content_dir: str, rev: str = "HEAD") -> list[b
 
 
 def check_mailmap(
-    repo: git.Repo, idents: Sequence[str], env: Mapping[str, str] | None = None
+    repo: Repository, idents: Sequence[str], env: Mapping[str, str] | None = None
 ) -> list[str]:
     """Canonicalise ``Name <email>`` idents through .mailmap in ONE ``git check-mailmap`` call."""
     result = subprocess.run(
@@ -267,7 +263,7 @@ def started_early(
     Python imports and reads the settings (its first megabyte fills the pipe meanwhile). A
     stream nobody took (another commit, a cache that made it unneeded) is stopped on leaving.
     """
-    repo_dir = Path(repo_dir).resolve()  # as GitPython names it: the commands must match
+    repo_dir = Path(repo_dir).resolve()  # as open_repository names it: the commands must match
     head = subprocess.run(
         [git, "-C", str(repo_dir), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
         capture_output=True,
@@ -300,7 +296,7 @@ class GitLogStream:
     """Context manager running git log and parsing it; leaving early stops git immediately."""
 
     def __init__(
-        self, repo: git.Repo, extra: Sequence[str] = (), env: Mapping[str, str] | None = None
+        self, repo: Repository, extra: Sequence[str] = (), env: Mapping[str, str] | None = None
     ) -> None:
         self.command = log_command(git_executable(repo), run_dir(repo), extra)
         self._exhausted = False

@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import git
-
 from kennis import gitlog
 from kennis.config import Config
 from kennis.errors import KennisError
@@ -18,6 +16,7 @@ from kennis.gitlog import LogCommit, parse_ignore_revs, read_ignore_revs
 from kennis.gitrev import GitReader
 from kennis.history import HistoryIndex, PageHistory, load_manifest
 from kennis.history_finish import Finisher
+from kennis.repository import Repository, commit_of, open_repository
 from kennis.translation_history import with_translations
 
 #: The ignore-revs file read when ``ignore_revs`` is not configured (git blame's convention).
@@ -114,17 +113,10 @@ class _Tally:
                     found[0], found[1], found[2] = seq, found[1] + 1, commit.date
 
 
-def _open_repo(repo_root: Path) -> git.Repo:
-    try:
-        return git.Repo(repo_root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise KennisError(f"{repo_root}: not a git repository") from None
-
-
-def _check_not_shallow(repo: git.Repo) -> None:
-    if gitlog.is_shallow(repo):
+def _check_not_shallow(repo: Repository) -> None:
+    if repo.shallow:
         raise ShallowCloneError(
-            f"{repo.working_dir}: this is a shallow clone, so git history is incomplete and page "
+            f"{repo.run_dir}: this is a shallow clone, so git history is incomplete and page "
             "dates would be wrong. Fetch the full history: in GitHub Actions set `fetch-depth: 0` "
             "on actions/checkout, or run `git fetch --unshallow`. Or pass a manifest written by "
             "`kennis index --out FILE` on a full clone (`--manifest FILE`)."
@@ -132,7 +124,7 @@ def _check_not_shallow(repo: git.Repo) -> None:
 
 
 def _walk(
-    repo: git.Repo,
+    repo: Repository,
     pages: list[bytes],
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,
@@ -236,15 +228,14 @@ def build_index(
         ignored = ignore_revs or ()
     ignored_shas = frozenset(sha.encode("ascii") for sha in ignored)
     bot_set = DEFAULT_BOTS | bot_idents(bots)
-    repo = _open_repo(Path(repo_root))
+    repo = open_repository(Path(repo_root))
     content_dir = content_dir.strip("/") or "."
-    if rev == "HEAD" and not repo.head.is_valid():
+    head = commit_of(repo, rev)
+    if head is None and rev == "HEAD":  # no commits yet
         return HistoryIndex(head="", pages={}, content_dir=content_dir)
     _check_not_shallow(repo)
-    try:
-        head = repo.commit(rev).hexsha
-    except (ValueError, git.BadName) as exc:
-        raise KennisError(f"{repo_root}: no commit {rev!r}") from exc
+    if head is None:
+        raise KennisError(f"{repo_root}: no commit {rev!r}")
     if cache is False:
         paths = gitlog.head_markdown(repo, content_dir, head)
         pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, on_page)
@@ -256,14 +247,14 @@ def build_index(
 
 
 def _finish(
-    repo: git.Repo, tallies: Mapping[bytes, _Tally], env: Mapping[str, str] | None
+    repo: Repository, tallies: Mapping[bytes, _Tally], env: Mapping[str, str] | None
 ) -> dict[str, PageHistory]:
     """The pages of a walk without early finishing (a cache update's few pages)."""
     return Finisher(repo, env).finish(tallies)
 
 
 def _full_pass(
-    repo: git.Repo,
+    repo: Repository,
     paths: list[bytes],
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,

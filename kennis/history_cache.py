@@ -18,11 +18,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-import git
-
 from kennis import gitlog, history_store
+from kennis.errors import KennisError
 from kennis.files import write_atomic
 from kennis.history import Contribution, HistoryIndex, PageHistory, Person
+from kennis.repository import Repository
 
 #: The cache folder inside a repository's git directory (``actions/cache`` can keep it: ``.git/kennis``).
 CACHE_FOLDER = "kennis"
@@ -165,65 +165,53 @@ def _merge_contributions(items: tuple[Contribution, ...]) -> tuple[Contribution,
     return tuple(Contribution(person, counts[person], firsts[person]) for person in ordered)
 
 
-def newer_commits(repo: git.Repo, cached: str, head: str) -> frozenset[bytes] | None:
+def newer_commits(repo: Repository, cached: str, head: str) -> frozenset[bytes] | None:
     """Commits in ``cached..head`` when ``cached`` is their only boundary, else None."""
-    try:
-        out = repo.git.rev_list("--boundary", f"{cached}..{head}")
-    except git.GitCommandError:
+    found = repo.run("rev-list", "--boundary", f"{cached}..{head}")
+    if found.returncode != 0:
         return None  # the cached commit is gone (a force push, a gc)
-    listed: set[str] = set()
-    boundary: set[str] = set()
-    for line in out.split():
-        (boundary if line.startswith("-") else listed).add(line.lstrip("-"))
-    if boundary != {cached}:
+    listed: set[bytes] = set()
+    boundary: set[bytes] = set()
+    for line in found.stdout.split():
+        (boundary if line.startswith(b"-") else listed).add(line.lstrip(b"-"))
+    if boundary != {cached.encode("ascii")}:
         return None  # not an ancestor, or a branch from before the cached commit merged since
-    return frozenset(sha.encode("ascii") for sha in listed)
+    return frozenset(listed)
 
 
-def is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
+def is_ancestor(repo: Repository, older: str, newer: str) -> bool:
     """Whether ``older`` is ``newer`` or one of its ancestors."""
-    try:
-        repo.git.merge_base("--is-ancestor", older, newer)
-    except git.GitCommandError:
-        return False
-    return True
+    return repo.run("merge-base", "--is-ancestor", older, newer).returncode == 0
 
 
-def mailmap(repo: git.Repo, env: Mapping[str, str] | None = None) -> bytes | None:
+def mailmap(repo: Repository, env: Mapping[str, str] | None = None) -> bytes | None:
     """The ``.mailmap`` git log applies: the work tree's file, or HEAD's in a bare mirror.
 
     ``env`` is git's environment: the App's blobless mirror fetches the blob with it.
     """
-    if repo.working_tree_dir:
+    if repo.work_tree is not None:
         try:
-            return (Path(repo.working_tree_dir) / ".mailmap").read_bytes()
+            return (repo.work_tree / ".mailmap").read_bytes()
         except OSError:
             return None
-    try:
-        out = repo.git.cat_file(
-            "blob", "HEAD:.mailmap", stdout_as_string=False, env=dict(env) if env else None
-        )
-        return bytes(out)
-    except git.GitCommandError:
-        return None
+    found = repo.run("cat-file", "blob", "HEAD:.mailmap", env=env)
+    return found.stdout if found.returncode == 0 else None
 
 
-def touched_paths(repo: git.Repo, cached: str, head: str) -> set[bytes]:
+def touched_paths(repo: Repository, cached: str, head: str) -> set[bytes]:
     """Every path a commit in ``cached..head`` added, changed or removed (as git log lists them)."""
-    out = repo.git.log(
-        "--name-only",
-        "--no-renames",
-        "-z",
-        "--format=",
-        f"{cached}..{head}",
-        "--",
-        stdout_as_string=False,
+    found = repo.run(
+        "log", "--name-only", "--no-renames", "-z", "--format=", f"{cached}..{head}", "--"
     )
-    return {path.strip(b"\n") for path in bytes(out).split(b"\0") if path.strip(b"\n")}
+    if found.returncode != 0:
+        raise KennisError(
+            f"git log {cached}..{head} failed: {found.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return {path.strip(b"\n") for path in found.stdout.split(b"\0") if path.strip(b"\n")}
 
 
 def tree_changes(
-    repo: git.Repo, cached: str, head: str, content_dir: str
+    repo: Repository, cached: str, head: str, content_dir: str
 ) -> tuple[set[bytes], set[bytes]]:
     """Markdown paths under ``content_dir`` that ``head`` has and ``cached`` has not, and back.
 

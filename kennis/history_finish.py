@@ -11,9 +11,8 @@ from kennis import gitlog
 from kennis.history import Contribution, Credit, PageHistory, Person
 
 if TYPE_CHECKING:
-    import git
-
     from kennis.history_build import _Ident, _Tally
+    from kennis.repository import Repository
 
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
@@ -29,7 +28,8 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-#: Pages waiting for a trailer's ``.mailmap`` answer before one ``git check-mailmap`` asks for all.
+#: Pages waiting for a trailer's ``.mailmap`` answer before one ``git check-mailmap`` asks for all
+#: (doubled after each call: the first calls meet most people, later pages wait longer).
 _BATCH = 64
 
 
@@ -40,12 +40,13 @@ class Finisher:
     (`early`, while git still streams older history); `finish` does the rest after the walk.
     ``on_page`` sees every page once, as soon as it is final (``kennis index`` encodes its
     manifest line and cache row meanwhile). Trailer values go through ``.mailmap`` in batches:
-    one ``git check-mailmap`` for every `_BATCH` pages naming someone not yet mapped.
+    one ``git check-mailmap`` for the first `_BATCH` pages naming someone not yet mapped, one
+    for the next twice as many, and so on.
     """
 
     def __init__(
         self,
-        repo: git.Repo,
+        repo: Repository,
         env: Mapping[str, str] | None = None,
         on_page: Callable[[PageHistory], None] | None = None,
     ) -> None:
@@ -56,17 +57,18 @@ class Finisher:
         self.moments: dict[bytes, datetime] = {}  # bulk imports give many pages one date
         self.done: dict[bytes, PageHistory] = {}
         self.waiting: list[_Tally] = []  # finished tallies naming an unmapped trailer value
+        self.batch = _BATCH
 
     def early(self, tally: _Tally) -> None:
         """The walk reached the commit that created the page: no older one can change it."""
         if self._unmapped(tally):
             self.waiting.append(tally)
-            if len(self.waiting) < _BATCH:
+            if len(self.waiting) < self.batch:
                 return
-            waiting, self.waiting = self.waiting, []
+            waiting, self.waiting, self.batch = self.waiting, [], self.batch * 2
             self._map(waiting)
-            for tally in waiting:
-                self._done(tally)
+            for ready in waiting:
+                self._done(ready)
         else:
             self._done(tally)
 

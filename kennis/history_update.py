@@ -9,19 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import git
-
 from kennis import gitlog, history_cache, history_store
 from kennis.history import HistoryIndex, PageHistory
 from kennis.history_build import _finish, _full_pass, _NotNewest, _walk
 from kennis.history_store import CachedPages
+from kennis.repository import Repository
 
 #: A cache file this many commits behind is rewritten after an update (fewer: walked again).
 REWRITE_AFTER = 50
 
 
 def cached_build(
-    repo: git.Repo,
+    repo: Repository,
     cache: Path | None,
     content_dir: str,
     paths: list[bytes] | None,
@@ -38,21 +37,16 @@ def cached_build(
     pages at ``head`` are the cached ones and what the new commits added or removed.
     ``on_page``: a full pass's pages as they are finished (`kennis.history_build.build_index`).
     """
-    where = cache or history_cache.default_path(Path(repo.common_dir), content_dir)
+    where = cache or history_cache.default_path(repo.common_dir, content_dir)
     decisive = ignored_shas | {b"bot:" + b for b in bot_set}  # what else decides the answer
     key = history_cache.fingerprint(content_dir, decisive, history_cache.mailmap(repo, env))
-    git_dir = Path(repo.common_dir)
 
     def full_pass(at: str) -> Callable[[], Mapping[str, PageHistory]]:
         """Every page at ``at`` by a full pass: for a cached row that does not decode."""
 
         def rebuild() -> Mapping[str, PageHistory]:
-            again = git.Repo(git_dir)
-            try:
-                paths = gitlog.head_markdown(again, content_dir, at)
-                return _full_pass(again, paths, ignored_shas, env, at, bot_set)
-            finally:
-                again.close()
+            paths = gitlog.head_markdown(repo, content_dir, at)
+            return _full_pass(repo, paths, ignored_shas, env, at, bot_set)
 
         return rebuild
 
@@ -97,7 +91,7 @@ def _both(
 
 
 def _update(
-    repo: git.Repo,
+    repo: Repository,
     cached: HistoryIndex,
     ignored: frozenset[bytes],
     env: Mapping[str, str] | None,

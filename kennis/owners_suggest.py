@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import git
-
 from . import gitlog
 from .config import Config
 from .errors import KennisError, Problem
@@ -25,6 +23,7 @@ from .gitrev import GitReader
 from .handles import is_bot, noreply_login, parse_handle
 from .history_build import DEFAULT_BOTS, bot_idents, ignored_revisions
 from .paths import is_under
+from .repository import open_repository
 from .yamlload import load_yaml
 
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
@@ -122,10 +121,7 @@ def suggest_owners(
         return list(wanted.values())
     ignored = {sha.encode() for sha in ignored_revisions(reader, config, "HEAD")}
     bots = DEFAULT_BOTS | bot_idents(config.bots)
-    try:
-        repo = git.Repo(root)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise KennisError(f"{root}: not a git repository") from None
+    repo = open_repository(root)
     extra = [f"--since={since.isoformat()}", "HEAD", "--", config.content_dir or "."]
     cut = since.isoformat()
     with gitlog.GitLogStream(repo, extra, env=reader.env()) as commits:
