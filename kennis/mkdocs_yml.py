@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
 import yaml
 
 from .errors import Problem
 from .paths import normalize
 from .texts import N_
+
+if TYPE_CHECKING:
+    import pathspec
 
 MKDOCS_PATH = "mkdocs.yml"
 MKDOCS_DEFAULT_DOCS_DIR = "docs"  # MkDocs' own default
@@ -51,6 +53,8 @@ _SPECS: dict[tuple[str, ...], pathspec.PathSpec] = {}
 def _spec(lines: tuple[str, ...]) -> pathspec.PathSpec:
     spec = _SPECS.get(lines)
     if spec is None:
+        import pathspec  # ~20 ms, only when a page's place in the site is asked (not kennis index)
+
         spec = _SPECS[lines] = pathspec.GitIgnoreSpec.from_lines([*_ALWAYS, *lines])
     return spec
 

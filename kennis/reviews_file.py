@@ -22,10 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
-
 from .config import REVIEWS_PATH
 from .errors import KennisError, Problem
 from .handles import Handle
@@ -33,6 +29,8 @@ from .page import Fields, Page, validate_fields
 from .yamlload import Located, load_yaml
 
 if TYPE_CHECKING:  # the editors import the page model, which reads this file
+    from ruamel.yaml import YAML
+
     from .frontmatter_edit import FrontMatterEdit
     from .owner_actions import OwnerCommand
 
@@ -117,6 +115,10 @@ def decide_in_sidecar(
 
 
 def _load_for_edit(raw: bytes | None) -> tuple[YAML, Any]:
+    from ruamel.yaml import YAML  # only to edit the file: reading it (every build) needs none
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     try:
@@ -131,6 +133,8 @@ def _load_for_edit(raw: bytes | None) -> tuple[YAML, Any]:
 
 
 def _entry(data: Any, path: str) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
     entry = data.get(path)
     if not isinstance(entry, dict):
         entry = data[path] = CommentedMap()

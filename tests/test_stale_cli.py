@@ -137,6 +137,22 @@ def test_help_does_not_import_the_core():
     assert [m for m in loaded if not m.startswith("kennis.cli")] == []  # command modules only
 
 
+def test_index_imports_only_what_it_uses(repo, tmp_path):
+    """`kennis index` starts fast: no GitPython, no YAML editor, no ignore-file matcher."""
+    out = tmp_path / "history.json"
+    code = (
+        "import sys; from kennis.cli import main\n"
+        f"try:\n    main(['index', '--root', {str(repo.root)!r}, '--out', {str(out)!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert out.is_file() and "kennis" in loaded
+    assert {"git", "ruamel", "pathspec"} & set(loaded) == set()
+
+
 def test_index_in_process_gives_the_collector_back(repo, tmp_path):
     """`kennis index` pauses garbage collection for its pass; a caller's process gets it back."""
     import gc
