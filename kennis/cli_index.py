@@ -27,6 +27,11 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the pass made joins the oldest generation unscanned (freeze, then unfreeze):
+            # enabled at once, the collector's next young collection would walk all of it (~0.04 s
+            # at 5,000 pages). A full collection, rarely due, still sees it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

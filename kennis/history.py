@@ -303,13 +303,16 @@ def by_identity(compute: Callable[[T], R]) -> Callable[[T], R]:
     A pass's pages share their people and dates: looking each up by identity skips hashing a
     dataclass or formatting a date again for every page that names it.
     """
-    seen: dict[int, tuple[T, R]] = {}
+    seen: dict[int, R] = {}
+    kept: list[T] = []  # each object stays alive, so its id is never reused
 
     def cached(obj: T) -> R:
-        found = seen.get(id(obj))
-        if found is None:
-            found = seen[id(obj)] = (obj, compute(obj))
-        return found[1]
+        try:
+            return seen[id(obj)]  # a hit, by far the most common case, costs one look-up
+        except KeyError:
+            kept.append(obj)
+            found = seen[id(obj)] = compute(obj)
+            return found
 
     return cached
 
