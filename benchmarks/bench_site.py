@@ -256,7 +256,7 @@ def main() -> None:
     for round_ in range(args.rounds):
         order = sides[round_ % len(sides) :] + sides[: round_ % len(sides)]
         for side in order:
-            if args.warm and side == "kennis":
+            if args.warm and side in ("kennis", "before"):
                 one_more_commit(repo, round_)
             wall, used, in_user = build_once(repo, side, args.warm)
             times[side].append(wall)
