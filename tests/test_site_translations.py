@@ -54,6 +54,9 @@ def test_a_behind_translation_says_so_in_its_own_language_after_the_grace_period
     assert "Deze vertaling loopt mogelijk achter" in html
     assert '<a href="../closing/" hreflang="en">lees het origineel</a>' in html
     assert "This page is due for review" not in html  # one banner, the translation's
+    marks = ("</h1>", "kennis-languages", "kennis-banner--translation", "kennis-pageinfo")
+    under_title = [html.index(mark) for mark in marks]  # in this order, right under the title
+    assert under_title == sorted(under_title)
     assert "kennis-banner--translation" not in after.html("kitchen/closing/")
 
     health = after.html("knowledge/health/")

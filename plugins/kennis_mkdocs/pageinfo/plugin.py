@@ -107,11 +107,14 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if not self.config.enabled or self.renderer is None or page.content is None:
             return context
         files = self.files
-        html = self.renderer.insert(page.content, page.file.src_uri)
+        # Under the title, top to bottom: other languages, the translation banner, the banner,
+        # the box; spliced into the page's HTML once.
+        block = self.renderer.render(page.file.src_uri) or ""
         site = site_context(config)
         status = site.statuses.get(site.repo_path(page.file.src_uri))
         if status is not None and self.config.banner:
             url = original_url(site, status, page, files)
-            html = insert_banner(html, translation_banner(status, url))
-        page.content = insert_banner(html, self.languages.links(site, page, files))
+            block = translation_banner(status, url) + block
+        block = self.languages.links(site, page, files) + block
+        page.content = insert_banner(page.content, block)
         return context

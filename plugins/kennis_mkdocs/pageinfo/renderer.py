@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import cast
 
@@ -23,8 +22,6 @@ from ..render import TEMPLATES, environment
 from .config import PageInfoConfig
 from .html import PageInfoHtml, People, Person
 from .view import Labels, PageInfo, page_info
-
-_LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.S)
 
 
 class PageInfoRenderer:
@@ -74,19 +71,6 @@ class PageInfoRenderer:
             return (self.html.banner(info) if info.banner else "") + self.html.box(info)
         banner = self.banner.render(info=info) if info.banner else ""
         return banner + self.box.render(info=info)
-
-    def insert(self, html: str, src_uri: str) -> str:
-        """Put the banner and box under the page's own title (Material adds one when absent).
-
-        Plain ``str`` concatenation on purpose: ``Markup + str`` would escape the page's HTML.
-        """
-        block = self.render(src_uri)
-        if block is None:
-            return html
-        heading = _LEADING_H1.match(html)
-        if heading is None:
-            return block + html
-        return html[: heading.end()] + block + html[heading.end() :]
 
 
 def escape_title(page: Page) -> None:
