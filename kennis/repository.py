@@ -48,8 +48,8 @@ def open_repository(path: Path) -> Repository:
     """
     path = Path(path)
     git = git_program()
-    command = [git, "-C", str(path), "rev-parse", "--path-format=absolute", "--git-dir"]
-    command += ["--git-common-dir", "--is-bare-repository", "--is-inside-git-dir"]
+    command = [git, "-C", str(path), "rev-parse", "--absolute-git-dir", "--git-common-dir"]
+    command += ["--is-bare-repository", "--is-inside-git-dir"]
     command += ["--is-shallow-repository", "--show-prefix"]
     try:
         found = subprocess.run(command, capture_output=True, check=False)
@@ -62,7 +62,8 @@ def open_repository(path: Path) -> Repository:
     work_tree = None
     if bare != "true":  # the work tree, or the git folder of one (then its parent)
         work_tree = Path(git_dir).parent if in_git_dir == "true" else path.resolve()
-    return Repository(git, Path(git_dir), Path(common_dir), work_tree, shallow == "true")
+    common = Path(path, common_dir).resolve()  # relative to ``path`` before git 2.31's options
+    return Repository(git, Path(git_dir), common, work_tree, shallow == "true")
 
 
 def commit_of(repo: Repository, rev: str) -> str | None:
