@@ -33,6 +33,7 @@ LOG_FORMAT = (
 LOG_FLAGS: tuple[str, ...] = ("--name-status", "-M", "-z", "--root", "--use-mailmap", "--no-color")
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_SPECIAL = re.compile(r"[*?\[\]\\]")  # wildcard or escape characters: ls-tree decides those
 _CHUNK = 1 << 16  # small reads keep git and the parser running side by side
 _PIPE_SIZE = 1 << 20  # ...while a large pipe lets git run ahead (Linux F_SETPIPE_SZ)
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ on Linux
@@ -126,12 +127,49 @@ def run_dir(repo: Repository) -> Path:
     return repo.run_dir
 
 
+def _listing(git: str, repo_dir: Path, rev: str) -> list[str]:
+    """Every file of ``rev``'s tree (``head_markdown`` narrows it down to a folder)."""
+    return [git, "-C", str(repo_dir), "ls-tree", "-r", "-z", "--name-only", "--full-tree", rev]
+
+
 def head_markdown(repo: Repository, content_dir: str, rev: str = "HEAD") -> list[bytes]:
-    """Repo-relative paths (bytes) of every ``*.md`` blob under ``content_dir`` at ``rev``."""
-    command = [git_executable(repo), "-C", str(run_dir(repo)), "ls-tree", "-r", "-z"]
-    command += ["--name-only", "--full-tree", rev, "--", content_dir]
+    """Repo-relative paths (bytes) of every ``*.md`` blob under ``content_dir`` at ``rev``.
+
+    From the tree `started_early` listed, for a plain folder (ls-tree matches one as a literal
+    prefix, up to a slash); else one ``ls-tree`` of the folder.
+    """
+    files = early_files(run_dir(repo), rev)
+    if files is not None and _plain(content_dir):
+        folder = content_dir.encode("utf-8", "surrogateescape")
+        inside = b"" if content_dir == "." else folder + b"/"
+        return [p for p in files if p.endswith(b".md") and (p.startswith(inside) or p == folder)]
+    command = [*_listing(git_executable(repo), run_dir(repo), rev), "--", content_dir]
     out = subprocess.run(command, capture_output=True, check=True).stdout
     return [p for p in out.split(b"\0") if p.endswith(b".md")]
+
+
+def early_files(repo_dir: Path, rev: str) -> list[bytes] | None:
+    """Every file of ``rev``'s tree if `started_early` listed it for this repository, else None.
+
+    ``rev``: the commit it started the stream for, or ``HEAD`` (as it was then).
+    """
+    head = _HEADS.get(Path(repo_dir).resolve())
+    if head is None or rev not in ("HEAD", head[1]):
+        return None
+    listed = early_output(_listing(head[0], Path(repo_dir).resolve(), head[1]))
+    return listed[1].split(b"\0") if listed is not None and listed[0] == 0 else None
+
+
+def _plain(folder: str) -> bool:
+    """``.`` or a relative path of ordinary names: no pathspec magic, wildcard or dot segment."""
+    if folder == ".":
+        return True
+    names = folder.split("/")
+    return (
+        not folder.startswith(":")
+        and not _SPECIAL.search(folder)
+        and all(name not in ("", ".", "..") for name in names)
+    )
 
 
 def check_mailmap(
@@ -253,15 +291,39 @@ def _stop(started: _Started, exhausted: bool) -> int:
     return started.proc.wait()
 
 
+class _Run(NamedTuple):
+    proc: subprocess.Popen[bytes]
+    out: IO[bytes]  # stdout, in a file: the command never waits for a reader
+
+
+_RUNS: dict[tuple[str, ...], _Run] = {}  # commands started ahead of the code that asks
+_HEADS: dict[Path, tuple[str, str]] = {}  # repository -> (git, the commit started early)
+
+
+def early_output(command: Sequence[str]) -> tuple[int, bytes] | None:
+    """Exit code and output of exactly ``command`` if `started_early` runs it; else None."""
+    run = _RUNS.get(tuple(command))
+    if run is None:
+        return None
+    code = run.proc.wait()
+    run.out.seek(0)
+    return code, run.out.read()
+
+
 @contextlib.contextmanager
 def started_early(
-    repo_dir: Path, git: str = "git", env: Mapping[str, str] | None = None
+    repo_dir: Path,
+    git: str = "git",
+    env: Mapping[str, str] | None = None,
+    also: Sequence[Sequence[str]] = (),
 ) -> Iterator[None]:
     """Start the stream of ``repo_dir``'s whole history now; a `GitLogStream` inside takes it.
 
     git is the long pole of a full pass (rename detection): ``kennis index`` lets it run while
     Python imports and reads the settings (its first megabyte fills the pipe meanwhile). A
     stream nobody took (another commit, a cache that made it unneeded) is stopped on leaving.
+    The listing of that commit's tree (`head_markdown`) and the commands ``also`` run alongside
+    (`early_output` answers for them inside), so the pass waits for none of them.
     """
     repo_dir = Path(repo_dir).resolve()  # as open_repository names it: the commands must match
     head = subprocess.run(
@@ -271,9 +333,16 @@ def started_early(
     )
     sha = head.stdout.decode("ascii", "replace").strip()
     started = None
+    runs: list[tuple[str, ...]] = []
     if head.returncode == 0 and _SHA.match(sha):
         started = _spawn(log_command(git, repo_dir, [sha, "--"]), log_env(env))
         _EARLY.append(started)
+        _HEADS[repo_dir] = (git, sha)
+        for command in (_listing(git, repo_dir, sha), *also):
+            out = tempfile.TemporaryFile()  # noqa: SIM115 — closed on leaving
+            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+            runs.append(tuple(command))
+            _RUNS[runs[-1]] = _Run(proc, out)
     try:
         yield
     finally:
@@ -281,6 +350,14 @@ def started_early(
             _EARLY.remove(started)
             _stop(started, exhausted=False)
             started.stderr.close()
+        if started is not None:
+            _HEADS.pop(repo_dir, None)
+        for key in runs:
+            run = _RUNS.pop(key)
+            if run.proc.poll() is None:
+                run.proc.kill()
+            run.proc.wait()
+            run.out.close()
 
 
 def _take(command: list[str], env: dict[str, str]) -> _Started | None:

@@ -301,6 +301,10 @@ def index_for(
 
 def ignored_revisions(reader: GitReader, config: Config, rev: str) -> frozenset[str]:
     """Commits the ignore-revs file at ``rev`` lists; a configured file must exist there."""
+    if config.ignore_revs is None:  # kennis index listed the commit's files as it started
+        files = gitlog.early_files(reader.git_dir, rev)
+        if files is not None and DEFAULT_IGNORE_REVS.encode() not in files:
+            return frozenset()
     if reader.rev_parse(rev) is None:
         return frozenset()  # nothing to read: build_index says why, or gives an empty index
     name = config.ignore_revs or DEFAULT_IGNORE_REVS

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kennis.errors import KennisError
+from kennis.gitlog import early_output
 
 
 def git_program() -> str:
@@ -41,6 +42,13 @@ class Repository(NamedTuple):
         return subprocess.run(command, capture_output=True, env=env, check=False)
 
 
+def open_command(path: Path, git: str) -> list[str]:
+    """The one ``git rev-parse`` that tells `open_repository` what ``path`` is."""
+    command = [git, "-C", str(path), "rev-parse", "--absolute-git-dir", "--git-common-dir"]
+    command += ["--is-bare-repository", "--is-inside-git-dir"]
+    return [*command, "--is-shallow-repository", "--show-prefix"]
+
+
 def open_repository(path: Path) -> Repository:
     """The repository whose top folder (or git folder) ``path`` is.
 
@@ -48,15 +56,17 @@ def open_repository(path: Path) -> Repository:
     """
     path = Path(path)
     git = git_program()
-    command = [git, "-C", str(path), "rev-parse", "--absolute-git-dir", "--git-common-dir"]
-    command += ["--is-bare-repository", "--is-inside-git-dir"]
-    command += ["--is-shallow-repository", "--show-prefix"]
-    try:
-        found = subprocess.run(command, capture_output=True, check=False)
-    except OSError as error:
-        raise KennisError(f"{path}: cannot run git: {error}") from None
-    lines = found.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if found.returncode != 0 or len(lines) < 6 or lines[5]:  # a prefix: a folder inside one
+    command = open_command(path, git)
+    early = early_output(command)  # kennis index ran it alongside git's stream
+    if early is None:
+        try:
+            found = subprocess.run(command, capture_output=True, check=False)
+        except OSError as error:
+            raise KennisError(f"{path}: cannot run git: {error}") from None
+        early = found.returncode, found.stdout
+    code, out = early
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if code != 0 or len(lines) < 6 or lines[5]:  # a prefix: a folder inside one
         raise KennisError(f"{path}: not a git repository")
     git_dir, common_dir, bare, in_git_dir, shallow = lines[:5]
     work_tree = None
@@ -68,6 +78,24 @@ def open_repository(path: Path) -> Repository:
 
 def commit_of(repo: Repository, rev: str) -> str | None:
     """The full SHA of the commit ``rev`` names, or None (no such commit, or no commits yet)."""
-    found = repo.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    sha = found.stdout.decode("ascii", "replace").strip()
-    return sha if found.returncode == 0 and sha else None
+    command = commit_command(repo.git, repo.run_dir, rev)
+    early = early_output(command)  # kennis index asked when it started: HEAD as it was then
+    if early is None:
+        found = subprocess.run(command, capture_output=True, check=False)
+        early = found.returncode, found.stdout
+    sha = early[1].decode("ascii", "replace").strip()
+    return sha if early[0] == 0 and sha else None
+
+
+def commit_command(git: str, run_dir: Path, rev: str) -> list[str]:
+    """The ``git rev-parse`` that tells `commit_of` which commit ``rev`` names."""
+    return [
+        git,
+        "-C",
+        str(run_dir),
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{rev}^{{commit}}",
+    ]

@@ -11,6 +11,7 @@ import pytest
 from kennis import gitlog
 from kennis.gitlog import LOG_FLAGS, LOG_FORMAT, LogCommit, parse_log, started_early
 from kennis.history_build import build_index
+from kennis.repository import commit_command, commit_of, git_program, open_command, open_repository
 from tests.gitrepo import GitRepo, git_env
 
 
@@ -131,3 +132,35 @@ def test_nothing_starts_early_without_a_commit(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "empty")
     with started_early(repo.root):
         assert gitlog._EARLY == []
+
+
+def test_the_tree_listed_early_gives_every_folder_the_same_pages(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "kb")
+    for path in ["content/a.md", "content/sub/b.md", "content2/c.md", "content.md", "d.md"]:
+        repo.write(path, "# x\n")
+    repo.write("content/x.txt", "x").commit("all", date="2024-01-01T10:00:00+00:00")
+    found = open_repository(repo.root)
+    sha = commit_of(found, "HEAD")
+    assert sha is not None
+    folders = ["content", ".", "content/sub", "content2", "content.md", "nope", "./content", "c*"]
+    expected = {folder: gitlog.head_markdown(found, folder, sha) for folder in folders}
+    assert expected["content"] == [b"content/a.md", b"content/sub/b.md"]
+    with started_early(repo.root, git_program()):
+        assert gitlog.early_output(gitlog._listing(found.git, found.run_dir, sha)) is not None
+        assert {folder: gitlog.head_markdown(found, folder, sha) for folder in folders} == expected
+    assert gitlog._RUNS == {}  # each run early is waited for and its file closed on leaving
+
+
+def test_what_the_repository_is_and_its_head_are_asked_early(tmp_path: Path) -> None:
+    repo = history(tmp_path)
+    git = git_program()
+    first = [open_command(repo.root, git), commit_command(git, repo.root.resolve(), "HEAD")]
+    expected = build_index(repo.root)
+    with started_early(repo.root, git, also=first):
+        assert all(gitlog.early_output(command) is not None for command in first)
+        head = commit_of(open_repository(repo.root), "HEAD")
+        repo.write("content/c.md", "# C\n").commit("c")
+        # kennis index indexes HEAD as it was when it started, as the early stream has it
+        assert commit_of(open_repository(repo.root), "HEAD") == head
+        assert build_index(repo.root) == expected
+    assert commit_of(open_repository(repo.root), "HEAD") != head

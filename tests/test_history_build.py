@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from kennis import gitlog
 from kennis.changes import load_changes
 from kennis.config import parse_config
 from kennis.errors import KennisError
+from kennis.gitlog import started_early
 from kennis.gitrev import GitReader
 from kennis.history_build import index_for
+from kennis.repository import git_program
 from review_bot.review_due import Target, load_repository
 from tests.gitrepo import GitRepo
 from tests.sitekit import KENNIS_YML, build, make_kb, page
@@ -129,3 +132,14 @@ def test_pull_request_statuses_skip_the_ignored_commit(repo: GitRepo) -> None:
     (status,) = changes.statuses(AS_OF)
     assert status.history is not None
     assert (status.history.last_author.name, status.history.commits) == (ALICE, 1)
+
+
+def test_a_pass_started_early_reads_the_ignore_revs_file_only_where_the_commit_has_one(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    other = make_kb(tmp_path / "other", {PAGE: page("Closing", owner='"@alice"')})
+    expected = last_edit(other)
+    for kb, edit in [(repo, (ALICE, "2024-01-05", 1)), (other, expected)]:
+        with started_early(kb.root, git_program()):  # as kennis index starts
+            assert gitlog.early_files(kb.root, "HEAD") is not None
+            assert last_edit(kb) == edit
