@@ -46,25 +46,30 @@ def index(out: Path | None, root: Path | None) -> None:
     """Write the history index manifest (JSON) from one pass over git history."""
     from .cli import _root
     from .gitlog import started_early  # the core is not imported yet
-    from .repository import git_program
+    from .repository import commit_command, git_program, open_command
 
     top = _root(root)
     # In a work tree without a history cache (kennis.history_cache, in .git/kennis) the pass
     # reads all history: git's stream starts now, while the core is imported and settings read.
     cold = (top / ".git").is_dir() and not (top / ".git" / "kennis").exists()
-    early = started_early(top, git_program()) if cold else contextlib.nullcontext()
+    git = git_program()
+    # The pass's first questions to git are asked meanwhile too (`kennis.gitlog.early_output`):
+    # what the repository is, the commit HEAD names (as the stream has it) and its files.
+    first = [open_command(top, git), commit_command(git, top.resolve(), "HEAD")]
+    early = started_early(top, git, also=first) if cold else contextlib.nullcontext()
     with _collector_paused(), early:
         from . import cli_output
         from .errors import KennisError
-        from .history import ManifestLines, manifest_chunks, write_manifest
+        from .history import manifest_chunks, write_manifest
         from .history_build import index_for
+        from .history_lines import ManifestLines
         from .kb import load_settings
         from .tree import WorkTree
 
         config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
         lines = ManifestLines()  # each page's text made as the pass finishes it, git still busy
         try:
-            history = index_for(top, config, on_page=lines.add)
+            history = index_for(top, config, on_page=lines)
         except KennisError as exc:
             raise click.ClickException(str(exc)) from exc
         if out is None:

@@ -44,17 +44,18 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from kennis.errors import KennisError, Problem
 from kennis.files import write_atomic_chunks
 from kennis.translations import TranslationHistory
 
+if TYPE_CHECKING:
+    from kennis.history_lines import ManifestLines
+
 MANIFEST_VERSION = 1
-T = TypeVar("T")
-R = TypeVar("R")
 #: A string as JSON, non-ASCII kept (``json.dumps(text, ensure_ascii=False)``, in C).
-_string_json: Callable[[str], str] = json.encoder.encode_basestring
+string_json: Callable[[str], str] = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True, order=True)
@@ -286,84 +287,19 @@ def manifest_chunks(index: HistoryIndex, lines: ManifestLines | None = None) -> 
     head = {"version": MANIFEST_VERSION, "head": index.head, "content_dir": index.content_dir}
     yield json.dumps(head, indent=2, ensure_ascii=False)[:-2] + ',\n  "pages": {'
     separator = "\n    "
-    page = (lines or ManifestLines()).line
+    if lines is None:
+        from kennis.history_lines import ManifestLines  # it imports this module
+
+        lines = ManifestLines()
+    page = lines.line
     for path in sorted(index.pages):
-        yield f"{separator}{_string_json(path)}: {page(index.pages[path])}"
+        yield f"{separator}{string_json(path)}: {page(index.pages[path])}"
         separator = ",\n    "
     closing = "\n  }" if index.pages else "}"
     if index.translations:
         found = {path: index.translations[path].to_json() for path in sorted(index.translations)}
         closing += ',\n  "translations": ' + json.dumps(found, ensure_ascii=False)
     yield closing + "\n}\n"
-
-
-def by_identity(compute: Callable[[T], R]) -> Callable[[T], R]:
-    """*compute* once per object, found by ``id`` (the object is kept, so its id is not reused).
-
-    A pass's pages share their people and dates: looking each up by identity skips hashing a
-    dataclass or formatting a date again for every page that names it.
-    """
-    seen: dict[int, R] = {}
-    kept: list[T] = []  # each object stays alive, so its id is never reused
-
-    def cached(obj: T) -> R:
-        try:
-            return seen[id(obj)]  # a hit, by far the most common case, costs one look-up
-        except KeyError:
-            kept.append(obj)
-            found = seen[id(obj)] = compute(obj)
-            return found
-
-    return cached
-
-
-class ManifestLines:
-    """`PageHistory.to_json` as ``json.dumps`` writes it, assembled from pieces made once.
-
-    Each person and date is escaped once (`by_identity`), which is about twice as fast as
-    building and encoding a dict a page. ``add`` encodes a page ahead of the writing
-    (``kennis index``: as the pass finishes it, while git still streams).
-    """
-
-    def __init__(self) -> None:
-        self.ready: dict[str, tuple[PageHistory, str]] = {}
-        # A person's two fields, without braces (a contribution or credit adds its own).
-        self.person: Callable[[Person], str] = by_identity(
-            lambda p: f'"name": {_string_json(p.name)}, "email": {_string_json(p.email)}'
-        )
-        self.when: Callable[[datetime], str] = by_identity(lambda m: f'"{m.isoformat()}"')
-
-    def add(self, page: PageHistory) -> None:
-        self.ready[page.path] = (page, self.page(page))
-
-    def line(self, page: PageHistory) -> str:
-        """The page's text: the one ``add`` made for this very object, else made now."""
-        found = self.ready.get(page.path)
-        return found[1] if found is not None and found[0] is page else self.page(page)
-
-    def page(self, page: PageHistory) -> str:
-        person, when = self.person, self.when
-        authors = ", ".join(["{" + person(p) + "}" for p in page.authors])
-        coauthors = ", ".join(["{" + person(p) + "}" for p in page.coauthors])
-        previous = ", ".join(map(_string_json, page.previous_paths))
-        parts = ", ".join(
-            [
-                f'{{{person(c.person)}, "commits": {c.commits:d}, "first": {when(c.first)}}}'
-                for c in page.contributions
-            ]
-        )
-        credits = ", ".join(
-            [
-                f'{{"kind": {_string_json(c.kind)}, {person(c.person)}, "when": {when(c.when)}}}'
-                for c in page.credits
-            ]
-        )
-        return (
-            f'{{"created": {when(page.created)}, "last_modified": {when(page.last_modified)}, '
-            f'"last_author": {{{person(page.last_author)}}}, "authors": [{authors}], '
-            f'"coauthors": [{coauthors}], "commits": {page.commits:d}, '
-            f'"previous_paths": [{previous}], "contributions": [{parts}], "credits": [{credits}]}}'
-        )
 
 
 def load_manifest(path: Path) -> HistoryIndex:

@@ -33,6 +33,12 @@ def _text(raw: bytes) -> str:
 _BATCH = 64
 
 
+def _oldest_first(item: tuple[object, list[Any]]) -> int:
+    """A sort key for (key, [walk position of the oldest commit, ...]): the oldest first."""
+    seq: int = item[1][0]
+    return -seq
+
+
 class Finisher:
     """Turns tallies into PageHistory, decoding each person and date once.
 
@@ -127,44 +133,54 @@ class Finisher:
 
     def page(self, path: bytes, tally: _Tally) -> PageHistory:
         assert tally.created is not None
-        created = self.moment(tally.created[0])
+        moment, known, person = self.moment, self.people.get, self.person
         last_date, last_ident = tally.last or tally.created
         # (person, [walk position of their oldest commit, commits, oldest date]) for everyone
-        authors = [(self.person(k), v) for k, v in tally.authors.items()]
-        coauthors = [(self.trailers[k], v) for k, v in tally.coauthors.items()]
+        authors = [(known(k) or person(k), v) for k, v in tally.authors.items()]
         if len(authors) > 1:
-            authors.sort(key=lambda item: -item[1][0])
-        if len(coauthors) > 1:
-            coauthors.sort(key=lambda item: -item[1][0])
+            authors.sort(key=_oldest_first)
+        if tally.coauthors:
+            coauthors = [(self.trailers[k], v) for k, v in tally.coauthors.items()]
+            if len(coauthors) > 1:
+                coauthors.sort(key=_oldest_first)
+            contributions = self.contributions(authors + coauthors)
+            named = tuple(dict.fromkeys([person for person, _ in coauthors]))
+        else:
+            contributions = self.contributions(authors)
+            named = ()
         return PageHistory(
             path=path.decode("utf-8", "surrogateescape"),
-            created=created,
-            last_modified=self.moment(last_date),
-            last_author=self.person(last_ident),
-            authors=tuple(person for person, _ in authors),
-            coauthors=tuple(dict.fromkeys(person for person, _ in coauthors)),
+            created=moment(tally.created[0]),
+            last_modified=moment(last_date),
+            last_author=known(last_ident) or person(last_ident),
+            authors=tuple([person for person, _ in authors]),
+            coauthors=named,
             commits=tally.commits,
-            previous_paths=tuple(p.decode("utf-8", "surrogateescape") for p in tally.previous),
-            contributions=self.contributions(authors + coauthors),
+            previous_paths=tuple([p.decode("utf-8", "surrogateescape") for p in tally.previous])
+            if tally.previous
+            else (),
+            contributions=contributions,
             credits=tuple(
-                Credit(kind, self.trailers[raw], self.moment(day))
-                for kind, raw, day in tally.credits
-            ),
+                [Credit(kind, self.trailers[raw], moment(day)) for kind, raw, day in tally.credits]
+            )
+            if tally.credits
+            else (),
         )
 
     def contributions(self, people: list[tuple[Person, list[Any]]]) -> tuple[Contribution, ...]:
         """Per person (authors and co-authors merged after .mailmap): commits and first date."""
+        dated, moment = self.moments.get, self.moment
         if len(people) == 1:  # most pages: one author, no trailers
             person, (_seq, commits, day) = people[0]
-            return (Contribution(person, commits, self.moment(day)),)
+            return (Contribution(person, commits, dated(day) or moment(day)),)
         merged: dict[int, list[Any]] = {}  # by id (self.canon): no dataclass hash per entry
         for person, (_seq, commits, day) in people:
-            moment = self.moment(day)
+            first = dated(day) or moment(day)
             entry = merged.get(id(person))
             if entry is None:
-                merged[id(person)] = [moment, person, commits]
+                merged[id(person)] = [first, person, commits]
             else:
                 entry[2] += commits
-                entry[0] = min(entry[0], moment)
+                entry[0] = min(entry[0], first)
         ordered = sorted(merged.values())  # by first date, then person (unique per person)
-        return tuple(Contribution(person, n, first) for first, person, n in ordered)
+        return tuple([Contribution(person, n, first) for first, person, n in ordered])

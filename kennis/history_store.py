@@ -26,19 +26,18 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from kennis.history import (
-    Contribution,
-    Credit,
-    HistoryIndex,
-    PageHistory,
-    Person,
-    by_identity,
-)
+from kennis.history import Contribution, Credit, HistoryIndex, PageHistory, Person, string_json
+from kennis.history_lines import CREDIT, LINE, PART, ManifestLines
 
 VERSION = 4  # 4: credit trailers count only on bot commits (older files may hold forged ones)
 MAGIC = f"kennis-history-cache {VERSION}".encode("ascii")
 _DUMP = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: any path survives the trip
 _LOAD = json.JSONDecoder().decode
+_ASCII: Callable[[str], str] = json.encoder.encode_basestring_ascii  # a string as _DUMP writes it
+# encode_row's text (as _DUMP writes it) around a row's pieces, in C
+_ROW = "[{},{},{},[{}],[{}],{:d},[{}],[{}],[{}]]".format
+_PART = "[{},{:d},{}]".format
+_CREDIT = "[{},{},{}]".format
 BAD = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
@@ -78,9 +77,11 @@ class Table:
         return found
 
     def when(self, moment: datetime) -> int:
+        return self.date_at(moment.isoformat())
+
+    def date_at(self, text: str) -> int:
         if self._when is None:
             self._when = {d: n for n, d in enumerate(self.dates)}
-        text = moment.isoformat()
         found = self._when.get(text)
         if found is None:
             found = self._when[text] = len(self.dates)
@@ -192,8 +193,7 @@ def write(index: HistoryIndex, key: str, new: NewRows | None = None) -> bytes:
     else:
         table, raws = Table(), {}
     with table.lock:  # derived indexes share it: positions are only ever appended
-        positions = _Positions(table)
-        rows = [raws.get(path) or encode_row(positions, pages[path]) for path in pages]
+        rows = [raws.get(path) or encode_row(table, pages[path]) for path in pages]
         people = [[p.name, p.email] for p in table.people]
         dates = list(table.dates)
     body = b"\n".join([_DUMP(list(pages)).encode("ascii"), *rows, b""])
@@ -210,30 +210,87 @@ def write(index: HistoryIndex, key: str, new: NewRows | None = None) -> bytes:
 
 
 class NewRows:
-    """A new cache file's rows, encoded as a full pass finishes each page (most during the walk)."""
+    """A new cache file's rows, encoded as a full pass finishes each page (most during the walk).
 
-    def __init__(self) -> None:
+    Each row is `encode_row`'s text, its people and dates looked up once each (by ``id``; the
+    object is kept). With ``lines`` (the manifest's), ``add`` also makes the page's manifest
+    line from the same look-ups.
+    """
+
+    def __init__(self, lines: ManifestLines | None = None) -> None:
         self.table = Table()
-        self.positions = _Positions(self.table)
+        self.lines = lines
         self.rows: dict[str, tuple[PageHistory, bytes]] = {}
+        self.people: dict[int, tuple[str, str]] = {}  # id -> (position as text, manifest text)
+        self.dates: dict[int, tuple[str, str]] = {}
+        self.kept: list[object] = []
+
+    def _person(self, person: Person) -> tuple[str, str]:
+        self.kept.append(person)
+        text = self.lines.person(person) if self.lines is not None else ""
+        found = self.people[id(person)] = (str(self.table.who(person)), text)
+        return found
+
+    def _date(self, moment: datetime) -> tuple[str, str]:
+        self.kept.append(moment)
+        text = self.lines.when(moment) if self.lines is not None else f'"{moment.isoformat()}"'
+        found = self.dates[id(moment)] = (str(self.table.date_at(text[1:-1])), text)
+        return found
 
     def add(self, page: PageHistory) -> None:
-        self.rows[page.path] = (page, encode_row(self.positions, page))
+        # In encode_row's order: a person or date new to the table is appended as it is met.
+        known, person, dated, date = self.people.get, self._person, self.dates.get, self._date
+        created = dated(id(page.created)) or date(page.created)
+        modified = dated(id(page.last_modified)) or date(page.last_modified)
+        last = known(id(page.last_author)) or person(page.last_author)
+        authors = [known(id(p)) or person(p) for p in page.authors]
+        coauthors = [known(id(p)) or person(p) for p in page.coauthors]
+        parts: list[str] = []
+        counts: list[str] = []
+        credits: list[str] = []
+        done: list[str] = []
+        for c in page.contributions:
+            who = known(id(c.person)) or person(c.person)
+            day = dated(id(c.first)) or date(c.first)
+            parts.append(_PART(who[0], c.commits, day[0]))
+            counts.append(PART(who[1], c.commits, day[1]))
+        for credit in page.credits:
+            who = known(id(credit.person)) or person(credit.person)
+            day = dated(id(credit.when)) or date(credit.when)
+            credits.append(_CREDIT(_ASCII(credit.kind), who[0], day[0]))
+            done.append(CREDIT(string_json(credit.kind), who[1], day[1]))
+        row = _ROW(
+            created[0],
+            modified[0],
+            last[0],
+            ",".join([who[0] for who in authors]),
+            ",".join([who[0] for who in coauthors]),
+            page.commits,
+            ",".join(map(_ASCII, page.previous_paths)),
+            ",".join(parts),
+            ",".join(credits),
+        )
+        self.rows[page.path] = (page, row.encode("ascii"))
+        if self.lines is not None:
+            text = LINE(
+                created[1],
+                modified[1],
+                last[1],
+                ", ".join(["{" + who[1] + "}" for who in authors]),
+                ", ".join(["{" + who[1] + "}" for who in coauthors]),
+                page.commits,
+                ", ".join(map(string_json, page.previous_paths)),
+                ", ".join(counts),
+                ", ".join(done),
+            )
+            self.lines.ready[page.path] = (page, text)
 
     def rows_of(self, pages: Mapping[str, PageHistory]) -> dict[str, bytes | None]:
         """The rows encoded for these very page objects (a page since replaced: none)."""
         return {path: row for path, (page, row) in self.rows.items() if pages.get(path) is page}
 
 
-class _Positions:
-    """`Table` positions of one write's people and dates, each object looked up once."""
-
-    def __init__(self, table: Table) -> None:
-        self.who = by_identity(table.who)
-        self.when = by_identity(table.when)
-
-
-def encode_row(table: Table | _Positions, page: PageHistory) -> bytes:
+def encode_row(table: Table, page: PageHistory) -> bytes:
     """One page as positions in ``table`` (which grows by the people and dates it lacks)."""
     who, when = table.who, table.when
     row = [

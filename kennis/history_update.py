@@ -12,6 +12,7 @@ from pathlib import Path
 from kennis import gitlog, history_cache, history_store
 from kennis.history import HistoryIndex, PageHistory
 from kennis.history_build import _finish, _full_pass, _NotNewest, _walk
+from kennis.history_lines import ManifestLines
 from kennis.history_store import CachedPages
 from kennis.repository import Repository
 
@@ -67,7 +68,8 @@ def cached_build(
     # pages are finished, most of them while git still streams.
     rows = None
     if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
-        rows = history_store.NewRows()
+        # The manifest's lines (``kennis index``) are made with the rows, from the same look-ups.
+        rows = history_store.NewRows(on_page if isinstance(on_page, ManifestLines) else None)
     pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, _both(rows, on_page))
     index = HistoryIndex(head, pages, content_dir)
     if rows is not None:
@@ -79,6 +81,8 @@ def _both(
     rows: history_store.NewRows | None, on_page: Callable[[PageHistory], None] | None
 ) -> Callable[[PageHistory], None] | None:
     """``on_page`` after the cache row is encoded (whichever of them there is)."""
+    if rows is not None and rows.lines is not None:
+        return rows.add  # it makes the manifest's line too
     if rows is None or on_page is None:
         return on_page if rows is None else rows.add
     add = rows.add

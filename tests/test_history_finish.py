@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from kennis import history_store
 from kennis.config import Config
-from kennis.history import HistoryIndex, ManifestLines, PageHistory, Person, write_manifest
+from kennis.history import (
+    Contribution,
+    Credit,
+    HistoryIndex,
+    PageHistory,
+    Person,
+    write_manifest,
+)
 from kennis.history_build import build_index, index_for
 from kennis.history_cache import default_path, forget
+from kennis.history_lines import ManifestLines
 from tests.gitrepo import GitRepo
 
 ANN = "Ann <ann@example.com>"
@@ -54,11 +66,16 @@ def test_every_coauthor_goes_through_mailmap_in_batches(tmp_path: Path) -> None:
         assert page.coauthors == (Person(f"Helper {n}", f"helper{n}@example.com"),)
 
 
-def test_manifest_and_cache_from_lines_made_early_are_the_same(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_rows", [False, True])
+def test_manifest_and_cache_from_lines_made_early_are_the_same(
+    tmp_path: Path, with_rows: bool
+) -> None:
     repo = many_coauthored(tmp_path)
     lines = ManifestLines()
     forget()
-    index = index_for(repo.root, Config(), on_page=lines.add)
+    # ManifestLines itself as on_page: its lines are made with the cache rows (kennis index)
+    index = index_for(repo.root, Config(), on_page=lines if with_rows else lines.add)
+    assert lines.ready.keys() == index.pages.keys()
     write_manifest(index, tmp_path / "early.json", lines)
     write_manifest(index, tmp_path / "late.json")
     assert (tmp_path / "early.json").read_bytes() == (tmp_path / "late.json").read_bytes()
@@ -67,3 +84,39 @@ def test_manifest_and_cache_from_lines_made_early_are_the_same(tmp_path: Path) -
     assert dict(cached.pages) == dict(index.pages) and cached.head == index.head
     # The rows written early decode to the pages a pass without any cache builds.
     assert HistoryIndex(index.head, dict(cached.pages)) == build_index(repo.root)
+
+
+def test_rows_and_lines_made_together_are_what_the_encoders_write() -> None:
+    ann, bob = Person('Ann "A" Ünal', "ann@example.com"), Person("Bob\\", "")
+    day = datetime.fromisoformat("2025-01-01T10:00:00+01:00")
+    later = datetime.fromisoformat("2025-02-01T10:00:00-05:30")
+    same = datetime.fromisoformat("2025-01-01T10:00:00+01:00")  # equal to day, another object
+    pages = [
+        PageHistory(
+            "content/a.md",
+            day,
+            later,
+            bob,
+            (ann, bob),
+            (bob,),
+            3,
+            ("content/ä.md", 'content/"q".md'),
+            (Contribution(ann, 2, day), Contribution(bob, 1, later)),
+            (Credit("confirmed", bob, later), Credit("snoozed", ann, same)),
+        ),
+        PageHistory("content/b.md", same, same, ann, (ann,), (), 1),
+        PageHistory("content/ö.md", later, later, Person("Cé", "c@example.com"), (), (), 0),
+    ]
+    together = history_store.NewRows(ManifestLines())
+    alone = history_store.NewRows()
+    table = history_store.Table()
+    for page in pages:
+        together.add(page)
+        alone.add(page)
+        row = history_store.encode_row(table, page)  # as `write` encodes a row
+        assert together.rows[page.path][1] == alone.rows[page.path][1] == row
+        assert together.lines is not None
+        text = together.lines.ready[page.path][1]
+        assert text == ManifestLines().page(page) == json.dumps(page.to_json(), ensure_ascii=False)
+    assert together.table.people == alone.table.people == table.people
+    assert together.table.dates == alone.table.dates == table.dates
