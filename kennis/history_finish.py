@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ def _text(raw: bytes) -> str:
 #: Pages waiting for a trailer's ``.mailmap`` answer before one ``git check-mailmap`` asks for all
 #: (doubled after each call: the first calls meet most people, later pages wait longer).
 _BATCH = 64
+_POLL = 32  # pages between two looks whether a check-mailmap call has answered
 
 
 def _oldest_first(item: tuple[object, list[Any]]) -> int:
@@ -64,22 +67,34 @@ class Finisher:
         self.done: dict[bytes, PageHistory] = {}
         self.waiting: list[_Tally] = []  # finished tallies naming an unmapped trailer value
         self.batch = _BATCH
+        # check-mailmap calls under way (the walk goes on meanwhile), oldest first, each with
+        # the tallies waiting for it; the values they ask about
+        self.asked: list[tuple[Callable[[bool], tuple[Any, ...] | None], list[_Tally]]] = []
+        self.asking: set[bytes] = set()
+        self.seen = 0
 
     def early(self, tally: _Tally) -> None:
         """The walk reached the commit that created the page: no older one can change it."""
-        if self._unmapped(tally):
-            self.waiting.append(tally)
-            if len(self.waiting) < self.batch:
-                return
-            waiting, self.waiting, self.batch = self.waiting, [], self.batch * 2
-            self._map(waiting)
-            for ready in waiting:
-                self._done(ready)
-        else:
+        self.seen += 1
+        if self.asked and not self.seen % _POLL:
+            self._answered(wait=False)
+        if not tally.coauthors and not tally.credits:
             self._done(tally)
+            return
+        unmapped = self._unmapped(tally)
+        if not unmapped:
+            self._done(tally)
+        elif self.asked and unmapped <= self.asking:
+            self.asked[-1][1].append(tally)  # done when that answer (and every earlier) is in
+        else:
+            self.waiting.append(tally)
+            if len(self.waiting) >= self.batch:
+                waiting, self.waiting, self.batch = self.waiting, [], self.batch * 2
+                self.asked.append((self._ask(waiting), waiting))
 
     def finish(self, tallies: Mapping[bytes, _Tally]) -> dict[str, PageHistory]:
         """Every page of ``tallies`` (in their order): those not finished early, now."""
+        self._answered(wait=True)
         self._map([t for p, t in tallies.items() if p not in self.done and t.created is not None])
         pages = {}
         for path, tally in tallies.items():
@@ -97,26 +112,69 @@ class Finisher:
             self.on_page(page)
         return page
 
-    def _unmapped(self, tally: _Tally) -> bool:
+    def _unmapped(self, tally: _Tally) -> set[bytes]:
         known = self.trailers
-        return any(raw not in known for raw in tally.coauthors) or any(
-            raw not in known for _kind, raw, _day in tally.credits
-        )
+        found = {raw for raw in tally.coauthors if raw not in known}
+        return found | {raw for _kind, raw, _day in tally.credits if raw not in known}
+
+    def _people(self, tallies: list[_Tally]) -> dict[bytes, Person]:
+        """Every trailer value these tallies name that is neither mapped nor being asked."""
+        raws = {raw for tally in tallies for raw in tally.coauthors}
+        raws |= {raw for tally in tallies for _kind, raw, _day in tally.credits}
+        skip = self.trailers.keys() | self.asking
+        return {raw: _parse_ident(_text(raw)) for raw in raws if raw not in skip}
 
     def _map(self, tallies: list[_Tally]) -> None:
         """Every trailer value these tallies name, through ``.mailmap`` in ONE git call."""
-        raws = {raw for tally in tallies for raw in tally.coauthors}
-        raws |= {raw for tally in tallies for _kind, raw, _day in tally.credits}
-        people = {raw: _parse_ident(_text(raw)) for raw in raws if raw not in self.trailers}
+        self._mapped(*self._ask(tallies)(True))
+
+    def _ask(self, tallies: list[_Tally]) -> Callable[[bool], tuple[Any, ...] | None]:
+        """Start one ``git check-mailmap`` for the values these tallies name; its answer."""
+        people = self._people(tallies)
         # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
         mappable = [raw for raw, person in people.items() if person.name and person.email]
-        if mappable:
-            idents = [str(people[raw]) for raw in mappable]
-            out = gitlog.check_mailmap(self.repo, idents, self.env)
-            for raw, line in zip(mappable, out, strict=True):
-                people[raw] = _parse_ident(line)
+        self.asking |= people.keys()
+        if not mappable:
+            return lambda wait: (people, mappable, [])
+        idents = [str(people[raw]) for raw in mappable]
+        out = tempfile.TemporaryFile()  # noqa: SIM115 — closed with the answer
+        command = [gitlog.git_executable(self.repo), "-C", str(gitlog.run_dir(self.repo))]
+        command += ["check-mailmap", "--stdin"]
+        env = None if self.env is None else dict(self.env)
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, env=env)
+        assert proc.stdin is not None
+        with proc.stdin:
+            proc.stdin.write("".join(f"{ident}\n" for ident in idents).encode("utf-8"))
+
+        def answer(wait: bool) -> tuple[Any, ...] | None:
+            if not wait and proc.poll() is None:
+                return None
+            with out:
+                if proc.wait() != 0:
+                    raise subprocess.CalledProcessError(proc.returncode, command)
+                out.seek(0)
+                lines = out.read().decode("utf-8", "replace").splitlines()
+            return people, mappable, lines
+
+        return answer
+
+    def _answered(self, wait: bool) -> None:
+        """Finish the pages whose ``.mailmap`` answers are in (all of them: ``wait``), in order."""
+        while self.asked:
+            found = self.asked[0][0](wait)
+            if found is None:
+                return
+            _, tallies = self.asked.pop(0)
+            self._mapped(*found)
+            for ready in tallies:
+                self._done(ready)
+
+    def _mapped(self, people: dict[bytes, Person], mappable: list[bytes], lines: list[str]) -> None:
+        for raw, line in zip(mappable, lines, strict=True):
+            people[raw] = _parse_ident(line)
         for raw, person in people.items():
             self.trailers[raw] = self.canon.setdefault(person, person)
+        self.asking -= people.keys()
 
     def moment(self, raw: bytes) -> datetime:
         moment = self.moments.get(raw)
