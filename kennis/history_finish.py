@@ -34,6 +34,8 @@ def _text(raw: bytes) -> str:
 #: (doubled after each call: the first calls meet most people, later pages wait longer).
 _BATCH = 64
 _POLL = 32  # pages between two looks whether a check-mailmap call has answered
+#: A check-mailmap call's answer: the values asked about, those git mapped, its output lines.
+_Answer = tuple[dict[bytes, Person], list[bytes], list[str]]
 
 
 def _oldest_first(item: tuple[object, list[Any]]) -> int:
@@ -69,7 +71,7 @@ class Finisher:
         self.batch = _BATCH
         # check-mailmap calls under way (the walk goes on meanwhile), oldest first, each with
         # the tallies waiting for it; the values they ask about
-        self.asked: list[tuple[Callable[[bool], tuple[Any, ...] | None], list[_Tally]]] = []
+        self.asked: list[tuple[Callable[[bool], _Answer | None], list[_Tally]]] = []
         self.asking: set[bytes] = set()
         self.seen = 0
 
@@ -126,9 +128,11 @@ class Finisher:
 
     def _map(self, tallies: list[_Tally]) -> None:
         """Every trailer value these tallies name, through ``.mailmap`` in ONE git call."""
-        self._mapped(*self._ask(tallies)(True))
+        found = self._ask(tallies)(True)  # waited for: always an answer
+        assert found is not None
+        self._mapped(*found)
 
-    def _ask(self, tallies: list[_Tally]) -> Callable[[bool], tuple[Any, ...] | None]:
+    def _ask(self, tallies: list[_Tally]) -> Callable[[bool], _Answer | None]:
         """Start one ``git check-mailmap`` for the values these tallies name; its answer."""
         people = self._people(tallies)
         # check-mailmap needs "Name <email>" (git < 2.47 rejects a bare "<email>").
@@ -146,7 +150,7 @@ class Finisher:
         with proc.stdin:
             proc.stdin.write("".join(f"{ident}\n" for ident in idents).encode("utf-8"))
 
-        def answer(wait: bool) -> tuple[Any, ...] | None:
+        def answer(wait: bool) -> _Answer | None:
             if not wait and proc.poll() is None:
                 return None
             with out:
