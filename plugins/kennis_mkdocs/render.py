@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,9 +28,12 @@ GITHUB = "https://github.com"
 AFTER_SEARCH = -50
 
 
-@dataclass(frozen=True)
-class Link:
-    """Someone to show: their name or handle, where their GitHub profile is, and if a team."""
+class Link(NamedTuple):
+    """Someone to show: their name or handle, where their GitHub profile is, and if a team.
+
+    A named tuple, not a dataclass: pages look each one up in the build's rendered people
+    (``people_html``) dozens of times, and a tuple hashes in C.
+    """
 
     text: str
     url: str | None
