@@ -261,9 +261,13 @@ def _full_pass(
     head: str,
     bots: frozenset[bytes],
     on_page: Callable[[PageHistory], None] | None = None,
+    texts: dict[int, str] | None = None,
 ) -> dict[str, PageHistory]:
-    """Every page at ``head``, most finished while git still streams older history."""
-    finisher = Finisher(repo, env, on_page)
+    """Every page at ``head``, most finished while git still streams older history.
+
+    ``texts`` gets each date's ISO text by the date's id (`kennis.history_finish.Finisher`).
+    """
+    finisher = Finisher(repo, env, on_page, texts)
     tallies, _ = _walk(repo, paths, ignored, env, head, bots=bots, done=finisher.early)
     return finisher.finish(tallies)
 

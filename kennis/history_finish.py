@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from kennis.history_build import _Ident, _Tally
     from kennis.repository import Repository
 
+#: git's strict ISO 8601 (%aI), as datetime.isoformat() writes it back ("-00:00" comes back as
+#: "+00:00"); the ASCII digits are checked by fromisoformat
+_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*$")
 
 
@@ -60,8 +63,10 @@ class Finisher:
         repo: Repository,
         env: Mapping[str, str] | None = None,
         on_page: Callable[[PageHistory], None] | None = None,
+        texts: dict[int, str] | None = None,
     ) -> None:
         self.repo, self.env, self.on_page = repo, env, on_page
+        self.texts = texts  # id of each date made -> its isoformat(), when git's text is that
         self.canon: dict[Person, Person] = {}  # one object per person: merged by id below
         self.people: dict[_Ident, Person] = {}
         self.trailers: dict[bytes, Person] = {}  # raw trailer value -> canonical person
@@ -183,7 +188,10 @@ class Finisher:
     def moment(self, raw: bytes) -> datetime:
         moment = self.moments.get(raw)
         if moment is None:
-            moment = self.moments[raw] = datetime.fromisoformat(raw.decode("ascii"))
+            text = raw.decode("ascii")
+            moment = self.moments[raw] = datetime.fromisoformat(text)
+            if self.texts is not None and _ISO.fullmatch(text) and not text.endswith("-00:00"):
+                self.texts[id(moment)] = text  # git's %aI is what isoformat() gives back
         return moment
 
     def person(self, ident: _Ident) -> Person:

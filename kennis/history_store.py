@@ -224,6 +224,8 @@ class NewRows:
         self.people: dict[int, tuple[str, str]] = {}  # id -> (position as text, manifest text)
         self.dates: dict[int, tuple[str, str]] = {}
         self.kept: list[object] = []
+        # id -> isoformat() of the pass's dates, given by its Finisher while they are alive
+        self.texts: dict[int, str] = {}
 
     def _person(self, person: Person) -> tuple[str, str]:
         self.kept.append(person)
@@ -233,8 +235,8 @@ class NewRows:
 
     def _date(self, moment: datetime) -> tuple[str, str]:
         self.kept.append(moment)
-        text = self.lines.when(moment) if self.lines is not None else f'"{moment.isoformat()}"'
-        found = self.dates[id(moment)] = (str(self.table.date_at(text[1:-1])), text)
+        iso = self.texts.get(id(moment)) or moment.isoformat()
+        found = self.dates[id(moment)] = (str(self.table.date_at(iso)), f'"{iso}"')
         return found
 
     def add(self, page: PageHistory) -> None:

@@ -70,7 +70,10 @@ def cached_build(
     if cached is None or not history_cache.is_ancestor(repo, head, cached.head):
         # The manifest's lines (``kennis index``) are made with the rows, from the same look-ups.
         rows = history_store.NewRows(on_page if isinstance(on_page, ManifestLines) else None)
-    pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, _both(rows, on_page))
+    texts = None if rows is None else rows.texts
+    pages = _full_pass(repo, paths, ignored_shas, env, head, bot_set, _both(rows, on_page), texts)
+    if texts is not None:
+        texts.clear()  # the pass's dates may be gone: their ids mean nothing any more
     index = HistoryIndex(head, pages, content_dir)
     if rows is not None:
         history_cache.save(where, index, key, rows=rows)

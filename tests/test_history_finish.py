@@ -20,7 +20,9 @@ from kennis.history import (
 )
 from kennis.history_build import build_index, index_for
 from kennis.history_cache import default_path, forget
+from kennis.history_finish import Finisher
 from kennis.history_lines import ManifestLines
+from kennis.repository import open_repository
 from tests.gitrepo import GitRepo
 
 ANN = "Ann <ann@example.com>"
@@ -121,3 +123,19 @@ def test_rows_and_lines_made_together_are_what_the_encoders_write() -> None:
         assert text == ManifestLines().page(page) == json.dumps(page.to_json(), ensure_ascii=False)
     assert together.table.people == alone.table.people == table.people
     assert together.table.dates == alone.table.dates == table.dates
+
+
+def test_a_date_keeps_gits_text_only_where_it_is_what_isoformat_writes(tmp_path: Path) -> None:
+    texts: dict[int, str] = {}
+    finisher = Finisher(open_repository(many_coauthored(tmp_path).root), texts=texts)
+    written = [
+        "2024-03-01T09:30:00+01:00",
+        "2024-03-01T09:30:00-05:30",
+        "2024-03-01T09:30:00+00:00",
+        "2024-03-01T09:30:00-00:00",  # comes back as +00:00
+        "2024-W09-5T09:30:00+01:00",  # a week date: another day's text comes back
+        "2024-03-01T09:30:00.5+01:00",
+    ]
+    moments = [finisher.moment(text.encode()) for text in written]
+    assert [texts.get(id(m)) for m in moments] == [*written[:3], None, None, None]
+    assert all(texts[id(m)] == m.isoformat() for m in moments if id(m) in texts)
