@@ -218,19 +218,19 @@ class Finisher:
         else:
             contributions = self.contributions(authors)
             named = ()
-        return PageHistory(
-            path=path.decode("utf-8", "surrogateescape"),
-            created=moment(tally.created[0]),
-            last_modified=moment(last_date),
-            last_author=known(last_ident) or person(last_ident),
-            authors=tuple([person for person, _ in authors]),
-            coauthors=named,
-            commits=tally.commits,
-            previous_paths=tuple([p.decode("utf-8", "surrogateescape") for p in tally.previous])
+        return PageHistory(  # positional: ~1 µs a page less than by keyword
+            path.decode("utf-8", "surrogateescape"),
+            moment(tally.created[0]),  # created
+            moment(last_date),  # last_modified
+            known(last_ident) or person(last_ident),  # last_author
+            tuple([person for person, _ in authors]),
+            named,  # coauthors
+            tally.commits,
+            tuple([p.decode("utf-8", "surrogateescape") for p in tally.previous])
             if tally.previous
             else (),
-            contributions=contributions,
-            credits=tuple(
+            contributions,
+            tuple(
                 [Credit(kind, self.trailers[raw], moment(day)) for kind, raw, day in tally.credits]
             )
             if tally.credits
