@@ -19,6 +19,10 @@ It prints seconds per 1,000 pages and the average HTML bytes per page of each si
 three builds in ONE process, as ``mkdocs serve`` does on rebuilds, and reports how often the
 knowledge base was loaded and the git history read (``kennis_mkdocs.context.STATS``).
 
+``--instructions``: instead of timing, run each side once under valgrind's callgrind (git
+children included) and print the instructions it executed: on a shared machine whose speed
+drifts, the steady measure of how much more work a side does (~40× slower than a build).
+
 ``--publish N``: push → live for a one-page change through the self-hosted deploy's own code
 (``review_bot.site.builder.build_release`` into a ``SiteStore``, then ``activate``), N times.
 The git side needs the ``bench`` extra (``pip install -e '.[bench]'``).
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -107,7 +112,9 @@ def compile_first(sides: list[str], seed: int) -> None:
 BEFORE: dict[str, str] = {}
 
 
-def build_once(repo: Path, name: str, warm: bool = False) -> tuple[float, float, float]:
+def build_once(
+    repo: Path, name: str, warm: bool = False, under: tuple[str, ...] = ()
+) -> tuple[float, float, float]:
     """Wall-clock, CPU (user + system) and user CPU seconds of one ``mkdocs build``, git included.
 
     On a shared machine the CPU time is the steadier measure of how much work each side does,
@@ -129,6 +136,7 @@ def build_once(repo: Path, name: str, warm: bool = False) -> tuple[float, float,
     started = time.perf_counter()
     proc = subprocess.Popen(
         [
+            *under,
             sys.executable,
             "-m",
             "mkdocs",
@@ -151,6 +159,34 @@ def build_once(repo: Path, name: str, warm: bool = False) -> tuple[float, float,
     if proc.returncode != 0:
         sys.exit(f"{name} build failed:\n{output.decode(errors='replace')}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_utime
+
+
+def instructions(repo: Path, sides: list[str], warm: bool) -> dict[str, int]:
+    """Instructions each side executes in one build, git children included (valgrind callgrind).
+
+    Unlike CPU seconds they do not drift with the machine's load (this 2-core VM's builds swung
+    4.4–8.8 s of CPU for the same work); a build runs ~40× slower under valgrind.
+    """
+    counts = {}
+    for side in sides:
+        out = repo.parent / f"{repo.name}-callgrind-{side}"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        if warm and side in ("kennis", "before"):
+            one_more_commit(repo, 1000 + len(counts))
+        build_once(repo, side, warm)  # untimed: the cache and bytecode as a real run finds them
+        if warm and side in ("kennis", "before"):
+            one_more_commit(repo, 2000 + len(counts))
+        tool = ("valgrind", "--tool=callgrind", "--cache-sim=no", "--trace-children=yes")
+        build_once(repo, side, warm, under=(*tool, f"--callgrind-out-file={out}/cg.%p"))
+        counts[side] = sum(
+            int(line.split()[1])
+            for file in out.glob("cg.*")
+            for line in file.read_text(errors="replace").splitlines()
+            if line.startswith("summary:")
+        )
+        print(f"{side}: {counts[side] / 1e9:.2f} G instructions", file=sys.stderr)
+    return counts
 
 
 def one_more_commit(repo: Path, round_: int) -> None:
@@ -240,6 +276,11 @@ def main() -> None:
         help="an older checkout (git worktree add DIR <commit>): adds the side 'before', the "
         "kennis configuration built with DIR's kennis, to compare in the same run",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of timing, count each side's instructions in one build (needs valgrind)",
+    )
     args = parser.parse_args()
     if args.before:
         BEFORE["dir"] = str(Path(args.before).resolve())
@@ -252,6 +293,16 @@ def main() -> None:
     compile_first(sides, args.seed)
     if args.warm:
         build_once(repo, "kennis", warm=True)  # what the previous CI run left in actions/cache
+    if args.instructions:
+        counts = instructions(repo, sides, args.warm)
+        base = counts.get("plain")
+        print(f"\n{args.pages} pages / {args.commits} commits, warm: {args.warm}; instructions:")
+        for side, count in counts.items():
+            extra = (
+                f" ({100 * (count / base - 1):+.1f} % vs plain)" if base and side != "plain" else ""
+            )
+            print(f"| {side} | {count / 1e9:.2f} G{extra} |")
+        return
     loads = [os.getloadavg()[0]]
     for round_ in range(args.rounds):
         order = sides[round_ % len(sides) :] + sides[: round_ % len(sides)]
