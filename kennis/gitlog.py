@@ -183,7 +183,7 @@ def check_mailmap(
         check=True,
         env=None if env is None else dict(env),
     )
-    return result.stdout.decode("utf-8", "replace").splitlines()
+    return result.stdout.decode("utf-8", "replace").split("\n")[:-1]  # not U+2028 & co.
 
 
 def _scan(tokens: list[bytes], start: int, at: int, changes: list[CommitFile], eof: bool) -> int:

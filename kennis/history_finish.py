@@ -162,7 +162,7 @@ class Finisher:
                 if proc.wait() != 0:
                     raise subprocess.CalledProcessError(proc.returncode, command)
                 out.seek(0)
-                lines = out.read().decode("utf-8", "replace").splitlines()
+                lines = out.read().decode("utf-8", "replace").split("\n")[:-1]  # one per ident
             return people, mappable, lines
 
         return answer

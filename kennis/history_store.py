@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -38,6 +39,7 @@ _ASCII: Callable[[str], str] = json.encoder.encode_basestring_ascii  # a string 
 _ROW = "[{},{},{},[{}],[{}],{:d},[{}],[{}],[{}]]".format
 _PART = "[{},{:d},{}]".format
 _CREDIT = "[{},{},{}]".format
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 BAD = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
@@ -175,6 +177,8 @@ def read(data: bytes, rebuild: Callable[[str], Rebuild] | None = None) -> tuple[
     table = Table(people, [str(text) for text in header["dates"]])
     rows: dict[str, bytes | None] = dict(zip(paths, lines[1:-1], strict=True))
     head = str(header["head"])
+    if head and not _SHA.fullmatch(head):  # it goes to git: never an option, only a commit
+        raise ValueError("history cache damaged (head)")
     pages = CachedPages(table, rows, {}, rebuild(head) if rebuild else None)
     return str(header["fingerprint"]), HistoryIndex(head, pages, str(header["content_dir"]))
 

@@ -78,6 +78,8 @@ def open_repository(path: Path) -> Repository:
 
 def commit_of(repo: Repository, rev: str) -> str | None:
     """The full SHA of the commit ``rev`` names, or None (no such commit, or no commits yet)."""
+    if rev.startswith("-"):  # never an option to git
+        return None
     command = commit_command(repo.git, repo.run_dir, rev)
     early = early_output(command)  # kennis index asked when it started: HEAD as it was then
     if early is None:
@@ -96,6 +98,5 @@ def commit_command(git: str, run_dir: Path, rev: str) -> list[str]:
         "rev-parse",
         "--verify",
         "--quiet",
-        "--end-of-options",
-        f"{rev}^{{commit}}",
+        f"{rev}^{{commit}}",  # not --end-of-options: git before 2.30 refuses it in rev-parse
     ]

@@ -69,6 +69,18 @@ def test_every_coauthor_goes_through_mailmap_in_batches(tmp_path: Path) -> None:
         assert page.coauthors == (Person(f"Helper {n}", f"helper{n}@example.com"),)
 
 
+def test_a_coauthor_named_with_a_line_separator_is_one_answer_of_mailmap(tmp_path: Path) -> None:
+    """git answers one line per ident; U+2028 or a form feed inside a name is not a line end."""
+    repo = GitRepo(tmp_path / "kb")
+    repo.mailmap("Helper <helper@example.com> <h@old.example>\n")
+    repo.write("content/a.md", "# A\n")
+    odd = ["Co-authored-by: Foo\u2028Bar <foo@example.com>", "Co-authored-by: Baz\x0cQux <b@x.org>"]
+    repo.commit("a", author=ANN, date=_day(1), trailers=[*odd, "Co-authored-by: H <h@old.example>"])
+    for index in (build_index(repo.root), build_index(repo.root, on_page=lambda page: None)):
+        names = {person.name for person in index.pages["content/a.md"].coauthors}
+        assert names == {"Foo\u2028Bar", "Baz\x0cQux", "Helper"}
+
+
 @pytest.mark.parametrize("with_rows", [False, True])
 def test_manifest_and_cache_from_lines_made_early_are_the_same(
     tmp_path: Path, with_rows: bool

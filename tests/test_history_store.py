@@ -98,6 +98,10 @@ def damage(cache: Path, how: str) -> None:
         at = json.loads(lines[2]).index("content/p1.md")  # its older history is needed
         lines[3 + at] = b"[1, 2]"
         cache.write_bytes(digest_fixed(lines))
+    elif how == "a head that is a git option":  # fed to `git log`, it would write a file
+        header = json.loads(lines[1])
+        header["head"] = f"--output={cache.parent / 'planted'}"
+        cache.write_bytes(b"\n".join([lines[0], json.dumps(header).encode(), *lines[2:]]))
     else:  # "a missing row"
         cache.write_bytes(digest_fixed([*lines[:3], *lines[4:]]))
 
@@ -112,6 +116,7 @@ def damage(cache: Path, how: str) -> None:
         "a row that is not one",
         "the edited page's row is not one",
         "a missing row",
+        "a head that is a git option",
     ],
 )
 def test_a_damaged_file_gives_the_full_pass(tmp_path: Path, how: str) -> None:
@@ -122,3 +127,4 @@ def test_a_damaged_file_gives_the_full_pass(tmp_path: Path, how: str) -> None:
     index = index_for(repo.root, CONFIG, cache=cache)
     assert dict(index.pages) == dict(full(repo).pages)  # never a traceback, never a wrong page
     assert index == full(repo)
+    assert not list(cache.parent.glob("planted*"))

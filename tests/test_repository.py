@@ -49,3 +49,11 @@ def test_only_a_repository_itself_is_one(repo: GitRepo, tmp_path: Path, where: s
 def test_no_such_commit_and_no_commits_yet_are_none(repo: GitRepo, tmp_path: Path) -> None:
     assert commit_of(open_repository(repo.root), "nope") is None
     assert commit_of(open_repository(GitRepo(tmp_path / "empty").root), "HEAD") is None
+
+
+def test_a_revision_is_never_an_option_to_git(repo: GitRepo) -> None:
+    """rev-parse without --end-of-options (git before 2.30 refuses it): a '-' rev is no commit."""
+    found = open_repository(repo.root)
+    assert commit_of(found, "--output=planted") is None
+    assert not list(repo.root.glob("planted*"))
+    assert commit_of(found, "HEAD") == repo.git("rev-parse", "HEAD").strip()
