@@ -147,3 +147,11 @@ class GitRepo:
             capture_output=True,
         )
         return GitRepo(dest, init=False)
+
+
+def two_pages(root: Path, year: int = 2025) -> GitRepo:
+    """A repository with ``content/a.md`` and ``content/b.md``, one commit each, a day apart."""
+    repo = GitRepo(root)
+    repo.write("content/a.md", "# A\n").commit("a", date=f"{year}-01-01T09:00:00+00:00")
+    repo.write("content/b.md", "# B\n").commit("b", date=f"{year}-01-02T09:00:00+00:00")
+    return repo

@@ -12,7 +12,7 @@ from kennis import gitlog
 from kennis.gitlog import LOG_FLAGS, LOG_FORMAT, LogCommit, parse_log, started_early
 from kennis.history_build import build_index
 from kennis.repository import commit_command, commit_of, git_program, open_command, open_repository
-from tests.gitrepo import GitRepo, git_env
+from tests.gitrepo import GitRepo, git_env, two_pages
 
 
 class Trickle(io.RawIOBase):
@@ -101,10 +101,7 @@ def test_huge_commit_in_small_reads_stays_linear(tmp_path: Path) -> None:
 
 
 def history(tmp_path: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "kb")
-    repo.write("content/a.md", "# A\n").commit("a", date="2024-01-01T10:00:00+00:00")
-    repo.write("content/b.md", "# B\n").commit("b", date="2024-01-02T10:00:00+00:00")
-    return repo
+    return two_pages(tmp_path / "kb", year=2024)
 
 
 def test_a_stream_started_early_is_the_one_the_pass_reads(tmp_path: Path) -> None:

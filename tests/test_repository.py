@@ -8,15 +8,12 @@ import pytest
 
 from kennis.errors import KennisError
 from kennis.repository import commit_of, open_repository
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, two_pages
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    repo = GitRepo(tmp_path / "kb")
-    repo.write("content/a.md", "# A\n").commit("one", date="2025-01-01T09:00:00+00:00")
-    repo.write("content/b.md", "# B\n").commit("two", date="2025-01-02T09:00:00+00:00")
-    return repo
+    return two_pages(tmp_path / "kb")
 
 
 def test_work_tree_runs_git_in_its_top_folder(repo: GitRepo) -> None:
