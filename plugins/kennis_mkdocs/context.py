@@ -25,7 +25,7 @@ from kennis.history import HistoryIndex
 from kennis.history_build import index_for
 from kennis.i18n import Translator
 from kennis.kb import KnowledgeBase, load_kb
-from kennis.repository import git_program
+from kennis.repository import commit_command, git_program
 from kennis.status import PageStatus, assess_pages
 from kennis.tree import WorkTree
 
@@ -189,9 +189,7 @@ def _head(root: Path) -> str:
     """
     try:
         found = subprocess.run(
-            [git_program(), "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-            capture_output=True,
-            check=False,
+            commit_command(git_program(), root, "HEAD"), capture_output=True, check=False
         )
     except OSError:
         return ""
