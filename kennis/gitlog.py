@@ -9,9 +9,15 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from kennis.errors import KennisError, Problem
+
+# The parser lives in its own module; its names are this module's too (callers use either).
+from kennis.gitlog_parse import CommitFile as CommitFile
+from kennis.gitlog_parse import LogCommit as LogCommit
+from kennis.gitlog_parse import Readable as Readable
+from kennis.gitlog_parse import parse_log as parse_log
 
 if TYPE_CHECKING:
     from kennis.repository import Repository
@@ -34,38 +40,8 @@ LOG_FLAGS: tuple[str, ...] = ("--name-status", "-M", "-z", "--root", "--use-mail
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _SPECIAL = re.compile(r"[*?\[\]\\]")  # wildcard or escape characters: ls-tree decides those
-_CHUNK = 1 << 16  # small reads keep git and the parser running side by side
 _PIPE_SIZE = 1 << 20  # ...while a large pipe lets git run ahead (Linux F_SETPIPE_SZ)
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ on Linux
-_NL = ord("\n")
-_TWO_PATHS = frozenset(b"RC")
-_HEADER = 6  # fields before a commit's file entries: sha, name, e-mail, date, two trailer lists
-
-
-class Readable(Protocol):
-    """Anything with ``read(n)``: a pipe, a file, BytesIO."""
-
-    def read(self, size: int, /) -> bytes | None: ...
-
-
-class CommitFile(NamedTuple):
-    """One file a commit touched; bytes throughout, decoded only for the pages we keep."""
-
-    status: int  # the status letter's byte: ord("A"), ord("M"), ord("D"), ord("R"), ...
-    path: bytes
-    old_path: bytes | None  # set for renames and copies
-
-
-class LogCommit(NamedTuple):
-    """A commit as git log printed it, undecoded: most commits touch no page we keep."""
-
-    sha: bytes
-    name: bytes
-    email: bytes
-    date: bytes  # strict ISO 8601 with the author's UTC offset
-    trailers: bytes  # Co-authored-by values joined by 0x1f
-    changes: list[CommitFile]
-    credits: bytes = b""  # "Confirmed-by: Name <email>" and the like, joined by 0x1f
 
 
 def log_command(git: str, repo_dir: Path, extra: Sequence[str] = ()) -> list[str]:
@@ -184,74 +160,6 @@ def check_mailmap(
         env=None if env is None else dict(env),
     )
     return result.stdout.decode("utf-8", "replace").split("\n")[:-1]  # not U+2028 & co.
-
-
-def _scan(tokens: list[bytes], start: int, at: int, changes: list[CommitFile], eof: bool) -> int:
-    """Continue reading the commit at ``tokens[start]`` from ``tokens[at]``, adding to ``changes``.
-
-    Return the index just after the commit, or -``at`` - 1 (where to resume) if it is cut off.
-    """
-    end = len(tokens)
-    if end - start < _HEADER:
-        if eof:
-            raise ValueError(f"git log output ends inside a commit header: {tokens[start:]!r}")
-        return -at - 1
-    if not tokens[start].startswith(b"\x1e"):
-        raise ValueError(f"unexpected git log output near {tokens[start][:60]!r}")
-    while at < end:
-        token = tokens[at]
-        if token[:1] == b"\x1e":
-            return at
-        if not token:
-            raise ValueError(f"empty file status in git log output after {tokens[start][:41]!r}")
-        status = token[1] if token[0] == _NL else token[0]  # the first status follows a newline
-        if status in _TWO_PATHS:
-            if at + 2 >= end:
-                break
-            changes.append(CommitFile(status, tokens[at + 2], tokens[at + 1]))
-            at += 3
-        else:
-            if at + 1 >= end:
-                break
-            changes.append(CommitFile(status, tokens[at + 1], None))
-            at += 2
-    if not eof:
-        return -at - 1  # more changes of this commit may be in the next chunk
-    if at != end:
-        raise ValueError(f"git log output ends inside a file entry: {tokens[at:]!r}")
-    return end
-
-
-def parse_log(stream: Readable) -> Iterator[LogCommit]:
-    """Parse the ``LOG_FORMAT`` stream chunk by chunk; memory is one chunk plus one commit.
-
-    ``stream.read`` may return fewer bytes than asked (a raw pipe does); a commit spanning
-    chunks is resumed where it stopped, never rescanned, so huge commits stay linear.
-    """
-    tokens: list[bytes] = []
-    changes: list[CommitFile] = []
-    tail, eof, at = b"", False, _HEADER
-    while not eof:
-        chunk = stream.read(_CHUNK) or b""
-        if chunk:
-            parts = (tail + chunk).split(b"\0")
-            tail = parts.pop()
-        elif tail:  # with -z every token ends in NUL, so a leftover means git was cut off
-            raise ValueError(f"git log output ends inside a field: {tail[:60]!r}")
-        else:
-            parts, eof = [], True
-        tokens += parts
-        start = 0
-        while start < len(tokens):
-            end = _scan(tokens, start, at, changes, eof)
-            if end < 0:
-                at = -end - 1
-                break
-            sha, name, email, date, trailers, credits = tokens[start : start + _HEADER]
-            yield LogCommit(sha[1:], name, email, date, trailers, changes, credits)
-            start, at, changes = end, end + _HEADER, []
-        del tokens[:start]
-        at -= start
 
 
 def _widen_pipe(fd: int) -> None:
