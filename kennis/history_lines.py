@@ -75,12 +75,34 @@ class ManifestLines:
         )
 
 
-# The manifest's text around a page's pieces (str.format, in C). LINE: created, last modified,
-# last author, authors, co-authors, commits, previous paths, contributions, credits.
-LINE = (
-    '{{"created": {}, "last_modified": {}, "last_author": {{{}}}, "authors": [{}], '
-    '"coauthors": [{}], "commits": {:d}, "previous_paths": [{}], "contributions": [{}], '
-    '"credits": [{}]}}'
-).format
-PART = '{{{}, "commits": {:d}, "first": {}}}'.format  # person, commits, first date
-CREDIT = '{{"kind": {}, {}, "when": {}}}'.format  # kind (as JSON), person, date
+# The manifest's text around a page's pieces, as f-strings: compiled once, where str.format
+# reads its template again at every call (~0.5 us a page for LINE, ~0.1 us a contribution).
+
+
+def LINE(  # a template, named like one (history_store uses it too)
+    created: str,
+    modified: str,
+    last: str,
+    authors: str,
+    coauthors: str,
+    commits: int,
+    previous: str,
+    parts: str,
+    credits: str,
+) -> str:
+    """A page's line: its dates and people as JSON text, the lists' items joined by ", "."""
+    return (
+        f'{{"created": {created}, "last_modified": {modified}, "last_author": {{{last}}}, '
+        f'"authors": [{authors}], "coauthors": [{coauthors}], "commits": {commits:d}, '
+        f'"previous_paths": [{previous}], "contributions": [{parts}], "credits": [{credits}]}}'
+    )
+
+
+def PART(who: str, commits: int, first: str) -> str:
+    """A contribution: the person's two fields, the commits and the first date."""
+    return f'{{{who}, "commits": {commits:d}, "first": {first}}}'
+
+
+def CREDIT(kind: str, who: str, when: str) -> str:
+    """A credit: its kind (as JSON), the person's two fields and the date."""
+    return f'{{"kind": {kind}, {who}, "when": {when}}}'
