@@ -74,11 +74,13 @@ class _Tally:
         self.previous: list[bytes] = []
         self.credits: list[tuple[str, bytes, bytes]] = []  # (kind, raw ident, date), newest first
 
-    def touch(self, commit: LogCommit, seq: int, counted: bool, credits: bool = False) -> None:
+    def touch(
+        self, commit: LogCommit, ident: _Ident, seq: int, counted: bool, credits: bool
+    ) -> None:
+        """The walk met this page in ``commit`` (``ident``: its author's name and e-mail)."""
         if commit.sha == self.sha:
             return  # one commit touching two historical paths of the page counts once
         self.sha = commit.sha
-        ident = (commit.name, commit.email)
         self.created = (commit.date, ident)
         # The App's (a bot's) commits: no edit, but credit to who confirmed or decided. A
         # person's own commit cannot credit someone else by writing such a trailer.
@@ -145,18 +147,23 @@ def _walk(
     if not tallies or newest == frozenset():
         return tallies, alias
     left = len(newest) if newest is not None else -1
+    botlike: dict[_Ident, bool] = {}  # author (name, e-mail) -> whether a bot wrote the commit
     with gitlog.GitLogStream(repo, [rev, "--"], env=env) as commits:
         for seq, commit in enumerate(commits):
             if newest is not None:
                 if commit.sha not in newest:
                     raise _NotNewest(commit.sha)
                 left -= 1
-            by_bot = (
-                commit.email.lower() in bots
-                or commit.name.lower() in bots
-                or commit.email.endswith(_BOT_EMAIL)
-            )
-            counted = commit.sha not in ignored and not by_bot
+            # Per commit: a few hundred authors write 20,000 commits, so they are asked once each.
+            ident = (commit.name, commit.email)
+            by_bot = botlike.get(ident)
+            if by_bot is None:
+                by_bot = botlike[ident] = (
+                    commit.email.lower() in bots
+                    or commit.name.lower() in bots
+                    or commit.email.endswith(_BOT_EMAIL)
+                )
+            counted = not by_bot and (not ignored or commit.sha not in ignored)
             for status, path, old_path in commit.changes:
                 if status == _RENAMED and old_path is not None:
                     tally = alias.pop(path, None)
@@ -166,14 +173,14 @@ def _walk(
                 elif status in _CREATED:
                     tally = alias.pop(path, None)  # older commits on this path: another file
                     if tally is not None:
-                        tally.touch(commit, seq, counted, credits=by_bot)
+                        tally.touch(commit, ident, seq, counted, by_bot)
                         if done is not None:
                             done(tally)  # no path leads to it any more: nothing can change it
                     continue
                 else:
                     tally = alias.get(path)
                 if tally is not None:
-                    tally.touch(commit, seq, counted, credits=by_bot)
+                    tally.touch(commit, ident, seq, counted, by_bot)
             if not alias or left == 0:
                 # Every page has reached the commit that added it, and only the alias map leads
                 # from a path to a page: no older commit can change any answer.

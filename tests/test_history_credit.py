@@ -94,3 +94,16 @@ def test_a_persons_own_commit_cannot_credit_someone_else_with_a_trailer(tmp_path
         page = _index(repo, cache=cache).pages[PAGE]
         assert page.credits == ()  # only the App's (a bot's) commits say who confirmed
         assert page.commits == 2  # Mallory's commit is an edit like any other
+
+
+def test_a_bot_is_told_by_the_author_name_and_email_together(tmp_path: Path) -> None:
+    # The walk asks once per author (name, e-mail): one e-mail, a bot's name and a person's.
+    repo = _repo(tmp_path)
+    repo.append(PAGE, "Shared.\n")
+    repo.commit("Edit", author="Al <shared@example.com>", date="2025-06-01T00:00:00+00:00")
+    repo.append(PAGE, "Bot.\n")
+    repo.commit("Bot", author="kennis-bot <shared@example.com>", date="2026-01-01T00:00:00+00:00")
+    page = _index(repo).pages[PAGE]
+    assert page.last_modified.date().isoformat() == "2025-06-01"
+    assert [p.name for p in page.contributors] == ["Alice", "Al"]
+    assert page.commits == 2
