@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kennis.errors import KennisError, Problem
 from kennis.files import write_atomic_chunks
@@ -58,9 +58,12 @@ MANIFEST_VERSION = 1
 string_json: Callable[[str], str] = json.encoder.encode_basestring
 
 
-@dataclass(frozen=True, order=True)
-class Person:
-    """A contributor, as canonicalised by ``.mailmap``."""
+class Person(NamedTuple):
+    """A contributor, as canonicalised by ``.mailmap``.
+
+    Named tuples, as `Contribution` and `Credit`: made, hashed and compared in C. A page's
+    people are keyed and looked up once per contribution, tens of thousands of times a build.
+    """
 
     name: str
     email: str
@@ -72,8 +75,7 @@ class Person:
         return {"name": self.name, "email": self.email}
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One person's part in one page: commits they authored or co-authored, and the first one."""
 
     person: Person
@@ -84,8 +86,7 @@ class Contribution:
         return {**self.person.to_json(), "commits": self.commits, "first": self.first.isoformat()}
 
 
-@dataclass(frozen=True)
-class Credit:
+class Credit(NamedTuple):
     """Upkeep someone did through the App: a trailer (``Confirmed-by:``…) on the App's commit."""
 
     kind: str  # "confirmed" | "archived" | "handed_over" | "snoozed"

@@ -40,6 +40,8 @@ _ROW = "[{},{},{},[{}],[{}],{:d},[{}],[{}],[{}]]".format
 _PART = "[{},{:d},{}]".format
 _CREDIT = "[{},{},{}]".format
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+#: A named tuple made in C (``Contribution(...)`` is a Python-level ``__new__``).
+_NEW = tuple.__new__
 BAD = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 
@@ -60,9 +62,6 @@ class Table:
 
     # A position that is not an int fails (one of BAD); a crafted negative one reads another
     # entry, as any crafted value that passes the digest gives a wrong answer, not a crash.
-    def person(self, at: int) -> Person:
-        return self.people[at]
-
     def date(self, at: int) -> datetime:
         found = self._parsed.get(at)
         if found is None:
@@ -317,27 +316,28 @@ def decode_row(table: Table, path: str, raw: bytes) -> PageHistory:
     """`encode_row`'s page; one of `BAD` when the row is not one."""
     row = _LOAD(raw.decode("ascii"))
     created, modified, last, authors, coauthors, commits, before, parts, done = row
-    person, date = table.person, table.date
+    # Per contribution, the table's lists and parsed dates directly: a long history has tens of
+    # thousands of them, and a method call each was most of a cached page's decoding.
+    people, parsed, date = table.people, table._parsed, table.date
     if type(commits) is not int or not all(isinstance(p, str) for p in before):
         raise ValueError(f"history cache row for {path}: bad commits or previous paths")
-    return PageHistory(
-        path=path,
-        created=date(created),
-        last_modified=date(modified),
-        last_author=person(last),
-        authors=tuple(person(i) for i in authors),
-        coauthors=tuple(person(i) for i in coauthors),
-        commits=commits,
-        previous_paths=tuple(before),
-        contributions=tuple(Contribution(person(i), _count(n), date(d)) for i, n, d in parts),
-        credits=tuple(Credit(_kind(kind), person(i), date(d)) for kind, i, d in done),
+    contributions = tuple(
+        [_NEW(Contribution, (people[i], n, parsed.get(d) or date(d))) for i, n, d in parts]
     )
-
-
-def _count(value: object) -> int:
-    if type(value) is not int:
-        raise ValueError(f"not a count: {value!r}")
-    return value
+    if not all(type(c.commits) is int for c in contributions):
+        raise ValueError(f"history cache row for {path}: bad commit counts")
+    return PageHistory(
+        path,
+        date(created),
+        date(modified),
+        people[last],
+        tuple([people[i] for i in authors]),
+        tuple([people[i] for i in coauthors]),
+        commits,
+        tuple(before),
+        contributions,
+        tuple([Credit(_kind(kind), people[i], date(d)) for kind, i, d in done]),
+    )
 
 
 def _kind(value: object) -> str:

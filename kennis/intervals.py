@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -121,6 +120,8 @@ def parse_interval(text: object) -> Interval:
 
 def _suggestion(text: str) -> str:
     """``"3 months"`` for a near miss such as ``3 maandn`` or ``3 monhts`` ("" for none)."""
+    import difflib  # only for a value that is wrong: no start-up cost for the others
+
     words = text.strip().lower().split()
     if len(words) == 1 and words[0] not in _NEVER:
         close = difflib.get_close_matches(words[0], _NEVER, n=1, cutoff=0.6)

@@ -5,7 +5,6 @@ The content folder, special files, unsafe names, mistyped keys, settings that di
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +134,8 @@ def typos(data: Any, located: Any, path: str) -> list[Problem]:
     found = []
     for key in data or {}:
         if isinstance(key, str) and key not in KNOWN_KEYS:
+            import difflib  # only for an unknown key: no start-up cost for the others
+
             close = difflib.get_close_matches(
                 key.lower().replace("-", "").replace("_", ""),
                 [k.replace("_", "") for k in KNOWN_KEYS],

@@ -29,19 +29,28 @@ def page_contributors(history: PageHistory) -> list[Person]:
     Ties keep the order of first contribution. Without per-person counts (an old manifest) the
     authors and co-authors are listed in the index's order.
     """
-    parts: Iterable[tuple[Person, int]] = ((c.person, c.commits) for c in history.contributions)
-    if not history.contributions:
-        parts = ((p, 0) for p in history.contributors)
+    key = person_key
     people: dict[str, Person] = {}
     commits: dict[str, int] = {}
-    for person, count in parts:
-        key = person_key(person)
-        people.setdefault(key, person)
-        commits[key] = commits.get(key, 0) + count
-    position = {key: i for i, key in enumerate(people)}
-    latest = person_key(history.last_author)
-    ordered = sorted(people, key=lambda k: (k != latest, -commits[k], position[k]))
-    return [people[key] for key in ordered]
+    if history.contributions:
+        for person, count, _ in history.contributions:
+            k = key(person)
+            if k in commits:
+                commits[k] += count
+            else:
+                people[k] = person
+                commits[k] = count
+    else:
+        for person in history.contributors:
+            people.setdefault(key(person), person)
+            commits[key(person)] = 0
+    # Most commits first; a reversed sort keeps equal counts in their first-contribution order.
+    ordered = sorted(commits, key=commits.__getitem__, reverse=True)
+    latest = key(history.last_author)
+    if latest in people and ordered[0] != latest:
+        ordered.remove(latest)
+        ordered.insert(0, latest)
+    return [people[k] for k in ordered]
 
 
 def mailmap_candidates(people: Iterable[Person]) -> list[tuple[str, list[str]]]:

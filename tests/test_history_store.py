@@ -98,6 +98,16 @@ def damage(cache: Path, how: str) -> None:
         at = json.loads(lines[2]).index("content/p1.md")  # its older history is needed
         lines[3 + at] = b"[1, 2]"
         cache.write_bytes(digest_fixed(lines))
+    elif how in ("a count that is text", "a person that is text"):
+        for n in range(3, len(lines) - 1):  # every page's first contribution
+            row = json.loads(lines[n])
+            part = row[7][0]
+            if how == "a count that is text":
+                part[1] = str(part[1])
+            else:
+                part[0] = "0"
+            lines[n] = json.dumps(row).encode()
+        cache.write_bytes(digest_fixed(lines))
     elif how == "a head that is a git option":  # fed to `git log`, it would write a file
         header = json.loads(lines[1])
         header["head"] = f"--output={cache.parent / 'planted'}"
@@ -116,6 +126,8 @@ def damage(cache: Path, how: str) -> None:
         "a row that is not one",
         "the edited page's row is not one",
         "a missing row",
+        "a count that is text",
+        "a person that is text",
         "a head that is a git option",
     ],
 )

@@ -45,6 +45,7 @@ def install_people(env: jinja2.Environment, own_template: str) -> None:
     def people(links: Iterable[Link]) -> Markup:
         if module() is not None and overridden:
             return Markup(module().people(links))
-        return Markup(", ".join([person(link) for link in links]))  # each one is Markup
+        known = seen.get
+        return Markup(", ".join([known(link) or person(link) for link in links]))  # all Markup
 
     env.globals.update(person=person, people=people)

@@ -128,10 +128,13 @@ def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> 
         who.pages.add(path)
         who.coauthored.add(path)
     if history.contributions:
-        for part in history.contributions:
-            who = get(part.person)
-            who.edits += part.commits
-            who.seen(part.first.date())
+        known, key = people.get, person_key  # per contribution: tens of thousands a build
+        for person, commits, first in history.contributions:
+            who = known(key(person)) or get(person)
+            who.edits += commits
+            day = first.date()
+            if who.first is None or day < who.first:
+                who.first = day
         return
     for i, person in enumerate(history.authors):  # an old manifest: bounds, not exact figures
         who = get(person)

@@ -101,6 +101,10 @@ class Labels:
             link = self._people[person] = person_link(person)
         return link
 
+    def people(self, people: list[Person]) -> tuple[Link, ...]:
+        known, make = self._people.get, self.person
+        return tuple([known(p) or make(p) for p in people])
+
     def handle(self, handle: Handle) -> Link:
         link = self._handles.get(handle)
         if link is None:
@@ -120,7 +124,7 @@ def page_info(
 ) -> PageInfo:
     page, history, fresh = status.page, status.history, status.freshness
     title = page.title or page.path.rsplit("/", 1)[-1].removesuffix(".md")
-    people = tuple(labels.person(p) for p in page_contributors(history)) if history else ()
+    people = labels.people(page_contributors(history)) if history else ()
     shown = people[:max_contributors] if max_contributors > 0 else ()
     return PageInfo(
         title=title,
