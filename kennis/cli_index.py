@@ -61,15 +61,18 @@ def index(out: Path | None, root: Path | None) -> None:
         from . import cli_output
         from .errors import KennisError
         from .history import manifest_chunks, write_manifest
-        from .history_build import index_for
+        from .history_build import index_for, kept_to_exit
         from .history_lines import ManifestLines
         from .kb import load_settings
         from .tree import WorkTree
 
         config, _site, _problems = load_settings(WorkTree(top))  # the pages are not read
         lines = ManifestLines()  # each page's text made as the pass finishes it, git still busy
+        keep: list[object] = []  # the walk's data, left to the process's end (kept_to_exit)
+        keep.append(keep)
         try:
-            history = index_for(top, config, on_page=lines)
+            with kept_to_exit(keep):
+                history = index_for(top, config, on_page=lines)
         except KennisError as exc:
             raise click.ClickException(str(exc)) from exc
         if out is None:

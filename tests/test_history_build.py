@@ -19,7 +19,7 @@ from kennis.config import parse_config
 from kennis.errors import KennisError
 from kennis.gitlog import started_early
 from kennis.gitrev import GitReader
-from kennis.history_build import index_for
+from kennis.history_build import build_index, index_for, kept_to_exit
 from kennis.repository import git_program
 from review_bot.review_due import Target, load_repository
 from tests.gitrepo import GitRepo
@@ -143,3 +143,13 @@ def test_a_pass_started_early_reads_the_ignore_revs_file_only_where_the_commit_h
         with started_early(kb.root, git_program()):  # as kennis index starts
             assert gitlog.early_files(kb.root, "HEAD") is not None
             assert last_edit(kb) == edit
+
+
+def test_a_full_pass_inside_kept_to_exit_leaves_its_walk_in_the_list(repo: GitRepo) -> None:
+    # kennis index's pass leaves the walk's objects to the process's end instead of freeing them.
+    keep: list[object] = []
+    with kept_to_exit(keep):
+        inside = build_index(repo.root)
+    assert build_index(repo.root) == inside  # outside: nothing more kept, the same answer
+    [(tallies, _finisher)] = keep
+    assert list(tallies) == [PAGE.encode()]
