@@ -19,36 +19,58 @@ import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, get_date_format, parse_pattern
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 SOURCE_LANGUAGE = "en"
 _DAY_FIRST = {"en": "en_GB"}  # kennis has always written "18 August 2026"
 _MAX_FORMATTED = 20_000
 T = TypeVar("T")
+#: English as en_GB writes it, without Babel: its import and locale data are ~35 ms of every
+#: build's and command's start-up, and English is what most knowledge bases are written in.
+_MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August"]
+_MONTHS += ["September", "October", "November", "December"]
+_ENGLISH_DATES: dict[str, Callable[[dt.date], str]] = {
+    "long": lambda day: f"{day.day} {_MONTHS[day.month]} {day.year}",
+    "d MMMM": lambda day: f"{day.day} {_MONTHS[day.month]}",
+}
 
 
 class Translator:
-    """One language's catalogue, with locale-aware dates and numbers."""
+    """One language's catalogue, with locale-aware dates and numbers.
+
+    Babel's locale data is read only when it is needed: English counts, plurals and the two
+    date styles kennis writes are formatted by kennis itself (tests hold them to Babel's).
+    """
 
     def __init__(self, language: str, messages: dict[Any, Any]) -> None:
         self.language = language
         self._messages = messages
-        try:
-            self.locale = Locale.parse(_DAY_FIRST.get(language, language).replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse(_DAY_FIRST[SOURCE_LANGUAGE])
-        # Babel formats a date or number in ~30 µs; a site build asks for the same few hundred
+        self._english = language == SOURCE_LANGUAGE
+        # Babel formats a date or number in ~10 µs; a site build asks for the same few hundred
         # days and counts thousands of times (issue 19), so each is formatted once.
         self._formatted: dict[tuple[str, Any], Any] = {}
         self._date_formats: dict[str, Callable[[dt.date], str]] = {}
-        # Counts below 1,000 have no group separator: where the locale writes 987 as "987",
-        # such a count is its own text (a page's days overdue, commits, contributors).
-        self._plain_counts = format_decimal(987, locale=self.locale) == "987"
+
+    @functools.cached_property
+    def locale(self) -> Locale:
+        """Babel's locale for the language (en_GB for English and for a language it lacks)."""
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            return Locale.parse(_DAY_FIRST.get(self.language, self.language).replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse(_DAY_FIRST[SOURCE_LANGUAGE])
+
+    @functools.cached_property
+    def _plain_counts(self) -> bool:
+        """Whether a count below 1,000 is its own text (no group separator, Latin digits)."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(987, locale=self.locale) == "987"
 
     def _(self, message: str, /, **values: Any) -> str:
         """The translation of *message*, with ``{name}`` placeholders filled from *values*."""
@@ -61,8 +83,9 @@ class Translator:
         """The singular or plural form for *n*; ``{n}`` is filled with the formatted number."""
         key = ("plural", n)
         index = self._formatted.get(key)
-        if index is None:  # Babel's plural rule takes ~40 µs; a build asks for the same counts
-            index = self._remember(key, 0 if self.locale.plural_form(abs(n)) == "one" else 1)
+        if index is None:  # Babel's plural rule: ~2 µs, and the locale data loaded
+            one = abs(n) == 1 if self._english else self.locale.plural_form(abs(n)) == "one"
+            index = self._remember(key, 0 if one else 1)
         forms = self._messages.get((singular, plural))
         translated = forms[min(index, len(forms) - 1)] if isinstance(forms, tuple) else ""
         text = translated or (singular, plural)[index]
@@ -78,7 +101,9 @@ class Translator:
         return found
 
     def _date_format(self, style: str) -> Callable[[dt.date], str]:
-        found = self._date_formats[style] = compiled_date_format(style, self.locale)
+        english = _ENGLISH_DATES.get(style) if self._english else None
+        found = english or compiled_date_format(style, self.locale)
+        self._date_formats[style] = found
         return found
 
     def day_month(self, day: dt.date) -> str:
@@ -86,11 +111,16 @@ class Translator:
         return self.date(day, "d MMMM")
 
     def number(self, value: float) -> str:
-        if type(value) is int and 0 <= value < 1000 and self._plain_counts:
-            return str(value)
+        if type(value) is int:
+            if self._english:
+                return f"{value:,}"
+            if 0 <= value < 1000 and self._plain_counts:
+                return str(value)
         key = ("number", value)
         found = self._formatted.get(key)
         if found is None:
+            from babel.numbers import format_decimal
+
             found = self._remember(key, format_decimal(value, locale=self.locale))
         return found
 
@@ -110,6 +140,8 @@ def compiled_date_format(style: str, locale: Locale) -> Callable[[dt.date], str]
     Patterns made of day, month name and year (``d MMMM y``: English, Dutch, German, French…)
     are filled in directly, ~1 µs a date instead of Babel's ~10; any other goes through Babel.
     """
+    from babel.dates import format_date, get_date_format, parse_pattern
+
     named = style in ("short", "medium", "long", "full")
     written = get_date_format(style, locale) if named else style  # type: ignore[arg-type]
     pattern = parse_pattern(written)
