@@ -61,8 +61,9 @@ string_json: Callable[[str], str] = json.encoder.encode_basestring
 class Person(NamedTuple):
     """A contributor, as canonicalised by ``.mailmap``.
 
-    Named tuples, as `Contribution` and `Credit`: made, hashed and compared in C. A page's
-    people are keyed and looked up once per contribution, tens of thousands of times a build.
+    Named tuples, as `Contribution` and `Credit`: hashed and compared in C, made without a
+    setattr per field. A page's people are keyed and looked up once per contribution, tens of
+    thousands of times a build.
     """
 
     name: str
@@ -97,9 +98,12 @@ class Credit(NamedTuple):
         return {"kind": self.kind, **self.person.to_json(), "when": self.when.isoformat()}
 
 
-@dataclass(frozen=True)
-class PageHistory:
-    """What git knows about one page at HEAD, following its renames back in time."""
+class PageHistory(NamedTuple):
+    """What git knows about one page at HEAD, following its renames back in time.
+
+    A named tuple too: made by one call that fills a tuple, where a frozen dataclass sets its
+    ten fields one by one (a full pass makes one per page; a cached index one per page it reads).
+    """
 
     path: str
     created: datetime

@@ -14,7 +14,6 @@ import subprocess
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -151,7 +150,7 @@ def merge_page(newer: PageHistory, older: PageHistory, newer_counted: bool) -> P
 
 def renamed(page: PageHistory, path: str) -> PageHistory:
     """An untouched cached page under its (same) HEAD path."""
-    return page if page.path == path else replace(page, path=path)
+    return page if page.path == path else page._replace(path=path)
 
 
 def _merge_contributions(items: tuple[Contribution, ...]) -> tuple[Contribution, ...]:

@@ -35,10 +35,26 @@ MAGIC = f"kennis-history-cache {VERSION}".encode("ascii")
 _DUMP = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: any path survives the trip
 _LOAD = json.JSONDecoder().decode
 _ASCII: Callable[[str], str] = json.encoder.encode_basestring_ascii  # a string as _DUMP writes it
-# encode_row's text (as _DUMP writes it) around a row's pieces, in C
-_ROW = "[{},{},{},[{}],[{}],{:d},[{}],[{}],[{}]]".format
-_PART = "[{},{:d},{}]".format
-_CREDIT = "[{},{},{}]".format
+
+
+# encode_row's text (as _DUMP writes it) around a row's pieces: f-strings, which are compiled
+# once, where a str.format template is parsed again at every call.
+def _row(*pieces: str | int) -> str:
+    created, modified, last, authors, coauthors, commits, before, parts, credits = pieces
+    return (
+        f"[{created},{modified},{last},[{authors}],[{coauthors}],{commits:d},[{before}],"
+        f"[{parts}],[{credits}]]"
+    )
+
+
+def _part(who: str, commits: int, first: str) -> str:
+    return f"[{who},{commits:d},{first}]"
+
+
+def _credit(kind: str, who: str, when: str) -> str:
+    return f"[{kind},{who},{when}]"
+
+
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 #: A named tuple made in C (``Contribution(...)`` is a Python-level ``__new__``).
 _NEW = tuple.__new__
@@ -257,14 +273,14 @@ class NewRows:
         for c in page.contributions:
             who = known(id(c.person)) or person(c.person)
             day = dated(id(c.first)) or date(c.first)
-            parts.append(_PART(who[0], c.commits, day[0]))
+            parts.append(_part(who[0], c.commits, day[0]))
             counts.append(PART(who[1], c.commits, day[1]))
         for credit in page.credits:
             who = known(id(credit.person)) or person(credit.person)
             day = dated(id(credit.when)) or date(credit.when)
-            credits.append(_CREDIT(_ASCII(credit.kind), who[0], day[0]))
+            credits.append(_credit(_ASCII(credit.kind), who[0], day[0]))
             done.append(CREDIT(string_json(credit.kind), who[1], day[1]))
-        row = _ROW(
+        row = _row(
             created[0],
             modified[0],
             last[0],

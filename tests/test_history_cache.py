@@ -126,7 +126,7 @@ def poison(cache: Path, path: str) -> None:
     """Mark one cached page: only a build that reuses the cache can still show the mark."""
     key, index = history_store.read(cache.read_bytes())
     pages = dict(index.pages)
-    pages[path] = replace(pages[path], commits=99)
+    pages[path] = pages[path]._replace(commits=99)
     cache.write_bytes(history_store.write(replace(index, pages=pages), key))
     forget()  # as a new process: read the file
 
@@ -235,7 +235,7 @@ def test_a_page_moved_in_from_outside_the_content_folder_gets_a_full_pass(tmp_pa
     index = index_for(repo.root, CONFIG, cache=cache)
     assert index == full(repo)
     assert index.pages["content/new.md"].previous_paths == ("drafts/new.md",)
-    assert replace(index.pages["content/new.md"]).created.day == 2
+    assert index.pages["content/new.md"].created.day == 2
 
 
 def test_a_bare_mirror_keeps_its_own_cache(tmp_path: Path) -> None:

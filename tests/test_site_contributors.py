@@ -1,6 +1,5 @@
 """Contributor credit comes from each person's own commits, not from page-level approximations."""
 
-from dataclasses import replace
 from datetime import date, datetime
 
 from kennis.history import Contribution, Credit, PageHistory, Person
@@ -75,7 +74,7 @@ def test_confirmed_on_time_counts_by_the_due_date_after_adoption():
     _credit_upkeep(people, page, parse_interval("12 months"), date(2026, 6, 15))
     [bob] = people.values()
     assert (bob.person, bob.confirmed, bob.on_time) == (BOB, 1, 1)
-    late = replace(page, credits=(Credit("confirmed", BOB, when("2027-06-16")),))
+    late = page._replace(credits=(Credit("confirmed", BOB, when("2027-06-16")),))
     people = {}
     _credit_upkeep(people, late, parse_interval("12 months"), date(2026, 6, 15))
     assert [(c.confirmed, c.on_time) for c in people.values()] == [(1, 0)]
