@@ -118,17 +118,16 @@ def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> 
             found = people[key] = Contributor(person)
         return found
 
-    for i, person in enumerate(history.authors):
-        who = get(person)
-        who.pages.add(path)
-        if i == 0:
-            who.started.add(path)
+    known, key = people.get, person_key  # per author and contribution: 10,000s a build
+    for person in history.authors:
+        (known(key(person)) or get(person)).pages.add(path)
+    if history.authors:
+        get(history.authors[0]).started.add(path)
     for person in history.coauthors:
         who = get(person)
         who.pages.add(path)
         who.coauthored.add(path)
     if history.contributions:
-        known, key = people.get, person_key  # per contribution: tens of thousands a build
         for person, commits, first in history.contributions:
             who = known(key(person)) or get(person)
             who.edits += commits
