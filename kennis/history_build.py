@@ -293,13 +293,14 @@ def kept_to_exit(keep: list[object]) -> Iterator[None]:
     For ``kennis index``, a process that ends after its one pass: freeing the walk's ~10⁵
     objects one by one is ~40M instructions at 5,000 pages (~2 % of the command) that nobody
     needs. ``keep`` holds itself: a cycle, freed only by a full collection (a long-lived
-    process runs one some time; the command freezes its objects at exit instead).
+    process runs one some time; the command freezes its objects at exit instead). For a
+    single-threaded command: a pass in another thread meanwhile would leave its walk here too.
     """
     _KEEPING.append(keep)
     try:
         yield
-    finally:
-        _KEEPING.remove(keep)
+    finally:  # by identity: ``remove`` compares lists by content, and ``keep`` holds itself
+        del _KEEPING[max(at for at, kept in enumerate(_KEEPING) if kept is keep)]
 
 
 def index_for(

@@ -81,7 +81,10 @@ class Table:
     def date(self, at: int) -> datetime:
         found = self._parsed.get(at)
         if found is None:
-            found = self._parsed[at] = datetime.fromisoformat(self.dates[at])
+            found = datetime.fromisoformat(self.dates[at])
+            if found.tzinfo is None:  # git always gives the offset; compared with one, it fails
+                raise ValueError(f"history cache damaged (a date without its offset: {found})")
+            self._parsed[at] = found
         return found
 
     def who(self, person: Person) -> int:

@@ -40,8 +40,8 @@ class LoneSection:
 def last_activity(index: HistoryIndex) -> dict[str, date]:
     """Latest known activity per ``login:<login>`` key: edits, first contributions, credits."""
     # The latest day per person object first, then one key per person: the index shares one
-    # object per person, and an identity lookup costs far less than person_key (a dataclass
-    # hashed in Python) on each of 140,000 entries at 10,000 pages (issue 19).
+    # object per person, and an identity lookup costs less than person_key (a hash and an LRU
+    # look-up) on each of 140,000 entries at 10,000 pages (issue 19).
     days: dict[int, date] = {}
     people: dict[int, Person] = {}
 

@@ -153,3 +153,21 @@ def test_a_full_pass_inside_kept_to_exit_leaves_its_walk_in_the_list(repo: GitRe
     assert build_index(repo.root) == inside  # outside: nothing more kept, the same answer
     [(tallies, _finisher)] = keep
     assert list(tallies) == [PAGE.encode()]
+
+
+def test_kept_to_exit_lets_go_of_its_own_list_even_when_nested_or_equal() -> None:
+    from kennis import history_build
+
+    outer: list[object] = []
+    inner: list[object] = []
+    outer.append(outer)  # as kennis index's list holds itself
+    inner.append(inner)
+    with kept_to_exit(outer), kept_to_exit(inner):
+        assert history_build._KEEPING[-1] is inner
+    assert history_build._KEEPING == []
+    first: list[object] = []
+    second: list[object] = []  # equal to first, not the same list
+    with kept_to_exit(first):
+        with kept_to_exit(second):
+            pass
+        assert history_build._KEEPING[-1] is first

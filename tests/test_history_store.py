@@ -108,6 +108,10 @@ def damage(cache: Path, how: str) -> None:
                 part[0] = "0"
             lines[n] = json.dumps(row).encode()
         cache.write_bytes(digest_fixed(lines))
+    elif how == "a date without its offset":  # the header is not under the digest
+        header = json.loads(lines[1])
+        header["dates"] = [text[:19] for text in header["dates"]]
+        cache.write_bytes(b"\n".join([lines[0], json.dumps(header).encode(), *lines[2:]]))
     elif how == "a head that is a git option":  # fed to `git log`, it would write a file
         header = json.loads(lines[1])
         header["head"] = f"--output={cache.parent / 'planted'}"
@@ -128,6 +132,7 @@ def damage(cache: Path, how: str) -> None:
         "a missing row",
         "a count that is text",
         "a person that is text",
+        "a date without its offset",
         "a head that is a git option",
     ],
 )
