@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .i18n import SOURCE_LANGUAGE, Translator, translator
+from .i18n import Translator, translator
 
 if TYPE_CHECKING:  # only named in signatures: `kennis index` does not import the page model
     from .errors import KennisError, Problem
@@ -252,17 +252,11 @@ def said(error: KennisError, tr: Translator) -> str:
 
 def history_written(history: HistoryIndex, out: Path, language: str) -> str:
     """What ``kennis index --out`` says when the manifest is written."""
-    tr = translator(language)
-    n = len(history.pages)
-    if tr.language == SOURCE_LANGUAGE:
-        # English's plural and digit grouping (en_GB, as Babel has them) without loading Babel's
-        # locale data: ~16 ms at the end of the command (tests/test_cli_language.py)
-        pages = "page" if n == 1 else "pages"
-        return f"wrote the history of {n:,} {pages} at {history.head[:12]} to {out}"
-    return tr.ngettext(
+    # In English this loads no Babel (kennis.i18n; tests/test_cli_language.py)
+    return translator(language).ngettext(
         "wrote the history of {n} page at {head} to {out}",
         "wrote the history of {n} pages at {head} to {out}",
-        n,
+        len(history.pages),
         head=history.head[:12],
         out=out,
     )

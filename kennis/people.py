@@ -42,8 +42,9 @@ def page_contributors(history: PageHistory) -> list[Person]:
                 commits[k] = count
     else:
         for person in history.contributors:
-            people.setdefault(key(person), person)
-            commits[key(person)] = 0
+            k = key(person)
+            people.setdefault(k, person)
+            commits[k] = 0
     # Most commits first; a reversed sort keeps equal counts in their first-contribution order.
     ordered = sorted(commits, key=commits.__getitem__, reverse=True)
     latest = key(history.last_author)
