@@ -110,6 +110,8 @@ def unsafe_names(listing: list[str], config: Config) -> list[Problem]:
         if not (path.endswith(PAGE_SUFFIX) or path.rsplit("/", 1)[-1] == META_FILE):
             continue
         inside = path[len(config.content_dir) + 1 :] if config.content_dir else path
+        if inside.isprintable() and not any(c in inside for c in _UNSAFE):
+            continue  # no control character (category Cc) is printable
         bad = sorted({c for c in inside if c in _UNSAFE or unicodedata.category(c) == "Cc"})
         if bad:
             shown = ", ".join(repr(c) for c in bad)

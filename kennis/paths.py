@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from pathlib import PurePath, PurePosixPath
+from pathlib import PurePath
 
 
 def normalize(path: str | PurePath) -> str:
@@ -22,7 +22,7 @@ def normalize(path: str | PurePath) -> str:
 
 def parents(path: str) -> list[str]:
     """Folders containing ``path``, root first: ``a/b/c.md`` → ``["", "a", "a/b"]``."""
-    parts = PurePosixPath(path).parts[:-1]
+    parts = [part for part in path.split("/") if part and part != "."][:-1]  # PurePosixPath's
     return [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 

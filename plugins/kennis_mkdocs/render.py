@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from kennis.handles import Handle, noreply_login
 from kennis.history import Person
+from kennis.i18n import Translator
 
 from .language import install, site_translator
 from .people_html import TEMPLATE as PEOPLE
@@ -57,6 +59,25 @@ def iso_date(day: date | datetime | None) -> str:
     if day is None:
         return ""
     return (day.date() if isinstance(day, datetime) else day).isoformat()
+
+
+class TimeTags:
+    """``<time datetime="{{ day|iso_date }}">{{ day|human_date }}</time>``, written once per day.
+
+    For the Python twins of the package's templates (page info, the Contributors table).
+    """
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self._tags: dict[date | None, str] = {}
+
+    def __call__(self, day: date | None) -> str:
+        html = self._tags.get(day)
+        if html is None:
+            human = self.tr.date(day) if day is not None else ""
+            html = f'<time datetime="{escape(iso_date(day))}">{escape(human)}</time>'
+            self._tags[day] = html
+        return html
 
 
 _environment: tuple[MkDocsConfig, jinja2.Environment] | None = None

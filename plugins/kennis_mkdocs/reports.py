@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,6 +29,9 @@ from .render import (
     handle_link,
     relative_url,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Pages that are not (yet) content readers rely on: left out of health and contributors.
 NOT_CONTENT = VISIBILITY_NOT_CONTENT
@@ -130,6 +133,7 @@ class ReportPlugin:
     template = ""
     config: Any
     tr: Translator = translator(None)  # the site's language, set per build in on_files
+    env: jinja2.Environment  # the build's templates, set per build in on_files
     report: File | None = None  # the generated page, set per build in on_files
     stash: HtmlStash = HtmlStash()  # its long lists until converted, set per build in on_files
 
@@ -152,6 +156,7 @@ class ReportPlugin:
         context = site_context(config)
         add_css_file(config, files)
         self.tr = site_translator(config)
+        self.env = environment(config)
         self.stash = HtmlStash()
         title = self.config.title or self.default_title(self.tr)
         self.report = generate(

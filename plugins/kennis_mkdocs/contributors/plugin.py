@@ -12,6 +12,7 @@ from kennis.i18n import Translator
 from ..context import SiteContext
 from ..reports import ReportPlugin
 from .config import ContributorsConfig
+from .html import contributor_rows
 from .report import load_credit, milestone, recognition
 
 
@@ -26,6 +27,10 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         options = self.config
         reviews, resolved = load_credit(context.root, options.reviews)
+
+        def reached(n: int) -> int | None:
+            return milestone(n, options.milestones)
+
         return {
             "newcomer_days": options.newcomer_days,
             "record": recognition(
@@ -36,5 +41,6 @@ class ContributorsPlugin(ReportPlugin, BasePlugin[ContributorsConfig]):
                 reviews,
                 resolved,
             ),
-            "milestone": lambda n: milestone(n, options.milestones),
+            "milestone": reached,
+            "contributor_rows": contributor_rows(self.env, self.tr, reached),
         }

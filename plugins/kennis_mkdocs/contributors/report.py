@@ -57,6 +57,7 @@ class Contributor:
     reviews: int = 0
     requests: int = 0  # pages written for a knowledge request (``requested_in:``), started
     feedback: int = 0  # readers' feedback issues their confirmation or edit resolved
+    link: Link = field(init=False, repr=False, compare=False)
 
     @property
     def upkeep(self) -> int:
@@ -70,9 +71,8 @@ class Contributor:
             + self.feedback
         )
 
-    @property
-    def link(self) -> Link:
-        return person_link(self.person)
+    def __post_init__(self) -> None:
+        self.link = person_link(self.person)  # once: the ranking and the table ask for it
 
     def seen(self, day: date) -> None:
         self.first = day if self.first is None else min(self.first, day)
@@ -110,17 +110,36 @@ def _credit_upkeep(
                 who.archived += 1
 
 
-def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> None:
-    def get(person: Person) -> Contributor:
-        key = _key(person)
-        found = people.get(key)  # not setdefault: that builds a Contributor (three sets) per call
-        if found is None:
-            found = people[key] = Contributor(person)
-        return found
+def _credit(
+    people: dict[str, Contributor],
+    path: str,
+    history: PageHistory,
+    seen: dict[int, tuple[Person, Contributor]] | None = None,
+) -> None:
+    """Credit one page's authors, co-authors and commits; ``seen``: people already looked up.
 
-    known, key = people.get, person_key  # per author and contribution: 10,000s a build
+    ``seen`` maps a person object's identity to their record (the index shares one object per
+    person across pages, and an identity look-up costs less than ``person_key`` on each of the
+    tens of thousands of contributions a long history has); it holds the object too, so that
+    identity cannot be reused while the map lives.
+    """
+    seen = {} if seen is None else seen
+
+    def get(person: Person) -> Contributor:
+        found = seen.get(id(person))
+        if found is not None:
+            return found[1]
+        key = _key(person)
+        who = people.get(key)  # not setdefault: that builds a Contributor (three sets) per call
+        if who is None:
+            who = people[key] = Contributor(person)
+        seen[id(person)] = (person, who)
+        return who
+
+    known = seen.get
     for person in history.authors:
-        (known(key(person)) or get(person)).pages.add(path)
+        hit = known(id(person))
+        (hit[1] if hit else get(person)).pages.add(path)
     if history.authors:
         get(history.authors[0]).started.add(path)
     for person in history.coauthors:
@@ -129,7 +148,8 @@ def _credit(people: dict[str, Contributor], path: str, history: PageHistory) -> 
         who.coauthored.add(path)
     if history.contributions:
         for person, commits, first in history.contributions:
-            who = known(key(person)) or get(person)
+            hit = known(id(person))
+            who = hit[1] if hit else get(person)
             who.edits += commits
             day = first.date()
             if who.first is None or day < who.first:
@@ -152,11 +172,12 @@ def recognition(
     resolved: dict[str, int] | None = None,
 ) -> Recognition:
     people: dict[str, Contributor] = {}
+    seen: dict[int, tuple[Person, Contributor]] = {}
     index = context.index
     for path, page in sorted(context.kb.pages.items()):
         history = index.get(path) if index else None
         if history is not None and page.status not in NOT_CONTENT:
-            _credit(people, path, history)
+            _credit(people, path, history, seen)
             if page.requested_in and history.authors:
                 first = history.authors[0]
                 people.setdefault(_key(first), Contributor(first)).requests += 1

@@ -13,14 +13,13 @@ An overridden box or banner template is rendered by Jinja as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from kennis.i18n import Translator
 
-from ..render import Link, iso_date
+from ..render import Link, TimeTags
 from .view import PageInfo
 
 Person = Callable[[Link], Markup]
@@ -35,7 +34,7 @@ class PageInfoHtml:
         self.person = person
         self.people = people
         self._messages: dict[str, str] = {}
-        self._times: dict[date | None, str] = {}
+        self.time = TimeTags(tr)
         _ = self._
         # The fixed words, translated and escaped once per build.
         self.about = _("About this page")
@@ -57,15 +56,6 @@ class PageInfoHtml:
     def ngettext(self, singular: str, plural: str, n: int, /, **values: str) -> str:
         keep = {key: "{" + key + "}" for key in values}
         return str(escape(self.tr.ngettext(singular, plural, n, **keep))).format(**values)
-
-    def time(self, day: date | None) -> str:
-        """``<time datetime="{{ day|iso_date }}">{{ day|human_date }}</time>``, once per day."""
-        html = self._times.get(day)
-        if html is None:
-            human = self.tr.date(day) if day is not None else ""
-            html = f'<time datetime="{escape(iso_date(day))}">{escape(human)}</time>'
-            self._times[day] = html
-        return html
 
     def box(self, info: PageInfo) -> str:
         _, person = self._, self.person
