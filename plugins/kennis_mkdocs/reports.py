@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kennis.i18n import Translator, translator
@@ -19,6 +20,7 @@ from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 from .context import SiteContext, site_context
 from .html_stash import HtmlStash
 from .language import site_translator
+from .longlived import hold, release, started
 from .options import KennisConfig
 from .render import (
     Link,
@@ -145,6 +147,9 @@ class ReportPlugin:
         """What the template shows; ``file`` is the generated page (links are relative to it)."""
         raise NotImplementedError
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        started(command)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.enabled:
             add_css(config)
@@ -172,6 +177,17 @@ class ReportPlugin:
             },
         )
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.config.enabled:
+            hold()  # the report's record, the knowledge base and the navigation live to the end
+        return nav
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        release()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        release(failed=True)
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

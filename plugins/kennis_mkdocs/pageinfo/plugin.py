@@ -15,6 +15,7 @@ from kennis.visibility import Audience
 from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..language import site_language
+from ..longlived import hold, release, started
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..quiz_language import lend_quiz_language
@@ -45,6 +46,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
         self.serving = command == "serve"
+        started(command)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.enabled:
@@ -67,6 +69,7 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
         if self.config.write_buttons and config.repo_url:
             add_script(config, files)
             self.write_env = environment(config)
+        hold()  # the knowledge base, its history and every page's info live to the end
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -76,7 +79,14 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
             context = site_context(config)
             drop_from_nav(nav, self.unlisted | self.languages.unlisted(context))
             escape_section_titles(nav.items)
+            hold()  # the knowledge base, page infos, files and navigation live to the end
         return nav
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        release()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        release(failed=True)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -1,0 +1,43 @@
+"""A build's long-lived objects kept out of Python's full garbage collections until it ends.
+
+Once the knowledge base is loaded, it, the history index, every page's info and MkDocs' files,
+pages and navigation live until the build ends; each full collection of the cyclic garbage
+collector walks every one of them again, and so does the one Python makes when the process exits
+(issue 19: 0.12 G of kennis' 1.2 G instructions at 300 pages / 20,000 commits). ``hold`` moves
+what exists to the permanent generation (``gc.freeze``); ``release`` gives it back to the
+collector when a build fails, or ends in a process that goes on (``mkdocs serve``'s next build,
+or a program calling MkDocs' ``build``), so nothing that became garbage meanwhile stays
+uncollected. A ``mkdocs build`` process keeps it frozen to its exit, which frees it all anyway.
+Reference counting is untouched: only garbage in reference cycles waits for the release.
+"""
+
+from __future__ import annotations
+
+import gc
+
+#: Commands whose process ends with the build (``on_startup`` says which one runs).
+ONE_SHOT = frozenset({"build", "gh-deploy"})
+
+_held = False
+_one_shot = False
+
+
+def started(command: str) -> None:
+    """The MkDocs command this process runs (plugins' ``on_startup``)."""
+    global _one_shot
+    _one_shot = command in ONE_SHOT
+
+
+def hold() -> None:
+    """Freeze everything the collector tracks now (again: what was made since is kept too)."""
+    global _held
+    gc.freeze()
+    _held = True
+
+
+def release(*, failed: bool = False) -> None:
+    """Unfreeze what ``hold`` froze, unless the build succeeded in a process that now exits."""
+    global _held
+    if _held and (failed or not _one_shot):
+        gc.unfreeze()
+        _held = False
