@@ -24,6 +24,7 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 Key = tuple[object, ...]
+_STR = "tag:yaml.org,2002:str"
 MAX_YAML_BYTES = 64 * 1024
 
 
@@ -75,6 +76,8 @@ class _Builder:
             return self.mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR:
+            return node.value  # what the constructor returns for a string, without its calls
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:  # 2026-13-45: a date shape, not a calendar day
@@ -89,7 +92,9 @@ class _Builder:
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused(self.fail(key_node, N_("keys must be plain words like `owner:`")))
-            name = self.loader.construct_object(key_node)
+            name = (
+                key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
+            )
             if not isinstance(name, str | int | float | bool) and name is not None:
                 raise _Refused(self.fail(key_node, N_("keys must be plain words like `owner:`")))
             if name in result:

@@ -114,6 +114,16 @@ def environment(config: MkDocsConfig) -> jinja2.Environment:
     return env
 
 
+def overridden(env: jinja2.Environment, name: str) -> bool:
+    """True when ``custom_dir`` holds its own ``name``: the package's is not the one in use.
+
+    Asks the loader where the template is, without compiling it (a Python twin stands in for
+    the package's own templates, which then never need loading).
+    """
+    loader = env.loader
+    return loader is not None and loader.get_source(env, name)[1] != str(TEMPLATES / name)
+
+
 def add_css(config: MkDocsConfig) -> None:
     """Reference the kennis stylesheet once, however many kennis plugins are on."""
     if CSS_URI not in config.extra_css:

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from kennis.i18n import Translator
 
-from ..render import TEMPLATES, Link, TimeTags
+from ..render import Link, TimeTags, overridden
 from .report import Contributor
 
 TEMPLATE = "kennis/_contributor_rows.html"
@@ -28,8 +28,8 @@ def contributor_rows(
     env: jinja2.Environment, tr: Translator, milestone: Callable[[int], int | None]
 ) -> Rows:
     """``contributor_rows(people)`` for the Contributors template: Python's, or the override's."""
-    template = env.get_template(TEMPLATE)
-    if template.filename != str(TEMPLATES / TEMPLATE):
+    if overridden(env, TEMPLATE):
+        template = env.get_template(TEMPLATE)
         return lambda people: Markup(template.render(people=people, milestone=milestone))
     person = cast(Callable[[Link], Markup], env.globals["person"])
     return ContributorRows(tr, person, milestone)

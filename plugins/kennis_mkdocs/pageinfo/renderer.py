@@ -18,10 +18,12 @@ from kennis.urls import page_url_path, site_page_url
 
 from ..context import SiteContext
 from ..language import site_translator
-from ..render import TEMPLATES, environment
+from ..render import environment, overridden
 from .config import PageInfoConfig
 from .html import PageInfoHtml, People, Person
 from .view import Labels, PageInfo, page_info
+
+BOX, BANNER = "kennis/pageinfo.html", "kennis/banner.html"
 
 
 class PageInfoRenderer:
@@ -29,10 +31,9 @@ class PageInfoRenderer:
 
     def __init__(self, infos: dict[str, PageInfo], env: jinja2.Environment, tr: Translator) -> None:
         self.infos = infos
-        self.box = env.get_template("kennis/pageinfo.html")
-        self.banner = env.get_template("kennis/banner.html")
+        self.env = env
         # The package's own two templates are rendered by their Python twin (html.py).
-        own = all(t.filename == str(TEMPLATES / str(t.name)) for t in (self.box, self.banner))
+        own = not any(overridden(env, name) for name in (BOX, BANNER))
         person, people = cast(Person, env.globals["person"]), cast(People, env.globals["people"])
         self.html = PageInfoHtml(tr, person, people) if own else None
 
@@ -69,8 +70,8 @@ class PageInfoRenderer:
             return None
         if self.html is not None:
             return (self.html.banner(info) if info.banner else "") + self.html.box(info)
-        banner = self.banner.render(info=info) if info.banner else ""
-        return banner + self.box.render(info=info)
+        box, banner = self.env.get_template(BOX), self.env.get_template(BANNER)
+        return (banner.render(info=info) if info.banner else "") + box.render(info=info)
 
 
 def escape_title(page: Page) -> None:
