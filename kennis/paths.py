@@ -22,7 +22,7 @@ def normalize(path: str | PurePath) -> str:
 
 def parents(path: str) -> list[str]:
     """Folders containing ``path``, root first: ``a/b/c.md`` → ``["", "a", "a/b"]``."""
-    parts = [part for part in path.split("/") if part and part != "."][:-1]  # PurePosixPath's
+    parts = [part for part in path.split("/") if part and part != "."][:-1]  # "a//./b" is a/b
     return [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 

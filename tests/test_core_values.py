@@ -2,8 +2,10 @@ from datetime import date
 
 import pytest
 
+from kennis.config import Config
 from kennis.handles import parse_handle
 from kennis.intervals import NEVER, Interval, parse_interval
+from kennis.kb_checks import unsafe_names
 from kennis.paths import normalize, parents
 
 HANDLES = [
@@ -117,3 +119,34 @@ def test_normalize_refuses_escapes(given):
 
 def test_parents_are_root_first():
     assert parents("content/a/b.md") == ["", "content", "content/a"]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("a.md", [""]),
+        ("", [""]),
+        ("a//b.md", ["", "a"]),
+        ("./a/./b/c.md", ["", "a", "a/b"]),
+        ("a/b/", ["", "a"]),
+        ("a b/c d.md", ["", "a b"]),
+    ],
+)
+def test_parents_read_paths_as_posix_paths_do(path, expected):
+    assert parents(path) == expected
+
+
+def test_only_names_with_markup_or_control_characters_are_unsafe():
+    """Printable names skip the per-character look; the rest are read as before."""
+    listing = [
+        "content/plain name.md",
+        "content/zero\u200bwidth.md",  # not printable, yet no control character: allowed
+        "content/Überstunden/ß.md",
+        "content/a\x7fb.md",
+        "content/R&D.md",
+        "content/x/.meta.yml",
+        "content/x/notes.txt",
+    ]
+    found = {p.path: p.message for p in unsafe_names(listing, Config())}
+    assert set(found) == {"content/a\x7fb.md", "content/R&D.md"}
+    assert "'\\x7f'" in found["content/a\x7fb.md"]

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from kennis.frontmatter import parse_page
@@ -13,6 +15,19 @@ VALID = [
     ("no front matter", b"# Just a page\n", {}),
     ("windows line endings", b"---\r\ntitle: x\r\n---\r\nbody\r\n", {"title": "x"}),
     ("byte order mark", b"\xef\xbb\xbf---\ntitle: x\n---\n", {"title": "x"}),
+    (
+        "strings, tagged and typed",
+        b"---\ntitle: !!str 2026-01-02\n\"5\": 'quoted'\nlevel: 5\nday: 2026-01-02\n"
+        b"tags: [a, !!str 7, 'b']\nnote: |\n  two\n  lines\n---\n",
+        {
+            "title": "2026-01-02",
+            "5": "quoted",
+            "level": 5,
+            "day": date(2026, 1, 2),
+            "tags": ["a", "7", "b"],
+            "note": "two\nlines\n",
+        },
+    ),
     ("five megabyte body", b"---\ntitle: big\n---\n" + b"word " * 1_000_000, {"title": "big"}),
 ]
 

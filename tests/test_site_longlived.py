@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pytest
 from mkdocs.commands.build import build as mkdocs_build
@@ -80,6 +80,49 @@ def test_a_process_that_goes_on_gets_everything_back_when_the_build_ends(
     assert seen["during"] > 0
     assert seen["after"] == 0
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(
+    "off", [("kennis/health", "kennis/contributors", "kennis/wanted"), ("kennis/pageinfo",)]
+)
+def test_any_kennis_plugin_alone_holds_and_gives_back(
+    probed: tuple[Path, Path], off: tuple[str, ...]
+) -> None:
+    root, _ = probed
+    text = (root / "mkdocs.yml").read_text()
+    for name in off:
+        text = text.replace(f"  - {name}: {{}}", f"  - {name}:\n      enabled: false")
+    (root / "mkdocs.yml").write_text(text)
+    seen = in_process(root, "serve")
+    assert seen["during"] > 0
+    assert seen["after"] == 0
+
+
+def test_serve_clean_starts_as_a_build_then_gives_back_every_rebuild(
+    probed: tuple[Path, Path],
+) -> None:
+    """``mkdocs serve --clean`` says ``build`` in on_startup; on_serve follows the first build."""
+    root, _ = probed
+    monkey = pytest.MonkeyPatch()
+    monkey.chdir(root)
+    monkey.setenv("KENNIS_AS_OF", AS_OF)
+    try:
+        config = load_config("mkdocs.yml", site_dir=str(root.parent / "serve-site"))
+        config.plugins.on_startup(command="build", dirty=False)
+        mkdocs_build(config)
+        assert gc.get_freeze_count() > 0  # as a build would keep it to its exit
+        for name, plugin in config.plugins.items():  # MkDocs' on_serve, without a live server
+            if name.startswith("kennis/"):
+                plugin.on_serve(cast(Any, None), config=config, builder=lambda: None)
+        assert gc.get_freeze_count() == 0
+        for _ in range(2):  # the rebuilds
+            mkdocs_build(load_config("mkdocs.yml", site_dir=str(root.parent / "serve-site")))
+            assert json.loads((root.parent / "seen.json").read_text())["during"] > 0
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        started("")
+        monkey.undo()
 
 
 def test_a_failed_build_unfreezes_too(

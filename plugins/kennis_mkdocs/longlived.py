@@ -8,7 +8,13 @@ what exists to the permanent generation (``gc.freeze``); ``release`` gives it ba
 collector when a build fails, or ends in a process that goes on (``mkdocs serve``'s next build,
 or a program calling MkDocs' ``build``), so nothing that became garbage meanwhile stays
 uncollected. A ``mkdocs build`` process keeps it frozen to its exit, which frees it all anyway.
-Reference counting is untouched: only garbage in reference cycles waits for the release.
+
+Reference counting is untouched: only garbage in reference cycles waits, uncollected and
+unfinalised, for the release or the exit (kennis keeps no open file or other resource in one).
+The state is this module's, not a plugin's: the collector is the process's, and the kennis
+plugins that hold and release it share one build. ``gc.unfreeze`` gives back everything frozen,
+also what other code froze; nothing else freezes in a MkDocs build (``kennis index`` does, in its
+own process).
 """
 
 from __future__ import annotations
@@ -26,6 +32,17 @@ def started(command: str) -> None:
     """The MkDocs command this process runs (plugins' ``on_startup``)."""
     global _one_shot
     _one_shot = command in ONE_SHOT
+
+
+def serving() -> None:
+    """The process goes on building (plugins' ``on_serve``, after the first build).
+
+    ``mkdocs serve --clean`` starts as ``build`` (MkDocs says so in ``on_startup``), then rebuilds
+    on every change: from here on each build gives back what it held.
+    """
+    global _one_shot
+    _one_shot = False
+    release()
 
 
 def hold() -> None:

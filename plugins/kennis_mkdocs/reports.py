@@ -20,7 +20,7 @@ from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 from .context import SiteContext, site_context
 from .html_stash import HtmlStash
 from .language import site_translator
-from .longlived import hold, release, started
+from .longlived import hold, release, serving, started
 from .options import KennisConfig
 from .render import (
     Link,
@@ -34,6 +34,7 @@ from .render import (
 
 if TYPE_CHECKING:
     import jinja2
+    from mkdocs.livereload import LiveReloadServer
 
 #: Pages that are not (yet) content readers rely on: left out of health and contributors.
 NOT_CONTENT = VISIBILITY_NOT_CONTENT
@@ -157,6 +158,7 @@ class ReportPlugin:
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
+            self.report = None  # ``serve`` keeps the plugin: nothing from an earlier build
             return files
         context = site_context(config)
         add_css_file(config, files)
@@ -185,6 +187,12 @@ class ReportPlugin:
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         release()
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        serving()  # ``serve --clean`` started as ``build``: its rebuilds give back what they held
+        return server
 
     def on_build_error(self, *, error: Exception) -> None:
         release(failed=True)

@@ -93,17 +93,26 @@ def _key(person: Person) -> str:
     return person_key(person)
 
 
+def _record(people: dict[str, Contributor], person: Person) -> Contributor:
+    """The person's record, made on first sight (not setdefault: a record makes a link)."""
+    key = _key(person)
+    found = people.get(key)
+    if found is None:
+        found = people[key] = Contributor(person)
+    return found
+
+
 def _credit_upkeep(
     people: dict[str, Contributor], history: PageHistory, every: Interval, adopted: date | None
 ) -> None:
     """Confirmations (on time or late), hand-overs and archivings the App recorded for a page."""
     for credit, on_time in confirmations_on_time(history, every, adopted):
-        who = people.setdefault(_key(credit.person), Contributor(credit.person))
+        who = _record(people, credit.person)
         who.confirmed += 1
         who.on_time += on_time
     for credit in history.credits:
         if credit.kind in ("handed_over", "archived"):
-            who = people.setdefault(_key(credit.person), Contributor(credit.person))
+            who = _record(people, credit.person)
             if credit.kind == "handed_over":
                 who.handed_over += 1
             else:
@@ -180,7 +189,7 @@ def recognition(
             _credit(people, path, history, seen)
             if page.requested_in and history.authors:
                 first = history.authors[0]
-                people.setdefault(_key(first), Contributor(first)).requests += 1
+                _record(people, first).requests += 1
         if history is not None:  # an archived page still credits who archived it
             _credit_upkeep(people, history, page.review_every, context.kb.config.adopted)
     for login, count in (reviews or {}).items():
@@ -217,7 +226,7 @@ def recognition(
 
 def _by_login(people: dict[str, Contributor], login: str) -> Contributor:
     person = Person(login, f"{login}@users.noreply.github.com")
-    return people.setdefault(_key(person), Contributor(person))
+    return _record(people, person)
 
 
 def _levels(

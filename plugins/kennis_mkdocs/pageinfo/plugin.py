@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -15,7 +18,7 @@ from kennis.visibility import Audience
 from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..language import site_language
-from ..longlived import hold, release, started
+from ..longlived import hold, release, serving, started
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..quiz_language import lend_quiz_language
@@ -30,6 +33,9 @@ from .renderer import (
     escape_title,
 )
 from .translation import insert_banner, original_url, translation_banner, without_due_banner
+
+if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer
 
 
 class PageInfoPlugin(BasePlugin[PageInfoConfig]):
@@ -84,6 +90,12 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         release()
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        serving()  # ``serve --clean`` started as ``build``: its rebuilds give back what they held
+        return server
 
     def on_build_error(self, *, error: Exception) -> None:
         release(failed=True)

@@ -27,7 +27,11 @@ BOX, BANNER = "kennis/pageinfo.html", "kennis/banner.html"
 
 
 class PageInfoRenderer:
-    """Holds one ``PageInfo`` per page (by docs-relative path) and the two templates."""
+    """Holds one ``PageInfo`` per page (by docs-relative path) and the templates' environment.
+
+    The box and banner templates are loaded only when ``custom_dir`` overrides one of them;
+    otherwise their Python twin writes them.
+    """
 
     def __init__(self, infos: dict[str, PageInfo], env: jinja2.Environment, tr: Translator) -> None:
         self.infos = infos
