@@ -20,6 +20,12 @@ own process).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
 
 #: Commands whose process ends with the build (``on_startup`` says which one runs).
 ONE_SHOT = frozenset({"build", "gh-deploy"})
@@ -58,3 +64,19 @@ def release(*, failed: bool = False) -> None:
     if _held and (failed or not _one_shot):
         gc.unfreeze()
         _held = False
+
+
+class GivesBack:
+    """The hooks of a kennis plugin that give back what ``hold`` kept (a mixin, listed first)."""
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        release()
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
+        serving()  # ``serve --clean`` started as ``build``: its rebuilds give back what they held
+        return server
+
+    def on_build_error(self, *, error: Exception) -> None:
+        release(failed=True)

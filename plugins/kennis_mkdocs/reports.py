@@ -20,7 +20,7 @@ from kennis.visibility import NOT_CONTENT as VISIBILITY_NOT_CONTENT
 from .context import SiteContext, site_context
 from .html_stash import HtmlStash
 from .language import site_translator
-from .longlived import hold, release, serving, started
+from .longlived import GivesBack, hold, started
 from .options import KennisConfig
 from .render import (
     Link,
@@ -34,7 +34,6 @@ from .render import (
 
 if TYPE_CHECKING:
     import jinja2
-    from mkdocs.livereload import LiveReloadServer
 
 #: Pages that are not (yet) content readers rely on: left out of health and contributors.
 NOT_CONTENT = VISIBILITY_NOT_CONTENT
@@ -126,7 +125,7 @@ def generate(
     return file
 
 
-class ReportPlugin:
+class ReportPlugin(GivesBack):
     """Mixin with the lifecycle every report page shares; plugins name a template and values.
 
     Used as ``class HealthPlugin(ReportPlugin, BasePlugin[HealthConfig])``: MkDocs reads each
@@ -184,18 +183,6 @@ class ReportPlugin:
         if self.config.enabled:
             hold()  # the report's record, the knowledge base and the navigation live to the end
         return nav
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        release()
-
-    def on_serve(
-        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
-    ) -> LiveReloadServer:
-        serving()  # ``serve --clean`` started as ``build``: its rebuilds give back what they held
-        return server
-
-    def on_build_error(self, *, error: Exception) -> None:
-        release(failed=True)
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,7 +17,7 @@ from kennis.visibility import Audience
 from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..language import site_language
-from ..longlived import hold, release, serving, started
+from ..longlived import GivesBack, hold, started
 from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..quiz_language import lend_quiz_language
@@ -35,10 +34,10 @@ from .renderer import (
 from .translation import insert_banner, original_url, translation_banner, without_due_banner
 
 if TYPE_CHECKING:
-    from mkdocs.livereload import LiveReloadServer
+    pass
 
 
-class PageInfoPlugin(BasePlugin[PageInfoConfig]):
+class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
     """Owner, review dates, contributors, freshness state and banner on every page."""
 
     def __init__(self) -> None:
@@ -87,18 +86,6 @@ class PageInfoPlugin(BasePlugin[PageInfoConfig]):
             escape_section_titles(nav.items)
             hold()  # the knowledge base, page infos, files and navigation live to the end
         return nav
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        release()
-
-    def on_serve(
-        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
-    ) -> LiveReloadServer:
-        serving()  # ``serve --clean`` started as ``build``: its rebuilds give back what they held
-        return server
-
-    def on_build_error(self, *, error: Exception) -> None:
-        release(failed=True)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
