@@ -3,8 +3,8 @@
 Once the knowledge base is loaded, it, the history index, every page's info and MkDocs' files,
 pages and navigation live until the build ends; each full collection of the cyclic garbage
 collector walks every one of them again, and so does the one Python makes when the process exits
-(issue 19: 0.12 G of kennis' 1.2 G instructions at 300 pages / 20,000 commits). ``hold`` moves
-what exists to the permanent generation (``gc.freeze``); ``release`` gives it back to the
+(issue 19: 0.15 G instructions at 300 pages / 20,000 commits, where kennis adds ~1.2 G). ``hold``
+moves what exists to the permanent generation (``gc.freeze``); ``release`` gives it back to the
 collector when a build fails, or ends in a process that goes on (``mkdocs serve``'s next build,
 or a program calling MkDocs' ``build``), so nothing that became garbage meanwhile stays
 uncollected. A ``mkdocs build`` process keeps it frozen to its exit, which frees it all anyway.

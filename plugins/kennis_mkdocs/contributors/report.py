@@ -94,7 +94,7 @@ def _key(person: Person) -> str:
 
 
 def _record(people: dict[str, Contributor], person: Person) -> Contributor:
-    """The person's record, made on first sight (not setdefault: a record makes a link)."""
+    """The person's record, made on first sight (not setdefault: each call would make one)."""
     key = _key(person)
     found = people.get(key)
     if found is None:
@@ -138,10 +138,7 @@ def _credit(
         found = seen.get(id(person))
         if found is not None:
             return found[1]
-        key = _key(person)
-        who = people.get(key)  # not setdefault: that builds a Contributor (three sets) per call
-        if who is None:
-            who = people[key] = Contributor(person)
+        who = _record(people, person)
         seen[id(person)] = (person, who)
         return who
 

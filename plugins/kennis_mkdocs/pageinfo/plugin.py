@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -32,9 +30,6 @@ from .renderer import (
     escape_title,
 )
 from .translation import insert_banner, original_url, translation_banner, without_due_banner
-
-if TYPE_CHECKING:
-    pass
 
 
 class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
