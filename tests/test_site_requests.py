@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ import pytest
 from github import Auth, Github
 
 from kennis.requests import LABEL
-from tests.sitekit import PAGES, build, make_kb, mkdocs_yml, page
+from tests.sitekit import AS_OF, PAGES, build, make_kb, mkdocs_yml, page
 
 REPO = "acme/kb"
 
@@ -138,3 +141,32 @@ def test_ask_for_a_page_on_the_wanted_page_section_indexes_and_under_an_empty_se
     script = (site.site / "assets/kennis/kennis-ask.js").read_text()
     assert script.startswith('var KENNIS_WANTED_URL = "knowledge/wanted/";')
     assert "md-search-result__meta" in script and "kennis-ask.js" in kitchen
+
+
+@pytest.mark.slow  # a real MkDocs build
+def test_a_build_that_cannot_know_requests_or_reports_does_not_load_their_code(
+    tmp_path: Path,
+) -> None:
+    """A local build (no token, no file from the App) skips that code's start-up (issue 19)."""
+    make_kb(tmp_path / "kb")
+    unknown = (
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "KENNIS_REQUESTS_FILE",
+        "KENNIS_FEEDBACK_REPORTS",
+    )
+    env = {k: v for k, v in os.environ.items() if k not in unknown}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
+        cwd=tmp_path / "kb",
+        env={**env, "KENNIS_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = set(re.findall(r"\|\s+([\w.]+)$", result.stderr, re.M))
+    assert {"kennis_mkdocs.wanted.report", "kennis_mkdocs.requests_source"} <= imported
+    assert {"kennis.requests", "kennis.feedback"} & imported == set()
+    wanted = (tmp_path / "site/knowledge/wanted/index.html").read_text(encoding="utf-8")
+    assert "Requests are not known to this build" in wanted  # still says so, as before

@@ -13,12 +13,14 @@ import os
 import urllib.error
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.plugins import get_plugin_logger
 
-from kennis.requests import LABEL, KnownRequest, known_requests
+from .issues_api import can_ask, issues_by_label
 
-from .issues_api import issues_by_label
+if TYPE_CHECKING:
+    from kennis.requests import KnownRequest
 
 log = get_plugin_logger(__name__)
 
@@ -29,6 +31,12 @@ MAX_PAGES = 10  # 1,000 requests: more than any Wanted pages page should list
 def load_requests(environ: Mapping[str, str] = os.environ) -> list[KnownRequest] | None:
     """The request issues, open and closed; None when this build has no way to know them."""
     named = environ.get(FILE_ENV, "").strip()
+    if not named and not can_ask(environ):
+        return None
+    # Here: kennis.requests (with the request form and the new page's scaffolding, ~20 M
+    # instructions to import) loads only in a build that can know the requests (issue 19).
+    from kennis.requests import LABEL, known_requests
+
     if named:
         try:
             return known_requests(json.loads(Path(named).read_text(encoding="utf-8")))

@@ -18,9 +18,7 @@ from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
-from kennis.feedback import OUTDATED_LABEL, page_of
-
-from ..issues_api import issues_by_label
+from ..issues_api import can_ask, issues_by_label
 
 log = get_plugin_logger(__name__)
 
@@ -41,6 +39,12 @@ def load_reports(environ: Mapping[str, str] = os.environ) -> dict[str, dict[str,
             return {}
         pages = data.get("pages") if isinstance(data, dict) else None
         return {k: v for k, v in (pages or {}).items() if isinstance(v, dict)}
+    if not can_ask(environ):
+        return {}
+    # Here, as in from_issues: kennis.feedback (~8 M instructions to import) loads only in a
+    # build that can learn the reports (issue 19).
+    from kennis.feedback import OUTDATED_LABEL
+
     try:
         issues = issues_by_label(environ, OUTDATED_LABEL)
     except (OSError, ValueError, urllib.error.URLError) as exc:
@@ -51,6 +55,8 @@ def load_reports(environ: Mapping[str, str] = os.environ) -> dict[str, dict[str,
 
 def from_issues(issues: list[Any]) -> dict[str, dict[str, Any]]:
     """Summaries from open reported-outdated issues (their body's marker and tally row)."""
+    from kennis.feedback import page_of
+
     found: dict[str, dict[str, Any]] = {}
     for issue in issues:
         body = issue.get("body") if isinstance(issue, dict) else None

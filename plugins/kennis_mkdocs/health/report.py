@@ -13,7 +13,6 @@ from mkdocs.structure.files import File, Files
 
 from kennis.freshness import STATES
 from kennis.i18n import Translator
-from kennis.requests import per_month
 from kennis.risk import LoneSection, lone_sections, owners_at_risk
 from kennis.status import PageStatus
 
@@ -135,7 +134,10 @@ def health(
     result.overdue = [OwnerGroup(owner, group) for owner, group in ordered]
     _at_risk(result, context, statuses, refs, sections, members, tr)
     known = load_requests()
-    result.requests = None if known is None else per_month(known)
+    if known is not None:
+        from kennis.requests import per_month  # loaded only when known: see requests_source
+
+        result.requests = per_month(known)
     reader_feedback(result, context, statuses, refs, sections)
     return result
 

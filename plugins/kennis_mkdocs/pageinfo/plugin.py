@@ -16,7 +16,6 @@ from ..context import site_context
 from ..drafts import drop_from_nav, drop_unpublished, hide_from_search, unlisted
 from ..language import site_language
 from ..longlived import GivesBack, hold, started
-from ..newpage import add_script, page_block
 from ..options import resolve_preview
 from ..quiz_language import lend_quiz_language
 from ..reading_order import apply_reading_order
@@ -67,6 +66,10 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
         if self.config.banner:
             without_due_banner(self.renderer.infos, context)
         if self.config.write_buttons and config.repo_url:
+            # Here, as in on_page_content: the buttons' code (~18 M instructions of imports, a
+            # tenth of kennis's start-up) loads only for a site that shows them (issue 19).
+            from ..newpage import add_script
+
             add_script(config, files)
             self.write_env = environment(config)
         hold()  # the knowledge base, its history and every page's info live to the end
@@ -98,6 +101,8 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
         escape_derived_title(page)  # every page is rendered before any template uses titles
         self.files = files
         if self.write_env is not None:
+            from ..newpage import page_block
+
             html += page_block(site_context(config), config, page.file.src_uri, self.write_env)
         return html
 

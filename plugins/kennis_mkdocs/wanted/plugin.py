@@ -14,7 +14,6 @@ from kennis.i18n import Translator
 
 from ..ask import add_ask_script, ask_box
 from ..context import SiteContext
-from ..newpage import missing_block
 from ..render import environment
 from ..reports import ReportPlugin
 from .config import WantedConfig
@@ -55,7 +54,9 @@ class WantedPlugin(ReportPlugin, BasePlugin[WantedConfig]):
     def values(self, context: SiteContext, files: Files, file: File) -> dict[str, Any]:
         found = wanted(context, files, file)
         write = {}
-        if self.site_config is not None:
+        if self.site_config is not None and found.missing:
+            from ..newpage import missing_block  # here: loaded only when a page is missing
+
             for missing in found.missing:
                 block = missing_block(
                     context, self.site_config, missing.path, missing.suggested_title

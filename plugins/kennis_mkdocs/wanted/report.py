@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mkdocs.structure.files import File, Files
-
-from kennis.requests import KnownRequest, open_ranked
 
 from ..context import SiteContext
 from ..render import relative_url
 from ..reports import PageRef, page_ref
 from ..requests_source import load_requests
 from .links import missing_links
+
+if TYPE_CHECKING:
+    from kennis.requests import KnownRequest
 
 
 @dataclass(frozen=True)
@@ -83,4 +85,8 @@ def wanted(context: SiteContext, files: Files, report: File) -> Wanted:
             linkers.append(Linker(title, relative_url(files, src_uri, report)))
         missing.append(MissingPage(path, _suggest(path), linkers))
     known = load_requests()
-    return Wanted(stubs, missing, None if known is None else open_ranked(known))
+    if known is None:
+        return Wanted(stubs, missing, None)
+    from kennis.requests import open_ranked  # loaded only when known: see requests_source
+
+    return Wanted(stubs, missing, open_ranked(known))
