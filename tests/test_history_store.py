@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,15 @@ def test_a_damaged_file_gives_the_full_pass(tmp_path: Path, how: str) -> None:
     assert dict(index.pages) == dict(full(repo).pages)  # never a traceback, never a wrong page
     assert index == full(repo)
     assert not list(cache.parent.glob("planted*"))
+
+
+def test_dates_added_since_a_read_are_parsed_by_the_next_one() -> None:
+    """An updated index appends dates; a reader's list stays whole, the next read has them all."""
+    table = history_store.Table(dates=["2025-01-01T09:00:00+00:00"])
+    held = table.parsed()
+    at = table.date_at("2025-01-02T09:00:00+01:00")
+    assert table.parsed()[at] == datetime(2025, 1, 2, 8, tzinfo=UTC)
+    assert held == [datetime(2025, 1, 1, 9, tzinfo=UTC)]  # not grown under its reader
+    table.date_at("2025-01-03T09:00:00")  # no offset: git never writes one so
+    with pytest.raises(ValueError, match="without its offset"):
+        table.parsed()
