@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from string import Formatter
 from urllib.parse import quote
 
 from kennis.handles import Handle
@@ -92,6 +93,7 @@ class Labels:
         self.states = state_labels(tr)
         self.types = type_labels(tr)
         self.statuses = status_labels(tr)
+        self.issue = IssueText(tr)
         self._people: dict[Person, Link] = {}
         self._handles: dict[Handle, Link] = {}
 
@@ -144,7 +146,7 @@ def page_info(
         due=fresh.due,
         since=fresh.since,
         days_overdue=fresh.days_overdue,
-        report_url=report_url(status, title, page_url, repo_url, label, labels.tr),
+        report_url=report_url(status, title, page_url, repo_url, label, labels.issue),
         banner=_banner(page.status, fresh.state) if banner else None,
         hidden_contributors=people[len(shown) :] if max_contributors > 0 else (),
         archived=page.archived,
@@ -165,24 +167,61 @@ def report_url(
     page_url: str | None,
     repo_url: str | None,
     label: str,
-    tr: Translator,
+    text: IssueText,
 ) -> str | None:
     """A new-issue link on GitHub, pre-filled so the reader reaches the owner in one click."""
     if not repo_url or "github" not in repo_url:
         return None
     page = status.page
-    lines = [tr._("The page **{title}** (`{path}`) looks outdated.", title=title, path=page.path)]
+    lines = [text.outdated(title=title, path=page.path)]
     if page_url:
-        lines.append(tr._("Page: {url}", url=page_url))
+        lines.append(text.page(url=page_url))
     if page.owner:
         people = [page.owner.handle.text, *(a.handle.text for a in page.coauthors)]
-        lines.append(tr._("Owner: {owner}, please take a look.", owner=people[0]))
+        lines.append(text.owner(owner=people[0]))
         if len(people) > 1:
-            lines.append(tr._("Co-authors: {names}", names=", ".join(people[1:])))
-    lines += ["", tr._("What is wrong or missing?"), "", ""]
-    issue_title = tr._("Outdated: {title}", title=title)
-    query = f"title={_quote(issue_title)}&body={_quote(chr(10).join(lines))}&labels={_quote(label)}"
+            lines.append(text.coauthors(names=", ".join(people[1:])))
+    lines.append(text.end)
+    query = f"title={text.title(title=title)}&body={'%0A'.join(lines)}&labels={_quote(label)}"
     return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
+class IssueText:
+    """The pre-filled issue of "Report outdated" in the site's language, quoted once per build.
+
+    Percent-encoding goes character by character, so a quoted sentence is its quoted pieces: a
+    page quotes only its own title, path and people (issue 19: translating and quoting the
+    whole text was a sixth of building a page's info).
+    """
+
+    def __init__(self, tr: Translator) -> None:
+        self.outdated = _Quoted(tr._("The page **{title}** (`{path}`) looks outdated."))
+        self.page = _Quoted(tr._("Page: {url}"))
+        self.owner = _Quoted(tr._("Owner: {owner}, please take a look."))
+        self.coauthors = _Quoted(tr._("Co-authors: {names}"))
+        self.title = _Quoted(tr._("Outdated: {title}"))
+        self.end = _quote("\n".join(["", tr._("What is wrong or missing?"), "", ""]))
+
+
+class _Quoted:
+    """A translated sentence with ``{name}`` fields, quoted but for the values filled in."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        parts: list[tuple[str, str | None]] | None = []
+        for literal, name, spec, conversion in Formatter().parse(template):
+            if parts is None or (
+                name is not None and (spec or conversion or not name.isidentifier())
+            ):
+                parts = None  # a translation that formats its values: filled, then quoted
+                continue
+            parts.append((_quote(literal), name))
+        self.parts = parts
+
+    def __call__(self, **values: str) -> str:
+        if self.parts is None:
+            return _quote(self.template.format(**values))
+        return "".join([lit + _quote(values[name]) if name else lit for lit, name in self.parts])
 
 
 # ``quote(text, safe="")`` for ASCII text in one C call (urllib quotes byte by byte in Python,
