@@ -35,6 +35,7 @@ from typing import Any
 from bench_site import CONFIGS, ensure_repo  # run as a script: its folder is on the path
 
 HERE = Path(__file__).resolve()
+EVENTS = ("config", "files", "nav", "env", "post_build", "full")
 
 
 def stop_after(stage: str) -> None:
@@ -57,7 +58,7 @@ def stop_after(stage: str) -> None:
         setattr(
             owner, name, classmethod(then_exit) if isinstance(found, classmethod) else then_exit
         )
-    elif stage.startswith("before:"):
+    elif stage.startswith("before:") and stage.split(":")[1] in ("populate", "render"):
         _, kind, prefix = stage.split(":")
         name = "_populate_page" if kind == "populate" else "_build_page"
         step = getattr(build, name)
@@ -68,6 +69,8 @@ def stop_after(stage: str) -> None:
             return step(page, *args, **kwargs)
 
         setattr(build, name, stopping)
+    elif stage not in EVENTS:
+        sys.exit(f"unknown step {stage!r}: see python benchmarks/bench_stages.py --help")
 
 
 def run_one(repo: Path, side: str, stage: str, site: Path) -> None:
@@ -81,7 +84,7 @@ def run_one(repo: Path, side: str, stage: str, site: Path) -> None:
     config = load_config(f"bench-{side}.yml", site_dir=str(site))
     if stage == "config":
         os._exit(0)
-    if stage in ("files", "nav", "env", "post_build"):
+    if stage in EVENTS[1:-1]:
 
         class Stop(BasePlugin):  # type: ignore[type-arg]
             pass
@@ -95,13 +98,18 @@ def run_one(repo: Path, side: str, stage: str, site: Path) -> None:
     config.plugins.on_startup(command="build", dirty=False)
     build.build(config)
     config.plugins.on_shutdown()
+    if stage != "full":  # the stop was never reached: its count would be the whole build's
+        sys.exit(f"the build ended without reaching {stage!r}")
 
 
 def only(repo: Path, side: str) -> None:
     """``only-pageinfo+health``: plain with just those kennis plugins enabled (the others listed)."""
     text = CONFIGS["plain"]
     for name in side.removeprefix("only-").split("+"):
-        text = text.replace(f"  - kennis/{name}:\n      enabled: false\n", f"  - kennis/{name}\n")
+        off = f"  - kennis/{name}:\n      enabled: false\n"
+        if off not in text:
+            sys.exit(f"{side}: no kennis/{name} plugin in the plain configuration")
+        text = text.replace(off, f"  - kennis/{name}\n")
     (repo / f"bench-{side}.yml").write_text(text)
 
 
@@ -120,7 +128,9 @@ def measure(repo: Path, side: str, stage: str) -> int:
     subprocess.run([*me, "full", str(out / "site")], env=env, check=True, capture_output=True)
     tool = ["valgrind", "--tool=callgrind", "--cache-sim=no", "--trace-children=yes"]
     tool.append(f"--callgrind-out-file={out}/cg.%p")
-    subprocess.run([*tool, *me, stage, str(out / "site")], env=env, capture_output=True)
+    run = subprocess.run([*tool, *me, stage, str(out / "site")], env=env, capture_output=True)
+    if run.returncode != 0:
+        sys.exit(f"{side}:{stage} failed:\n{run.stderr.decode(errors='replace')[-2000:]}")
     return sum(
         int(line.split()[1])
         for file in out.glob("cg.*")

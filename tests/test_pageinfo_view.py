@@ -11,7 +11,7 @@ from kennis.i18n import Translator, translator
 from kennis.kb import load_kb
 from kennis.status import assess_pages
 from kennis.tree import MemoryTree
-from kennis_mkdocs.pageinfo.view import IssueText, _Quoted, report_url
+from kennis_mkdocs.pageinfo.view import Labels, _Quoted, report_url
 from tests.kbfiles import page
 
 FILES = {
@@ -48,9 +48,7 @@ def test_the_link_is_the_whole_text_quoted(
 ) -> None:
     tr = translator(language)
     status = STATUSES[index]
-    url = report_url(
-        status, title, page_url, "https://github.com/acme/kb", "outdated", IssueText(tr)
-    )
+    url = report_url(status, title, page_url, "https://github.com/acme/kb", "outdated", Labels(tr))
     assert url == whole_text_quoted(status, title, page_url, tr)
     query = parse_qs(urlsplit(url).query)
     assert query["title"] == [tr._("Outdated: {title}", title=title)]
@@ -60,3 +58,10 @@ def test_the_link_is_the_whole_text_quoted(
 def test_a_translation_that_formats_its_value_is_filled_then_quoted() -> None:
     assert _Quoted("{title!r} ({title:>3})")(title="é") == quote("'é' (  é)", safe="")
     assert _Quoted("{{literal}} {title}")(title="a b") == quote("{literal} a b", safe="")
+
+
+def test_a_site_without_a_github_repository_never_makes_the_issue_text() -> None:
+    labels = Labels(translator("en"))
+    assert report_url(STATUSES[0], "A", None, None, "outdated", labels) is None
+    assert report_url(STATUSES[0], "A", None, "https://gitlab.com/acme/kb", "x", labels) is None
+    assert "issue" not in vars(labels)  # a broken translation of its sentences cannot stop a build

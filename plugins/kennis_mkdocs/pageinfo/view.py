@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from string import Formatter
 from urllib.parse import quote
 
@@ -93,9 +94,13 @@ class Labels:
         self.states = state_labels(tr)
         self.types = type_labels(tr)
         self.statuses = status_labels(tr)
-        self.issue = IssueText(tr)
         self._people: dict[Person, Link] = {}
         self._handles: dict[Handle, Link] = {}
+
+    @cached_property
+    def issue(self) -> IssueText:
+        """Made on first use: a site without a GitHub repository shows no Report outdated link."""
+        return IssueText(self.tr)
 
     def person(self, person: Person) -> Link:
         link = self._people.get(person)
@@ -146,7 +151,7 @@ def page_info(
         due=fresh.due,
         since=fresh.since,
         days_overdue=fresh.days_overdue,
-        report_url=report_url(status, title, page_url, repo_url, label, labels.issue),
+        report_url=report_url(status, title, page_url, repo_url, label, labels),
         banner=_banner(page.status, fresh.state) if banner else None,
         hidden_contributors=people[len(shown) :] if max_contributors > 0 else (),
         archived=page.archived,
@@ -167,12 +172,12 @@ def report_url(
     page_url: str | None,
     repo_url: str | None,
     label: str,
-    text: IssueText,
+    labels: Labels,
 ) -> str | None:
     """A new-issue link on GitHub, pre-filled so the reader reaches the owner in one click."""
     if not repo_url or "github" not in repo_url:
         return None
-    page = status.page
+    text, page = labels.issue, status.page
     lines = [text.outdated(title=title, path=page.path)]
     if page_url:
         lines.append(text.page(url=page_url))
