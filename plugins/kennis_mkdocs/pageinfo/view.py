@@ -213,15 +213,12 @@ class _Quoted:
 
     def __init__(self, template: str) -> None:
         self.template = template
-        parts: list[tuple[str, str | None]] | None = []
+        self.parts: list[tuple[str, str | None]] | None = []
         for literal, name, spec, conversion in Formatter().parse(template):
-            if parts is None or (
-                name is not None and (spec or conversion or not name.isidentifier())
-            ):
-                parts = None  # a translation that formats its values: filled, then quoted
-                continue
-            parts.append((_quote(literal), name))
-        self.parts = parts
+            if name is not None and (spec or conversion or not name.isidentifier()):
+                self.parts = None  # a translation that formats its values: filled, then quoted
+                break
+            self.parts.append((_quote(literal), name))
 
     def __call__(self, **values: str) -> str:
         if self.parts is None:
