@@ -80,6 +80,14 @@ def digest_fixed(lines: list[bytes]) -> bytes:
     return b"\n".join([lines[0], json.dumps(header).encode(), body])
 
 
+PACKED_DAMAGE = (
+    "contributions as plain lists",
+    "a contribution cut short",
+    "a person past the end of the table",
+    "contributions that are not base64",
+)
+
+
 def damage(cache: Path, how: str) -> None:
     data = cache.read_bytes()
     lines = data.split(b"\n")
@@ -99,14 +107,18 @@ def damage(cache: Path, how: str) -> None:
         at = json.loads(lines[2]).index("content/p1.md")  # its older history is needed
         lines[3 + at] = b"[1, 2]"
         cache.write_bytes(digest_fixed(lines))
-    elif how in ("a count that is text", "a person that is text"):
-        for n in range(3, len(lines) - 1):  # every page's first contribution
+    elif how in PACKED_DAMAGE:
+        for n in range(3, len(lines) - 1):  # every page's contributions
             row = json.loads(lines[n])
-            part = row[7][0]
-            if how == "a count that is text":
-                part[1] = str(part[1])
+            numbers = list(history_store.unpack(row[7]))
+            if how == "contributions as plain lists":
+                row[7] = [numbers[:3]]  # the shape of version 4
+            elif how == "a contribution cut short":
+                row[7] = history_store.pack(numbers[:4])
+            elif how == "a person past the end of the table":
+                row[7] = history_store.pack([2**32 - 1, *numbers[1:]])
             else:
-                part[0] = "0"
+                row[7] = row[7][:-2] + "!="  # not base64
             lines[n] = json.dumps(row).encode()
         cache.write_bytes(digest_fixed(lines))
     elif how == "a date without its offset":  # the header is not under the digest
@@ -131,8 +143,7 @@ def damage(cache: Path, how: str) -> None:
         "a row that is not one",
         "the edited page's row is not one",
         "a missing row",
-        "a count that is text",
-        "a person that is text",
+        *PACKED_DAMAGE,
         "a date without its offset",
         "a head that is a git option",
     ],

@@ -86,14 +86,35 @@ title: {{ title|tojson }}
 """
 
 
+# A hook at Material's search plugin's priority, after it: it sees each report page as the
+# search step did, and writes what it saw beside the site.
+PROBE = """import json, pathlib
+from mkdocs.plugins import event_priority
+
+SEEN = {}
+
+
+@event_priority(0)
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri.startswith("knowledge/"):
+        SEEN[page.file.src_uri] = page.content
+    return context
+
+
+def on_post_build(config):
+    pathlib.Path(config.site_dir, "..", "probe.json").write_text(json.dumps(SEEN))
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("kb") / "repo"
     repo = make_kb(root)
     yml = mkdocs_yml().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
     yml = yml.replace("    not_found: info\n", "    not_found: info\n    anchors: warn\n")
-    repo.write("mkdocs.yml", yml)
     repo.write("overrides/kennis/contributors.md", CUSTOM_CONTRIBUTORS)
+    repo.write("mkdocs.yml", yml + "hooks: [probe.py]\n")
+    repo.write("probe.py", PROBE)
     repo.write(
         "content/thanks.md",
         page("Thanks", "Thank [our top writer](knowledge/contributors.md#who-1).\n", owner='"@a"'),
@@ -118,3 +139,29 @@ def test_search_indexes_the_wanted_pages_lists_not_placeholders(site: Built) -> 
     assert "Allergen labels" in text and "Fire drill" in text
     pages = [path.read_text(encoding="utf-8") for path in site.site.rglob("*.html")]
     assert pages and not any("kennis-stash" in html for html in pages)
+
+
+def test_the_search_step_skips_the_lists_of_a_page_it_does_not_index(site: Built) -> None:
+    seen = json.loads((site.site.parent / "probe.json").read_text(encoding="utf-8"))
+    # Health (out of search): Material's clean-up regular expression scans placeholders.
+    assert "kennis-stash" in seen["knowledge/health.md"]
+    assert '<tr data-section="(all)">' not in seen["knowledge/health.md"]
+    # Wanted, and this site's own Contributors page (in search): their lists stay for the index.
+    for src_uri, text in [("wanted", "Allergen labels"), ("contributors", '<li id="who-1">')]:
+        assert "kennis-stash" not in seen[f"knowledge/{src_uri}.md"]
+        assert text in seen[f"knowledge/{src_uri}.md"]
+    # The page as published: the lists are back, unchanged.
+    html = site.html("knowledge/health/")
+    assert '<tr data-section="(all)">' in html and "kennis-stash" not in html
+
+
+def test_hidden_pieces_come_back_where_they_were() -> None:
+    stash = HtmlStash()
+    row = "<tr><td>" + "x" * 100 + "</td></tr>"
+    first = stash(lambda: row + "<tr><td>one</td></tr>")
+    kept = stash(lambda: '<li data-search-exclude="yes">hidden from search</li>')
+    page = f"<p>{row}</p><table>{stash.restore(first)}</table>{stash.restore(kept)}"
+    hidden = stash.hide(page)
+    # The row that only starts the same is left; a piece with data-search- stays for the search.
+    assert hidden == f"<p>{row}</p><table>{first}</table>{stash.restore(kept)}"
+    assert stash.restore(hidden) == page

@@ -38,6 +38,25 @@ class HtmlStash:
             return html
         return self._pattern.sub(lambda found: self._pieces[int(found[1])], html)
 
+    def hide(self, html: str) -> str:
+        """``html`` with its pieces as placeholders again, until `restore`.
+
+        Only pieces still in the page unchanged, and none holding a ``data-search-`` attribute:
+        the search plugin's clean-up would have removed that, and so must still see it.
+        """
+        for number, piece in enumerate(self._pieces):
+            if "data-search-" in piece:
+                continue
+            # Found by its start, then compared whole: a search for the whole piece would first
+            # index all of it (~10 M instructions for the Contributors table).
+            start = piece[:64]
+            at = html.find(start)
+            while at >= 0 and not html.startswith(piece, at):
+                at = html.find(start, at + 1)
+            if at >= 0:
+                html = f"{html[:at]}{self._prefix}{number}{html[at + len(piece) :]}"
+        return html
+
     def anchor_ids(self) -> set[str]:
         """The ids the pieces hold, for MkDocs' anchor validation (which never saw them)."""
         ids: set[str] = set()

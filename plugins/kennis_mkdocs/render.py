@@ -28,6 +28,9 @@ GITHUB = "https://github.com"
 #: Priority of the hooks that add kennis' blocks to a page's HTML: after Material's search (0) has
 #: indexed the page, so its slow HTML parser never reads blocks it would exclude anyway.
 AFTER_SEARCH = -50
+#: Right before and right after Material's search (at the default priority, 0): what a report
+#: page hides from the search step, and puts back (``ReportPlugin.on_page_context``).
+BEFORE_SEARCH, RIGHT_AFTER_SEARCH = 1, -1
 
 
 class Link(NamedTuple):

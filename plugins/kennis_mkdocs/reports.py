@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kennis.i18n import Translator, translator
 from kennis.status import PageStatus
@@ -23,6 +25,8 @@ from .language import site_translator
 from .longlived import GivesBack, hold, started
 from .options import KennisConfig
 from .render import (
+    BEFORE_SEARCH,
+    RIGHT_AFTER_SEARCH,
     Link,
     add_css,
     add_css_file,
@@ -188,8 +192,38 @@ class ReportPlugin(GivesBack):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """The report page's stashed lists back in its HTML, before any other plugin reads it."""
-        if self.report is None or page.file.src_uri != self.report.src_uri:
+        if not self._is_report(page):
             return html
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= self.stash.anchor_ids()
         return self.stash.restore(html)
+
+    # Material's search plugin leaves a page excluded from search out of its index, yet still
+    # scans all of its HTML with a regular expression (to drop ``data-search-*`` attributes):
+    # ~60 M instructions for the Health and Contributors pages at 300 pages (the Contributors
+    # page alone is ~250 KB; issue 19). Right before it the long lists of such a page become
+    # placeholders again, right after it they are put back: the page's HTML is the same byte for
+    # byte. Only another plugin's ``on_page_context`` at the default priority sees the
+    # placeholders, and only on these pages. A page in search (Wanted) keeps its lists.
+    @event_priority(BEFORE_SEARCH)
+    def _hide_from_search(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        search = page.meta.get("search")
+        excluded = isinstance(search, dict) and search.get("exclude")
+        if excluded and self._is_report(page) and page.content is not None:
+            page.content = self.stash.hide(page.content)
+        return context
+
+    @event_priority(RIGHT_AFTER_SEARCH)
+    def _show_after_search(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if self._is_report(page) and page.content is not None:
+            page.content = self.stash.restore(page.content)
+        return context
+
+    on_page_context = CombinedEvent(_hide_from_search, _show_after_search)
+
+    def _is_report(self, page: Page) -> bool:
+        return self.report is not None and page.file.src_uri == self.report.src_uri
