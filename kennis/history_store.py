@@ -2,7 +2,7 @@
 
 Layout (version 5), UTF-8 text, every line JSON except the first::
 
-    kennis-history-cache 3
+    kennis-history-cache 5
     {"fingerprint": ..., "head": ..., "content_dir": ..., "people": [[name, email], ...],
      "dates": ["2024-03-01T09:30:00+01:00", ...], "count": N, "digest": "<blake2b of the rest>"}
     ["content/a.md", "content/b.md", ...]                      # the N paths
@@ -32,7 +32,7 @@ import sys
 import threading
 from array import array
 from binascii import a2b_base64, b2a_base64
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,8 +70,8 @@ def pack(numbers: list[int]) -> str:
     return b2a_base64(found.tobytes(), newline=False).decode("ascii")
 
 
-def unpack(text: str) -> array[int]:
-    """`pack`'s numbers; ValueError (or binascii.Error, one) when the text is not its output."""
+def unpack(text: str) -> Sequence[int]:
+    """`pack`'s numbers; ValueError (binascii.Error is one) or TypeError when not base64 text."""
     found = array(_U32)
     found.frombytes(a2b_base64(text, strict_mode=True))
     if _SWAP:  # pragma: no cover
@@ -369,8 +369,9 @@ def decode_row(table: Table, path: str, raw: bytes) -> PageHistory:
     created, modified, last, authors, coauthors, commits, before, packed, done = row
     # Per contribution, the table's lists directly: a long history has tens of thousands of
     # them, and a method call each was most of a cached page's decoding. A position that is not
-    # an int fails (one of BAD); a position past a table's end too. Any crafted value that passes
-    # the digest may give a wrong answer, never a crash.
+    # an int fails (one of BAD), and so does one past a table's end; a crafted negative one (or
+    # `true`) reads another entry: any crafted value that passes the digest may give a wrong
+    # answer, never a crash.
     people, date = table.people, table.parsed()
     if type(commits) is not int or not all(isinstance(p, str) for p in before):
         raise ValueError(f"history cache row for {path}: bad commits or previous paths")

@@ -165,3 +165,12 @@ def test_hidden_pieces_come_back_where_they_were() -> None:
     # The row that only starts the same is left; a piece with data-search- stays for the search.
     assert hidden == f"<p>{row}</p><table>{first}</table>{stash.restore(kept)}"
     assert stash.restore(hidden) == page
+
+
+def test_a_hidden_piece_followed_by_a_digit_comes_back_whole() -> None:
+    stash = HtmlStash()
+    name = stash(lambda: "<b>Ann</b>")
+    page = f"<p><b>Ann</b>2 pages</p><ul>{stash.restore(name)}</ul>"
+    assert stash.restore(stash.hide(page)) == page  # the earlier copy hidden, put back the same
+    empty = stash(lambda: "")
+    assert stash.hide(stash.restore(empty)) == "" and stash.restore(empty) == ""

@@ -24,13 +24,17 @@ class HtmlStash:
     def __init__(self) -> None:
         # A placeholder is plain text (Markdown leaves it alone anywhere) that no page can hold.
         self._prefix = f"kennis-stash-{secrets.token_hex(8)}-"
-        self._pattern = re.compile(re.escape(self._prefix) + r"(\d+)")
+        # It ends in a letter: a digit right after one in the page is not read as part of it.
+        self._pattern = re.compile(re.escape(self._prefix) + r"(\d+)x")
         self._pieces: list[str] = []
 
     def __call__(self, caller: Callable[[], str]) -> Markup:
         """``{% call stash() %}html{% endcall %}``: the placeholder of the rendered ``html``."""
         self._pieces.append(self.restore(caller()))  # a stash inside a stash: already its own
-        return Markup(f"{self._prefix}{len(self._pieces) - 1}")
+        return Markup(self._placeholder(len(self._pieces) - 1))
+
+    def _placeholder(self, number: int) -> str:
+        return f"{self._prefix}{number}x"
 
     def restore(self, html: str) -> str:
         """``html`` with every placeholder replaced by its piece."""
@@ -42,10 +46,12 @@ class HtmlStash:
         """``html`` with its pieces as placeholders again, until `restore`.
 
         Only pieces still in the page unchanged, and none holding a ``data-search-`` attribute:
-        the search plugin's clean-up would have removed that, and so must still see it.
+        the search plugin's clean-up would have removed that, and so must still see it. Where
+        the same text also stands earlier in the page, that copy is the one hidden: `restore`
+        puts the same text back, so the page comes back the same either way.
         """
         for number, piece in enumerate(self._pieces):
-            if "data-search-" in piece:
+            if not piece or "data-search-" in piece:
                 continue
             # Found by its start, then compared whole: a search for the whole piece would first
             # index all of it (~10 M instructions for the Contributors table).
@@ -54,7 +60,7 @@ class HtmlStash:
             while at >= 0 and not html.startswith(piece, at):
                 at = html.find(start, at + 1)
             if at >= 0:
-                html = f"{html[:at]}{self._prefix}{number}{html[at + len(piece) :]}"
+                html = f"{html[:at]}{self._placeholder(number)}{html[at + len(piece) :]}"
         return html
 
     def anchor_ids(self) -> set[str]:

@@ -203,27 +203,32 @@ class ReportPlugin(GivesBack):
     # ~60 M instructions for the Health and Contributors pages at 300 pages (the Contributors
     # page alone is ~250 KB; issue 19). Right before it the long lists of such a page become
     # placeholders again, right after it they are put back: the page's HTML is the same byte for
-    # byte. Only another plugin's ``on_page_context`` at the default priority sees the
-    # placeholders, and only on these pages. A page in search (Wanted) keeps its lists.
+    # byte. Another plugin's ``on_page_context`` at priority 0 (or at 1 or -1, listed after
+    # kennis) sees the placeholders on these pages: one that copies the HTML there would publish
+    # them. A page in search (Wanted) keeps its lists.
     @event_priority(BEFORE_SEARCH)
     def _hide_from_search(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        search = page.meta.get("search")
-        excluded = isinstance(search, dict) and search.get("exclude")
-        if excluded and self._is_report(page) and page.content is not None:
-            page.content = self.stash.hide(page.content)
+        if self._hides(page):
+            page.content = self.stash.hide(page.content or "")
         return context
 
     @event_priority(RIGHT_AFTER_SEARCH)
     def _show_after_search(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if self._is_report(page) and page.content is not None:
-            page.content = self.stash.restore(page.content)
+        if self._hides(page):
+            page.content = self.stash.restore(page.content or "")
         return context
 
     on_page_context = CombinedEvent(_hide_from_search, _show_after_search)
 
     def _is_report(self, page: Page) -> bool:
         return self.report is not None and page.file.src_uri == self.report.src_uri
+
+    def _hides(self, page: Page) -> bool:
+        """Whether the page is this plugin's report, out of search: its lists skip that step."""
+        search = page.meta.get("search")
+        excluded = isinstance(search, dict) and bool(search.get("exclude"))
+        return excluded and self._is_report(page) and page.content is not None
