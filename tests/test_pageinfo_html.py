@@ -24,6 +24,8 @@ from plugins.kennis_mkdocs.pageinfo.view import PageInfo, _quote
 from plugins.kennis_mkdocs.render import Link, environment
 from tests.sitekit import XSS
 
+PEOPLE_MACROS = "kennis/_people.html"
+
 ALICE = Link("@alice", "https://github.com/alice")
 TEAM = Link("@acme/kitchen-leads", "https://github.com/orgs/acme/teams/kitchen-leads", team=True)
 GIT_AUTHOR = Link("Jo O'Brien & Co", None)
@@ -95,6 +97,21 @@ def test_the_python_twin_writes_the_templates_html_byte_for_byte(
             assert html.banner(info) == banner.render(info=info), info
             checked.add((info.banner, bool(info.since), bool(info.ask), bool(info.report_url)))
     assert len(checked) == 3 * 2 * 2 * 2  # every banner with and without each extra
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_each_person_is_written_as_the_packages_macro_writes_them(
+    tmp_path: Path, language: str
+) -> None:
+    env = environment(config(tmp_path, language))
+    person = env.globals["person"]
+    person(ALICE)  # written in Python: the template is not even loaded
+    assert env.cache is not None and not any(t.name == PEOPLE_MACROS for t in env.cache.values())
+    macro = env.get_template(PEOPLE_MACROS).module.person
+    links = [ALICE, TEAM, GIT_AUTHOR, HOSTILE, Link(XSS, None, team=True), Link("x", "")]
+    for link in links:
+        assert person(link) == macro(link), link
+    assert env.globals["people"](links) == env.get_template(PEOPLE_MACROS).module.people(links)
 
 
 def test_the_renderer_takes_the_python_twin_only_for_the_packages_own_templates(
