@@ -29,7 +29,7 @@ def drop_unpublished(files: Files, context: SiteContext, audience: Audience) -> 
     for path, page in sorted(context.kb.pages.items()):
         if is_published(page, audience):
             continue
-        file = files.get_file_from_path(context.src_uri(path))
+        file = context.built_file(files, path)
         if file is not None and file.is_documentation_page():
             file.inclusion = InclusionLevel.DRAFT
             dropped.append(file.src_uri)

@@ -155,5 +155,5 @@ def add_generated_page(config: MkDocsConfig, files: Files, src_uri: str, content
 
 def relative_url(files: Files, target_src_uri: str, from_file: File) -> str | None:
     """The URL of a page as seen from a generated page (raw HTML links are not rewritten)."""
-    target = files.get_file_from_path(target_src_uri)
+    target = files.src_uris.get(target_src_uri)  # a page's own src_uri: SiteContext.built_file
     return target.url_relative_to(from_file) if target is not None else None

@@ -63,7 +63,7 @@ class Languages:
             return ""
         anchors = []
         for language, target in targets:
-            file = files.get_file_from_path(context.src_uri(target))
+            file = context.built_file(files, target)
             if file is None:
                 continue
             anchors.append(

@@ -52,7 +52,7 @@ class PageInfoRenderer:
         infos = {}
         for path, status in context.statuses.items():
             src_uri = context.src_uri(path)
-            file = files.get_file_from_path(src_uri)
+            file = files.src_uris.get(src_uri)  # POSIX already: see SiteContext.built_file
             if file is None or not file.is_documentation_page():
                 continue
             url = page_url_path(src_uri, directory_urls)

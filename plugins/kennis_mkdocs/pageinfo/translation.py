@@ -47,7 +47,7 @@ def original_url(context: SiteContext, status: PageStatus, page: Page, files: Fi
     """The source page's URL relative to the translation (None when it is not in the site)."""
     if status.translation is None:
         return None
-    file = files.get_file_from_path(context.src_uri(status.translation.source))
+    file = context.built_file(files, status.translation.source)
     return file.url_relative_to(page.file) if file is not None else None
 
 
