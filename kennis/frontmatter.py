@@ -22,6 +22,7 @@ class FrontMatter:
     located: Located | None
     text: str  # the page text, decoded
     body_line: int  # first line of the body, 1-based
+    yaml: str = ""  # the front matter's text, between its delimiters
 
     @property
     def data(self) -> dict[object, object]:
@@ -75,7 +76,7 @@ def parse_page(raw: bytes, path: str) -> tuple[FrontMatter | None, list[Problem]
                 ),
             )
         ]
-    return FrontMatter(located, text, body_line), []
+    return FrontMatter(located, text, body_line, match.group(1) or ""), []
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([\w-]*)\s*\}\}")

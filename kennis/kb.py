@@ -52,6 +52,8 @@ class KnowledgeBase:
     reviews: dict[str, Fields] = field(default_factory=dict)  # front_matter: false sidecar
     # page.<lang>.md beside page.md: translation path → (source path, language)
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # page path → its front matter's text and mapping, which a site build hands to MkDocs
+    front_matter: dict[str, tuple[str, dict[object, object]]] = field(default_factory=dict)
 
     def excluded(self, path: str) -> bool:
         """A page MkDocs' ``exclude_docs`` leaves out of the site: in no report, count or link."""
@@ -171,6 +173,8 @@ def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
         return
     fields, problems = validate_fields(front.located, path)
     kb.problems += problems + typos(front.data, front.located, path)
+    if front.located is not None and isinstance(front.located.value, dict):
+        kb.front_matter[path] = (front.yaml, front.located.value)
     page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
     _check_due_date(kb, page, fields)
     _check_translation(kb, page, fields)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+from mkdocs.utils.meta import get_data
 
 from tests.sitekit import build, make_kb, mkdocs_yml, page
 
@@ -37,3 +40,64 @@ def test_mkdocs_builds_a_page_from_the_text_kennis_read_as_mkdocs_reads_files(
     crlf, lf = built.html("kitchen/crlf/"), built.html("kitchen/lf/")
     body = "<p>First line.</p>\n<p>Second <em>paragraph</em>.</p>"
     assert body in crlf and body in lf and "\r" not in crlf
+
+
+# Records each front matter block MkDocs' own parse found (the generated report pages have theirs),
+# and what the
+# plugins after kennis' first step see: the page's Markdown and meta.
+PROBE = """import json, pathlib
+from mkdocs.plugins import event_priority
+import mkdocs.utils.meta as meta
+
+PARSED, SEEN = [], {}
+_get_data = meta.get_data
+
+
+def get_data(doc):
+    found = meta.YAML_RE.match(doc)
+    if found:
+        PARSED.append(found.group(1))
+    return _get_data(doc)
+
+
+meta.get_data = get_data
+
+
+@event_priority(50)
+def on_page_markdown(markdown, page, config, files):
+    SEEN[page.file.src_uri] = json.loads(json.dumps([markdown, page.meta], default=str))
+    return markdown
+
+
+def on_post_build(config):
+    seen = {"parsed_yaml": PARSED, "pages": SEEN}
+    pathlib.Path(config.site_dir, "..", "seen.json").write_text(json.dumps(seen, default=str))
+"""
+
+
+def test_plugins_see_the_markdown_and_meta_mkdocs_would_have_parsed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    repo = make_kb(root)
+    # A first line that reads like MultiMarkdown metadata stays text.
+    repo.write(
+        "content/kitchen/note.md",
+        page("Note", "Note: this line is text.\n\n---\n\nA rule above.\n", owner='"@bob"'),
+    )
+    repo.write("content/kitchen/tags.md", page("Tags", owner='"@bob"', tags="[a, 'b: c']"))
+    repo.write("mkdocs.yml", mkdocs_yml() + "hooks: [probe.py]\n").write("probe.py", PROBE)
+    repo.commit("pages with lists, dates and a line like metadata")
+    built = build(root)
+    assert built.returncode == 0, built.output
+    seen = json.loads((built.site.parent / "seen.json").read_text(encoding="utf-8"))
+    pages = sorted((root / "content").rglob("*.md"))
+    assert len(seen["pages"]) > len(pages) - 2  # every page but those kennis leaves out
+    for path in pages:
+        src_uri = path.relative_to(root / "content").as_posix()
+        if src_uri not in seen["pages"]:
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        markdown, meta = get_data(text)
+        assert seen["pages"][src_uri] == json.loads(json.dumps([markdown, meta], default=str))
+        yaml = text.split("---\n")[1]
+        assert yaml not in seen["parsed_yaml"], src_uri  # MkDocs did not parse it a second time
+    assert "Note: this line is text." in built.html("kitchen/note/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -28,6 +28,7 @@ from .renderer import (
     escape_section_titles,
     escape_title,
 )
+from .sources import PageSources
 from .translation import insert_banner, original_url, translation_banner, without_due_banner
 
 
@@ -41,6 +42,7 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
         self.unlisted: frozenset[str] = frozenset()
         self.languages = Languages("en", {}, {})
         self.files = Files([])
+        self.sources = PageSources()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # ``mkdocs serve`` (and so ``kennis serve``) is for authors: drafts are shown there.
@@ -57,6 +59,7 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
         if not self.config.enabled:
             return files
         add_css_file(config, files)
+        self.sources = PageSources()
         context = site_context(config)
         audience = Audience(preview=resolve_preview(self.config.preview, self.serving))
         drop_unpublished(files, context, audience)
@@ -88,28 +91,28 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
     # First: another plugin that gives a page's source (the last one given is read) still does.
     @event_priority(100)
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The page's text as kennis read it in ``on_files``: MkDocs need not open it again.
-
-        As MkDocs reads it (UTF-8 without its byte order mark, universal newlines); only for a
-        page the knowledge base holds, which is UTF-8 text (issue 19: ~20 M instructions at 300
-        pages).
-        """
+        """The page as kennis read it in ``on_files``: MkDocs need not read it again (sources.py)."""
         if not self.config.enabled:
             return None
-        site = site_context(config)
-        path = site.repo_path(page.file.src_uri)
-        text = site.markdown.get(path) if path in site.kb.pages else None
-        if text is not None and "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
+        return self.sources.source(site_context(config), page.file.src_uri)
 
-    def on_page_markdown(
+    @event_priority(100)  # before any other plugin reads page.meta
+    def _give_meta(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.config.enabled:
+            self.sources.give_meta(page, markdown)
+        return markdown
+
+    def _escape_and_hide(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.config.enabled:
             escape_title(page)
             hide_from_search(page, self.unlisted)
         return markdown
+
+    on_page_markdown = CombinedEvent(_give_meta, _escape_and_hide)
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
