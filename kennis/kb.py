@@ -52,7 +52,7 @@ class KnowledgeBase:
     reviews: dict[str, Fields] = field(default_factory=dict)  # front_matter: false sidecar
     # page.<lang>.md beside page.md: translation path → (source path, language)
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # page path → its front matter's text and mapping, which a site build hands to MkDocs
+    # page path → its front matter's text and mapping (``load_kb(keep_front_matter=True)``)
     front_matter: dict[str, tuple[str, dict[object, object]]] = field(default_factory=dict)
 
     def excluded(self, path: str) -> bool:
@@ -86,8 +86,13 @@ def load_settings(tree: Tree) -> tuple[Config, SiteConfig | None, list[Problem]]
     return _docs_folder(config, site), site, problems + found + disagreement(config, site)
 
 
-def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
-    """Load config, CODEOWNERS, every ``.meta.yml`` and the pages (all, or just ``only``)."""
+def load_kb(
+    tree: Tree, only: Iterable[str] | None = None, *, keep_front_matter: bool = False
+) -> KnowledgeBase:
+    """Load config, CODEOWNERS, every ``.meta.yml`` and the pages (all, or just ``only``).
+
+    ``keep_front_matter``: fill ``front_matter`` (a site build hands it to MkDocs).
+    """
     config, site, problems = load_settings(tree)
     codeowners = CodeOwners()
     for location in LOCATIONS:
@@ -109,7 +114,7 @@ def load_kb(tree: Tree, only: Iterable[str] | None = None) -> KnowledgeBase:
     kb.translations = translations_among(p for p in listing if p.endswith(PAGE_SUFFIX))
     for path in listing:
         if path.endswith(PAGE_SUFFIX) and (wanted is None or path in wanted):
-            _load_page(kb, path, tree.read(path) or b"", tree)
+            _load_page(kb, path, tree.read(path) or b"", tree, keep_front_matter)
     return kb
 
 
@@ -166,14 +171,14 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", errors="replace")
 
 
-def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree) -> None:
+def _load_page(kb: KnowledgeBase, path: str, raw: bytes, tree: Tree, keep: bool = False) -> None:
     front, problems = parse_page(raw, path)
     kb.problems += problems
     if front is None:
         return
     fields, problems = validate_fields(front.located, path)
     kb.problems += problems + typos(front.data, front.located, path)
-    if front.located is not None and isinstance(front.located.value, dict):
+    if keep and front.located is not None and isinstance(front.located.value, dict):
         kb.front_matter[path] = (front.yaml, front.located.value)
     page = effective_page(kb, path, fields, _first_heading(front.text, front.body_line))
     _check_due_date(kb, page, fields)

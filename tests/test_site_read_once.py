@@ -10,7 +10,8 @@ from mkdocs.utils.meta import get_data
 from tests.sitekit import build, make_kb, mkdocs_yml, page
 
 # Runs right after kennis has loaded the knowledge base: the page file is gone before MkDocs
-# would read it, so a build that still opened it would stop with "File not found".
+# would read it, so a build that still opened it would stop with "File not found"; and another
+# page gets content from this "plugin", which is what MkDocs must build.
 GONE = """from mkdocs.plugins import event_priority
 import pathlib
 
@@ -18,6 +19,7 @@ import pathlib
 @event_priority(-100)
 def on_files(files, config):
     pathlib.Path(config.docs_dir, "kitchen", "gone.md").unlink()
+    files.get_file_from_path("kitchen/fridge.md").content_string = "# Replaced\\n\\nBy a plugin."
     return files
 """
 
@@ -37,6 +39,7 @@ def test_mkdocs_builds_a_page_from_the_text_kennis_read_as_mkdocs_reads_files(
     built = build(root)
     assert built.returncode == 0, built.output
     assert "Read <em>once</em>." in built.html("kitchen/gone/")
+    assert "By a plugin." in built.html("kitchen/fridge/")  # content a plugin gave is built
     crlf, lf = built.html("kitchen/crlf/"), built.html("kitchen/lf/")
     body = "<p>First line.</p>\n<p>Second <em>paragraph</em>.</p>"
     assert body in crlf and body in lf and "\r" not in crlf
@@ -84,6 +87,8 @@ def test_plugins_see_the_markdown_and_meta_mkdocs_would_have_parsed(tmp_path: Pa
         page("Note", "Note: this line is text.\n\n---\n\nA rule above.\n", owner='"@bob"'),
     )
     repo.write("content/kitchen/tags.md", page("Tags", owner='"@bob"', tags="[a, 'b: c']"))
+    # A YAML tag: kennis builds the list itself, MkDocs' loader pairs: MkDocs parses this one.
+    repo.write("content/kitchen/omap.md", page("Omap", owner='"@bob"', order="!!omap [{a: 1}]"))
     repo.write("mkdocs.yml", mkdocs_yml() + "hooks: [probe.py]\n").write("probe.py", PROBE)
     repo.commit("pages with lists, dates and a line like metadata")
     built = build(root)
@@ -99,5 +104,7 @@ def test_plugins_see_the_markdown_and_meta_mkdocs_would_have_parsed(tmp_path: Pa
         markdown, meta = get_data(text)
         assert seen["pages"][src_uri] == json.loads(json.dumps([markdown, meta], default=str))
         yaml = text.split("---\n")[1]
-        assert yaml not in seen["parsed_yaml"], src_uri  # MkDocs did not parse it a second time
+        # MkDocs parsed none a second time, but the one with a tag.
+        assert (yaml in seen["parsed_yaml"]) == ("!!" in yaml), src_uri
+    assert seen["pages"]["kitchen/omap.md"][1]["order"] == [["a", 1]]
     assert "Note: this line is text." in built.html("kitchen/note/")

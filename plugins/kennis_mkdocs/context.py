@@ -145,7 +145,7 @@ def _shared(config: MkDocsConfig) -> tuple[date | None, str | None, str | bool]:
 def _load(config: MkDocsConfig) -> SiteContext:
     root = Path(config.config_file_path or ".").resolve().parent
     tree = RecordingTree(root, _docs_dir(root, Path(config.docs_dir)))
-    kb = load_kb(tree)
+    kb = load_kb(tree, keep_front_matter=True)  # MkDocs gets it: pageinfo/sources.py
     STATS["kb_loads"] += 1
     content_dir = _content_dir(root, Path(config.docs_dir), kb)
     report_problems(kb, site_translator(config))

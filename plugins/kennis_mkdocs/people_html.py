@@ -4,7 +4,7 @@ They are the macros of ``kennis/_people.html`` (override that file in ``custom_d
 follow it), called once per person and kept: a Jinja macro call costs ~15 µs, and every page
 names its owner and up to eight contributors, mostly the same few hundred people (issue 19).
 While the package's own file is the one in use, its ``person`` macro is written out in Python
-(`own_person`, the same HTML byte for byte): even once per person, the macro calls were ~30 M
+(`own_person`, the same HTML byte for byte): even once per person, the macro calls were ~16 M
 instructions of a 300-page build with 600 people in it, and the template is then never loaded.
 """
 

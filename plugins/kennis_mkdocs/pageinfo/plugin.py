@@ -88,15 +88,16 @@ class PageInfoPlugin(GivesBack, BasePlugin[PageInfoConfig]):
             hold()  # the knowledge base, page infos, files and navigation live to the end
         return nav
 
-    # First: another plugin that gives a page's source (the last one given is read) still does.
-    @event_priority(100)
+    # Before any other plugin (MkDocs' guidance keeps priorities within ±100): a plugin that
+    # gives a page's source after this one is the one read (the last answer counts).
+    @event_priority(1000)
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """The page as kennis read it in ``on_files``: MkDocs need not read it again (sources.py)."""
         if not self.config.enabled:
             return None
-        return self.sources.source(site_context(config), page.file.src_uri)
+        return self.sources.source(site_context(config), page.file, config.docs_dir)
 
-    @event_priority(100)  # before any other plugin reads page.meta
+    @event_priority(1000)  # before any other plugin reads page.meta
     def _give_meta(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
