@@ -64,9 +64,11 @@ class PageSources:
 
 
 def _as_read(file: File, docs_dir: str) -> bool:
-    """The page's file is still the one in the docs folder that kennis read."""
-    if file.generated_by is not None or file.abs_src_path is None:
+    """The page's file is still the one in the docs folder that kennis read.
+
+    Content a plugin gave the file (``content_string``) clears its ``abs_src_path``; the docs
+    folder and the file's path in it are normalised already (MkDocs' configuration and walk).
+    """
+    if file.generated_by is not None or file.src_dir != docs_dir:
         return False
-    return os.path.normpath(file.abs_src_path) == os.path.normpath(
-        os.path.join(docs_dir, file.src_path)
-    )
+    return file.abs_src_path == os.path.join(docs_dir, file.src_path)
