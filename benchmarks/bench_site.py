@@ -10,7 +10,7 @@ subprocess, alternating the sides every round so background load hits all of the
 - ``plain``:  Material + search with the starter's *linear* navigation (``navigation.prune``),
   every kennis plugin ``enabled: false``: the baseline;
 - ``bare``:   the same without the kennis plugins in the configuration at all (``plain`` still
-  imports them: ~0.05 s of kennis' cost, 0.23 G instructions, hides in that baseline), only
+  imports them: ~0.05 s of kennis' cost, 0.23–0.28 G instructions, hides in that baseline), only
   with ``--sides``;
 - ``kennis``: the same plus the four kennis plugins (page info, health, contributors, wanted);
 - ``git``:    the same as plain plus ``git-revision-date-localized`` (created + last-updated dates)
